@@ -1,0 +1,24 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import globals from "globals";
+
+export default tseslint.config(
+  { ignores: ["node_modules/", "dist/", "src/spec/generated/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      // Only the CLI entry prints and exits (see docs/architecture.md).
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "exit", message: "Only src/cli.ts exits." },
+      ],
+    },
+  },
+  {
+    files: ["src/cli.ts", "scripts/**", "test/**", "bin/**"],
+    rules: { "no-restricted-properties": "off" },
+  },
+);

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// The CLI entry: yargs wiring, and the only place that prints and exits (docs/cli.md).
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { Chalk } from "chalk";
+import { ExitCode, TunnelcError, SpecError, SystemError } from "./errors.ts";
+import { formatDiagnostic, summarize, type Style } from "./report.ts";
+import { compileCommand } from "./commands/compile.ts";
+import { validateCommand } from "./commands/validate.ts";
+import { schemaCommand } from "./commands/schema.ts";
+import type { Outcome } from "./commands/outcome.ts";
+import pkg from "../package.json" with { type: "json" };
+import { STDIN } from "./spec/load.ts";
+
+/** chalk does not look at NO_COLOR (no-color.org) by itself; and no colour into a pipe. */
+function styleFor(stream: NodeJS.WriteStream): Style {
+  const noColor = (process.env.NO_COLOR ?? "") !== "" || !stream.isTTY;
+  return new Chalk({ level: noColor ? 0 : 1 });
+}
+
+function print(o: Outcome): never {
+  const style = styleFor(process.stderr);
+  const lines = o.diagnostics.map((d) => formatDiagnostic(d, style));
+  const summary = summarize(o.diagnostics);
+  if (summary) lines.push(style.bold(summary));
+  lines.push(...o.notes);
+  if (o.stdout) process.stdout.write(o.stdout);
+  if (lines.length > 0) process.stderr.write(lines.join("\n") + "\n");
+  return exit(o.exitCode);
+}
+
+function exit(code: number): never {
+  // Let stdout drain before exiting when it is a pipe.
+  process.exitCode = code;
+  process.stdout.write("", () => process.exit(code));
+  return undefined as never;
+}
+
+function fail(e: unknown): never {
+  if (e instanceof SpecError)
+    return print({ exitCode: e.exitCode, stdout: "", diagnostics: e.diagnostics, notes: [] });
+  const style = styleFor(process.stderr);
+  if (e instanceof TunnelcError) {
+    const detail = e instanceof SystemError && e.detail ? `\n${e.detail}` : "";
+    process.stderr.write(`${style.red("tunnelc:")} ${e.message}${detail}\n`);
+    return exit(e.exitCode);
+  }
+  const err = e as Error;
+  process.stderr.write(
+    `${style.red("tunnelc: internal error:")} ${err?.message ?? String(e)}\nPlease report this with the spec that caused it.\n`,
+  );
+  if (process.env.TUNNELC_DEBUG) process.stderr.write(`${err?.stack ?? ""}\n`);
+  return exit(ExitCode.system);
+}
+
+function main(argv: string[]): void {
+  yargs(argv)
+    .scriptName("tunnelc")
+    .usage("$0 <command> [options]\n\nCompile SSH tunnel specs into hardened systemd units.")
+    .command(compileCommand(print))
+    .command(validateCommand(print))
+    .command(schemaCommand(print))
+    .demandCommand(1, "Name a command: compile, validate or schema.")
+    .strict()
+    .version(pkg.version)
+    .help()
+    .alias("h", "help")
+    .epilogue(
+      "Exit status: 0 ok, 1 a problem in a spec, 2 bad usage, 3 a system error (I/O, a missing tool).\nSee docs/cli.md and docs/spec.md.",
+    )
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) return fail(err);
+      process.stderr.write(`tunnelc: ${msg}\nRun "tunnelc --help" for usage.\n`);
+      return exit(ExitCode.usage);
+    })
+    .parse();
+}
+
+/**
+ * yargs drops a bare "-" from positional lists, so a spec read from stdin is passed on as
+ * /dev/stdin (loadSpec reads fd 0 for it); "-o -" stays as it is.
+ */
+export function stdinArgs(argv: string[]): string[] {
+  return argv.map((a, i) =>
+    a === "-" && !["-o", "--output"].includes(argv[i - 1] ?? "") ? STDIN : a,
+  );
+}
+
+try {
+  main(stdinArgs(hideBin(process.argv)));
+} catch (e) {
+  fail(e);
+}

@@ -1,0 +1,98 @@
+// tunnelc compile SPEC... [-o DIR | -o -] [--json]
+import { join, resolve } from "node:path";
+import type { CommandModule } from "yargs";
+import { compileSpecs } from "../compile/pipeline.ts";
+import { loadSpec } from "../spec/load.ts";
+import { ensureDir, writeFileAtomic } from "../install/atomic-write.ts";
+import { diagnosticJson } from "../report.ts";
+import { ExitCode, SystemError } from "../errors.ts";
+import { json, outcome, type Outcome } from "./outcome.ts";
+import { reason } from "../spec/load.ts";
+import type { CompiledUnit } from "../compile/compile.ts";
+
+export interface CompileArgs {
+  specs: string[];
+  output: string;
+  json: boolean;
+}
+
+export function runCompile(args: CompileArgs): Outcome {
+  const result = compileSpecs(args.specs.map(loadSpec));
+  const diagnostics = result.diagnostics;
+  if (!result.ok) {
+    const stdout = args.json
+      ? json({ ok: false, units: [], diagnostics: diagnostics.map(diagnosticJson) })
+      : "";
+    return outcome({ exitCode: ExitCode.spec, stdout, diagnostics: args.json ? [] : diagnostics });
+  }
+  const toStdout = args.output === "-";
+  if (!toStdout) writeUnits(args.output, result.units);
+  const units = result.units.map((u) =>
+    unitReport(u, toStdout ? undefined : join(args.output, u.fileName), args.json && toStdout),
+  );
+  if (args.json)
+    return outcome({
+      stdout: json({ ok: true, units, diagnostics: diagnostics.map(diagnosticJson) }),
+    });
+  const stdout = toStdout ? unitsToStdout(result.units) : "";
+  const notes = toStdout ? [] : result.units.map((u) => `wrote ${join(args.output, u.fileName)}`);
+  return outcome({ stdout, diagnostics, notes });
+}
+
+function writeUnits(dir: string, units: CompiledUnit[]): void {
+  try {
+    ensureDir(dir);
+    for (const u of units) writeFileAtomic(join(dir, u.fileName), u.text, { mode: 0o644 });
+  } catch (e) {
+    throw new SystemError(`cannot write units to ${resolve(dir)}: ${reason(e)}`);
+  }
+}
+
+/** One unit as is; several separated by a comment line naming each file. */
+function unitsToStdout(units: CompiledUnit[]): string {
+  if (units.length === 1) return units[0]!.text;
+  return units.map((u) => `### ${u.fileName}\n${u.text}`).join("\n");
+}
+
+function unitReport(
+  u: CompiledUnit,
+  path: string | undefined,
+  withText: boolean,
+): Record<string, unknown> {
+  return {
+    name: u.name,
+    file: u.fileName,
+    scope: u.scope,
+    spec: u.source.specName,
+    ...(path !== undefined && { path }),
+    ...(withText && { text: u.text }),
+  };
+}
+
+export const compileCommand = (run: (o: Outcome) => void): CommandModule<object, CompileArgs> => ({
+  command: "compile <specs..>",
+  describe: "Compile tunnel specs into systemd .service units",
+  builder: (y) =>
+    y
+      .positional("specs", {
+        type: "string",
+        array: true,
+        demandOption: true,
+        describe: "spec files (- for stdin)",
+      })
+      .option("output", {
+        alias: "o",
+        type: "string",
+        default: "-",
+        describe: "directory to write units to, or - for stdout",
+      })
+      .option("json", {
+        type: "boolean",
+        default: false,
+        describe: "print a JSON report on stdout",
+      })
+      .example("$0 compile home.json -o /etc/systemd/system", "write home.service")
+      .example('$0 compile fleet.json -o "$pkgdir/usr/lib/systemd/system"', "package the units")
+      .example("$0 compile home.json", "print the unit") as never,
+  handler: (args) => run(runCompile(args)),
+});

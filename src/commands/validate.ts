@@ -1,0 +1,52 @@
+// tunnelc validate SPEC... [--json]
+import type { CommandModule } from "yargs";
+import { checkSpecs } from "../spec/check.ts";
+import { loadSpec } from "../spec/load.ts";
+import { diagnosticJson } from "../report.ts";
+import { ExitCode } from "../errors.ts";
+import { json, outcome, type Outcome } from "./outcome.ts";
+
+export interface ValidateArgs {
+  specs: string[];
+  json: boolean;
+}
+
+export function runValidate(args: ValidateArgs): Outcome {
+  const checked = checkSpecs(args.specs.map(loadSpec));
+  const failed = checked.some((c) => c.diagnostics.some((d) => d.severity === "error"));
+  const exitCode = failed ? ExitCode.spec : ExitCode.ok;
+  if (args.json) {
+    const specs = checked.map((c) => ({
+      file: c.file,
+      ok: !c.diagnostics.some((d) => d.severity === "error"),
+      tunnels: c.tunnels.map((t) => t.tunnel.name),
+      diagnostics: c.diagnostics.map(diagnosticJson),
+    }));
+    return outcome({ exitCode, stdout: json({ ok: !failed, specs }) });
+  }
+  const notes = checked
+    .filter((c) => !c.diagnostics.some((d) => d.severity === "error"))
+    .map(
+      (c) =>
+        `${c.file}: ok (${c.tunnels.length} tunnel${c.tunnels.length === 1 ? "" : "s"}${c.tunnels.length ? ": " + c.tunnels.map((t) => t.tunnel.name).join(", ") : ""})`,
+    );
+  return outcome({ exitCode, diagnostics: checked.flatMap((c) => c.diagnostics), notes });
+}
+
+export const validateCommand = (
+  run: (o: Outcome) => void,
+): CommandModule<object, ValidateArgs> => ({
+  command: "validate <specs..>",
+  describe: "Check tunnel specs and report every problem",
+  builder: (y) =>
+    y
+      .positional("specs", { type: "string", array: true, demandOption: true })
+      .option("json", {
+        type: "boolean",
+        default: false,
+        describe: "print a JSON report on stdout",
+      })
+      .example("$0 validate home.json", "check one spec")
+      .example("$0 validate --json /etc/tunnelc/*.json", "machine-readable report") as never,
+  handler: (args) => run(runValidate(args)),
+});

@@ -1,0 +1,25 @@
+// Spec texts → checked tunnels → units. Pure: the commands do the reading and writing.
+import { checkSpecs } from "../spec/check.ts";
+import { compileTunnel, type CompiledUnit } from "./compile.ts";
+import type { SpecText } from "../spec/source.ts";
+import type { Diagnostic } from "../errors.ts";
+
+export interface PipelineResult {
+  ok: boolean;
+  units: CompiledUnit[];
+  diagnostics: Diagnostic[];
+  /** Tunnel names per spec file, for reports. */
+  specs: { file: string; tunnels: string[] }[];
+}
+
+export function compileSpecs(sources: SpecText[]): PipelineResult {
+  const checked = checkSpecs(sources);
+  const diagnostics = checked.flatMap((c) => c.diagnostics);
+  const ok = !diagnostics.some((d) => d.severity === "error");
+  const specs = checked.map((c) => ({
+    file: c.file,
+    tunnels: c.tunnels.map((t) => t.tunnel.name),
+  }));
+  const units = ok ? checked.flatMap((c) => c.tunnels.map(compileTunnel)) : [];
+  return { ok, units, diagnostics, specs };
+}

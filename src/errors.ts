@@ -1,0 +1,59 @@
+// Typed errors. Each carries the exit code the CLI ends with (docs/cli.md "Exit status"); only
+// src/cli.ts turns them into output and an exit.
+
+export const ExitCode = { ok: 0, spec: 1, usage: 2, system: 3 } as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Where in a spec file a problem is: 1-based line and column, plus the JSON pointer. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+  pointer: string;
+  /** Characters to underline in the code frame. */
+  length: number;
+}
+
+export type Severity = "error" | "warning";
+
+export interface Diagnostic {
+  severity: Severity;
+  /** A stable short code, e.g. "schema/type" or "rule/duplicate-name". */
+  code: string;
+  message: string;
+  location: SourceLocation;
+  /** The source lines around the location with a caret underline, when the text is known. */
+  frame?: string;
+}
+
+export abstract class TunnelcError extends Error {
+  abstract readonly exitCode: ExitCodeValue;
+}
+
+/** One or more problems in spec files; the user's mistake, never a stack trace. */
+export class SpecError extends TunnelcError {
+  readonly exitCode = ExitCode.spec;
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(`${diagnostics.filter((d) => d.severity === "error").length} problem(s) in the spec`);
+  }
+}
+
+/** Bad command-line usage. */
+export class UsageError extends TunnelcError {
+  readonly exitCode = ExitCode.usage;
+}
+
+/** The system failed us: I/O, a missing tool, a failed systemctl call. */
+export class SystemError extends TunnelcError {
+  readonly exitCode = ExitCode.system;
+  constructor(
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isErrorDiagnostic(d: Diagnostic): boolean {
+  return d.severity === "error";
+}

@@ -1,0 +1,48 @@
+// Turning results into text for people and for --json. Pure: the CLI entry decides where the
+// text goes and whether it has colour.
+import type { Diagnostic } from "./errors.ts";
+
+export interface Style {
+  bold(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+  dim(s: string): string;
+  green(s: string): string;
+}
+
+export const PLAIN: Style = { bold: id, red: id, yellow: id, dim: id, green: id };
+
+function id(s: string): string {
+  return s;
+}
+
+/** `file:line:col: /pointer: message`, then the code frame. */
+export function formatDiagnostic(d: Diagnostic, style: Style = PLAIN): string {
+  const { file, line, column, pointer } = d.location;
+  const where = style.bold(`${file}:${line}:${column}:`);
+  const label = d.severity === "warning" ? `${style.yellow("warning:")} ` : "";
+  const head = `${where} ${pointer || "/"}: ${label}${d.severity === "error" ? style.red(d.message) : d.message}`;
+  return d.frame ? `${head}\n${style.dim(d.frame)}` : head;
+}
+
+export function summarize(ds: Diagnostic[]): string | undefined {
+  const errors = ds.filter((d) => d.severity === "error").length;
+  const warnings = ds.length - errors;
+  if (ds.length === 0) return undefined;
+  const part = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  return [errors ? part(errors, "error") : "", warnings ? part(warnings, "warning") : ""]
+    .filter(Boolean)
+    .join(", ");
+}
+
+export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
+  return {
+    severity: d.severity,
+    code: d.code,
+    file: d.location.file,
+    line: d.location.line,
+    column: d.location.column,
+    pointer: d.location.pointer,
+    message: d.message,
+  };
+}

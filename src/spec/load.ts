@@ -1,0 +1,49 @@
+// The I/O edge of the spec stage: read spec files (or stdin as "-") into SpecText.
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { SystemError } from "../errors.ts";
+import type { SpecText } from "./source.ts";
+
+/** Specs larger than this are refused before parsing: no tunnel list needs 64 MiB. */
+export const MAX_SPEC_BYTES = 64 * 1024 * 1024;
+
+/** How the CLI names standard input as a spec ("-" on the command line). */
+export const STDIN = "/dev/stdin";
+
+export function loadSpec(file: string): SpecText {
+  const stdin = file === "-" || file === STDIN;
+  try {
+    const buf = readFileSync(stdin ? 0 : file);
+    if (buf.length > MAX_SPEC_BYTES) {
+      throw new SystemError(`${file}: larger than ${MAX_SPEC_BYTES} bytes`);
+    }
+    return { file: stdin ? "<stdin>" : file, text: stripBom(buf.toString("utf8")) };
+  } catch (e) {
+    if (e instanceof SystemError) throw e;
+    throw new SystemError(`cannot read ${file}: ${reason(e)}`);
+  }
+}
+
+/** Every *.json in a directory, sorted, for "install" with no SPEC. */
+export function listSpecs(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .sort()
+      .map((f) => join(dir, f));
+  } catch (e) {
+    throw new SystemError(`cannot list specs in ${dir}: ${reason(e)}`);
+  }
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+export function reason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === "ENOENT") return "no such file or directory";
+  if (err?.code === "EACCES") return "permission denied";
+  if (err?.code === "EISDIR") return "is a directory";
+  return err?.message ?? String(e);
+}

@@ -1,0 +1,190 @@
+// Raw spec (any form) → normalized tunnels with every default filled in. Value-level problems the
+// schema cannot express (a port inside a string, an ssh option off the allow-list) are reported
+// here with their location; cross-field rules live in rules.ts.
+import { basename } from "node:path/posix";
+import { DEFAULTS } from "./defaults.ts";
+import { formatEndpoint, parseEndpoint } from "./endpoint.ts";
+import { diagnosticFor, escapePointer, keyNodeAt, type SpecDocument } from "./parse.ts";
+import {
+  isSeed,
+  isTunnelList,
+  type RawBind,
+  type RawForward,
+  type RawSeed,
+  type RawSpec,
+  type RawTunnel,
+} from "./raw.ts";
+import { checkSshOption } from "./ssh-options.ts";
+import type {
+  Endpoint,
+  Forward,
+  Hardening,
+  HostKeyPolicy,
+  RestartPolicy,
+  Scope,
+  SourcedTunnel,
+  Tunnel,
+} from "./tunnel.ts";
+import type { Diagnostic } from "../errors.ts";
+
+export interface Normalized {
+  tunnels: SourcedTunnel[];
+  diagnostics: Diagnostic[];
+}
+
+export function normalize(doc: SpecDocument): Normalized {
+  const raw = doc.value as RawSpec;
+  const specName = basename(doc.source.file.replace(/\\/g, "/")) || "-";
+  const diagnostics: Diagnostic[] = [];
+  const entries: [RawTunnel, string][] = isTunnelList(raw)
+    ? raw.tunnels.map((t, i) => [t, `/tunnels/${i}`])
+    : isSeed(raw)
+      ? seedEntries(doc, raw, diagnostics)
+      : [[raw as RawTunnel, ""]];
+  const tunnels = entries.map(([t, pointer]) => ({
+    tunnel: normalizeTunnel(doc, t, pointer, diagnostics),
+    specName,
+    pointer,
+  }));
+  return { tunnels, diagnostics };
+}
+
+/** The NixOS module's options, read as the v1 tunnel its unit amounts to. */
+export function seedToTunnel(seed: RawSeed): RawTunnel {
+  return {
+    name: DEFAULTS.seedName,
+    server: {
+      host: seed.remoteHostname,
+      port: seed.remotePort ?? DEFAULTS.seedRemotePort,
+      user: seed.remoteUser,
+    },
+    user: seed.localUser,
+    forwards: [{ remote: seed.bindPort ?? DEFAULTS.seedBindPort, to: DEFAULTS.seedTarget }],
+  };
+}
+
+function seedEntries(
+  doc: SpecDocument,
+  seed: RawSeed,
+  diagnostics: Diagnostic[],
+): [RawTunnel, string][] {
+  if (seed.enable === false) {
+    diagnostics.push(
+      diagnosticFor(
+        doc,
+        "warning",
+        "rule/seed-disabled",
+        "/enable",
+        "enable is false: no unit is compiled for this spec",
+      ),
+    );
+    return [];
+  }
+  return [[seedToTunnel(seed), ""]];
+}
+
+function normalizeTunnel(doc: SpecDocument, t: RawTunnel, at: string, out: Diagnostic[]): Tunnel {
+  const forwards = t.forwards.map((f, i) => normalizeForward(doc, f, `${at}/forwards/${i}`, out));
+  const hostKeys = t.server.hostKeys ?? [];
+  return {
+    name: t.name,
+    description: t.description?.trim() || describeTunnel(t.name, t.server, forwards),
+    server: {
+      host: unbracket(t.server.host),
+      port: t.server.port ?? DEFAULTS.serverPort,
+      ...(t.server.user !== undefined && { user: t.server.user }),
+      hostKeys,
+      jump: (t.server.jump ?? []).map((j) => ({
+        host: unbracket(j.host),
+        port: j.port ?? DEFAULTS.serverPort,
+        ...(j.user !== undefined && { user: j.user }),
+      })),
+    },
+    ...(t.user !== undefined && { user: t.user }),
+    ...(t.identity !== undefined && { identity: t.identity }),
+    forwards,
+    keepAlive: {
+      interval: t.keepAlive?.interval ?? DEFAULTS.keepAliveInterval,
+      countMax: t.keepAlive?.countMax ?? DEFAULTS.keepAliveCountMax,
+    },
+    compression: t.compression ?? DEFAULTS.compression,
+    restart: {
+      policy: (t.restart?.policy ?? DEFAULTS.restartPolicy) as RestartPolicy,
+      delaySec: t.restart?.delaySec ?? DEFAULTS.restartDelaySec,
+    },
+    hardening: (t.hardening ?? DEFAULTS.hardening) as Hardening,
+    scope: (t.scope ?? DEFAULTS.scope) as Scope,
+    ssh: { path: t.ssh?.path ?? DEFAULTS.sshPath, options: sshOptions(doc, t, at, out) },
+    hostKeyPolicy: (t.hostKeyPolicy ??
+      (hostKeys.length > 0 ? "pinned" : DEFAULTS.hostKeyPolicy)) as HostKeyPolicy,
+  };
+}
+
+function normalizeForward(
+  doc: SpecDocument,
+  f: RawForward,
+  at: string,
+  out: Diagnostic[],
+): Forward {
+  const endpoint = (field: keyof RawForward, value: RawBind): Endpoint => {
+    const r = parseEndpoint(value);
+    if (r.ok) return r.endpoint;
+    out.push(diagnosticFor(doc, "error", "rule/port-range", `${at}/${field}`, r.message));
+    return { kind: "tcp", port: 1 };
+  };
+  const to = (value: RawBind | undefined): Endpoint =>
+    typeof value === "number"
+      ? { kind: "tcp", address: "localhost", port: value }
+      : endpoint("to", value ?? 1);
+  if (f.remote !== undefined)
+    return { kind: "remote", bind: endpoint("remote", f.remote), to: to(f.to) };
+  if (f.local !== undefined)
+    return { kind: "local", bind: endpoint("local", f.local), to: to(f.to) };
+  return { kind: "dynamic", bind: endpoint("dynamic", f.dynamic ?? 1) };
+}
+
+function sshOptions(
+  doc: SpecDocument,
+  t: RawTunnel,
+  at: string,
+  out: Diagnostic[],
+): [string, string][] {
+  const options: [string, string][] = [];
+  for (const [name, value] of Object.entries(t.ssh?.options ?? {})) {
+    const verdict = checkSshOption(name, value);
+    const pointer = `${at}/ssh/options/${escapePointer(name)}`;
+    if (verdict.ok) options.push([verdict.name, verdict.value]);
+    else
+      out.push(
+        diagnosticFor(
+          doc,
+          "error",
+          "rule/ssh-option",
+          pointer,
+          verdict.message,
+          keyNodeAt(doc.root, `${at}/ssh/options`, name),
+        ),
+      );
+  }
+  // Sorted so that the same options give the same bytes whatever order the file lists them in.
+  return options.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function unbracket(host: string): string {
+  return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+}
+
+const FLAG = { remote: "-R", local: "-L", dynamic: "-D" } as const;
+
+function describeTunnel(name: string, server: RawTunnel["server"], forwards: Forward[]): string {
+  const user = server.user ? `${server.user}@` : "";
+  const port = server.port && server.port !== DEFAULTS.serverPort ? `:${server.port}` : "";
+  const shown = forwards
+    .slice(0, 3)
+    .map(
+      (f) =>
+        `${FLAG[f.kind]} ${formatEndpoint(f.bind)}${f.kind === "dynamic" ? "" : ` to ${formatEndpoint(f.to)}`}`,
+    );
+  const more = forwards.length > 3 ? ` and ${forwards.length - 3} more` : "";
+  return `SSH tunnel ${name} via ${user}${server.host}${port} (${shown.join(", ")}${more})`;
+}

@@ -1,0 +1,60 @@
+// The spec as the schema accepts it. Only read after validation has passed.
+
+export type RawBind = number | string;
+
+export interface RawHop {
+  host: string;
+  port?: number;
+  user?: string;
+}
+
+export interface RawForward {
+  remote?: RawBind;
+  local?: RawBind;
+  dynamic?: RawBind;
+  to?: RawBind;
+}
+
+export interface RawTunnel {
+  name: string;
+  description?: string;
+  server: RawHop & { hostKeys?: string[]; jump?: RawHop[] };
+  user?: string;
+  identity?: string;
+  forwards: RawForward[];
+  keepAlive?: { interval?: number; countMax?: number };
+  compression?: boolean;
+  restart?: { policy?: string; delaySec?: number };
+  hardening?: string;
+  scope?: string;
+  ssh?: { path?: string; options?: Record<string, string | number | boolean> };
+  hostKeyPolicy?: string;
+}
+
+export interface RawSeed {
+  enable?: boolean;
+  localUser: string;
+  remoteHostname: string;
+  remotePort?: number;
+  remoteUser: string;
+  bindPort?: number;
+}
+
+export type RawSpec = RawSeed | RawTunnel | { tunnels: RawTunnel[] };
+
+export function isTunnelList(v: RawSpec): v is { tunnels: RawTunnel[] } {
+  return "tunnels" in v;
+}
+
+export function isSeed(v: RawSpec): v is RawSeed {
+  return (
+    !("tunnels" in v) &&
+    !("name" in v) &&
+    ("remoteHostname" in v ||
+      "localUser" in v ||
+      "bindPort" in v ||
+      "enable" in v ||
+      "remoteUser" in v ||
+      "remotePort" in v)
+  );
+}

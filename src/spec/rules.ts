@@ -1,0 +1,208 @@
+// Semantic rules the schema cannot express, run on the normalized tunnels of one spec. Every
+// problem is collected; errors stop the compile, warnings are printed and compile goes on.
+import { diagnosticFor, type SpecDocument } from "./parse.ts";
+import { formatEndpoint, isLoopback, isWildcard, sameBind } from "./endpoint.ts";
+import type { Endpoint, SourcedTunnel } from "./tunnel.ts";
+import type { Diagnostic, Severity } from "../errors.ts";
+
+/** Where the seed form keeps what the v1 pointers name. */
+const SEED_POINTERS: Record<string, string> = {
+  "/forwards/0/remote": "/bindPort",
+  "/user": "/localUser",
+  "/server/user": "/remoteUser",
+  "/server/host": "/remoteHostname",
+  "/name": "",
+};
+
+interface Context {
+  doc: SpecDocument;
+  seed: boolean;
+  out: Diagnostic[];
+}
+
+export function checkRules(
+  doc: SpecDocument,
+  tunnels: SourcedTunnel[],
+  seed: boolean,
+): Diagnostic[] {
+  const ctx: Context = { doc, seed, out: [] };
+  checkNames(ctx, tunnels);
+  checkBinds(ctx, tunnels);
+  for (const t of tunnels) {
+    checkHostKeys(ctx, t);
+    checkScope(ctx, t);
+    checkForwards(ctx, t);
+  }
+  return ctx.out;
+}
+
+function report(
+  ctx: Context,
+  severity: Severity,
+  code: string,
+  pointer: string,
+  message: string,
+): void {
+  const at = ctx.seed ? (SEED_POINTERS[pointer] ?? pointer) : pointer;
+  ctx.out.push(diagnosticFor(ctx.doc, severity, code, at, message));
+}
+
+function checkNames(ctx: Context, tunnels: SourcedTunnel[]): void {
+  const first = new Map<string, string>();
+  for (const { tunnel, pointer } of tunnels) {
+    const seen = first.get(tunnel.name);
+    if (seen !== undefined) {
+      report(
+        ctx,
+        "error",
+        "rule/duplicate-name",
+        `${pointer}/name`,
+        `tunnel name "${tunnel.name}" is already used at ${seen || "/"}: each tunnel is one unit file, ${tunnel.name}.service`,
+      );
+    } else first.set(tunnel.name, pointer);
+  }
+}
+
+interface BindUse {
+  side: "local" | "remote";
+  /** For remote binds, the server they listen on; for local binds, the scope. */
+  where: string;
+  bind: Endpoint;
+  pointer: string;
+}
+
+function checkBinds(ctx: Context, tunnels: SourcedTunnel[]): void {
+  const uses: BindUse[] = [];
+  for (const { tunnel, pointer } of tunnels) {
+    tunnel.forwards.forEach((f, i) => {
+      const side = f.kind === "remote" ? "remote" : "local";
+      const where =
+        side === "remote" ? `${tunnel.server.host}:${tunnel.server.port}` : tunnel.scope;
+      const use = {
+        side,
+        where,
+        bind: f.bind,
+        pointer: `${pointer}/forwards/${i}/${f.kind}`,
+      } as const;
+      const clash = uses.find(
+        (u) => u.side === use.side && u.where === use.where && sameBind(u.bind, use.bind),
+      );
+      if (clash) {
+        const place = side === "remote" ? `on server ${where}` : "on this machine";
+        report(
+          ctx,
+          "error",
+          "rule/duplicate-bind",
+          use.pointer,
+          `${formatEndpoint(use.bind)} is already bound ${place} by ${clash.pointer}`,
+        );
+      }
+      uses.push(use);
+    });
+  }
+}
+
+function checkHostKeys(ctx: Context, { tunnel, pointer }: SourcedTunnel): void {
+  const pinned = tunnel.server.hostKeys.length > 0;
+  if (tunnel.hostKeyPolicy === "pinned" && !pinned) {
+    report(
+      ctx,
+      "error",
+      "rule/pinned-without-keys",
+      `${pointer}/hostKeyPolicy`,
+      'hostKeyPolicy "pinned" needs server.hostKeys (tunnelc trust SPEC fetches them)',
+    );
+  }
+  if (tunnel.hostKeyPolicy !== "pinned" && pinned) {
+    report(
+      ctx,
+      "error",
+      "rule/keys-not-pinned",
+      `${pointer}/hostKeyPolicy`,
+      `server.hostKeys pins the server's keys, so hostKeyPolicy must be "pinned" or left out (got "${tunnel.hostKeyPolicy}")`,
+    );
+  }
+}
+
+function checkScope(ctx: Context, { tunnel, pointer }: SourcedTunnel): void {
+  if (tunnel.scope === "user" && tunnel.user !== undefined) {
+    report(
+      ctx,
+      "error",
+      "rule/user-scope-user",
+      `${pointer}/user`,
+      'a user unit runs as the user whose manager starts it; drop "user" or use scope "system"',
+    );
+  }
+}
+
+function checkForwards(ctx: Context, { tunnel, pointer }: SourcedTunnel): void {
+  tunnel.forwards.forEach((f, i) => {
+    const at = `${pointer}/forwards/${i}/${f.kind}`;
+    const bind = f.bind;
+    if (f.kind === "dynamic" && bind.kind === "unix") {
+      report(
+        ctx,
+        "error",
+        "rule/dynamic-unix",
+        at,
+        "ssh -D listens on a TCP port only, not on a unix socket",
+      );
+    }
+    if (bind.kind !== "tcp") return;
+    if (f.kind === "remote") checkRemoteBind(ctx, tunnel.server.user, bind, at);
+    else checkLocalBind(ctx, tunnel.scope, bind, at);
+  });
+}
+
+function checkRemoteBind(
+  ctx: Context,
+  serverUser: string | undefined,
+  bind: Endpoint & { kind: "tcp" },
+  at: string,
+): void {
+  if (bind.port < 1024 && serverUser !== "root") {
+    report(
+      ctx,
+      "warning",
+      "rule/privileged-remote-port",
+      at,
+      `remote port ${bind.port} is privileged: sshd binds ports below 1024 only for root logins, so this forward will fail unless server.user is "root"`,
+    );
+  }
+  if (!isLoopback(bind)) {
+    report(
+      ctx,
+      "warning",
+      "rule/gateway-ports",
+      at,
+      `${formatEndpoint(bind)} binds beyond loopback on the server: sshd needs "GatewayPorts clientspecified" for that, or it binds loopback only`,
+    );
+  }
+}
+
+function checkLocalBind(
+  ctx: Context,
+  scope: string,
+  bind: Endpoint & { kind: "tcp" },
+  at: string,
+): void {
+  if (bind.port < 1024 && scope === "user") {
+    report(
+      ctx,
+      "error",
+      "rule/privileged-local-port",
+      at,
+      `local port ${bind.port} is privileged (below 1024) and a user unit cannot be granted CAP_NET_BIND_SERVICE; pick a port from 1024 up`,
+    );
+  }
+  if (isWildcard(bind) || !isLoopback(bind)) {
+    report(
+      ctx,
+      "warning",
+      "rule/exposed-local-bind",
+      at,
+      `${formatEndpoint(bind)} is reachable from the network, not only from this machine`,
+    );
+  }
+}

@@ -1,0 +1,48 @@
+// The normalized tunnel model: every default filled in, every form (seed, v1) made one shape.
+// Everything after normalize works on this and nothing else.
+
+export type HostKeyPolicy = "yes" | "pinned" | "accept-new";
+export type Hardening = "strict" | "basic" | "none";
+export type Scope = "system" | "user";
+export type RestartPolicy = "on-failure" | "always" | "on-abnormal" | "on-abort" | "no";
+
+/** A TCP endpoint (address optional) or a unix socket path. */
+export type Endpoint =
+  { kind: "tcp"; address?: string; port: number } | { kind: "unix"; path: string };
+
+export type Forward =
+  | { kind: "remote"; bind: Endpoint; to: Endpoint }
+  | { kind: "local"; bind: Endpoint; to: Endpoint }
+  | { kind: "dynamic"; bind: Endpoint };
+
+export interface Hop {
+  host: string;
+  port: number;
+  user?: string;
+}
+
+export interface Tunnel {
+  name: string;
+  description: string;
+  server: Hop & { hostKeys: string[]; jump: Hop[] };
+  /** Local account (User=); undefined means a dedicated dynamic account. */
+  user?: string;
+  identity?: string;
+  forwards: Forward[];
+  keepAlive: { interval: number; countMax: number };
+  compression: boolean;
+  restart: { policy: RestartPolicy; delaySec: number };
+  hardening: Hardening;
+  scope: Scope;
+  ssh: { path: string; options: [string, string][] };
+  hostKeyPolicy: HostKeyPolicy;
+}
+
+/** A tunnel together with where it came from, for headers and messages. */
+export interface SourcedTunnel {
+  tunnel: Tunnel;
+  /** Base name of the spec file: the same bytes on every machine. */
+  specName: string;
+  /** JSON pointer of the tunnel inside its spec ("" for a single tunnel). */
+  pointer: string;
+}

@@ -1,0 +1,166 @@
+// Schema check: the standalone validator compiled at build time (scripts/build-validator.mjs),
+// its errors turned into located, human messages. Collects every problem, never throws.
+import type { ErrorObject } from "ajv";
+import validateSchema from "./generated/validate.cjs";
+import { diagnosticFor, escapePointer, keyNodeAt, type SpecDocument } from "./parse.ts";
+import { closest } from "./suggest.ts";
+import type { Diagnostic } from "../errors.ts";
+
+type SchemaNode = Record<string, unknown>;
+
+export function validateDocument(doc: SpecDocument): Diagnostic[] {
+  if (validateSchema(doc.value)) return [];
+  const errors = relevantErrors(validateSchema.errors ?? []);
+  return dedupe(errors.map((e) => toDiagnostic(doc, e)));
+}
+
+/**
+ * Drop the noise: if/then bookkeeping, the "required" branches under an anyOf (whose own
+ * description says what was expected), and "pattern" on a string already reported empty.
+ */
+function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
+  const at = (keyword: string) =>
+    new Set(errors.filter((e) => e.keyword === keyword).map((e) => e.instancePath));
+  const anyOfAt = at("anyOf");
+  const emptyAt = at("minLength");
+  return errors.filter(
+    (e) =>
+      e.keyword !== "if" &&
+      !(e.keyword === "required" && anyOfAt.has(e.instancePath)) &&
+      !(e.keyword === "pattern" && emptyAt.has(e.instancePath)),
+  );
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = `${d.location.pointer}\0${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function toDiagnostic(doc: SpecDocument, e: ErrorObject): Diagnostic {
+  const pointer = e.instancePath;
+  const p = e.params as Record<string, unknown>;
+  const parent = (e.parentSchema ?? {}) as SchemaNode;
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const key = String(p.additionalProperty);
+      const allowed = Object.keys((parent.properties as SchemaNode | undefined) ?? {});
+      const hint = closest(key, allowed);
+      const message = hint
+        ? `unknown field "${key}"; did you mean "${hint}"?`
+        : `unknown field "${key}"; expected one of: ${allowed.map((k) => `"${k}"`).join(", ")}`;
+      return diagnosticFor(
+        doc,
+        "error",
+        "schema/unknown-field",
+        `${pointer}/${escapePointer(key)}`,
+        message,
+        keyNodeAt(doc.root, pointer, key),
+      );
+    }
+    case "required":
+      return diagnosticFor(
+        doc,
+        "error",
+        "schema/required",
+        pointer,
+        `missing required field "${String(p.missingProperty)}"`,
+      );
+    default:
+      return diagnosticFor(
+        doc,
+        "error",
+        `schema/${e.keyword}`,
+        pointer,
+        messageFor(e, parent, valueAt(doc.value, pointer)),
+      );
+  }
+}
+
+function messageFor(e: ErrorObject, parent: SchemaNode, value: unknown): string {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case "type":
+      return `must be ${article(String(p.type))}, not ${typeName(value)}`;
+    case "minimum":
+      return `must be at least ${String(p.limit)} (got ${JSON.stringify(value)})`;
+    case "maximum":
+      return `must be at most ${String(p.limit)} (got ${JSON.stringify(value)})`;
+    case "enum":
+      return enumMessage(e.instancePath, value, p.allowedValues as unknown[]);
+    case "minLength":
+      return Number(p.limit) <= 1
+        ? "must not be empty"
+        : `must be at least ${String(p.limit)} characters long`;
+    case "maxLength":
+      return `is too long: at most ${String(p.limit)} characters`;
+    case "pattern":
+      return patternMessage(value, describe(parent));
+    case "minItems":
+      return `needs at least ${String(p.limit)} item(s)`;
+    case "maxItems":
+      return `has too many items: at most ${String(p.limit)}`;
+    case "maxProperties":
+      return `has too many fields: at most ${String(p.limit)}`;
+    case "uniqueItems":
+      return `items ${String(p.j)} and ${String(p.i)} are the same`;
+    case "anyOf":
+      return describe(parent) ?? "does not match any allowed form";
+    case "propertyNames":
+      return "has a field name that is not allowed";
+    default:
+      return e.message ?? "is not valid";
+  }
+}
+
+function enumMessage(pointer: string, value: unknown, allowed: unknown[]): string {
+  const list = allowed.map((v) => JSON.stringify(v)).join(", ");
+  if (pointer.endsWith("/hostKeyPolicy") && value === "no") {
+    return `"no" is not accepted: without host-key checking anyone on the path can impersonate the server and receive the tunnel; use one of ${list}`;
+  }
+  const hint = typeof value === "string" ? closest(value, allowed.map(String)) : undefined;
+  return `must be one of ${list}${hint ? `; did you mean "${hint}"?` : ""} (got ${JSON.stringify(value)})`;
+}
+
+function patternMessage(value: unknown, what: string | undefined): string {
+  const s = typeof value === "string" ? value : "";
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(s))
+    return "must not contain control characters (newline, tab, NUL…)";
+  if (s.startsWith("-")) return 'must not start with "-": ssh would read it as an option';
+  const port = /(?:^|:)([0-9]+)$/.exec(s)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
+    return `port ${port} is out of range: ports are 1-65535`;
+  }
+  return what ? `is not valid: expected ${what}` : "is not in the expected form";
+}
+
+function describe(node: SchemaNode): string | undefined {
+  const d = node.description;
+  return typeof d === "string" ? d.charAt(0).toLowerCase() + d.slice(1) : undefined;
+}
+
+function article(type: string): string {
+  const an = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
+  return type.split(",").map(an).join(" or ");
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "number") return `the number ${v}`;
+  if (typeof v === "object") return "an object";
+  return `${typeof v === "string" ? "the string" : "the " + typeof v} ${JSON.stringify(v)}`;
+}
+
+function valueAt(value: unknown, pointer: string): unknown {
+  let v = value;
+  for (const seg of pointer.split("/").slice(1)) {
+    v = (v as Record<string, unknown> | undefined)?.[seg.replace(/~1/g, "/").replace(/~0/g, "~")];
+  }
+  return v;
+}

@@ -1,0 +1,117 @@
+// systemd itself as an oracle: systemd-analyze verify, and `systemd --test` (run as an
+// unprivileged user, it loads units from SYSTEMD_UNIT_PATH and dumps them, each ExecStart as
+// the argv it parsed) — DESIGN.md §5. Never boots anything.
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const SYSTEMD = "/lib/systemd/systemd";
+const NOBODY = "65534";
+
+export function hasSystemdAnalyze(): boolean {
+  return spawnSync("systemd-analyze", ["--version"], { stdio: "ignore" }).status === 0;
+}
+
+export function hasSystemdTest(): boolean {
+  return (
+    spawnSync("setpriv", ["--version"], { stdio: "ignore" }).status === 0 &&
+    spawnSync(SYSTEMD, ["--version"], { stdio: "ignore" }).status === 0
+  );
+}
+
+export function withUnitDir<T>(files: Record<string, string>, fn: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), "tunnelc-units-"));
+  try {
+    chmodSync(dir, 0o755);
+    for (const [name, text] of Object.entries(files))
+      writeFileSync(join(dir, name), text, { mode: 0o644 });
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** systemd-analyze verify on unit files; returns its complaints ("" when clean). */
+export function verifyUnits(paths: string[]): { ok: boolean; output: string } {
+  const r = spawnSync("systemd-analyze", ["verify", "--man=no", ...paths], { encoding: "utf8" });
+  return { ok: r.status === 0 && r.stderr.trim() === "", output: `${r.stdout}${r.stderr}` };
+}
+
+export function securityScore(path: string): number {
+  const out = execFileSync("systemd-analyze", ["security", "--offline=true", path], {
+    encoding: "utf8",
+  });
+  const m = /Overall exposure level for .*?: ([0-9.]+)/.exec(out);
+  if (!m) throw new Error(`no exposure level in:\n${out}`);
+  return Number(m[1]);
+}
+
+/** Every unit's ExecStart argv as systemd parsed it, keyed by unit name. */
+export function dumpCommandLines(dir: string, units: string[]): Map<string, string[][]> {
+  writeFileSync(join(dir, "oracle.target"), `[Unit]\nWants=${units.join(" ")}\n`, { mode: 0o644 });
+  const r = spawnSync(
+    "setpriv",
+    [
+      "--reuid",
+      NOBODY,
+      "--regid",
+      NOBODY,
+      "--clear-groups",
+      SYSTEMD,
+      "--test",
+      "--system",
+      "--unit=oracle.target",
+      "--no-pager",
+    ],
+    {
+      encoding: "utf8",
+      env: { ...process.env, SYSTEMD_UNIT_PATH: `${dir}:`, SYSTEMD_LOG_LEVEL: "err" },
+      maxBuffer: 256 * 1024 * 1024,
+      cwd: "/",
+    },
+  );
+  if (r.status !== 0) throw new Error(`systemd --test failed (${r.status}):\n${r.stderr}`);
+  return parseDump(r.stdout);
+}
+
+function parseDump(dump: string): Map<string, string[][]> {
+  const out = new Map<string, string[][]>();
+  let unit = "";
+  for (const line of dump.split("\n")) {
+    const u = /^\t-> Unit (.+):$/.exec(line);
+    if (u) unit = u[1]!;
+    const c = /^\t\t\tCommand Line: (.*)$/.exec(line);
+    if (c && unit) out.set(unit, [...(out.get(unit) ?? []), splitQuoted(c[1]!)]);
+  }
+  return out;
+}
+
+/**
+ * Reads the dump's re-quoted words (systemd's quote_command_line(): a word with special
+ * characters in "…" with \\ \" \$ \` escaped), then applies what exec does with "$$" → "$"
+ * (systemd.service(5): "$$" is a literal "$").
+ */
+export function splitQuoted(text: string): string[] {
+  const words: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] === " ") {
+      i++;
+      continue;
+    }
+    let word = "";
+    if (text[i] === '"') {
+      i++;
+      while (i < text.length && text[i] !== '"') {
+        if (text[i] === "\\") i++;
+        word += text[i++];
+      }
+      i++;
+    } else {
+      while (i < text.length && text[i] !== " ") word += text[i++];
+    }
+    words.push(word.replace(/\$\$/g, "$"));
+  }
+  return words;
+}
