@@ -8,6 +8,10 @@ import { formatDiagnostic, summarize, type Style } from "./report.ts";
 import { compileCommand } from "./commands/compile.ts";
 import { validateCommand } from "./commands/validate.ts";
 import { schemaCommand } from "./commands/schema.ts";
+import { installCommand } from "./commands/install.ts";
+import { uninstallCommand } from "./commands/uninstall.ts";
+import { statusCommand } from "./commands/status.ts";
+import { diffCommand } from "./commands/diff.ts";
 import type { Outcome } from "./commands/outcome.ts";
 import pkg from "../package.json" with { type: "json" };
 import { STDIN } from "./spec/load.ts";
@@ -60,13 +64,20 @@ function main(argv: string[]): void {
     .command(compileCommand(print))
     .command(validateCommand(print))
     .command(schemaCommand(print))
-    .demandCommand(1, "Name a command: compile, validate or schema.")
+    .command(installCommand(print))
+    .command(uninstallCommand(print))
+    .command(statusCommand(print))
+    .command(diffCommand(print))
+    .demandCommand(
+      1,
+      "Name a command: compile, validate, install, uninstall, status, diff or schema.",
+    )
     .strict()
     .version(pkg.version)
     .help()
     .alias("h", "help")
     .epilogue(
-      "Exit status: 0 ok, 1 a problem in a spec, 2 bad usage, 3 a system error (I/O, a missing tool).\nSee docs/cli.md and docs/spec.md.",
+      "Exit status: 0 ok, 1 a problem in a spec (or a refused change), 2 bad usage, 3 a system error\n(I/O, a missing tool, a failed systemctl call), 4 differences found (diff --exit-code).\nSee docs/cli.md and docs/spec.md.",
     )
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg, err) => {

@@ -1,7 +1,7 @@
 // Typed errors. Each carries the exit code the CLI ends with (docs/cli.md "Exit status"); only
-// src/cli.ts turns them into output and an exit.
+// src/cli.ts turns them into output and an exit. `differs` is only for `diff --exit-code`.
 
-export const ExitCode = { ok: 0, spec: 1, usage: 2, system: 3 } as const;
+export const ExitCode = { ok: 0, spec: 1, usage: 2, system: 3, differs: 4 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Where in a spec file a problem is: 1-based line and column, plus the JSON pointer. */

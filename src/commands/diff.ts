@@ -1,0 +1,69 @@
+// tunnelc diff SPEC... [--user] [--root DIR] [--exit-code]: installed units vs a fresh compile.
+import { join } from "node:path";
+import type { CommandModule } from "yargs";
+import { compileSpecs } from "../compile/pipeline.ts";
+import { loadSpec } from "../spec/load.ts";
+import { readIfExists } from "../install/read-units.ts";
+import { unitDir, type Target } from "../install/paths.ts";
+import { unifiedDiff } from "../install/diff.ts";
+import { ExitCode, SpecError } from "../errors.ts";
+import { json, outcome, type Outcome } from "./outcome.ts";
+import { scopeOptions } from "./install.ts";
+
+export interface DiffArgs {
+  specs: string[];
+  user: boolean;
+  root?: string;
+  json: boolean;
+  exitCode: boolean;
+}
+
+export function runDiff(args: DiffArgs): Outcome {
+  const result = compileSpecs(args.specs.map(loadSpec));
+  if (!result.ok) throw new SpecError(result.diagnostics);
+  const dir = unitDir({
+    user: args.user,
+    ...(args.root !== undefined && { root: args.root }),
+  } satisfies Target);
+  const units = result.units.map((u) => {
+    const path = join(dir, u.fileName);
+    const installed = readIfExists(path);
+    const state =
+      installed === undefined ? "not-installed" : installed === u.text ? "same" : "differs";
+    return { unit: u.fileName, path, state, diff: unifiedDiff(path, installed ?? "", u.text) };
+  });
+  const differs = units.some((u) => u.state !== "same");
+  const exitCode = args.exitCode && differs ? ExitCode.differs : ExitCode.ok;
+  if (args.json)
+    return outcome({
+      exitCode,
+      stdout: json({
+        differs,
+        units: units.map((u) => (u.state === "same" ? { ...u, diff: "" } : u)),
+      }),
+    });
+  const text = units
+    .map((u) =>
+      u.state === "same"
+        ? `${u.unit}: no differences\n`
+        : u.state === "not-installed"
+          ? `${u.unit}: not installed\n${u.diff}`
+          : u.diff,
+    )
+    .join("");
+  return outcome({ exitCode, stdout: text, diagnostics: result.diagnostics });
+}
+
+export const diffCommand = (run: (o: Outcome) => void): CommandModule<object, DiffArgs> => ({
+  command: "diff <specs..>",
+  describe: "Show how installed units differ from a fresh compile of their specs",
+  builder: (y) =>
+    scopeOptions(y.positional("specs", { type: "string", array: true, demandOption: true }))
+      .option("exit-code", {
+        type: "boolean",
+        default: false,
+        describe: "exit 4 when anything differs",
+      })
+      .example("$0 diff home.json", "what install would change") as never,
+  handler: (args) => run(runDiff(args)),
+});

@@ -1,0 +1,169 @@
+// tunnelc install [SPEC...] [--enable] [--now] [--user] [--root DIR] [--dry-run] [--force]
+import type { Argv, CommandModule } from "yargs";
+import { compileSpecs } from "../compile/pipeline.ts";
+import { loadSpec } from "../spec/load.ts";
+import { planInstall, type FileAction, type InstallPlan } from "../install/plan.ts";
+import { applyCommands, applyFiles } from "../install/apply.ts";
+import { readExisting } from "../install/read-units.ts";
+import { unitDir, type Target } from "../install/paths.ts";
+import { lingerWarning } from "../install/linger.ts";
+import { processRunner, type Runner } from "../install/systemctl.ts";
+import { diagnosticJson } from "../report.ts";
+import { ExitCode, UsageError } from "../errors.ts";
+import { json, outcome, type Outcome } from "./outcome.ts";
+import { specFiles } from "./specs-arg.ts";
+import { join } from "node:path";
+import type { CompiledUnit } from "../compile/compile.ts";
+
+export interface InstallArgs {
+  specs?: string[];
+  enable: boolean;
+  now: boolean;
+  user: boolean;
+  root?: string;
+  dryRun: boolean;
+  force: boolean;
+  specDir?: string;
+  json: boolean;
+}
+
+export function runInstall(args: InstallArgs, runner: Runner = processRunner): Outcome {
+  const target: Target = { user: args.user, ...(args.root !== undefined && { root: args.root }) };
+  if (args.now && target.root !== undefined)
+    throw new UsageError("--now needs a running manager; with --root only --enable applies");
+  const { files: specs, dir: specDir } = specFiles(args.specs, target, args.specDir);
+  if (specs.length === 0) return outcome({ notes: [`no specs in ${specDir}: nothing to install`] });
+  const result = compileSpecs(specs.map(loadSpec));
+  if (!result.ok)
+    return failed(args, result.diagnostics.map(diagnosticJson), {
+      diagnostics: result.diagnostics,
+    });
+  const misplaced = wrongScope(result.units, target);
+  if (misplaced.length > 0) return failed(args, misplaced, { notes: misplaced });
+  const dir = unitDir(target);
+  const existing = readExisting(result.units.map((u) => join(dir, u.fileName)));
+  const plan = planInstall(result.units, existing, dir, target, args);
+  const refusals = plan.refusals.map((r) => r.message);
+  if (refusals.length > 0) return failed(args, refusals, { notes: refusals });
+  const warnings = [...(target.user && target.root === undefined ? [lingerWarning()] : [])].filter(
+    (w): w is string => w !== undefined,
+  );
+  if (!args.dryRun) {
+    applyFiles(dir, plan.files);
+    warnings.push(...applyCommands(runner, plan.commands).warnings);
+  }
+  return report(args, plan, warnings, result.diagnostics);
+}
+
+function wrongScope(units: CompiledUnit[], target: Target): string[] {
+  const want = target.user ? "user" : "system";
+  return units
+    .filter((u) => u.scope !== want)
+    .map(
+      (u) =>
+        `tunnel ${u.name} is a ${u.scope} unit: install it ${u.scope === "user" ? "with" : "without"} --user`,
+    );
+}
+
+function failed(args: InstallArgs, problems: unknown[], text: Partial<Outcome>): Outcome {
+  if (args.json) return outcome({ exitCode: ExitCode.spec, stdout: json({ ok: false, problems }) });
+  return outcome({ exitCode: ExitCode.spec, ...text });
+}
+
+const VERB: Record<FileAction["kind"], [string, string]> = {
+  create: ["created", "would create"],
+  update: ["updated", "would update"],
+  replace: ["replaced", "would replace"],
+  unchanged: ["unchanged", "unchanged"],
+};
+
+function report(
+  args: InstallArgs,
+  plan: InstallPlan,
+  warnings: string[],
+  diagnostics: Outcome["diagnostics"],
+): Outcome {
+  if (args.json) {
+    const files = plan.files.map((f) => ({
+      unit: f.unit,
+      path: f.path,
+      action:
+        f.kind === "create"
+          ? "created"
+          : f.kind === "update"
+            ? "updated"
+            : f.kind === "replace"
+              ? "replaced"
+              : "unchanged",
+      ...("diff" in f && { diff: f.diff }),
+      ...(f.kind === "replace" && { backup: f.backup }),
+    }));
+    const commands = plan.commands.map((c) => c.argv);
+    return outcome({
+      stdout: json({
+        ok: true,
+        dryRun: args.dryRun,
+        units: files,
+        commands,
+        warnings,
+        diagnostics: diagnostics.map(diagnosticJson),
+      }),
+    });
+  }
+  const lines: string[] = [];
+  for (const f of plan.files) {
+    lines.push(
+      `${VERB[f.kind][args.dryRun ? 1 : 0]} ${f.path}${f.kind === "replace" ? ` (backup: ${f.backup})` : ""}`,
+    );
+    if ("diff" in f) lines.push(f.diff.trimEnd());
+  }
+  for (const c of plan.commands)
+    lines.push(`${args.dryRun ? "would run: " : ""}${c.argv.join(" ")}`);
+  return outcome({
+    stdout: lines.join("\n") + "\n",
+    diagnostics,
+    notes: warnings.map((w) => `warning: ${w}`),
+  });
+}
+
+export function scopeOptions<T>(y: Argv<T>) {
+  return y
+    .option("user", { type: "boolean", default: false, describe: "user units (systemctl --user)" })
+    .option("root", {
+      type: "string",
+      describe: "operate offline below this directory (packaging)",
+    })
+    .option("json", { type: "boolean", default: false, describe: "print a JSON report on stdout" });
+}
+
+export const installCommand = (run: (o: Outcome) => void): CommandModule<object, InstallArgs> => ({
+  command: "install [specs..]",
+  describe: "Compile specs and install their units (default: every spec in /etc/tunnelc)",
+  builder: (y) =>
+    scopeOptions(y.positional("specs", { type: "string", array: true }))
+      .option("enable", { type: "boolean", default: false, describe: "enable the units at boot" })
+      .option("now", {
+        type: "boolean",
+        default: false,
+        describe: "start them now (with --enable: enable --now)",
+      })
+      .option("dry-run", {
+        type: "boolean",
+        default: false,
+        describe: "print the plan, change nothing",
+      })
+      .option("force", {
+        type: "boolean",
+        default: false,
+        describe: "replace units tunnelc did not generate (keeps a backup)",
+      })
+      .option("spec-dir", { type: "string", describe: "where specs are found when none is named" })
+      .example("$0 install home.json --enable --now", "install, enable and start")
+      .example(
+        '$0 install fleet.json --enable --root "$pkgdir"',
+        "package: write and enable offline",
+      )
+      .example("$0 install --user --enable --now", "every spec in ~/.config/tunnelc as user units")
+      .example("$0 install home.json --dry-run", "show what would change") as never,
+  handler: (args) => run(runInstall(args)),
+});

@@ -1,0 +1,39 @@
+// Carrying out a plan: files first (each atomic, backups before replacing), then systemctl.
+import { writeFileAtomic, ensureDir } from "./atomic-write.ts";
+import { runChecked, type Runner } from "./systemctl.ts";
+import { SystemError } from "../errors.ts";
+import { reason } from "../spec/load.ts";
+import type { Command, FileAction } from "./plan.ts";
+
+export interface Applied {
+  /** Tolerated failures, as "argv: stderr" lines. */
+  warnings: string[];
+}
+
+export function applyFiles(dir: string, files: FileAction[]): void {
+  try {
+    ensureDir(dir);
+    for (const f of files) {
+      if (f.kind === "unchanged") continue;
+      if (f.kind === "replace") writeFileAtomic(f.backup, f.old, { mode: 0o644 });
+      writeFileAtomic(f.path, f.text, { mode: 0o644 });
+    }
+  } catch (e) {
+    if (e instanceof SystemError) throw e;
+    throw new SystemError(`cannot write to ${dir}: ${reason(e)}`);
+  }
+}
+
+export function applyCommands(runner: Runner, commands: Command[]): Applied {
+  const warnings: string[] = [];
+  for (const c of commands) {
+    if (!c.tolerate) {
+      runChecked(runner, c.argv);
+      continue;
+    }
+    const r = runner.run(c.argv);
+    if (r.status !== 0)
+      warnings.push(`${c.argv.join(" ")}: ${r.stderr.trim() || `exit status ${r.status}`}`);
+  }
+  return { warnings };
+}

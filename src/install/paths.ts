@@ -1,0 +1,31 @@
+// Where units and specs live (systemd.unit(5) "Unit File Load Path"), for system and user
+// managers, and below --root for packaging.
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+export interface Target {
+  /** A user manager (systemctl --user), or the system manager. */
+  user: boolean;
+  /** Offline: write below this directory and enable with `systemctl --root=DIR`. */
+  root?: string;
+}
+
+export function unitDir(t: Target, env: NodeJS.ProcessEnv = process.env): string {
+  if (t.root !== undefined) return join(t.root, t.user ? "etc/systemd/user" : "etc/systemd/system");
+  if (!t.user) return "/etc/systemd/system";
+  return join(configHome(env), "systemd", "user");
+}
+
+export function defaultSpecDir(t: Target, env: NodeJS.ProcessEnv = process.env): string {
+  return t.user ? join(configHome(env), "tunnelc") : "/etc/tunnelc";
+}
+
+function configHome(env: NodeJS.ProcessEnv): string {
+  return env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
+}
+
+/** systemctl's leading arguments for a target. */
+export function systemctlScope(t: Target): string[] {
+  if (t.root !== undefined) return [`--root=${t.root}`, ...(t.user ? ["--global"] : [])];
+  return t.user ? ["--user"] : [];
+}

@@ -1,0 +1,361 @@
+// install/uninstall plans and their application, with a recording systemctl (fast unit tests;
+// the real systemd is exercised by test/e2e and test/packaging.test.ts).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+  existsSync,
+  statSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compileSpecs } from "../src/compile/pipeline.ts";
+import { planInstall } from "../src/install/plan.ts";
+import { planUninstall } from "../src/install/uninstall-plan.ts";
+import { runInstall } from "../src/commands/install.ts";
+import { runUninstall } from "../src/commands/uninstall.ts";
+import { runStatus } from "../src/commands/status.ts";
+import { ownershipOf } from "../src/install/ownership.ts";
+import type { Runner } from "../src/install/systemctl.ts";
+import { SystemError } from "../src/errors.ts";
+
+const spec = (names: string[]) =>
+  JSON.stringify({
+    tunnels: names.map((name, i) => ({
+      name,
+      server: { host: "relay.example.net" },
+      forwards: [{ remote: 2000 + i, to: "localhost:22" }],
+    })),
+  });
+
+function units(names: string[]) {
+  const r = compileSpecs([{ file: "s.json", text: spec(names) }]);
+  assert.ok(r.ok);
+  return r.units;
+}
+
+class Recorder implements Runner {
+  calls: string[][] = [];
+  constructor(private readonly fail: (argv: string[]) => boolean = () => false) {}
+  run(argv: string[]) {
+    this.calls.push(argv);
+    return this.fail(argv)
+      ? { status: 1, stdout: "", stderr: `Failed: ${argv[1]}` }
+      : { status: 0, stdout: "", stderr: "" };
+  }
+}
+
+const live = { user: false };
+const none = new Map<string, string | undefined>();
+
+test("a fresh install: create every file, one daemon-reload, one enable --now", () => {
+  const p = planInstall(units(["a", "b", "c"]), none, "/d", live, {
+    enable: true,
+    now: true,
+    force: false,
+  });
+  assert.deepEqual(
+    p.files.map((f) => f.kind),
+    ["create", "create", "create"],
+  );
+  assert.deepEqual(
+    p.commands.map((c) => c.argv),
+    [
+      ["systemctl", "daemon-reload"],
+      ["systemctl", "enable", "--now", "a.service", "b.service", "c.service"],
+    ],
+  );
+});
+
+test("fifty tunnels still make one daemon-reload and one enable", () => {
+  const names = Array.from({ length: 50 }, (_, i) => `t${i}`);
+  const p = planInstall(units(names), none, "/d", live, { enable: true, now: true, force: false });
+  assert.equal(p.commands.filter((c) => c.argv.includes("daemon-reload")).length, 1);
+  assert.equal(p.commands.filter((c) => c.argv.includes("enable")).length, 1);
+});
+
+test("reinstalling the same units changes nothing and reloads nothing", () => {
+  const us = units(["a"]);
+  const existing = new Map([["/d/a.service", us[0]!.text]]);
+  const p = planInstall(us, existing, "/d", live, { enable: false, now: false, force: false });
+  assert.deepEqual(
+    p.files.map((f) => f.kind),
+    ["unchanged"],
+  );
+  assert.deepEqual(p.commands, []);
+});
+
+test("an owned unit that changed is updated with a diff and restarted if running", () => {
+  const old = units(["a"])[0]!.text;
+  const us = compileSpecs([
+    {
+      file: "s.json",
+      text: JSON.stringify({
+        name: "a",
+        server: { host: "relay.example.net" },
+        forwards: [{ remote: 2999, to: "localhost:22" }],
+      }),
+    },
+  ]).units;
+  const p = planInstall(us, new Map([["/d/a.service", old]]), "/d", live, {
+    enable: false,
+    now: false,
+    force: false,
+  });
+  const f = p.files[0]!;
+  assert.equal(f.kind, "update");
+  assert.match("diff" in f ? f.diff : "", /^-.*-R 2000:localhost:22 \\$/m);
+  assert.match("diff" in f ? f.diff : "", /^\+.*-R 2999:localhost:22 \\$/m);
+  assert.deepEqual(
+    p.commands.map((c) => c.argv),
+    [
+      ["systemctl", "daemon-reload"],
+      ["systemctl", "try-restart", "a.service"],
+    ],
+  );
+});
+
+test("a foreign unit is refused without --force, replaced with a backup with it", () => {
+  const foreign = "[Service]\nExecStart=/bin/true\n";
+  const existing = new Map([["/d/a.service", foreign]]);
+  const refused = planInstall(units(["a"]), existing, "/d", live, {
+    enable: true,
+    now: true,
+    force: false,
+  });
+  assert.equal(refused.refusals.length, 1);
+  assert.deepEqual(refused.commands, []);
+  const forced = planInstall(units(["a"]), existing, "/d", live, {
+    enable: true,
+    now: true,
+    force: true,
+  });
+  const f = forced.files[0]!;
+  assert.equal(f.kind, "replace");
+  assert.equal(f.kind === "replace" && f.backup, "/d/a.service.tunnelc-backup");
+});
+
+test("--root: enable offline only, never reload or start", () => {
+  const p = planInstall(
+    units(["a"]),
+    none,
+    "/r/etc/systemd/system",
+    { user: false, root: "/r" },
+    { enable: true, now: false, force: false },
+  );
+  assert.deepEqual(
+    p.commands.map((c) => c.argv),
+    [["systemctl", "--root=/r", "enable", "a.service"]],
+  );
+  const u = planInstall(
+    units(["a"]),
+    none,
+    "/r/etc/systemd/user",
+    { user: true, root: "/r" },
+    { enable: true, now: false, force: false },
+  );
+  assert.deepEqual(
+    u.commands.map((c) => c.argv),
+    [["systemctl", "--root=/r", "--global", "enable", "a.service"]],
+  );
+});
+
+test("--user: every call goes to the user manager", () => {
+  const p = planInstall(
+    units(["a"]),
+    none,
+    "/d",
+    { user: true },
+    { enable: false, now: true, force: false },
+  );
+  assert.deepEqual(
+    p.commands.map((c) => c.argv),
+    [
+      ["systemctl", "--user", "daemon-reload"],
+      ["systemctl", "--user", "start", "a.service"],
+    ],
+  );
+});
+
+test("uninstall: disable --now before removing, then reload and reset-failed", () => {
+  const text = units(["a"])[0]!.text;
+  const p = planUninstall(
+    [{ unit: "a.service", path: "/d/a.service" }],
+    new Map([["/d/a.service", text]]),
+    live,
+  );
+  assert.deepEqual(
+    p.before.map((c) => c.argv),
+    [["systemctl", "disable", "--now", "a.service"]],
+  );
+  assert.deepEqual(
+    p.after.map((c) => c.argv),
+    [
+      ["systemctl", "daemon-reload"],
+      ["systemctl", "reset-failed", "a.service"],
+    ],
+  );
+});
+
+test("uninstall refuses foreign and missing units", () => {
+  const p = planUninstall(
+    [
+      { unit: "a.service", path: "/d/a.service" },
+      { unit: "b.service", path: "/d/b.service" },
+    ],
+    new Map([
+      ["/d/a.service", "[Service]\nExecStart=/bin/true\n"],
+      ["/d/b.service", undefined],
+    ]),
+    live,
+  );
+  assert.deepEqual(
+    p.refusals.map((r) => r.unit),
+    ["a.service", "b.service"],
+  );
+  assert.deepEqual(p.before, []);
+});
+
+test("ownership is read from the header only", () => {
+  const text = units(["a"])[0]!.text;
+  assert.equal(ownershipOf(text).owned, true);
+  assert.equal(ownershipOf(text).spec, "s.json");
+  assert.equal(ownershipOf("[Unit]\n# tunnelc-hash: sha256:abc\n").owned, false);
+});
+
+function specFile(names: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), "tunnelc-plan-"));
+  const f = join(dir, "s.json");
+  writeFileSync(f, spec(names));
+  return f;
+}
+
+test("install --root then uninstall --root, end to end on files, calls recorded", () => {
+  const root = mkdtempSync(join(tmpdir(), "tunnelc-root-"));
+  const runner = new Recorder();
+  const base = {
+    enable: true,
+    now: false,
+    user: false,
+    root,
+    dryRun: false,
+    force: false,
+    json: false,
+  };
+  const out = runInstall({ ...base, specs: [specFile(["a", "b"])] }, runner);
+  assert.equal(out.exitCode, 0);
+  const dir = join(root, "etc/systemd/system");
+  assert.deepEqual(readdirSync(dir).sort(), ["a.service", "b.service"]);
+  assert.equal(statSync(join(dir, "a.service")).mode & 0o777, 0o644);
+  assert.deepEqual(runner.calls, [
+    ["systemctl", `--root=${root}`, "enable", "a.service", "b.service"],
+  ]);
+  const gone = runUninstall(
+    { targets: ["a"], user: false, root, dryRun: false, json: false },
+    runner,
+  );
+  assert.equal(gone.exitCode, 0);
+  assert.deepEqual(readdirSync(dir).sort(), ["b.service"]);
+});
+
+test("--dry-run writes nothing and runs nothing", () => {
+  const root = mkdtempSync(join(tmpdir(), "tunnelc-root-"));
+  const runner = new Recorder();
+  const out = runInstall(
+    {
+      specs: [specFile(["a"])],
+      enable: true,
+      now: false,
+      user: false,
+      root,
+      dryRun: true,
+      force: false,
+      json: false,
+    },
+    runner,
+  );
+  assert.match(out.stdout, /^would create .*a\.service$/m);
+  assert.match(out.stdout, /^would run: systemctl --root=.* enable a\.service$/m);
+  assert.equal(existsSync(join(root, "etc")), false);
+  assert.deepEqual(runner.calls, []);
+});
+
+test("a failed systemctl call is a system error with its stderr; the files stay", () => {
+  const root = mkdtempSync(join(tmpdir(), "tunnelc-root-"));
+  const runner = new Recorder((argv) => argv.includes("enable"));
+  assert.throws(
+    () =>
+      runInstall(
+        {
+          specs: [specFile(["a"])],
+          enable: true,
+          now: false,
+          user: false,
+          root,
+          dryRun: false,
+          force: false,
+          json: false,
+        },
+        runner,
+      ),
+    (e: unknown) =>
+      e instanceof SystemError &&
+      /enable a\.service failed/.test(e.message) &&
+      e.detail === "Failed: --root=" + root,
+  );
+  assert.ok(
+    readFileSync(join(root, "etc/systemd/system/a.service"), "utf8").includes("tunnelc-hash"),
+  );
+});
+
+test("a unit of the wrong scope is refused with a hint", () => {
+  const f = specFile(["a"]);
+  const out = runInstall(
+    {
+      specs: [f],
+      enable: false,
+      now: false,
+      user: true,
+      root: mkdtempSync(join(tmpdir(), "r-")),
+      dryRun: false,
+      force: false,
+      json: false,
+    },
+    new Recorder(),
+  );
+  assert.equal(out.exitCode, 1);
+  assert.match(out.notes.join("\n"), /tunnel a is a system unit: install it without --user/);
+});
+
+test("status --root lists owned units only, with their enabled state", () => {
+  const root = mkdtempSync(join(tmpdir(), "tunnelc-root-"));
+  runInstall(
+    {
+      specs: [specFile(["a"])],
+      enable: true,
+      now: false,
+      user: false,
+      root,
+      dryRun: false,
+      force: false,
+      json: false,
+    },
+    new Recorder(),
+  );
+  writeFileSync(
+    join(root, "etc/systemd/system/foreign.service"),
+    "[Service]\nExecStart=/bin/true\n",
+  );
+  const runner: Runner = { run: () => ({ status: 0, stdout: "enabled\n", stderr: "" }) };
+  const out = runStatus({ user: false, root, json: true }, runner);
+  const report = JSON.parse(out.stdout) as {
+    tunnels: { unit: string; enabled: string; spec: string }[];
+  };
+  assert.deepEqual(
+    report.tunnels.map((t) => [t.unit, t.enabled, t.spec]),
+    [["a.service", "enabled", "s.json"]],
+  );
+});
