@@ -65,19 +65,10 @@ function liveStates(runner: Runner, target: Target, installed: InstalledUnit[]):
   });
 }
 
+/** The unit's own last log line (its processes, not systemd's messages about it). */
 function lastJournalLine(runner: Runner, target: Target, unit: string): string | undefined {
-  const r = runner.run([
-    "journalctl",
-    ...(target.user ? ["--user"] : []),
-    "-u",
-    unit,
-    "-n",
-    "1",
-    "-o",
-    "cat",
-    "--no-pager",
-    "-q",
-  ]);
+  const match = target.user ? [`--user`, `_SYSTEMD_USER_UNIT=${unit}`] : [`_SYSTEMD_UNIT=${unit}`];
+  const r = runner.run(["journalctl", ...match, "-n", "1", "-o", "cat", "--no-pager", "-q"]);
   const line = r.status === 0 ? r.stdout.trim().split("\n").pop() : undefined;
   return line ? line : undefined;
 }

@@ -1,0 +1,103 @@
+// A Debian rootfs booted with systemd-nspawn (DESIGN.md §5): built once with debootstrap and
+// cached, then booted with --volatile=overlay so every run starts from the same pristine tree.
+// Never boots anything on the host's own root.
+import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+export const PACKAGES = [
+  "systemd",
+  "systemd-sysv",
+  "dbus",
+  "openssh-server",
+  "openssh-client",
+  "libnss-systemd",
+  "libstdc++6",
+  "iproute2",
+  "netcat-openbsd",
+];
+
+const CACHE = process.env.TUNNELC_E2E_CACHE ?? "/var/cache/tunnelc-e2e";
+
+export function rootfsPath(): string {
+  const key = createHash("sha256")
+    .update(`bookworm\n${PACKAGES.join(",")}`)
+    .digest("hex")
+    .slice(0, 12);
+  return join(CACHE, `rootfs-${key}`);
+}
+
+/** The cached rootfs, built on first use (about 45 s). */
+export function ensureRootfs(log: (s: string) => void): string {
+  const root = rootfsPath();
+  if (existsSync(join(root, ".tunnelc-ready"))) return root;
+  const tmp = `${root}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(CACHE, { recursive: true });
+  log(`building ${root} with debootstrap`);
+  execFileSync(
+    "debootstrap",
+    ["--variant=minbase", `--include=${PACKAGES.join(",")}`, "bookworm", tmp],
+    {
+      stdio: ["ignore", "ignore", "pipe"],
+      timeout: 600_000,
+    },
+  );
+  // Facts from DESIGN.md §5: localhost must resolve; nothing else is needed from the host.
+  writeFileSync(join(tmp, "etc/hosts"), "127.0.0.1 localhost\n::1 localhost\n");
+  writeFileSync(join(tmp, ".tunnelc-ready"), "");
+  renameSync(tmp, root);
+  return root;
+}
+
+export interface BootOptions {
+  rootfs: string;
+  results: string;
+  /** Host path → container path, read-only. */
+  bindRo: [string, string][];
+  unitName: string;
+  timeoutMs: number;
+}
+
+/** Boots the container, which runs unitName and powers off; returns nspawn's own output. */
+export function bootOnce(o: BootOptions): {
+  status: number | null;
+  output: string;
+  timedOut: boolean;
+} {
+  const args = [
+    "--keep-unit",
+    "--register=no",
+    "-q",
+    "-D",
+    o.rootfs,
+    "--volatile=overlay",
+    "--private-network",
+    `--bind=${o.results}:/results`,
+    ...o.bindRo.map(([h, c]) => `--bind-ro=${h}:${c}`),
+    "-b",
+    "--console=pipe",
+    "--",
+    `systemd.wants=${o.unitName}`,
+  ];
+  const r = spawnSync("systemd-nspawn", args, {
+    encoding: "utf8",
+    timeout: o.timeoutMs,
+    killSignal: "SIGKILL",
+  });
+  return {
+    status: r.status,
+    output: `${r.stdout ?? ""}${r.stderr ?? ""}`,
+    timedOut: r.error !== undefined,
+  };
+}
+
+export function canBoot(): string | undefined {
+  if (process.getuid?.() !== 0) return "the e2e suite needs root (systemd-nspawn)";
+  for (const tool of ["systemd-nspawn", "debootstrap"]) {
+    if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0)
+      return `${tool} is not installed`;
+  }
+  return undefined;
+}

@@ -1,0 +1,157 @@
+#!/bin/bash
+# The end-to-end scenarios, run inside the booted container (test/e2e/e2e.test.ts) by a oneshot
+# unit. sshd on 127.0.0.1:22 is the relay; the same machine is the device that phones home.
+# Every check writes "ok - NAME" or "not ok - NAME # detail" to /results/log; "done" ends it.
+set -u
+LOG=/results/log
+: >"$LOG"
+export NO_COLOR=1
+tunnelc() { node "$TUNNELC" "$@"; }
+say() { echo "$*" >>"$LOG"; }
+
+# check NAME COMMAND...: one reported check.
+check() {
+  local name=$1 out
+  shift
+  if out=$("$@" 2>&1); then say "ok - $name"; else say "not ok - $name # $(echo "$out" | tail -n 4 | tr '\n' ' ')"; fi
+}
+
+# wait_for COMMAND...: up to 15 s.
+wait_for() {
+  local i
+  for i in $(seq 1 75); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  "$@"
+}
+
+banner() { # banner PORT [nc options...]: the sshd banner arrives through the forward
+  local port=$1 got
+  shift
+  got=$(timeout 5 nc -w 3 "$@" 127.0.0.1 "$port" </dev/null 2>&1 | head -c 7)
+  [ "$got" = "SSH-2.0" ] || { echo "got '$got' on port $port"; return 1; }
+}
+socks_banner() { # through the SOCKS proxy on PORT to the relay's sshd
+  local got
+  got=$(timeout 5 nc -w 3 -X 5 -x "127.0.0.1:$1" 127.0.0.1 22 </dev/null 2>&1 | head -c 7)
+  [ "$got" = "SSH-2.0" ] || { echo "got '$got' through SOCKS on $1"; return 1; }
+}
+closed() { ! timeout 3 nc -z -w 2 127.0.0.1 "$1"; }
+prop() { systemctl show "$1" --property="$2" --value; }
+is_active() { [ "$(systemctl is-active "$1")" = active ]; }
+is_enabled() { [ "$(systemctl is-enabled "$1")" = enabled ]; }
+restarted_since() { [ "$(prop "$1" MainPID)" != "$2" ] && [ "$(prop "$1" MainPID)" != 0 ] && is_active "$1"; }
+
+# ---- the relay: an account that accepts the device's key ----------------------------------
+setup() {
+  set -e
+  systemctl start ssh
+  wait_for systemctl is-active ssh
+  useradd -m -s /bin/bash relay
+  install -d -m 0700 /etc/tunnelc/keys
+  ssh-keygen -q -t ed25519 -N '' -C device -f /etc/tunnelc/keys/device
+  install -d -m 0700 -o relay -g relay /home/relay/.ssh
+  install -m 0600 -o relay -g relay /etc/tunnelc/keys/device.pub /home/relay/.ssh/authorized_keys
+  HOSTKEY=$(cut -d' ' -f1,2 /etc/ssh/ssh_host_ed25519_key.pub)
+  WRONGKEY="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICrEM716nxe4LfvKB6vD0AJ/7XlaayCe0GE1zFcdYHA3"
+  # The seed form's account keeps key and known_hosts in its own ~/.ssh.
+  useradd -m -s /bin/bash tunnel
+  install -d -m 0700 -o tunnel -g tunnel /home/tunnel/.ssh
+  install -m 0600 -o tunnel -g tunnel /etc/tunnelc/keys/device /home/tunnel/.ssh/id_ed25519
+  echo "127.0.0.1 $HOSTKEY" >/home/tunnel/.ssh/known_hosts
+  chown tunnel:tunnel /home/tunnel/.ssh/known_hosts
+  mkdir -p /specs
+  set +e
+}
+
+spec_v1() { # spec_v1 NAME FORWARD-JSON [HOSTKEY]
+  cat >"/specs/$1.json" <<JSON
+{
+  "name": "$1",
+  "server": { "host": "127.0.0.1", "user": "relay", "hostKeys": ["${3:-$HOSTKEY}"] },
+  "identity": "/etc/tunnelc/keys/device",
+  "forwards": [$2],
+  "restart": { "delaySec": 1 }
+}
+JSON
+}
+
+# ---- one tunnel through its whole life ----------------------------------------------------
+# lifecycle NAME SPEC PROBE...: install, bytes, kill → restart, status, reinstall, uninstall.
+lifecycle() {
+  local name=$1 spec=$2 unit="$1.service" path="/etc/systemd/system/$1.service"
+  shift 2
+  check "$name: install --enable --now" tunnelc install "$spec" --enable --now
+  check "$name: enabled" is_enabled "$unit"
+  check "$name: active" wait_for is_active "$unit"
+  check "$name: runs unprivileged" bash -c "[ \"\$(ps -o user= -p \$(systemctl show $unit -p MainPID --value))\" != root ]"
+  check "$name: bytes through the forward" wait_for "$@"
+  local pid before
+  pid=$(prop "$unit" MainPID)
+  systemctl kill -s KILL "$unit"
+  check "$name: restarted after kill" wait_for restarted_since "$unit" "$pid"
+  check "$name: NRestarts counted" bash -c "[ \$(systemctl show $unit -p NRestarts --value) -ge 1 ]"
+  check "$name: bytes again after restart" wait_for "$@"
+  check "$name: status shows it active" bash -c "node $TUNNELC status $name --json | grep -q '\"active\": \"active\"'"
+  before=$(stat -c %Y.%i "$path")
+  pid=$(prop "$unit" MainPID)
+  local again
+  again=$(tunnelc install "$spec" --enable --now 2>&1)
+  check "$name: reinstall reports unchanged" grep -q "^unchanged $path" <<<"$again"
+  check "$name: reinstall leaves the file alone" test "$(stat -c %Y.%i "$path")" = "$before"
+  check "$name: reinstall restarts nothing" test "$(prop "$unit" MainPID)" = "$pid"
+  check "$name: uninstall" tunnelc uninstall "$name"
+  check "$name: unit file gone" test ! -e "$path"
+  check "$name: enable symlink gone" test ! -e "/etc/systemd/system/multi-user.target.wants/$unit"
+  check "$name: stopped" bash -c "! systemctl is-active --quiet $unit"
+}
+
+setup
+check "setup: sshd is up" is_active ssh
+
+spec_v1 e2e-remote '{ "remote": 2222, "to": "localhost:22" }'
+lifecycle e2e-remote /specs/e2e-remote.json banner 2222
+check "e2e-remote: port closed after uninstall" wait_for closed 2222
+
+spec_v1 e2e-local '{ "local": 2223, "to": "localhost:22" }'
+lifecycle e2e-local /specs/e2e-local.json banner 2223
+check "e2e-local: port closed after uninstall" wait_for closed 2223
+
+spec_v1 e2e-dynamic '{ "dynamic": 1080 }'
+lifecycle e2e-dynamic /specs/e2e-dynamic.json socks_banner 1080
+check "e2e-dynamic: port closed after uninstall" wait_for closed 1080
+
+cat >/specs/seed.json <<JSON
+{ "enable": true, "localUser": "tunnel", "remoteHostname": "127.0.0.1", "remotePort": 22, "remoteUser": "relay", "bindPort": 2224 }
+JSON
+lifecycle ssh-phone-home /specs/seed.json banner 2224
+check "seed: port closed after uninstall" wait_for closed 2224
+
+# A wrong pinned host key never connects: the forward never listens.
+spec_v1 e2e-wrongkey '{ "remote": 2225, "to": "localhost:22" }' "$WRONGKEY"
+check "wrong host key: installs" tunnelc install /specs/e2e-wrongkey.json --enable --now
+sleep 3
+check "wrong host key: port never opens" closed 2225
+check "wrong host key: ssh keeps failing and restarting" bash -c "[ \$(systemctl show e2e-wrongkey.service -p NRestarts --value) -ge 1 ]"
+check "wrong host key: status shows the error line" bash -c "node $TUNNELC status e2e-wrongkey | grep -qi 'host key'"
+check "wrong host key: uninstall" tunnelc uninstall e2e-wrongkey
+
+# A unit tunnelc did not write is never overwritten or removed.
+printf '[Service]\nExecStart=/bin/sleep 1000\n' >/etc/systemd/system/e2e-foreign.service
+spec_v1 e2e-foreign '{ "remote": 2226, "to": "localhost:22" }'
+check "foreign unit: install refuses (exit 1)" bash -c "node $TUNNELC install /specs/e2e-foreign.json; [ \$? -eq 1 ]"
+check "foreign unit: left as it was" grep -qx 'ExecStart=/bin/sleep 1000' /etc/systemd/system/e2e-foreign.service
+check "foreign unit: uninstall refuses (exit 1)" bash -c "node $TUNNELC uninstall e2e-foreign; [ \$? -eq 1 ]"
+check "foreign unit: still there" test -e /etc/systemd/system/e2e-foreign.service
+
+# Several tunnels in one install: one daemon-reload, one enable.
+cat >/specs/batch.json <<JSON
+{ "tunnels": [
+  { "name": "b1", "server": { "host": "127.0.0.1", "user": "relay", "hostKeys": ["$HOSTKEY"] }, "identity": "/etc/tunnelc/keys/device", "forwards": [{ "remote": 2231, "to": "localhost:22" }] },
+  { "name": "b2", "server": { "host": "127.0.0.1", "user": "relay", "hostKeys": ["$HOSTKEY"] }, "identity": "/etc/tunnelc/keys/device", "forwards": [{ "remote": 2232, "to": "localhost:22" }] }
+] }
+JSON
+batch=$(tunnelc install /specs/batch.json --enable --now 2>&1)
+check "batch: one daemon-reload" test "$(grep -c 'daemon-reload' <<<"$batch")" = 1
+check "batch: one enable for both" grep -qx 'systemctl enable --now b1.service b2.service' <<<"$batch"
+check "batch: both forwards carry bytes" wait_for bash -c "$(declare -f banner); banner 2231 && banner 2232"
+check "batch: uninstall by spec" tunnelc uninstall /specs/batch.json
+say "done"
