@@ -7,6 +7,7 @@ import { applyCommands, applyFiles } from "../install/apply.ts";
 import { readExisting } from "../install/read-units.ts";
 import { unitDir, type Target } from "../install/paths.ts";
 import { lingerWarning } from "../install/linger.ts";
+import { identityWarnings } from "../install/identity-check.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
 import { diagnosticJson } from "../report.ts";
 import { ExitCode, UsageError } from "../errors.ts";
@@ -45,9 +46,12 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
   const plan = planInstall(result.units, existing, dir, target, args);
   const refusals = plan.refusals.map((r) => r.message);
   if (refusals.length > 0) return failed(args, refusals, { notes: refusals });
-  const warnings = [...(target.user && target.root === undefined ? [lingerWarning()] : [])].filter(
-    (w): w is string => w !== undefined,
-  );
+  const live = target.root === undefined;
+  const warnings = [
+    ...(target.user && live ? [lingerWarning()] : []),
+    // Below --root the key belongs to the machine the tree is for, not this one.
+    ...(live ? identityWarnings(result.units.map((u) => u.source.tunnel)) : []),
+  ].filter((w): w is string => w !== undefined);
   if (!args.dryRun) {
     applyFiles(dir, plan.files);
     warnings.push(...applyCommands(runner, plan.commands).warnings);

@@ -1,5 +1,11 @@
 // Carrying out a plan: files first (each atomic, backups before replacing), then systemctl.
-import { writeFileAtomic, ensureDir } from "./atomic-write.ts";
+import {
+  closeStaging,
+  ensureDir,
+  openStaging,
+  stagingDirFor,
+  writeFileAtomic,
+} from "./atomic-write.ts";
 import { runChecked, type Runner } from "./systemctl.ts";
 import { SystemError } from "../errors.ts";
 import { reason } from "../spec/load.ts";
@@ -11,13 +17,16 @@ export interface Applied {
 }
 
 export function applyFiles(dir: string, files: FileAction[]): void {
+  if (files.every((f) => f.kind === "unchanged")) return;
   try {
     ensureDir(dir);
+    const stagingDir = openStaging(stagingDirFor(dir));
     for (const f of files) {
       if (f.kind === "unchanged") continue;
-      if (f.kind === "replace") writeFileAtomic(f.backup, f.old, { mode: 0o644 });
-      writeFileAtomic(f.path, f.text, { mode: 0o644 });
+      if (f.kind === "replace") writeFileAtomic(f.backup, f.old, { mode: 0o644, stagingDir });
+      writeFileAtomic(f.path, f.text, { mode: 0o644, stagingDir });
     }
+    closeStaging(stagingDir);
   } catch (e) {
     if (e instanceof SystemError) throw e;
     throw new SystemError(`cannot write to ${dir}: ${reason(e)}`);

@@ -1,29 +1,47 @@
-// Atomic file writes: a temp file in the same directory, fsync, rename, fsync the directory.
-// A reader (systemd) sees the old file or the new one, never half of one.
+// Atomic file writes: a temp file, fsync, rename over the target, fsync the directory. A reader
+// (systemd) sees the old file or the new one, never half of one. The temp file lives in a
+// staging directory beside the unit directory (same file system, so rename stays atomic), so
+// that a process killed mid-write leaves nothing in the unit directory itself; the next run
+// clears what such a crash left in staging.
 import {
   closeSync,
   fchmodSync,
   fsyncSync,
+  mkdirSync,
   openSync,
+  readdirSync,
   renameSync,
+  rmdirSync,
   unlinkSync,
   writeSync,
-  mkdirSync,
 } from "node:fs";
-import { dirname, basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { failpoint } from "./failpoint.ts";
 
 export interface WriteOptions {
   mode: number;
+  /** Where the temp file is made; the target's own directory when not given. */
+  stagingDir?: string;
 }
 
-export function writeFileAtomic(path: string, data: string, { mode }: WriteOptions): void {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+const TEMP = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
+export function writeFileAtomic(
+  path: string,
+  data: string,
+  { mode, stagingDir }: WriteOptions,
+): void {
+  const tmp = join(
+    stagingDir ?? dirname(path),
+    `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`,
+  );
   const fd = openSync(tmp, "wx", mode);
   try {
     fchmodSync(fd, mode); // exactly this mode, whatever the umask
+    failpoint("write");
     writeSync(fd, data);
+    failpoint("fsync");
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
@@ -32,16 +50,38 @@ export function writeFileAtomic(path: string, data: string, { mode }: WriteOptio
   }
   closeSync(fd);
   try {
+    failpoint("after-temp");
+    failpoint("rename");
     renameSync(tmp, path);
   } catch (e) {
     unlinkSync(tmp);
     throw e;
   }
-  syncDir(dir);
+  failpoint("after-rename");
+  syncDir(dirname(path));
 }
 
 export function ensureDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o755 });
+}
+
+/** The staging directory for a unit directory: its sibling, private to root. */
+export function stagingDirFor(dir: string): string {
+  return join(dirname(dir), ".tunnelc-staging");
+}
+
+export function openStaging(dir: string): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const f of readdirSync(dir)) if (TEMP.test(f)) unlinkSync(join(dir, f));
+  return dir;
+}
+
+export function closeStaging(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Not empty or already gone: a later run clears it.
+  }
 }
 
 function syncDir(dir: string): void {

@@ -134,6 +134,12 @@ check "wrong host key: ssh keeps failing and restarting" bash -c "[ \$(systemctl
 check "wrong host key: status shows the error line" bash -c "node $TUNNELC status e2e-wrongkey | grep -qi 'host key'"
 check "wrong host key: uninstall" tunnelc uninstall e2e-wrongkey
 
+# A key others can read is reported at install.
+chmod 0644 /etc/tunnelc/keys/device
+spec_v1 e2e-keymode '{ "remote": 2227, "to": "localhost:22" }'
+check "loose key: install warns" bash -c "node $TUNNELC install /specs/e2e-keymode.json --dry-run 2>&1 | grep -q 'readable by everyone (mode 0644): chmod 600'"
+chmod 0600 /etc/tunnelc/keys/device
+
 # A unit tunnelc did not write is never overwritten or removed.
 printf '[Service]\nExecStart=/bin/sleep 1000\n' >/etc/systemd/system/e2e-foreign.service
 spec_v1 e2e-foreign '{ "remote": 2226, "to": "localhost:22" }'

@@ -1,0 +1,41 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { identityWarnings } from "../src/install/identity-check.ts";
+import type { Tunnel } from "../src/spec/tunnel.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "tunnelc-key-"));
+const tunnel = (identity: string) => ({ identity }) as Tunnel;
+
+const CASES: [string, number | null, RegExp | null][] = [
+  ["private key", 0o600, null],
+  ["owner read-only", 0o400, null],
+  ["group-readable", 0o640, /readable by its group \(mode 0640\): chmod 600/],
+  ["world-readable", 0o644, /readable by everyone \(mode 0644\)/],
+  ["missing", null, /does not exist/],
+];
+
+for (const [name, mode, expected] of CASES) {
+  test(`identity check: ${name}`, () => {
+    const path = join(dir, name.replace(/\W/g, "-"));
+    if (mode !== null) {
+      writeFileSync(path, "key");
+      chmodSync(path, mode);
+    }
+    const warnings = identityWarnings([tunnel(path)]);
+    if (expected === null) assert.deepEqual(warnings, []);
+    else {
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0]!, expected);
+    }
+  });
+}
+
+test("one warning per key file, however many tunnels use it", () => {
+  const path = join(dir, "shared");
+  writeFileSync(path, "key");
+  chmodSync(path, 0o644);
+  assert.equal(identityWarnings([tunnel(path), tunnel(path)]).length, 1);
+});
