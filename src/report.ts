@@ -19,10 +19,19 @@ function id(s: string): string {
 /** `file:line:col: /pointer: message`, then the code frame. */
 export function formatDiagnostic(d: Diagnostic, style: Style = PLAIN): string {
   const { file, line, column, pointer } = d.location;
-  const where = style.bold(`${file}:${line}:${column}:`);
+  const where = style.bold(`${visible(file)}:${line}:${column}:`);
   const label = d.severity === "warning" ? `${style.yellow("warning:")} ` : "";
-  const head = `${where} ${pointer || "/"}: ${label}${d.severity === "error" ? style.red(d.message) : d.message}`;
+  const message = visible(d.message);
+  const head = `${where} ${visible(pointer) || "/"}: ${label}${d.severity === "error" ? style.red(message) : message}`;
   return d.frame ? `${head}\n${style.dim(d.frame)}` : head;
+}
+
+/** Control characters from a hostile spec (in a key, a file name) never reach the terminal raw. */
+function visible(text: string): string {
+  return text.replace(
+    /[\u0000-\u001f\u007f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 export function summarize(ds: Diagnostic[]): string | undefined {

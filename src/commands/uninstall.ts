@@ -21,7 +21,7 @@ export interface UninstallArgs {
   json: boolean;
 }
 
-const UNIT_NAME = /^[A-Za-z0-9_][A-Za-z0-9:_.-]*$/;
+const UNIT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 /** NAME, NAME.service, or a spec file whose tunnels are meant. */
 export function unitNames(targets: string[]): string[] {

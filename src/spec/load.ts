@@ -1,7 +1,7 @@
 // The I/O edge of the spec stage: read spec files (or stdin as "-") into SpecText.
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { SystemError } from "../errors.ts";
+import { SpecError, SystemError } from "../errors.ts";
 import type { SpecText } from "./source.ts";
 
 /** Specs larger than this are refused before parsing: no tunnel list needs 64 MiB. */
@@ -14,12 +14,10 @@ export function loadSpec(file: string): SpecText {
   const stdin = file === "-" || file === STDIN;
   try {
     const buf = readFileSync(stdin ? 0 : file);
-    if (buf.length > MAX_SPEC_BYTES) {
-      throw new SystemError(`${file}: larger than ${MAX_SPEC_BYTES} bytes`);
-    }
+    if (buf.length > MAX_SPEC_BYTES) throw tooLarge(stdin ? "<stdin>" : file, buf.length);
     return { file: stdin ? "<stdin>" : file, text: stripBom(buf.toString("utf8")) };
   } catch (e) {
-    if (e instanceof SystemError) throw e;
+    if (e instanceof SystemError || e instanceof SpecError) throw e;
     throw new SystemError(`cannot read ${file}: ${reason(e)}`);
   }
 }
@@ -34,6 +32,17 @@ export function listSpecs(dir: string): string[] {
   } catch (e) {
     throw new SystemError(`cannot list specs in ${dir}: ${reason(e)}`);
   }
+}
+
+function tooLarge(file: string, size: number): SpecError {
+  return new SpecError([
+    {
+      severity: "error",
+      code: "json/too-large",
+      message: `the spec is ${size} bytes; specs larger than ${MAX_SPEC_BYTES} bytes are refused`,
+      location: { file, line: 1, column: 1, pointer: "", length: 1 },
+    },
+  ]);
 }
 
 function stripBom(text: string): string {

@@ -34,7 +34,18 @@ const MESSAGES: Record<string, string> = {
   InvalidCharacter: "control character in a string (escape it, e.g. \\n)",
 };
 
+/** No spec needs deeper nesting; far deeper would exhaust the stack of any recursive parser. */
+export const MAX_DEPTH = 32;
+
 export function parseSpec(source: SpecText): ParseResult {
+  const tooDeep = depthExceededAt(source.text, MAX_DEPTH);
+  if (tooDeep >= 0) {
+    const message = `nested deeper than ${MAX_DEPTH} levels: no spec needs that`;
+    return {
+      ok: false,
+      diagnostics: [diagnosticAt(source, "error", "json/too-deep", message, tooDeep, 1, "")],
+    };
+  }
   const errors: ParseError[] = [];
   const root = parseTree(source.text, errors, {
     allowTrailingComma: false,
@@ -53,6 +64,25 @@ export function parseSpec(source: SpecText): ParseResult {
   const duplicates = findDuplicateKeys(source, root);
   if (duplicates.length > 0) return { ok: false, diagnostics: duplicates };
   return { ok: true, doc: { source, value: nodeValue(root), root }, diagnostics: [] };
+}
+
+/** Offset of the first "[" or "{" past the depth limit, outside strings and comments; -1 if none. */
+function depthExceededAt(text: string, limit: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+    } else if (c === "/" && text[i + 1] === "/") {
+      while (i < text.length && text[i] !== "\n") i++;
+    } else if (c === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      i = end < 0 ? text.length : end + 1;
+    } else if (c === "[" || c === "{") {
+      if (++depth > limit) return i;
+    } else if (c === "]" || c === "}") depth--;
+  }
+  return -1;
 }
 
 function messageOf(e: ParseError): string {

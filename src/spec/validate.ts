@@ -128,7 +128,6 @@ function enumMessage(pointer: string, value: unknown, allowed: unknown[]): strin
 
 function patternMessage(value: unknown, what: string | undefined): string {
   const s = typeof value === "string" ? value : "";
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(s))
     return "must not contain control characters (newline, tab, NUL…)";
   if (s.startsWith("-")) return 'must not start with "-": ssh would read it as an option';

@@ -8,7 +8,6 @@ import type { CommandLine, Part, Word } from "./command-line.ts";
 
 export class EscapeError extends Error {}
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function assertNoControl(text: string, what: string): void {
