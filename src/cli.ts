@@ -12,6 +12,7 @@ import { installCommand } from "./commands/install.ts";
 import { uninstallCommand } from "./commands/uninstall.ts";
 import { statusCommand } from "./commands/status.ts";
 import { diffCommand } from "./commands/diff.ts";
+import { trustCommand } from "./commands/trust.ts";
 import type { Outcome } from "./commands/outcome.ts";
 import pkg from "../package.json" with { type: "json" };
 import { STDIN } from "./spec/load.ts";
@@ -68,9 +69,10 @@ function main(argv: string[]): void {
     .command(uninstallCommand(print))
     .command(statusCommand(print))
     .command(diffCommand(print))
+    .command(trustCommand(print))
     .demandCommand(
       1,
-      "Name a command: compile, validate, install, uninstall, status, diff or schema.",
+      "Name a command: compile, validate, install, uninstall, status, diff, trust or schema.",
     )
     .strict()
     .version(pkg.version)

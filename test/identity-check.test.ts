@@ -39,3 +39,19 @@ test("one warning per key file, however many tunnels use it", () => {
   chmodSync(path, 0o644);
   assert.equal(identityWarnings([tunnel(path), tunnel(path)]).length, 1);
 });
+
+test("nss-systemd: a warning only for dynamic accounts on a system without it", async () => {
+  const { nssWarning } = await import("../src/install/nss-check.ts");
+  const without = join(dir, "nsswitch-files");
+  writeFileSync(without, "passwd:         files\ngroup:          files\n");
+  const withIt = join(dir, "nsswitch-systemd");
+  writeFileSync(withIt, "passwd:         files systemd\ngroup:          files systemd\n");
+  const dynamic = { name: "d", scope: "system" } as Tunnel;
+  const named = { name: "n", scope: "system", user: "tunnel" } as Tunnel;
+  assert.match(
+    nssWarning([dynamic, named], without) ?? "",
+    /^d runs as a dynamic account \(DynamicUser=\), which needs nss-systemd/,
+  );
+  assert.equal(nssWarning([dynamic], withIt), undefined);
+  assert.equal(nssWarning([named], without), undefined);
+});

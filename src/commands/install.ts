@@ -8,6 +8,7 @@ import { readExisting } from "../install/read-units.ts";
 import { unitDir, type Target } from "../install/paths.ts";
 import { lingerWarning } from "../install/linger.ts";
 import { identityWarnings } from "../install/identity-check.ts";
+import { nssWarning } from "../install/nss-check.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
 import { diagnosticJson } from "../report.ts";
 import { ExitCode, UsageError } from "../errors.ts";
@@ -47,10 +48,12 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
   const refusals = plan.refusals.map((r) => r.message);
   if (refusals.length > 0) return failed(args, refusals, { notes: refusals });
   const live = target.root === undefined;
+  const tunnels = result.units.map((u) => u.source.tunnel);
   const warnings = [
     ...(target.user && live ? [lingerWarning()] : []),
     // Below --root the key belongs to the machine the tree is for, not this one.
-    ...(live ? identityWarnings(result.units.map((u) => u.source.tunnel)) : []),
+    ...(live ? identityWarnings(tunnels) : []),
+    ...(live ? [nssWarning(tunnels)] : []),
   ].filter((w): w is string => w !== undefined);
   if (!args.dryRun) {
     applyFiles(dir, plan.files);

@@ -134,6 +134,26 @@ check "wrong host key: ssh keeps failing and restarting" bash -c "[ \$(systemctl
 check "wrong host key: status shows the error line" bash -c "node $TUNNELC status e2e-wrongkey | grep -qi 'host key'"
 check "wrong host key: uninstall" tunnelc uninstall e2e-wrongkey
 
+# trust: the relay's keys fetched with ssh-keyscan and pinned in the spec, then used.
+cat >/specs/e2e-trust.json <<JSON
+// keys to be pinned by tunnelc trust
+{
+  "name": "e2e-trust",
+  "server": { "host": "127.0.0.1", "user": "relay" },
+  "hostKeyPolicy": "pinned",
+  "identity": "/etc/tunnelc/keys/device",
+  "forwards": [{ "remote": 2228, "to": "localhost:22" }],
+  "restart": { "delaySec": 1 }
+}
+JSON
+check "trust: the spec needs keys first" bash -c "node $TUNNELC validate /specs/e2e-trust.json; [ \$? -eq 1 ]"
+check "trust: fetches and pins the relay's keys" tunnelc trust /specs/e2e-trust.json
+check "trust: shows the ed25519 fingerprint" bash -c "node $TUNNELC trust /specs/e2e-trust.json --dry-run | grep -qF \"\$(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub | cut -d' ' -f2)\""
+check "trust: comments kept" grep -q '^// keys to be pinned by tunnelc trust' /specs/e2e-trust.json
+check "trust: pinned tunnel comes up" tunnelc install /specs/e2e-trust.json --enable --now
+check "trust: bytes through the pinned tunnel" wait_for banner 2228
+check "trust: uninstall" tunnelc uninstall e2e-trust
+
 # A key others can read is reported at install.
 chmod 0644 /etc/tunnelc/keys/device
 spec_v1 e2e-keymode '{ "remote": 2227, "to": "localhost:22" }'

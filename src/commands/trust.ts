@@ -1,0 +1,142 @@
+// tunnelc trust SPEC [--only NAME] [--dry-run] [--json]: fetch each server's host keys with
+// ssh-keyscan, show their fingerprints, and pin them in the spec (comments and layout kept).
+import { statSync } from "node:fs";
+import type { CommandModule } from "yargs";
+import { parse } from "jsonc-parser";
+import { checkSpec } from "../spec/check.ts";
+import { loadSpec } from "../spec/load.ts";
+import { isSeed, type RawSpec } from "../spec/raw.ts";
+import { parseKeyscan, type ScannedKey } from "../trust/keyscan.ts";
+import { pinKeys } from "../trust/edit-spec.ts";
+import { writeFileAtomic } from "../install/atomic-write.ts";
+import { processRunner, type Runner } from "../install/systemctl.ts";
+import { SpecError, SystemError, UsageError } from "../errors.ts";
+import { json, outcome, type Outcome } from "./outcome.ts";
+import type { SourcedTunnel } from "../spec/tunnel.ts";
+
+export interface TrustArgs {
+  spec: string;
+  only?: string;
+  dryRun: boolean;
+  json: boolean;
+}
+
+/** What trust can fix is not a reason to refuse to run. */
+const FIXED_BY_TRUST = new Set(["rule/pinned-without-keys"]);
+
+export function runTrust(args: TrustArgs, runner: Runner = processRunner): Outcome {
+  const source = loadSpec(args.spec);
+  const checked = checkSpec(source);
+  const blocking = checked.diagnostics.filter(
+    (d) => d.severity === "error" && !FIXED_BY_TRUST.has(d.code),
+  );
+  if (blocking.length > 0) throw new SpecError(blocking);
+  const raw = parse(source.text) as RawSpec;
+  const tunnels = checked.tunnels.filter(
+    (t) => args.only === undefined || t.tunnel.name === args.only,
+  );
+  if (tunnels.length === 0) throw new UsageError(`no tunnel named ${args.only} in ${args.spec}`);
+  const scans = tunnels.map((t) => ({ t, keys: scan(runner, t) }));
+  if (isSeed(raw)) return seedAdvice(scans, raw.localUser, args);
+  let text = source.text;
+  for (const { t, keys } of scans) {
+    const path =
+      t.pointer === ""
+        ? []
+        : t.pointer
+            .slice(1)
+            .split("/")
+            .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    const hasPolicy = tunnelAt(raw, path)?.hostKeyPolicy !== undefined;
+    text = pinKeys(
+      text,
+      path,
+      keys.map((k) => k.key),
+      hasPolicy,
+    );
+  }
+  if (!args.dryRun && text !== source.text)
+    writeFileAtomic(args.spec, text, { mode: statSync(args.spec).mode & 0o777 });
+  return report(
+    scans,
+    args,
+    args.dryRun ? `would write ${args.spec}` : `wrote the keys into ${args.spec}`,
+  );
+}
+
+function scan(runner: Runner, { tunnel }: SourcedTunnel): ScannedKey[] {
+  const { host, port } = tunnel.server;
+  const r = runner.run(["ssh-keyscan", "-T", "5", "-p", String(port), "--", host]);
+  const keys = parseKeyscan(r.stdout);
+  if (keys.length === 0) {
+    throw new SystemError(
+      `ssh-keyscan found no host keys at ${host} port ${port}`,
+      r.stderr.trim(),
+    );
+  }
+  return keys;
+}
+
+function tunnelAt(raw: unknown, path: (string | number)[]): Record<string, unknown> | undefined {
+  let v = raw;
+  for (const seg of path) v = (v as Record<string | number, unknown> | undefined)?.[seg];
+  return v as Record<string, unknown> | undefined;
+}
+
+type Scans = { t: SourcedTunnel; keys: ScannedKey[] }[];
+
+function report(scans: Scans, args: TrustArgs, done: string): Outcome {
+  if (args.json) {
+    const tunnels = scans.map(({ t, keys }) => ({
+      name: t.tunnel.name,
+      host: t.tunnel.server.host,
+      port: t.tunnel.server.port,
+      keys,
+    }));
+    return outcome({ stdout: json({ written: !args.dryRun, tunnels }) });
+  }
+  const lines = scans.flatMap(({ t, keys }) => [
+    `${t.tunnel.name}: ${t.tunnel.server.host} port ${t.tunnel.server.port}`,
+    ...keys.map((k) => `  ${k.fingerprint} (${k.type})`),
+  ]);
+  lines.push(
+    done,
+    "Compare the fingerprints with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` run on the server itself.",
+  );
+  return outcome({ stdout: lines.join("\n") + "\n" });
+}
+
+/** The seed form has no hostKeys field: its account's own known_hosts is where keys go. */
+function seedAdvice(scans: Scans, localUser: string, args: TrustArgs): Outcome {
+  const lines = scans.flatMap(({ t, keys }) => {
+    const { host, port } = t.tunnel.server;
+    return keys.map((k) => `${port === 22 ? host : `[${host}]:${port}`} ${k.key}`);
+  });
+  const done = `The seed form has no hostKeys field: add these lines to ~${localUser}/.ssh/known_hosts (or move to the v1 form to pin them in the unit):\n${lines.join("\n")}`;
+  return report(scans, { ...args, dryRun: true }, done);
+}
+
+export const trustCommand = (run: (o: Outcome) => void): CommandModule<object, TrustArgs> => ({
+  command: "trust <spec>",
+  describe: "Fetch the servers' host keys (ssh-keyscan), show fingerprints, pin them in the spec",
+  builder: (y) =>
+    y
+      .positional("spec", { type: "string", demandOption: true })
+      .option("only", { type: "string", describe: "only the tunnel with this name" })
+      .option("dry-run", {
+        type: "boolean",
+        default: false,
+        describe: "show the keys, change nothing",
+      })
+      .option("json", {
+        type: "boolean",
+        default: false,
+        describe: "print a JSON report on stdout",
+      })
+      .example("$0 trust home.json", "pin the relay's keys in home.json")
+      .example(
+        "$0 trust fleet.json --only office --dry-run",
+        "just show one server's fingerprints",
+      ) as never,
+  handler: (args) => run(runTrust(args)),
+});
