@@ -110,13 +110,17 @@ export interface ProfileContext {
 }
 
 /**
- * Directives a user manager has no use for: it holds no capabilities to drop, and it implies
- * PrivateUsers= for the sandboxing options it can apply (systemd.exec(5)).
+ * Directives a user unit cannot have. A user manager holds no capabilities, so it cannot shrink
+ * the bounding set: CapabilityBoundingSet=, AmbientCapabilities= and PrivateDevices= (which drops
+ * CAP_MKNOD and CAP_SYS_RAWIO) fail the start with status 218/CAPABILITIES. Each strict directive
+ * was started alone in a user manager in the e2e container; these were the only failures.
+ * PrivateUsers= is left to systemd, which implies it where user namespaces allow.
  */
 const NOT_FOR_USER_UNITS = new Set([
   "PrivateUsers",
   "CapabilityBoundingSet",
   "AmbientCapabilities",
+  "PrivateDevices",
 ]);
 
 export function profileDirectives(profile: Hardening, ctx: ProfileContext): Directive[] {

@@ -13,6 +13,7 @@ export const PACKAGES = [
   "openssh-server",
   "openssh-client",
   "libnss-systemd",
+  "libpam-systemd",
   "libstdc++6",
   "iproute2",
   "netcat-openbsd",

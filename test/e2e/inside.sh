@@ -154,6 +154,59 @@ check "trust: pinned tunnel comes up" tunnelc install /specs/e2e-trust.json --en
 check "trust: bytes through the pinned tunnel" wait_for banner 2228
 check "trust: uninstall" tunnelc uninstall e2e-trust
 
+# hostKeyPolicy "yes" with no pins trusts the system's known_hosts, and nothing else.
+cat >/specs/e2e-system-kh.json <<JSON
+{ "name": "e2e-system-kh", "server": { "host": "127.0.0.1", "user": "relay" }, "identity": "/etc/tunnelc/keys/device",
+  "forwards": [{ "remote": 2229, "to": "localhost:22" }], "restart": { "delaySec": 1 } }
+JSON
+check "system known_hosts: install" tunnelc install /specs/e2e-system-kh.json --enable --now
+sleep 2
+check "system known_hosts: unknown host key, no tunnel" closed 2229
+echo "127.0.0.1 $HOSTKEY" >/etc/ssh/ssh_known_hosts
+check "system known_hosts: once the key is known, bytes flow" wait_for banner 2229
+check "system known_hosts: uninstall" tunnelc uninstall e2e-system-kh
+rm /etc/ssh/ssh_known_hosts
+
+# accept-new: trust on first use, recorded in the tunnel's state directory.
+cat >/specs/e2e-tofu.json <<JSON
+{ "name": "e2e-tofu", "hostKeyPolicy": "accept-new", "server": { "host": "127.0.0.1", "user": "relay" },
+  "identity": "/etc/tunnelc/keys/device", "forwards": [{ "remote": 2230, "to": "localhost:22" }], "restart": { "delaySec": 1 } }
+JSON
+check "accept-new: install" tunnelc install /specs/e2e-tofu.json --enable --now
+check "accept-new: bytes flow on first use" wait_for banner 2230
+check "accept-new: the key is recorded in the state directory" grep -qF "$HOSTKEY" /var/lib/tunnelc/e2e-tofu/known_hosts
+check "accept-new: uninstall" tunnelc uninstall e2e-tofu
+
+# A user unit, run by a lingering user's own manager.
+user_scope() {
+  useradd -m -s /bin/bash me
+  install -d -m 0700 -o me -g me /home/me/.ssh
+  runuser -u me -- ssh-keygen -q -t ed25519 -N '' -C me -f /home/me/.ssh/id_ed25519
+  cat /home/me/.ssh/id_ed25519.pub >>/home/relay/.ssh/authorized_keys
+  loginctl enable-linger me
+  wait_for test -S "/run/user/$(id -u me)/systemd/private"
+  cat >/home/me/laptop.json <<JSON
+{ "name": "e2e-user", "scope": "user", "server": { "host": "127.0.0.1", "user": "relay", "hostKeys": ["$HOSTKEY"] },
+  "identity": "/home/me/.ssh/id_ed25519", "forwards": [{ "local": 2401, "to": "localhost:22" }], "restart": { "delaySec": 1 } }
+JSON
+  chown me:me /home/me/laptop.json
+  cp /home/me/laptop.json /specs/laptop.json
+}
+asme() { runuser -u me -- env XDG_RUNTIME_DIR="/run/user/$(id -u me)" HOME=/home/me "$@"; }
+user_scope >/dev/null 2>&1
+check "user unit: install --user --enable --now" asme node "$TUNNELC" install --user /home/me/laptop.json --enable --now
+check "user unit: in ~/.config/systemd/user" test -f /home/me/.config/systemd/user/e2e-user.service
+check "user unit: active in the user manager" wait_for asme systemctl --user is-active e2e-user
+check "user unit: bytes through the local forward" wait_for banner 2401
+pid=$(asme systemctl --user show e2e-user -p MainPID --value)
+asme systemctl --user kill -s KILL e2e-user
+check "user unit: restarted after kill" wait_for bash -c "[ \"\$(runuser -u me -- env XDG_RUNTIME_DIR=/run/user/$(id -u me) systemctl --user show e2e-user -p MainPID --value)\" != $pid ]"
+check "user unit: bytes again" wait_for banner 2401
+check "user unit: status --user" bash -c "runuser -u me -- env XDG_RUNTIME_DIR=/run/user/$(id -u me) HOME=/home/me node $TUNNELC status --user | grep -q 'e2e-user.service  enabled'"
+check "user unit: uninstall --user" asme node "$TUNNELC" uninstall --user e2e-user
+check "user unit: port closed" wait_for closed 2401
+check "user unit: no lingering, a warning" bash -c "runuser -u relay -- env HOME=/home/relay node $TUNNELC install --user /specs/laptop.json --dry-run 2>&1 | grep -q 'lingering is off for relay'"
+
 # A key others can read is reported at install.
 chmod 0644 /etc/tunnelc/keys/device
 spec_v1 e2e-keymode '{ "remote": 2227, "to": "localhost:22" }'
