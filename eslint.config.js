@@ -20,6 +20,12 @@ export default tseslint.config(
     },
   },
   {
+    // The loader is CommonJS on purpose: it runs the bundle from a V8 code cache.
+    files: ["bin/*.cjs"],
+    languageOptions: { sourceType: "commonjs" },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     files: ["src/cli.ts", "scripts/**", "test/**", "bin/**"],
     rules: { "no-restricted-properties": "off" },
   },

@@ -8,6 +8,6 @@ const specs = readdirSync("docs/examples")
   .filter((f) => f.endsWith(".json"))
   .sort()
   .map((f) => `docs/examples/${f}`);
-execFileSync(process.execPath, ["bin/tunnelc.js", "compile", ...specs, "-o", "units"], {
+execFileSync(process.execPath, ["bin/tunnelc.cjs", "compile", ...specs, "-o", "units"], {
   stdio: "inherit",
 });

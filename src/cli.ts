@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // The CLI entry: yargs wiring, and the only place that prints and exits (docs/cli.md).
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";

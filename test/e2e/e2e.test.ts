@@ -17,7 +17,7 @@ Wants=ssh.service
 
 [Service]
 Type=oneshot
-Environment=TUNNELC=/tunnelc/bin/tunnelc.js
+Environment=TUNNELC=/tunnelc/bin/tunnelc.cjs
 ExecStart=/bin/bash /tunnelc/test/e2e/inside.sh
 StandardOutput=file:/results/trace
 StandardError=inherit
@@ -28,7 +28,7 @@ ExecStopPost=/bin/systemctl poweroff --no-block
 test("end to end in a booted container", { timeout: 900_000 }, async (t) => {
   const why = canBoot();
   if (!needs(t, why ?? "", why === undefined)) return;
-  assert.ok(existsSync(join(ROOT, "dist", "cli.js")), "build first (npm run build)");
+  assert.ok(existsSync(join(ROOT, "dist", "cli.cjs")), "build first (npm run build)");
   const rootfs = ensureRootfs((s) => t.diagnostic(s));
   const results = mkdtempSync(join(tmpdir(), "tunnelc-e2e-"));
   chmodSync(results, 0o755);

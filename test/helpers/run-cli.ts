@@ -1,4 +1,4 @@
-// Runs the built CLI (bin/tunnelc.js → dist/) as a user would.
+// Runs the built CLI (bin/tunnelc.cjs → dist/) as a user would.
 import { spawnSync } from "node:child_process";
 import { CLI } from "./paths.ts";
 
