@@ -35,14 +35,21 @@ export function runCompile(args: CompileArgs): Outcome {
       stdout: json({ ok: true, units, diagnostics: diagnostics.map(diagnosticJson) }),
     });
   const stdout = toStdout ? unitsToStdout(result.units) : "";
-  const notes = toStdout ? [] : result.units.map((u) => `wrote ${join(args.output, u.fileName)}`);
+  const notes = toStdout ? [] : wroteNotes(args.output, result.units);
   return outcome({ stdout, diagnostics, notes });
+}
+
+/** One line per unit, or one line in all for a fleet (--json lists every unit). */
+function wroteNotes(dir: string, units: CompiledUnit[]): string[] {
+  if (units.length <= 20) return units.map((u) => `wrote ${join(dir, u.fileName)}`);
+  return [`wrote ${units.length} units to ${dir}`];
 }
 
 function writeUnits(dir: string, units: CompiledUnit[]): void {
   try {
     ensureDir(dir);
-    for (const u of units) writeFileAtomic(join(dir, u.fileName), u.text, { mode: 0o644 });
+    for (const u of units)
+      writeFileAtomic(join(dir, u.fileName), u.text, { mode: 0o644, durable: false });
   } catch (e) {
     throw new SystemError(`cannot write units to ${resolve(dir)}: ${reason(e)}`);
   }

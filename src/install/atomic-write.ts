@@ -23,6 +23,11 @@ export interface WriteOptions {
   mode: number;
   /** Where the temp file is made; the target's own directory when not given. */
   stagingDir?: string;
+  /**
+   * fsync the file and its directory, so the new unit survives a power cut. install does; compile
+   * into a build directory leaves that to the OS (1,000 fsyncs were 40% of a fleet compile).
+   */
+  durable?: boolean;
 }
 
 const TEMP = /^\..+\.[0-9a-f]{12}\.tmp$/;
@@ -30,7 +35,7 @@ const TEMP = /^\..+\.[0-9a-f]{12}\.tmp$/;
 export function writeFileAtomic(
   path: string,
   data: string,
-  { mode, stagingDir }: WriteOptions,
+  { mode, stagingDir, durable = true }: WriteOptions,
 ): void {
   const tmp = join(
     stagingDir ?? dirname(path),
@@ -42,7 +47,7 @@ export function writeFileAtomic(
     failpoint("write");
     writeSync(fd, data);
     failpoint("fsync");
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
     unlinkSync(tmp);
@@ -58,7 +63,7 @@ export function writeFileAtomic(
     throw e;
   }
   failpoint("after-rename");
-  syncDir(dirname(path));
+  if (durable) syncDir(dirname(path));
 }
 
 export function ensureDir(dir: string): void {

@@ -1,7 +1,7 @@
 // Semantic rules the schema cannot express, run on the normalized tunnels of one spec. Every
 // problem is collected; errors stop the compile, warnings are printed and compile goes on.
 import { diagnosticFor, type SpecDocument } from "./parse.ts";
-import { formatEndpoint, isLoopback, isWildcard, sameBind } from "./endpoint.ts";
+import { bindKey, formatEndpoint, isLoopback, isWildcard, sameBind } from "./endpoint.ts";
 import type { Endpoint, SourcedTunnel } from "./tunnel.ts";
 import type { Diagnostic, Severity } from "../errors.ts";
 
@@ -72,21 +72,22 @@ interface BindUse {
 }
 
 function checkBinds(ctx: Context, tunnels: SourcedTunnel[]): void {
-  const uses: BindUse[] = [];
+  // Indexed by side, place and port (or socket path): fleets have thousands of forwards.
+  const index = new Map<string, BindUse[]>();
   for (const { tunnel, pointer } of tunnels) {
     tunnel.forwards.forEach((f, i) => {
       const side = f.kind === "remote" ? "remote" : "local";
       const where =
         side === "remote" ? `${tunnel.server.host}:${tunnel.server.port}` : tunnel.scope;
-      const use = {
+      const use: BindUse = {
         side,
         where,
         bind: f.bind,
         pointer: `${pointer}/forwards/${i}/${f.kind}`,
-      } as const;
-      const clash = uses.find(
-        (u) => u.side === use.side && u.where === use.where && sameBind(u.bind, use.bind),
-      );
+      };
+      const key = `${side}\0${where}\0${bindKey(f.bind)}`;
+      const bucket = index.get(key) ?? [];
+      const clash = bucket.find((u) => sameBind(u.bind, use.bind));
       if (clash) {
         const place = side === "remote" ? `on server ${where}` : "on this machine";
         report(
@@ -97,7 +98,8 @@ function checkBinds(ctx: Context, tunnels: SourcedTunnel[]): void {
           `${formatEndpoint(use.bind)} is already bound ${place} by ${clash.pointer}`,
         );
       }
-      uses.push(use);
+      bucket.push(use);
+      index.set(key, bucket);
     });
   }
 }
