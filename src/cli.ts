@@ -12,6 +12,8 @@ import { uninstallCommand } from "./commands/uninstall.ts";
 import { statusCommand } from "./commands/status.ts";
 import { diffCommand } from "./commands/diff.ts";
 import { trustCommand } from "./commands/trust.ts";
+import { initCommand } from "./commands/init.ts";
+import { doctorCommand } from "./commands/doctor.ts";
 import type { Outcome } from "./commands/outcome.ts";
 import pkg from "../package.json" with { type: "json" };
 import { STDIN } from "./spec/load.ts";
@@ -32,6 +34,8 @@ function print(o: Outcome): never {
   if (lines.length > 0) process.stderr.write(lines.join("\n") + "\n");
   return exit(o.exitCode);
 }
+
+let exiting = false;
 
 function exit(code: number): never {
   // Let stdout drain before exiting when it is a pipe.
@@ -57,8 +61,19 @@ function fail(e: unknown): never {
   return exit(ExitCode.system);
 }
 
-function main(argv: string[]): void {
-  yargs(argv)
+/** A question on the terminal, for `init` on a TTY; commands never read stdin themselves. */
+async function ask(question: string): Promise<string> {
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await rl.question(question)).trim();
+  } finally {
+    rl.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  await yargs(argv)
     .scriptName("tunnelc")
     .usage("$0 <command> [options]\n\nCompile SSH tunnel specs into hardened systemd units.")
     .command(compileCommand(print))
@@ -69,10 +84,13 @@ function main(argv: string[]): void {
     .command(statusCommand(print))
     .command(diffCommand(print))
     .command(trustCommand(print))
+    .command(initCommand(print, process.stdin.isTTY ? ask : undefined))
+    .command(doctorCommand(print))
     .demandCommand(
       1,
-      "Name a command: compile, validate, install, uninstall, status, diff, trust or schema.",
+      "Name a command: init, compile, validate, install, uninstall, status, diff, trust, doctor or schema.",
     )
+    .completion("completion", "Print a shell completion script: bash, or zsh when SHELL is zsh")
     .strict()
     .version(pkg.version)
     .help()
@@ -82,11 +100,14 @@ function main(argv: string[]): void {
     )
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg, err) => {
-      if (err) return fail(err);
+      // Errors from handlers reject parseAsync and are reported once, by main's catch.
+      if (err) throw err;
+      if (exiting) return undefined as never;
+      exiting = true;
       process.stderr.write(`tunnelc: ${msg}\nRun "tunnelc --help" for usage.\n`);
       return exit(ExitCode.usage);
     })
-    .parse();
+    .parseAsync();
 }
 
 /**
@@ -99,8 +120,4 @@ export function stdinArgs(argv: string[]): string[] {
   );
 }
 
-try {
-  main(stdinArgs(hideBin(process.argv)));
-} catch (e) {
-  fail(e);
-}
+main(stdinArgs(hideBin(process.argv))).catch(fail);

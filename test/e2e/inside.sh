@@ -108,6 +108,7 @@ setup
 check "setup: sshd is up" is_active ssh
 
 spec_v1 e2e-remote '{ "remote": 2222, "to": "localhost:22" }'
+check "doctor: all checks pass before install" tunnelc doctor /specs/e2e-remote.json
 lifecycle e2e-remote /specs/e2e-remote.json banner 2222
 check "e2e-remote: port closed after uninstall" wait_for closed 2222
 

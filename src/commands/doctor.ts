@@ -1,0 +1,84 @@
+// tunnelc doctor [SPEC...] [--user] [--json]: preflight checks before install, one line each.
+import type { CommandModule } from "yargs";
+import { compileSpecs } from "../compile/pipeline.ts";
+import { loadSpec } from "../spec/load.ts";
+import { processRunner, type Runner } from "../install/systemctl.ts";
+import * as checks from "../doctor/checks.ts";
+import { ExitCode, SpecError } from "../errors.ts";
+import { json, outcome, type Outcome } from "./outcome.ts";
+import type { Tunnel } from "../spec/tunnel.ts";
+
+export interface DoctorArgs {
+  specs?: string[];
+  user: boolean;
+  json: boolean;
+}
+
+export async function runDoctor(
+  args: DoctorArgs,
+  runner: Runner = processRunner,
+): Promise<Outcome> {
+  const result = compileSpecs((args.specs ?? []).map(loadSpec));
+  if (!result.ok) throw new SpecError(result.diagnostics);
+  const tunnels = result.units.map((u) => u.source.tunnel);
+  const sshPaths = [...new Set(tunnels.length ? tunnels.map((t) => t.ssh.path) : ["ssh"])];
+  const list: (checks.Check | undefined)[] = [
+    checks.checkSystemd(runner),
+    ...sshPaths.map((p) => checks.checkSsh(runner, p)),
+    checks.checkDistro(),
+    checks.checkNss(tunnels),
+    ...(args.user || tunnels.some((t) => t.scope === "user") ? [checks.checkLinger()] : []),
+  ];
+  for (const t of tunnels) list.push(...(await tunnelChecks(runner, t)));
+  const all = list.filter((c): c is checks.Check => c !== undefined);
+  const ok = all.every((c) => c.ok);
+  const exitCode = ok ? ExitCode.ok : ExitCode.spec;
+  if (args.json) return outcome({ exitCode, stdout: json({ ok, checks: all }) });
+  const lines = all.flatMap((c) => [
+    `${c.ok ? "✓" : "✗"} ${c.name}: ${c.detail}`,
+    ...(c.hint && !c.ok ? [`    hint: ${c.hint}`] : []),
+  ]);
+  return outcome({ exitCode, stdout: lines.join("\n") + "\n" });
+}
+
+async function tunnelChecks(runner: Runner, t: Tunnel): Promise<(checks.Check | undefined)[]> {
+  const ports = t.forwards.flatMap((f) =>
+    f.kind !== "remote" && f.bind.kind === "tcp" ? [f.bind] : [],
+  );
+  return [
+    checks.checkIdentity(t),
+    checks.checkHostKey(runner, t),
+    checks.checkAccount(runner, t),
+    ...(await Promise.all(
+      ports.map((b) =>
+        checks.checkPort(
+          runner,
+          t,
+          b.kind === "tcp" ? b.address : undefined,
+          b.kind === "tcp" ? b.port : 0,
+        ),
+      ),
+    )),
+  ];
+}
+
+export const doctorCommand = (run: (o: Outcome) => void): CommandModule<object, DoctorArgs> => ({
+  command: "doctor [specs..]",
+  describe: "Check this machine (and the tunnels of SPECs) before installing",
+  builder: (y) =>
+    y
+      .positional("specs", { type: "string", array: true })
+      .option("user", {
+        type: "boolean",
+        default: false,
+        describe: "also check what user units need",
+      })
+      .option("json", {
+        type: "boolean",
+        default: false,
+        describe: "print a JSON report on stdout",
+      })
+      .example("$0 doctor", "the machine")
+      .example("$0 doctor home.json", "the machine and home.json's tunnel") as never,
+  handler: async (args) => run(await runDoctor(args)),
+});

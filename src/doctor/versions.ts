@@ -1,0 +1,20 @@
+// Version strings of the tools doctor checks, and the minimums tunnelc's units rely on. Pure.
+
+/** systemd 248: the %d specifier for the credentials directory (LoadCredential= is 247). */
+export const MIN_SYSTEMD = 248;
+/** OpenSSH 7.8: permitlisten= for the relay's authorized_keys, -R on unix sockets is 6.7. */
+export const MIN_OPENSSH = [7, 8] as const;
+
+export function systemdVersion(versionOutput: string): number | undefined {
+  const m = /^systemd (\d+)/m.exec(versionOutput);
+  return m ? Number(m[1]) : undefined;
+}
+
+export function opensshVersion(versionOutput: string): [number, number] | undefined {
+  const m = /OpenSSH_(\d+)\.(\d+)/.exec(versionOutput);
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+export function atLeast(v: readonly [number, number], min: readonly [number, number]): boolean {
+  return v[0] > min[0] || (v[0] === min[0] && v[1] >= min[1]);
+}

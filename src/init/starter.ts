@@ -1,0 +1,58 @@
+// The starter spec init writes: the v1 form with a comment on every field, as JSONC. Pure.
+import type { ForwardFlag } from "./forward-flag.ts";
+
+export interface StarterOptions {
+  name: string;
+  host: string;
+  port?: number;
+  user?: string;
+  forwards: ForwardFlag[];
+  identity?: string;
+  localUser?: string;
+}
+
+const j = (v: unknown) => JSON.stringify(v);
+const inline = (v: unknown) =>
+  j(v).replace(/,"/g, ', "').replace(/":/g, '": ').replace(/^\{/, "{ ").replace(/\}$/, " }");
+
+export function starterSpec(o: StarterOptions): string {
+  const server = [
+    `"host": ${j(o.host)}`,
+    ...(o.port !== undefined && o.port !== 22 ? [`"port": ${o.port}`] : []),
+    ...(o.user !== undefined ? [`"user": ${j(o.user)}`] : []),
+  ];
+  return [
+    "// A tunnelc spec (docs/spec.md; `tunnelc schema` prints the JSON Schema for editors).",
+    "// Check it with `tunnelc validate`, pin the server's host keys with `tunnelc trust`,",
+    "// then `tunnelc install --enable --now`.",
+    "{",
+    "  // The unit is <name>.service.",
+    `  "name": ${j(o.name)},`,
+    '  // Where ssh connects; `tunnelc trust` adds "hostKeys" to pin the server\'s keys.',
+    `  "server": { ${server.join(", ")} },`,
+    ...(o.identity !== undefined
+      ? [
+          "  // The private key: systemd hands it to ssh as a credential (keep the file mode 0600).",
+          `  "identity": ${j(o.identity)},`,
+        ]
+      : [
+          '  // "identity": "/etc/tunnelc/keys/NAME",  the private key; without it, the account\'s own keys.',
+        ]),
+    ...(o.localUser !== undefined
+      ? [
+          "  // The local account ssh runs as (without it: a dedicated dynamic account).",
+          `  "user": ${j(o.localUser)},`,
+        ]
+      : []),
+    "  // remote (-R): the server listens and connects back here; local (-L): this machine",
+    "  // listens; dynamic (-D): a SOCKS proxy here.",
+    `  "forwards": [${o.forwards.map(inline).join(", ")}],`,
+    "  // What systemd does when ssh exits, and how ssh notices a dead connection.",
+    '  "restart": { "policy": "on-failure", "delaySec": 10 },',
+    '  "keepAlive": { "interval": 60, "countMax": 3 },',
+    '  // The sandbox: "strict" (the default), "basic", or "none".',
+    '  "hardening": "strict"',
+    "}",
+    "",
+  ].join("\n");
+}

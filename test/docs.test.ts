@@ -1,0 +1,91 @@
+// Generated documentation stays current: docs/reference.md (schema + --help) and the man page
+// (docs/cli.md); the man page renders without groff warnings; completion scripts come out.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "./helpers/paths.ts";
+import { hasTool, needs } from "./helpers/prereq.ts";
+import { tunnelc } from "./helpers/run-cli.ts";
+// @ts-expect-error: plain ES modules without types
+import { reference, COMMANDS } from "../scripts/reference.mjs";
+// @ts-expect-error: plain ES modules without types
+import { manPage } from "../scripts/man.mjs";
+
+const read = (p: string) => readFileSync(join(ROOT, p), "utf8");
+const prettier = (text: string) =>
+  spawnSync(
+    process.execPath,
+    [join(ROOT, "node_modules/prettier/bin/prettier.cjs"), "--stdin-filepath", "docs/reference.md"],
+    { input: text, encoding: "utf8", cwd: ROOT },
+  ).stdout;
+
+test("docs/reference.md is current (npm run docs)", () => {
+  process.chdir(ROOT);
+  assert.equal(prettier(reference() as string), read("docs/reference.md"));
+});
+
+test("the reference names every field of the schema", () => {
+  const schema = JSON.parse(read("schemas/tunnel.schema.json")) as {
+    $defs: Record<string, { properties?: Record<string, unknown> }>;
+  };
+  const doc = read("docs/reference.md");
+  for (const def of [
+    "tunnel",
+    "seed",
+    "server",
+    "jumpHost",
+    "remoteForward",
+    "localForward",
+    "dynamicForward",
+  ]) {
+    for (const field of Object.keys(schema.$defs[def]!.properties ?? {}))
+      assert.ok(doc.includes(`${field}\``), `${def}.${field}`);
+  }
+  for (const c of COMMANDS as string[]) assert.ok(doc.includes(`### tunnelc ${c}`), c);
+});
+
+test("man/tunnelc.1 is current (npm run docs)", () => {
+  process.chdir(ROOT);
+  const { version } = JSON.parse(read("package.json")) as { version: string };
+  assert.equal(manPage(version), read("man/tunnelc.1"));
+});
+
+test("the man page renders without warnings", (t) => {
+  if (!needs(t, "groff", hasTool("groff", ["--version"]))) return;
+  const r = spawnSync("groff", ["-man", "-Tutf8", "-ww", "-z", join(ROOT, "man/tunnelc.1")], {
+    encoding: "utf8",
+  });
+  assert.equal(r.status, 0);
+  assert.equal(r.stderr, "");
+  assert.ok(/^[\x00-\x7f]*$/.test(read("man/tunnelc.1")), "ASCII only: man(1) may not read UTF-8");
+});
+
+test("completion: a bash script, and a zsh one when SHELL is zsh", () => {
+  const bash = tunnelc(["completion"], { env: { SHELL: "/bin/bash" } });
+  assert.equal(bash.status, 0);
+  assert.match(
+    bash.stdout,
+    /complete -o bashdefault -o default -F _tunnelc_yargs_completions tunnelc/,
+  );
+  const zsh = tunnelc(["completion"], { env: { SHELL: "/bin/zsh" } });
+  assert.match(zsh.stdout, /^#compdef tunnelc/);
+  const words = tunnelc(["--get-yargs-completions", "tunnelc", "install", "--"]).stdout.split("\n");
+  for (const w of ["--enable", "--now", "--root", "--dry-run"]) assert.ok(words.includes(w), w);
+});
+
+test("every command that reports has --json", () => {
+  for (const c of [
+    "compile",
+    "validate",
+    "install",
+    "uninstall",
+    "status",
+    "diff",
+    "trust",
+    "doctor",
+  ]) {
+    assert.match(tunnelc([c, "--help"]).stdout, /--json/, c);
+  }
+});

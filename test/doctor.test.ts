@@ -1,0 +1,122 @@
+// tunnelc doctor with a recorded runner and real files and sockets; the e2e suite runs it for real.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:net";
+import { mkdtempSync, writeFileSync, chmodSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runDoctor } from "../src/commands/doctor.ts";
+import { atLeast, opensshVersion, systemdVersion } from "../src/doctor/versions.ts";
+import type { Runner } from "../src/install/systemctl.ts";
+
+const OUTPUTS: Record<string, { status: number; stdout: string; stderr: string }> = {
+  systemctl: { status: 0, stdout: "systemd 252 (252.38-1~deb12u1)\n+PAM +AUDIT\n", stderr: "" },
+  ssh: { status: 0, stdout: "", stderr: "OpenSSH_9.2p1 Debian-2+deb12u3, OpenSSL 3.0.15\n" },
+};
+
+function runner(
+  overrides: Record<string, { status: number; stdout: string; stderr: string }> = {},
+): Runner {
+  return {
+    run(argv) {
+      const key = argv[0] === "/usr/bin/ssh" ? "ssh" : argv[0]!;
+      const hit = overrides[`${key} ${argv[1] ?? ""}`.trim()] ?? overrides[key] ?? OUTPUTS[key];
+      return hit ?? { status: 1, stdout: "", stderr: "" };
+    },
+  };
+}
+
+test("version strings", () => {
+  assert.equal(systemdVersion("systemd 252 (252.38-1~deb12u1)"), 252);
+  assert.deepEqual(opensshVersion("OpenSSH_9.2p1 Debian"), [9, 2]);
+  assert.ok(atLeast([7, 8], [7, 8]) && !atLeast([7, 7], [7, 8]) && atLeast([8, 0], [7, 8]));
+});
+
+function spec(text: object) {
+  const dir = mkdtempSync(join(tmpdir(), "tunnelc-doctor-"));
+  const f = join(dir, "s.json");
+  writeFileSync(f, JSON.stringify(text));
+  return { f, dir };
+}
+
+test("a machine without systemd or a new enough ssh fails, with hints", async () => {
+  const out = await runDoctor(
+    { user: false, json: true },
+    runner({
+      systemctl: { status: 127, stdout: "", stderr: "" },
+      ssh: { status: 0, stdout: "", stderr: "OpenSSH_7.4p1" },
+    }),
+  );
+  const report = JSON.parse(out.stdout) as {
+    ok: boolean;
+    checks: { name: string; ok: boolean; hint?: string }[];
+  };
+  assert.equal(out.exitCode, 1);
+  assert.equal(report.ok, false);
+  const byName = Object.fromEntries(report.checks.map((c) => [c.name, c]));
+  assert.equal(byName.systemd!.ok, false);
+  assert.equal(byName.ssh!.ok, false);
+  assert.match(byName.ssh!.hint ?? "", /OpenSSH 7\.8/);
+  assert.equal(byName.distro!.ok, true);
+});
+
+test("a good tunnel: key private, host pinned, port free → exit 0", async () => {
+  const { f, dir } = spec({});
+  const key = join(dir, "id");
+  writeFileSync(key, "k");
+  chmodSync(key, 0o600);
+  const port = 20000 + (process.pid % 20000);
+  writeFileSync(
+    f,
+    JSON.stringify({
+      name: "good",
+      identity: key,
+      server: {
+        host: "h",
+        hostKeys: [
+          "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICrEM716nxe4LfvKB6vD0AJ/7XlaayCe0GE1zFcdYHA3",
+        ],
+      },
+      forwards: [{ local: port, to: "db:5432" }],
+    }),
+  );
+  const out = await runDoctor({ specs: [f], user: false, json: false }, runner());
+  assert.match(out.stdout, /^✓ good: identity: /m);
+  assert.match(out.stdout, /^✓ good: host key: 1 key\(s\) pinned/m);
+  assert.match(
+    out.stdout,
+    new RegExp(`^✓ good: port ${port}: 127\\.0\\.0\\.1:${port} is free`, "m"),
+  );
+});
+
+test("a busy port, a loose key, an unknown host and a missing account each fail", async () => {
+  const busy = createServer();
+  await new Promise<void>((r) => busy.listen(0, "127.0.0.1", () => r()));
+  const port = (busy.address() as { port: number }).port;
+  const { f, dir } = spec({});
+  const key = join(dir, "id");
+  writeFileSync(key, "k");
+  chmodSync(key, 0o644);
+  writeFileSync(
+    f,
+    JSON.stringify({
+      name: "bad",
+      user: "nosuchaccount",
+      identity: key,
+      server: { host: "h" },
+      forwards: [{ local: port, to: "db:5432" }],
+    }),
+  );
+  const out = await runDoctor({ specs: [f], user: false, json: false }, runner());
+  busy.close();
+  assert.equal(out.exitCode, 1);
+  for (const line of [
+    /^✗ bad: identity: .*readable by everyone/m,
+    /^✗ bad: host key: h is in none of/m,
+    /^✗ bad: account: no local account nosuchaccount/m,
+    new RegExp(`^✗ bad: port ${port}: 127\\.0\\.0\\.1:${port}: EADDRINUSE`, "m"),
+  ]) {
+    assert.match(out.stdout, line);
+  }
+  assert.match(out.stdout, /^ {4}hint: pin it: tunnelc trust SPEC$/m);
+});
