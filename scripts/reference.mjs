@@ -27,7 +27,7 @@ const resolve = (node) => (node.$ref ? { ...defs[refName(node)], ...node } : nod
 function typeOf(node) {
   const n = resolve(node);
   if (n.enum) return n.enum.map((v) => `\`${JSON.stringify(v)}\``).join(", ");
-  if (n.type === "array") return `array of ${typeOf(n.items)}`;
+  if (n.type === "array") return n.items ? `array of ${typeOf(n.items)}` : "array of tunnels";
   if (Array.isArray(n.type)) return n.type.join(" or ");
   if (n.type === "object" && n.additionalProperties && typeof n.additionalProperties === "object")
     return "object (name → value)";

@@ -14,6 +14,7 @@ import { diffCommand } from "./commands/diff.ts";
 import { trustCommand } from "./commands/trust.ts";
 import { initCommand } from "./commands/init.ts";
 import { doctorCommand } from "./commands/doctor.ts";
+import { relayCommand, sshConfigCommand } from "./commands/relay.ts";
 import type { Outcome } from "./commands/outcome.ts";
 import pkg from "../package.json" with { type: "json" };
 import { STDIN } from "./spec/load.ts";
@@ -86,9 +87,11 @@ async function main(argv: string[]): Promise<void> {
     .command(trustCommand(print))
     .command(initCommand(print, process.stdin.isTTY ? ask : undefined))
     .command(doctorCommand(print))
+    .command(relayCommand(print))
+    .command(sshConfigCommand(print))
     .demandCommand(
       1,
-      "Name a command: init, compile, validate, install, uninstall, status, diff, trust, doctor or schema.",
+      "Name a command: init, compile, validate, install, uninstall, status, diff, trust, relay, ssh-config, doctor or schema.",
     )
     .completion("completion", "Print a shell completion script: bash, or zsh when SHELL is zsh")
     .strict()

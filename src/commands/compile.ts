@@ -7,17 +7,20 @@ import { ensureDir, writeFileAtomic } from "../install/atomic-write.ts";
 import { diagnosticJson } from "../report.ts";
 import { ExitCode, SystemError } from "../errors.ts";
 import { json, outcome, type Outcome } from "./outcome.ts";
+import { onlyOption, onlyUnits } from "./only.ts";
 import { reason } from "../spec/load.ts";
 import type { CompiledUnit } from "../compile/compile.ts";
 
 export interface CompileArgs {
   specs: string[];
+  only?: string;
   output: string;
   json: boolean;
 }
 
 export function runCompile(args: CompileArgs): Outcome {
-  const result = compileSpecs(args.specs.map(loadSpec));
+  const all = compileSpecs(args.specs.map(loadSpec));
+  const result = all.ok ? { ...all, units: onlyUnits(all.units, args.only) } : all;
   const diagnostics = result.diagnostics;
   if (!result.ok) {
     const stdout = args.json
@@ -98,7 +101,12 @@ export const compileCommand = (run: (o: Outcome) => void): CommandModule<object,
         default: false,
         describe: "print a JSON report on stdout",
       })
+      .option("only", onlyOption)
       .example("$0 compile home.json -o /etc/systemd/system", "write home.service")
+      .example(
+        "$0 compile fleet.json --only pi-kitchen -o /etc/systemd/system",
+        "one device of a fleet",
+      )
       .example('$0 compile fleet.json -o "$pkgdir/usr/lib/systemd/system"', "package the units")
       .example("$0 compile home.json", "print the unit") as never,
   handler: (args) => run(runCompile(args)),

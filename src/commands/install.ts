@@ -13,12 +13,14 @@ import { processRunner, type Runner } from "../install/systemctl.ts";
 import { diagnosticJson } from "../report.ts";
 import { ExitCode, UsageError } from "../errors.ts";
 import { json, outcome, type Outcome } from "./outcome.ts";
+import { onlyOption, onlyUnits } from "./only.ts";
 import { specFiles } from "./specs-arg.ts";
 import { join } from "node:path";
 import type { CompiledUnit } from "../compile/compile.ts";
 
 export interface InstallArgs {
   specs?: string[];
+  only?: string;
   enable: boolean;
   now: boolean;
   user: boolean;
@@ -40,6 +42,7 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
     return failed(args, result.diagnostics.map(diagnosticJson), {
       diagnostics: result.diagnostics,
     });
+  result.units = onlyUnits(result.units, args.only);
   const misplaced = wrongScope(result.units, target);
   if (misplaced.length > 0) return failed(args, misplaced, { notes: misplaced });
   const dir = unitDir(target);
@@ -164,6 +167,7 @@ export const installCommand = (run: (o: Outcome) => void): CommandModule<object,
         default: false,
         describe: "replace units tunnelc did not generate (keeps a backup)",
       })
+      .option("only", onlyOption)
       .option("spec-dir", { type: "string", describe: "where specs are found when none is named" })
       .example("$0 install home.json --enable --now", "install, enable and start")
       .example(

@@ -3,6 +3,7 @@ import { parseSpec } from "./parse.ts";
 import { validateDocument } from "./validate.ts";
 import { normalize } from "./normalize.ts";
 import { checkRules } from "./rules.ts";
+import { withDefaults } from "./merge.ts";
 import { isSeed, type RawSpec } from "./raw.ts";
 import type { SpecText } from "./source.ts";
 import type { SourcedTunnel } from "./tunnel.ts";
@@ -18,10 +19,14 @@ export function checkSpec(source: SpecText): CheckedSpec {
   const parsed = parseSpec(source);
   if (!parsed.ok) return { file: source.file, tunnels: [], diagnostics: parsed.diagnostics };
   const schemaProblems = validateDocument(parsed.doc);
+  // With fleet defaults, the merged tunnels are what must pass the tunnel schema.
+  const doc = withDefaults(parsed.doc) ?? parsed.doc;
+  if (doc !== parsed.doc && schemaProblems.length === 0)
+    schemaProblems.push(...validateDocument(doc));
   if (schemaProblems.length > 0)
     return { file: source.file, tunnels: [], diagnostics: sortByPosition(schemaProblems) };
-  const { tunnels, diagnostics } = normalize(parsed.doc);
-  const rules = checkRules(parsed.doc, tunnels, isSeed(parsed.doc.value as RawSpec));
+  const { tunnels, diagnostics } = normalize(doc);
+  const rules = checkRules(doc, tunnels, isSeed(doc.value as RawSpec));
   return { file: source.file, tunnels, diagnostics: sortByPosition([...diagnostics, ...rules]) };
 }
 

@@ -15,6 +15,7 @@ import {
   type RawTunnel,
 } from "./raw.ts";
 import { checkSshOption } from "./ssh-options.ts";
+import { allocatePorts, type PortRequest, type Range } from "./ports.ts";
 import type {
   Endpoint,
   Forward,
@@ -41,12 +42,88 @@ export function normalize(doc: SpecDocument): Normalized {
     : isSeed(raw)
       ? seedEntries(doc, raw, diagnostics)
       : [[raw as RawTunnel, ""]];
-  const tunnels = entries.map(([t, pointer]) => ({
+  const resolved = resolveAutoPorts(
+    doc,
+    isTunnelList(raw) ? raw.ports : undefined,
+    entries,
+    diagnostics,
+  );
+  const tunnels = resolved.map(([t, pointer]) => ({
     tunnel: normalizeTunnel(doc, t, pointer, diagnostics),
     specName,
     pointer,
   }));
   return { tunnels, diagnostics };
+}
+
+const relayOf = (t: RawTunnel) =>
+  `${unbracket(t.server.host)}:${t.server.port ?? DEFAULTS.serverPort}`;
+
+/** Replaces "remote": "auto" with ports from the spec's range (src/spec/ports.ts). */
+function resolveAutoPorts(
+  doc: SpecDocument,
+  range: Range | undefined,
+  entries: [RawTunnel, string][],
+  out: Diagnostic[],
+): [RawTunnel, string][] {
+  const requests: (PortRequest & { pointer: string })[] = [];
+  const taken = new Map<string, Set<number>>();
+  for (const [t, pointer] of entries) {
+    t.forwards.forEach((f, i) => {
+      const at = `${pointer}/forwards/${i}`;
+      if (f.local === "auto" || f.dynamic === "auto") {
+        out.push(
+          diagnosticFor(
+            doc,
+            "error",
+            "rule/auto-port",
+            `${at}/${f.local === "auto" ? "local" : "dynamic"}`,
+            '"auto" allocates relay ports: only remote forwards take it',
+          ),
+        );
+      }
+      if (f.remote === "auto")
+        requests.push({ key: `${t.name}/${i}`, relay: relayOf(t), pointer: `${at}/remote` });
+      else if (f.remote !== undefined) {
+        const e = parseEndpoint(f.remote);
+        if (e.ok && e.endpoint.kind === "tcp")
+          taken.set(relayOf(t), (taken.get(relayOf(t)) ?? new Set()).add(e.endpoint.port));
+      }
+    });
+  }
+  if (requests.length === 0) return entries;
+  if (range === undefined || range.from > range.to) {
+    const why =
+      range === undefined
+        ? 'needs a "ports": { "from", "to" } range beside "tunnels"'
+        : '"ports" has "from" above "to"';
+    for (const r of requests)
+      out.push(diagnosticFor(doc, "error", "rule/auto-port", r.pointer, `"auto" ${why}`));
+    return entries;
+  }
+  const ports = allocatePorts(requests, range, taken);
+  if (!(ports instanceof Map)) {
+    const r = requests.find((x) => x.key === ports.exhausted.key)!;
+    out.push(
+      diagnosticFor(
+        doc,
+        "error",
+        "rule/auto-port",
+        r.pointer,
+        `no free port left in ${range.from}-${range.to} on ${r.relay}`,
+      ),
+    );
+    return entries;
+  }
+  return entries.map(([t, pointer]) => [
+    {
+      ...t,
+      forwards: t.forwards.map((f, i) =>
+        f.remote === "auto" ? { ...f, remote: ports.get(`${t.name}/${i}`)! } : f,
+      ),
+    },
+    pointer,
+  ]);
 }
 
 /** The NixOS module's options, read as the v1 tunnel its unit amounts to. */
@@ -102,6 +179,7 @@ function normalizeTunnel(doc: SpecDocument, t: RawTunnel, at: string, out: Diagn
     },
     ...(t.user !== undefined && { user: t.user }),
     ...(t.identity !== undefined && { identity: t.identity }),
+    ...(t.publicKey !== undefined && { publicKey: t.publicKey }),
     forwards,
     keepAlive: {
       interval: t.keepAlive?.interval ?? DEFAULTS.keepAliveInterval,
@@ -120,6 +198,9 @@ function normalizeTunnel(doc: SpecDocument, t: RawTunnel, at: string, out: Diagn
   };
 }
 
+/** A bind that could not be read (already reported): port 0, which the rules pass over. */
+export const UNRESOLVED: Endpoint = { kind: "tcp", port: 0 };
+
 function normalizeForward(
   doc: SpecDocument,
   f: RawForward,
@@ -127,11 +208,14 @@ function normalizeForward(
   out: Diagnostic[],
 ): Forward {
   const endpoint = (field: keyof RawForward, value: RawBind): Endpoint => {
+    // An unresolved "auto" was reported by resolveAutoPorts.
+    if (value === "auto") return UNRESOLVED;
     const r = parseEndpoint(value);
     if (r.ok) return r.endpoint;
     out.push(diagnosticFor(doc, "error", "rule/port-range", `${at}/${field}`, r.message));
-    return { kind: "tcp", port: 1 };
+    return UNRESOLVED;
   };
+
   const to = (value: RawBind | undefined): Endpoint =>
     typeof value === "number"
       ? { kind: "tcp", address: "localhost", port: value }

@@ -19,6 +19,8 @@ export interface SpecDocument {
   value: unknown;
   /** The position tree, built on first use. */
   readonly root: Node | undefined;
+  /** For a value derived from the text (defaults merged in): where a pointer's value was written. */
+  mapPointer?: (pointer: string) => string;
 }
 
 export type ParseResult =
@@ -227,7 +229,8 @@ export function keyNodeAt(root: Node | undefined, pointer: string, key: string):
   return node?.children?.find((p) => p.children?.[0]?.value === key)?.children?.[0];
 }
 
-export function locate(doc: SpecDocument, pointer: string, target?: Node): SourceLocation {
+export function locate(doc: SpecDocument, given: string, target?: Node): SourceLocation {
+  const pointer = doc.mapPointer?.(given) ?? given;
   const node = target ?? nodeAt(doc.root, pointer).node;
   const offset = node?.offset ?? 0;
   const length = node && node.type !== "object" && node.type !== "array" ? node.length : 1;

@@ -29,6 +29,7 @@ export interface RawTunnel {
   scope?: string;
   ssh?: { path?: string; options?: Record<string, string | number | boolean> };
   hostKeyPolicy?: string;
+  publicKey?: string;
 }
 
 export interface RawSeed {
@@ -40,9 +41,14 @@ export interface RawSeed {
   bindPort?: number;
 }
 
-export type RawSpec = RawSeed | RawTunnel | { tunnels: RawTunnel[] };
+export interface RawTunnelList {
+  tunnels: RawTunnel[];
+  ports?: { from: number; to: number };
+}
 
-export function isTunnelList(v: RawSpec): v is { tunnels: RawTunnel[] } {
+export type RawSpec = RawSeed | RawTunnel | RawTunnelList;
+
+export function isTunnelList(v: RawSpec): v is RawTunnelList {
   return "tunnels" in v;
 }
 

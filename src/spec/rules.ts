@@ -85,6 +85,7 @@ function checkBinds(ctx: Context, tunnels: SourcedTunnel[]): void {
         bind: f.bind,
         pointer: `${pointer}/forwards/${i}/${f.kind}`,
       };
+      if (f.bind.kind === "tcp" && f.bind.port === 0) return;
       const key = `${side}\0${where}\0${bindKey(f.bind)}`;
       const bucket = index.get(key) ?? [];
       const clash = bucket.find((u) => sameBind(u.bind, use.bind));
@@ -151,7 +152,7 @@ function checkForwards(ctx: Context, { tunnel, pointer }: SourcedTunnel): void {
         "ssh -D listens on a TCP port only, not on a unix socket",
       );
     }
-    if (bind.kind !== "tcp") return;
+    if (bind.kind !== "tcp" || bind.port === 0) return;
     if (f.kind === "remote") checkRemoteBind(ctx, tunnel.server.user, bind, at);
     else checkLocalBind(ctx, tunnel.scope, bind, at);
   });

@@ -36,6 +36,8 @@ export interface Tunnel {
   scope: Scope;
   ssh: { path: string; options: [string, string][] };
   hostKeyPolicy: HostKeyPolicy;
+  /** The device's public key, for the relay's authorized_keys (not part of the unit). */
+  publicKey?: string;
 }
 
 /** A tunnel together with where it came from, for headers and messages. */

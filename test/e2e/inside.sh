@@ -13,7 +13,7 @@ say() { echo "$*" >>"$LOG"; }
 check() {
   local name=$1 out
   shift
-  if out=$("$@" 2>&1); then say "ok - $name"; else say "not ok - $name # $(echo "$out" | tail -n 4 | tr '\n' ' ')"; fi
+  if out=$("$@" 2>&1); then say "ok - $name"; else say "not ok - $name # $(echo "$out" | tail -n 4 | tr '\r\n' '  ')"; fi
 }
 
 # wait_for COMMAND...: up to 15 s.
@@ -207,6 +207,44 @@ check "user unit: status --user" bash -c "runuser -u me -- env XDG_RUNTIME_DIR=/
 check "user unit: uninstall --user" asme node "$TUNNELC" uninstall --user e2e-user
 check "user unit: port closed" wait_for closed 2401
 check "user unit: no lingering, a warning" bash -c "runuser -u relay -- env HOME=/home/relay node $TUNNELC install --user /specs/laptop.json --dry-run 2>&1 | grep -q 'lingering is off for relay'"
+
+# The three ends: the relay's authorized_keys and sshd_config from tunnelc relay, the device's
+# tunnel, and a laptop reaching the device's sshd through the relay with tunnelc ssh-config.
+three_ends_setup() {
+  set -e
+  useradd -m -s /bin/bash fleet
+  useradd -m -s /bin/bash laptop
+  useradd -m -s /bin/bash devuser
+  ssh-keygen -q -t ed25519 -N '' -C laptop -f /root/laptop-key
+  for u in laptop devuser; do
+    install -d -m 0700 -o $u -g $u /home/$u/.ssh
+    install -m 0600 -o $u -g $u /root/laptop-key.pub /home/$u/.ssh/authorized_keys
+  done
+  cat >/specs/e2e-dev.json <<JSON
+{ "name": "e2e-dev", "server": { "host": "127.0.0.1", "user": "fleet", "hostKeys": ["$HOSTKEY"] },
+  "identity": "/etc/tunnelc/keys/device", "forwards": [{ "remote": 2240, "to": "localhost:22" }], "restart": { "delaySec": 1 } }
+JSON
+  sed 's/"e2e-dev"/"e2e-greedy"/; s/2240/2241/' /specs/e2e-dev.json >/specs/e2e-greedy.json
+  install -d -m 0700 -o fleet -g fleet /home/fleet/.ssh
+  set +e
+}
+three_ends_setup >/dev/null 2>&1
+check "relay: authorized_keys from tunnelc relay" bash -c "node $TUNNELC relay /specs/e2e-dev.json >/home/fleet/.ssh/authorized_keys && chown fleet:fleet /home/fleet/.ssh/authorized_keys && grep -q 'permitlisten=\"localhost:2240\"' /home/fleet/.ssh/authorized_keys"
+check "relay: sshd_config block accepted by sshd -t" bash -c "node $TUNNELC relay /specs/e2e-dev.json --sshd-config >/etc/ssh/sshd_config.d/tunnelc.conf && sshd -t && systemctl reload ssh"
+check "relay: the device's tunnel comes up" tunnelc install /specs/e2e-dev.json --enable --now
+check "relay: bytes through the allowed port" wait_for banner 2240
+check "relay: same key, another port: install runs" tunnelc install /specs/e2e-greedy.json --enable --now
+sleep 3
+check "relay: sshd refuses the other port, it never listens" closed 2241
+check "relay: the refused tunnel fails and restarts" bash -c "[ \$(systemctl show e2e-greedy.service -p NRestarts --value) -ge 1 ]"
+check "relay: the refusal is in the tunnel's log" bash -c "journalctl _SYSTEMD_UNIT=e2e-greedy.service -o cat | grep -qi 'remote port forwarding failed'"
+tunnelc uninstall e2e-greedy >/dev/null 2>&1
+check "laptop: ssh-config output" bash -c "node $TUNNELC ssh-config /specs/e2e-dev.json --relay-user laptop >/root/laptop.conf && printf 'Host *\n    User devuser\n    IdentityFile /root/laptop-key\n    UserKnownHostsFile /root/laptop-kh\n    StrictHostKeyChecking yes\n    BatchMode yes\n' >>/root/laptop.conf"
+printf '127.0.0.1 %s\ne2e-dev %s\n' "$HOSTKEY" "$HOSTKEY" >/root/laptop-kh
+check "laptop: ssh -G resolves the device through the relay" bash -c "ssh -F /root/laptop.conf -G e2e-dev | grep -qE '^proxyjump laptop@\\[?127.0.0.1\\]?$' && ssh -F /root/laptop.conf -G e2e-dev | grep -qx 'port 2240' && ssh -F /root/laptop.conf -G e2e-dev | grep -qx 'hostkeyalias e2e-dev'"
+check "laptop: reaches the device's sshd through the relay" bash -c "[ \"\$(timeout 20 ssh -F /root/laptop.conf e2e-dev echo reached-\\\$USER)\" = reached-devuser ]"
+tunnelc uninstall e2e-dev >/dev/null 2>&1
+rm -f /etc/ssh/sshd_config.d/tunnelc.conf && systemctl reload ssh
 
 # A key others can read is reported at install.
 chmod 0644 /etc/tunnelc/keys/device

@@ -1,0 +1,129 @@
+// The relay's side of reverse tunnels, from the same specs (sshd(8) "AUTHORIZED_KEYS FILE
+// FORMAT", sshd_config(5)): one authorized_keys line per device key that lets it open exactly
+// the listeners its spec asks for, and a Match User block that locks the account down. Pure.
+import { formatEndpoint, isLoopback } from "../spec/endpoint.ts";
+import type { Endpoint, Tunnel } from "../spec/tunnel.ts";
+
+export interface Device {
+  tunnel: Tunnel;
+  /** "type base64", without a comment. */
+  publicKey: string;
+  specName: string;
+}
+
+/** sshd matches `-R port:…` (no bind address) against "localhost:port" (OpenSSH regress cfgmatchlisten.sh). */
+function listenSpec(e: Endpoint & { kind: "tcp" }): string {
+  return e.address === undefined || e.address === "localhost"
+    ? `localhost:${e.port}`
+    : `${e.address}:${e.port}`;
+}
+
+const remoteTcp = (t: Tunnel) =>
+  t.forwards.flatMap((f) => (f.kind === "remote" && f.bind.kind === "tcp" ? [f.bind] : []));
+const opens = (t: Tunnel) =>
+  t.forwards.flatMap((f) =>
+    f.kind === "local" && f.to.kind === "tcp"
+      ? [`${f.to.address ?? "localhost"}:${f.to.port}`]
+      : [],
+  );
+const hasDynamic = (t: Tunnel) => t.forwards.some((f) => f.kind === "dynamic");
+
+export function authorizedKeysLine(d: Device): string {
+  const options = [
+    "restrict",
+    "port-forwarding",
+    ...remoteTcp(d.tunnel).map((b) => `permitlisten="${listenSpec(b)}"`),
+  ];
+  // permitopen also limits -D's connections, so a SOCKS device gets none (it may reach anything).
+  if (!hasDynamic(d.tunnel)) options.push(...opens(d.tunnel).map((o) => `permitopen="${o}"`));
+  return `${options.join(",")} ${d.publicKey} tunnelc:${d.tunnel.name}`;
+}
+
+function account(t: Tunnel): string {
+  return t.server.user ?? "(the device account's own name)";
+}
+
+function groups(devices: Device[]): Map<string, Device[]> {
+  const out = new Map<string, Device[]>();
+  for (const d of devices) out.set(account(d.tunnel), [...(out.get(account(d.tunnel)) ?? []), d]);
+  return out;
+}
+
+/**
+ * sshd uses the first authorized_keys line whose key matches, so two devices with one key would
+ * both get the first one's permissions: each device needs its own key.
+ */
+export function sharedKeys(devices: Device[]): string[] {
+  const first = new Map<string, string>();
+  const problems: string[] = [];
+  for (const d of devices) {
+    const key = `${account(d.tunnel)} ${d.publicKey}`;
+    const other = first.get(key);
+    if (other !== undefined) {
+      problems.push(
+        `${d.tunnel.name} has the same key as ${other} on relay account ${account(d.tunnel)}: sshd would give it ${other}'s ports; give each device its own key`,
+      );
+    } else first.set(key, d.tunnel.name);
+  }
+  return problems;
+}
+
+export function authorizedKeys(devices: Device[]): string {
+  const lines: string[] = [];
+  for (const [user, ds] of groups(devices)) {
+    lines.push(
+      `# tunnelc: ~${user}/.ssh/authorized_keys on the relay (${[...new Set(ds.map((d) => d.specName))].join(", ")})`,
+    );
+    for (const d of ds) {
+      if (d.tunnel.forwards.some((f) => f.kind === "remote" && f.bind.kind === "unix")) {
+        lines.push(
+          `# ${d.tunnel.name}: permitlisten cannot limit unix socket forwards; see --sshd-config`,
+        );
+      }
+      lines.push(authorizedKeysLine(d));
+    }
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** One sshd_config.d Match block per relay account. */
+export function sshdConfig(devices: Device[]): string {
+  const blocks: string[] = [];
+  for (const [user, ds] of groups(devices)) {
+    const tunnels = ds.map((d) => d.tunnel);
+    const listen = [...new Set(tunnels.flatMap(remoteTcp).map(listenSpec))];
+    const local = tunnels.some((t) => t.forwards.some((f) => f.kind !== "remote"));
+    const remote = tunnels.some((t) => t.forwards.some((f) => f.kind === "remote"));
+    const unix = tunnels.some((t) =>
+      t.forwards.some((f) => f.kind === "remote" && f.bind.kind === "unix"),
+    );
+    const open = tunnels.some(hasDynamic) ? [] : [...new Set(tunnels.flatMap(opens))];
+    const beyondLoopback = tunnels.flatMap(remoteTcp).some((b) => !isLoopback(b));
+    blocks.push(
+      [
+        `# tunnelc: the relay account for ${tunnels.map((t) => t.name).join(", ")}`,
+        `Match User ${user}`,
+        `    AllowTcpForwarding ${remote && local ? "yes" : remote ? "remote" : "local"}`,
+        `    AllowStreamLocalForwarding ${unix ? "remote" : "no"}`,
+        `    PermitListen ${listen.length ? listen.join(" ") : "none"}`,
+        ...(tunnels.some(hasDynamic)
+          ? ["    # PermitOpen any: a -D (SOCKS) device connects wherever it asks"]
+          : [`    PermitOpen ${open.length ? open.join(" ") : "none"}`]),
+        ...(beyondLoopback
+          ? ["    # a device binds beyond loopback:", "    GatewayPorts clientspecified"]
+          : []),
+        "    X11Forwarding no",
+        "    AllowAgentForwarding no",
+        "    PermitTTY no",
+        "    # a dead device's connection (and its port) is dropped after 45 s",
+        "    ClientAliveInterval 15",
+        "    ClientAliveCountMax 3",
+      ].join("\n"),
+    );
+  }
+  return blocks.join("\n\n") + "\n";
+}
+
+export function describeBind(e: Endpoint): string {
+  return formatEndpoint(e);
+}

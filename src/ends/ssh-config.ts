@@ -1,0 +1,48 @@
+// The laptop's side: a Host block per device that reaches its sshd through the relay with
+// ProxyJump (ssh_config(5)), instead of the old `ProxyCommand ssh relay nc localhost 2222`. Pure.
+import type { Endpoint, Tunnel } from "../spec/tunnel.ts";
+
+/** The remote forward that leads to the device's sshd: the one to port 22. */
+function sshForward(t: Tunnel): (Endpoint & { kind: "tcp" }) | undefined {
+  for (const f of t.forwards) {
+    if (f.kind === "remote" && f.bind.kind === "tcp" && f.to.kind === "tcp" && f.to.port === 22)
+      return f.bind;
+  }
+  return undefined;
+}
+
+/** The jump to the relay; the laptop's own relay account when given, else the device's. */
+function relay(t: Tunnel, relayUser: string | undefined): string {
+  const { host, port } = t.server;
+  const user = relayUser ?? t.server.user;
+  const h = host.includes(":") ? `[${host}]` : host;
+  return `${user !== undefined ? `${user}@` : ""}${h}${port !== 22 ? `:${port}` : ""}`;
+}
+
+function hostName(bind: Endpoint & { kind: "tcp" }): string {
+  const a = bind.address;
+  if (a === undefined || a === "*" || a === "0.0.0.0" || a === "[::]" || a === "")
+    return "localhost";
+  return a.replace(/^\[|\]$/g, "");
+}
+
+export function sshConfig(
+  tunnels: { tunnel: Tunnel; specName: string }[],
+  relayUser?: string,
+): string {
+  const blocks = tunnels.map(({ tunnel: t, specName }) => {
+    const bind = sshForward(t);
+    if (bind === undefined)
+      return `# tunnelc: ${t.name} has no remote forward to port 22: nothing to reach (${specName})`;
+    return [
+      `# tunnelc: ${t.name}'s sshd, through the relay's port ${bind.port} (${specName})`,
+      `Host ${t.name}`,
+      `    HostName ${hostName(bind)}`,
+      `    Port ${bind.port}`,
+      `    ProxyJump ${relay(t, relayUser)}`,
+      "    # the device's own host key, kept apart from the relay's localhost",
+      `    HostKeyAlias ${t.name}`,
+    ].join("\n");
+  });
+  return blocks.join("\n\n") + "\n";
+}
