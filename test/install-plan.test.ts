@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { compileSpecs } from "../src/compile/pipeline.ts";
 import { planInstall } from "../src/install/plan.ts";
 import { planUninstall } from "../src/install/uninstall-plan.ts";
-import { runInstall } from "../src/commands/install.ts";
+import { runInstall, type InstallArgs } from "../src/commands/install.ts";
 import { runUninstall } from "../src/commands/uninstall.ts";
 import { runStatus } from "../src/commands/status.ts";
 import { ownershipOf } from "../src/install/ownership.ts";
@@ -226,6 +226,11 @@ test("ownership is read from the header only", () => {
   assert.equal(ownershipOf("[Unit]\n# tunnelc-hash: sha256:abc\n").owned, false);
 });
 
+/** install's arguments: nothing enabled, started, forced or printed unless a test says so. */
+function install(o: Partial<InstallArgs>): InstallArgs {
+  return { enable: false, now: false, user: false, dryRun: false, force: false, json: false, ...o };
+}
+
 function specFile(names: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), "tunnelc-plan-"));
   const f = join(dir, "s.json");
@@ -236,16 +241,7 @@ function specFile(names: string[]): string {
 test("install --root then uninstall --root, end to end on files, calls recorded", () => {
   const root = mkdtempSync(join(tmpdir(), "tunnelc-root-"));
   const runner = new Recorder();
-  const base = {
-    enable: true,
-    now: false,
-    user: false,
-    root,
-    dryRun: false,
-    force: false,
-    json: false,
-  };
-  const out = runInstall({ ...base, specs: [specFile(["a", "b"])] }, runner);
+  const out = runInstall(install({ enable: true, root, specs: [specFile(["a", "b"])] }), runner);
   assert.equal(out.exitCode, 0);
   const dir = join(root, "etc/systemd/system");
   assert.deepEqual(readdirSync(dir).sort(), ["a.service", "b.service"]);
@@ -265,16 +261,7 @@ test("--dry-run writes nothing and runs nothing", () => {
   const root = mkdtempSync(join(tmpdir(), "tunnelc-root-"));
   const runner = new Recorder();
   const out = runInstall(
-    {
-      specs: [specFile(["a"])],
-      enable: true,
-      now: false,
-      user: false,
-      root,
-      dryRun: true,
-      force: false,
-      json: false,
-    },
+    install({ specs: [specFile(["a"])], enable: true, root, dryRun: true }),
     runner,
   );
   assert.match(out.stdout, /^would create .*a\.service$/m);
@@ -287,20 +274,7 @@ test("a failed systemctl call is a system error with its stderr; the files stay"
   const root = mkdtempSync(join(tmpdir(), "tunnelc-root-"));
   const runner = new Recorder((argv) => argv.includes("enable"));
   assert.throws(
-    () =>
-      runInstall(
-        {
-          specs: [specFile(["a"])],
-          enable: true,
-          now: false,
-          user: false,
-          root,
-          dryRun: false,
-          force: false,
-          json: false,
-        },
-        runner,
-      ),
+    () => runInstall(install({ specs: [specFile(["a"])], enable: true, root }), runner),
     (e: unknown) =>
       e instanceof SystemError &&
       /enable a\.service failed/.test(e.message) &&
@@ -314,16 +288,7 @@ test("a failed systemctl call is a system error with its stderr; the files stay"
 test("a unit of the wrong scope is refused with a hint", () => {
   const f = specFile(["a"]);
   const out = runInstall(
-    {
-      specs: [f],
-      enable: false,
-      now: false,
-      user: true,
-      root: mkdtempSync(join(tmpdir(), "r-")),
-      dryRun: false,
-      force: false,
-      json: false,
-    },
+    install({ specs: [f], user: true, root: mkdtempSync(join(tmpdir(), "r-")) }),
     new Recorder(),
   );
   assert.equal(out.exitCode, 1);
@@ -332,19 +297,7 @@ test("a unit of the wrong scope is refused with a hint", () => {
 
 test("status --root lists owned units only, with their enabled state", () => {
   const root = mkdtempSync(join(tmpdir(), "tunnelc-root-"));
-  runInstall(
-    {
-      specs: [specFile(["a"])],
-      enable: true,
-      now: false,
-      user: false,
-      root,
-      dryRun: false,
-      force: false,
-      json: false,
-    },
-    new Recorder(),
-  );
+  runInstall(install({ specs: [specFile(["a"])], enable: true, root }), new Recorder());
   writeFileSync(
     join(root, "etc/systemd/system/foreign.service"),
     "[Service]\nExecStart=/bin/true\n",
