@@ -155,3 +155,30 @@ test("relay without a public key names the tunnel and exits 1", () => {
   assert.equal(r.status, 1);
   assert.match(r.stderr, /office-db: set publicKey/);
 });
+
+test("a device's publicKey does not change its unit", () => {
+  const spec = (key: string) =>
+    JSON.stringify({
+      name: "a",
+      publicKey: key,
+      server: { host: "h" },
+      forwards: [{ remote: 2001, to: "localhost:22" }],
+    });
+  const one = compileSpecs([
+    {
+      file: "a.json",
+      text: spec(
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICrEM716nxe4LfvKB6vD0AJ/7XlaayCe0GE1zFcdYHA3",
+      ),
+    },
+  ]);
+  const two = compileSpecs([
+    {
+      file: "a.json",
+      text: spec(
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFWrf6tyaYUxabd9D68uait1bWMs5tmSFCN7VCIT1ocP",
+      ),
+    },
+  ]);
+  assert.equal(one.units[0]!.text, two.units[0]!.text);
+});

@@ -16,6 +16,8 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** publicKey is for the relay's authorized_keys, not the unit: changing it must not touch the unit. */
 export function tunnelHash(t: Tunnel): string {
-  return `sha256:${createHash("sha256").update(canonicalJson(t)).digest("hex").slice(0, 32)}`;
+  const { publicKey: _relayOnly, ...unitFields } = t;
+  return `sha256:${createHash("sha256").update(canonicalJson(unitFields)).digest("hex").slice(0, 32)}`;
 }
