@@ -1,8 +1,9 @@
 // The CLI entry: yargs wiring, and the only place that prints and exits (docs/cli.md).
+import { createInterface } from "node:readline/promises";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { Chalk } from "chalk";
-import { ExitCode, TunnelcError, SpecError, SystemError } from "./errors.ts";
+import { ExitCode, TunnelcError, SpecError, SystemError, UsageError } from "./errors.ts";
 import { formatDiagnostic, summarize, type Style } from "./report.ts";
 import { compileCommand } from "./commands/compile.ts";
 import { validateCommand } from "./commands/validate.ts";
@@ -62,15 +63,17 @@ function fail(e: unknown): never {
   return exit(ExitCode.system);
 }
 
-/** A question on the terminal, for `init` on a TTY; commands never read stdin themselves. */
+/**
+ * A question on the terminal, for `init` on a TTY; commands never read stdin themselves. One
+ * reader for the session, whose line iterator keeps answers typed (or pasted) ahead.
+ */
+let answers: AsyncIterator<string> | undefined;
 async function ask(question: string): Promise<string> {
-  const { createInterface } = await import("node:readline/promises");
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return (await rl.question(question)).trim();
-  } finally {
-    rl.close();
-  }
+  answers ??= createInterface({ input: process.stdin, terminal: false })[Symbol.asyncIterator]();
+  process.stderr.write(question);
+  const next = await answers.next();
+  if (next.done) throw new UsageError("input ended before every question was answered");
+  return String(next.value).trim();
 }
 
 async function main(argv: string[]): Promise<void> {

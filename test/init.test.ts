@@ -2,7 +2,7 @@
 // never a hang without one.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +12,7 @@ import { compileSpecs } from "../src/compile/pipeline.ts";
 import { UsageError } from "../src/errors.ts";
 import { CLI } from "./helpers/paths.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
+import { hasTool, needs } from "./helpers/prereq.ts";
 
 const FLAGS: [string, "R" | "L" | "D", string, unknown][] = [
   ["reverse to sshd", "R", "2222:localhost:22", { remote: 2222, to: "localhost:22" }],
@@ -101,4 +102,24 @@ test("init FILE writes it, and keeps an existing file without --force", () => {
     tunnelc(["init", f, "--server", "relay", "-R", "2222:localhost:22", "--force"]).status,
     0,
   );
+});
+
+test("on a real terminal (script(1) gives it a pty), init asks and writes the answers", (t) => {
+  if (!needs(t, "script(1)", hasTool("script", ["--version"]))) return;
+  const r = spawnSync("script", ["-qec", `"${process.execPath}" "${CLI}" init`, "/dev/null"], {
+    input: "me@relay.example.net\n2222:localhost:22\nlaptop\n",
+    encoding: "utf8",
+    timeout: 20_000,
+  });
+  assert.equal(r.status, 0, r.stdout);
+  assert.match(r.stdout, /SSH server \(\[user@\]host\[:port\]\): /);
+  assert.match(r.stdout, /"name": "laptop"/);
+  assert.match(r.stdout, /"server": \{ "host": "relay\.example\.net", "user": "me" \}/);
+  const short = spawnSync("script", ["-qec", `"${process.execPath}" "${CLI}" init`, "/dev/null"], {
+    input: "me@relay\n",
+    encoding: "utf8",
+    timeout: 20_000,
+  });
+  assert.equal(short.status, 2, "input that ends early is a usage error");
+  assert.match(short.stdout, /input ended before every question was answered/);
 });
