@@ -116,6 +116,15 @@ function checkHostKeys(ctx: Context, { tunnel, pointer }: SourcedTunnel): void {
       'hostKeyPolicy "pinned" needs server.hostKeys (tunnelc trust SPEC fetches them)',
     );
   }
+  if (tunnel.server.jump.length > 0 && pinned) {
+    report(
+      ctx,
+      "warning",
+      "rule/jump-host-keys",
+      `${pointer}/server/jump`,
+      "ssh hands none of its -o options to a jump host's connection (ssh(1) -J): jump hosts are checked against the account's and the system's known_hosts (/etc/ssh/ssh_known_hosts), not against server.hostKeys",
+    );
+  }
   if (tunnel.hostKeyPolicy !== "pinned" && pinned) {
     report(
       ctx,
