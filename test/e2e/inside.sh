@@ -126,6 +126,16 @@ JSON
 lifecycle ssh-phone-home /specs/seed.json banner 2224
 check "seed: port closed after uninstall" wait_for closed 2224
 
+# The other two hardening profiles tunnel too.
+port=2250
+for profile in basic none; do
+  sed "s/\"name\": \"e2e-remote\"/\"name\": \"e2e-$profile\", \"hardening\": \"$profile\"/; s/2222/$port/" /specs/e2e-remote.json >/specs/e2e-$profile.json
+  check "$profile profile: install" tunnelc install /specs/e2e-$profile.json --enable --now
+  check "$profile profile: bytes through the forward" wait_for banner $port
+  check "$profile profile: uninstall" tunnelc uninstall e2e-$profile
+  port=$((port + 1))
+done
+
 # A wrong pinned host key never connects: the forward never listens.
 spec_v1 e2e-wrongkey '{ "remote": 2225, "to": "localhost:22" }' "$WRONGKEY"
 check "wrong host key: installs" tunnelc install /specs/e2e-wrongkey.json --enable --now
