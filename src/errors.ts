@@ -53,7 +53,3 @@ export class SystemError extends TunnelcError {
     super(message);
   }
 }
-
-export function isErrorDiagnostic(d: Diagnostic): boolean {
-  return d.severity === "error";
-}

@@ -1,7 +1,7 @@
 // The relay's side of reverse tunnels, from the same specs (sshd(8) "AUTHORIZED_KEYS FILE
 // FORMAT", sshd_config(5)): one authorized_keys line per device key that lets it open exactly
 // the listeners its spec asks for, and a Match User block that locks the account down. Pure.
-import { formatEndpoint, isLoopback } from "../spec/endpoint.ts";
+import { isLoopback } from "../spec/endpoint.ts";
 import type { Endpoint, Tunnel } from "../spec/tunnel.ts";
 
 export interface Device {
@@ -122,8 +122,4 @@ export function sshdConfig(devices: Device[]): string {
     );
   }
   return blocks.join("\n\n") + "\n";
-}
-
-export function describeBind(e: Endpoint): string {
-  return formatEndpoint(e);
 }
