@@ -15,6 +15,8 @@ const FLAGS = { remote: "-R", local: "-L", dynamic: "-D" } as const;
 export function sshCommandLine(t: Tunnel): CommandLine {
   const b = new CommandLineBuilder();
   b.group(t.ssh.path, "-N", "-T", ...(t.compression ? ["-C"] : []));
+  // The jump hosts' connections read the tunnel's options from this file (credentials.ts).
+  if (t.server.jump.length > 0) b.group("-F", [specifier("d"), `/${CREDENTIALS.sshConfig}`]);
   b.group(
     ...option(`ServerAliveInterval=${t.keepAlive.interval}`),
     ...option(`ServerAliveCountMax=${t.keepAlive.countMax}`),

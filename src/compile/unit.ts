@@ -2,7 +2,12 @@
 // policy, the account, credentials, the hardening profile and [Install].
 import { entry, section, type Entry, type UnitFile } from "../unit/model.ts";
 import { sshCommandLine } from "./ssh-argv.ts";
-import { CREDENTIALS, knownHostsCredential, stateDirectory } from "./credentials.ts";
+import {
+  CREDENTIALS,
+  knownHostsCredential,
+  sshConfigCredential,
+  stateDirectory,
+} from "./credentials.ts";
 import { profileDirectives, type ProfileContext } from "./hardening.ts";
 import { tunnelHash } from "./hash.ts";
 import type { SourcedTunnel, Tunnel } from "../spec/tunnel.ts";
@@ -93,6 +98,11 @@ function accountEntries(t: Tunnel): Entry[] {
         "The pinned host keys; no other key is trusted.",
       ),
     );
+  if (t.server.jump.length > 0) {
+    const why =
+      "The tunnel's ssh options as a config file (ssh -F), so the jump hosts get them too.";
+    out.push(entry("SetCredential", sshConfigCredential(t), why));
+  }
   const state = stateDirectory(t);
   if (state !== undefined)
     out.push(

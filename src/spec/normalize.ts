@@ -175,6 +175,7 @@ function normalizeTunnel(doc: SpecDocument, t: RawTunnel, at: string, out: Diagn
         host: unbracket(j.host),
         port: j.port ?? DEFAULTS.serverPort,
         ...(j.user !== undefined && { user: j.user }),
+        hostKeys: j.hostKeys ?? [],
       })),
     },
     ...(t.user !== undefined && { user: t.user }),

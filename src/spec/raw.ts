@@ -18,7 +18,7 @@ export interface RawForward {
 export interface RawTunnel {
   name: string;
   description?: string;
-  server: RawHop & { hostKeys?: string[]; jump?: RawHop[] };
+  server: RawHop & { hostKeys?: string[]; jump?: (RawHop & { hostKeys?: string[] })[] };
   user?: string;
   identity?: string;
   forwards: RawForward[];

@@ -116,14 +116,17 @@ function checkHostKeys(ctx: Context, { tunnel, pointer }: SourcedTunnel): void {
       'hostKeyPolicy "pinned" needs server.hostKeys (tunnelc trust SPEC fetches them)',
     );
   }
-  if (tunnel.server.jump.length > 0 && pinned) {
-    report(
-      ctx,
-      "warning",
-      "rule/jump-host-keys",
-      `${pointer}/server/jump`,
-      "ssh hands none of its -o options to a jump host's connection (ssh(1) -J): jump hosts are checked against the account's and the system's known_hosts (/etc/ssh/ssh_known_hosts), not against server.hostKeys",
-    );
+  if (tunnel.hostKeyPolicy === "pinned") {
+    tunnel.server.jump.forEach((j, i) => {
+      if (j.hostKeys.length > 0) return;
+      report(
+        ctx,
+        "error",
+        "rule/jump-without-keys",
+        `${pointer}/server/jump/${i}`,
+        `jump host ${j.host} needs hostKeys: with the server's keys pinned, the jump is checked against the same pinned known_hosts (tunnelc trust cannot reach jumps; use ssh-keyscan on the jump host)`,
+      );
+    });
   }
   if (tunnel.hostKeyPolicy !== "pinned" && pinned) {
     report(
@@ -137,6 +140,16 @@ function checkHostKeys(ctx: Context, { tunnel, pointer }: SourcedTunnel): void {
 }
 
 function checkScope(ctx: Context, { tunnel, pointer }: SourcedTunnel): void {
+  // systemd (and systemd-analyze verify): "Special user nobody configured, this is not safe!"
+  if (tunnel.user === "nobody") {
+    report(
+      ctx,
+      "error",
+      "rule/user-nobody",
+      `${pointer}/user`,
+      'the "nobody" account is shared by everything that runs as it, and systemd calls a service running as it unsafe: drop "user" for a dedicated dynamic account, or name an account of its own',
+    );
+  }
   if (tunnel.scope === "user" && tunnel.user !== undefined) {
     report(
       ctx,

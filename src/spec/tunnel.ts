@@ -24,7 +24,7 @@ export interface Hop {
 export interface Tunnel {
   name: string;
   description: string;
-  server: Hop & { hostKeys: string[]; jump: Hop[] };
+  server: Hop & { hostKeys: string[]; jump: (Hop & { hostKeys: string[] })[] };
   /** Local account (User=); undefined means a dedicated dynamic account. */
   user?: string;
   identity?: string;

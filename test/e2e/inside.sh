@@ -126,6 +126,30 @@ JSON
 lifecycle ssh-phone-home /specs/seed.json banner 2224
 check "seed: port closed after uninstall" wait_for closed 2224
 
+# Jump hosts get the tunnel's options (BatchMode, the pinned known_hosts, the identity) through
+# ssh -F: with the right key known to the system's known_hosts but a wrong pin for the jump,
+# the jump must fail. The jump is "localhost", the server "127.0.0.1": ssh refuses a jump to
+# the very host and port it jumps to ("jumphost loop").
+jump_spec() { # jump_spec NAME PORT JUMPKEY
+  cat >"/specs/$1.json" <<JSON
+{ "name": "$1", "server": { "host": "127.0.0.1", "user": "relay", "hostKeys": ["$HOSTKEY"],
+    "jump": [{ "host": "localhost", "user": "relay", "hostKeys": ["$3"] }] },
+  "identity": "/etc/tunnelc/keys/device", "forwards": [{ "remote": $2, "to": "localhost:22" }], "restart": { "delaySec": 1 } }
+JSON
+}
+jump_spec e2e-jump 2260 "$HOSTKEY"
+check "jump: install" tunnelc install /specs/e2e-jump.json --enable --now
+check "jump: bytes through a tunnel that jumps" wait_for banner 2260
+check "jump: uninstall" tunnelc uninstall e2e-jump
+printf "127.0.0.1 %s\nlocalhost %s\n" "$HOSTKEY" "$HOSTKEY" >/etc/ssh/ssh_known_hosts
+jump_spec e2e-jump-wrong 2261 "$WRONGKEY"
+check "jump: a wrong pin for the jump host: installs" tunnelc install /specs/e2e-jump-wrong.json --enable --now
+sleep 3
+check "jump: the pinned file, not the system's, judges the jump: never connects" closed 2261
+check "jump: the jump's refusal is in the log" bash -c "journalctl _SYSTEMD_UNIT=e2e-jump-wrong.service -o cat | grep -qi 'host key verification failed'"
+tunnelc uninstall e2e-jump-wrong >/dev/null 2>&1
+rm /etc/ssh/ssh_known_hosts
+
 # The other two hardening profiles tunnel too.
 port=2250
 for profile in basic none; do
@@ -173,7 +197,7 @@ JSON
 check "system known_hosts: install" tunnelc install /specs/e2e-system-kh.json --enable --now
 sleep 2
 check "system known_hosts: unknown host key, no tunnel" closed 2229
-echo "127.0.0.1 $HOSTKEY" >/etc/ssh/ssh_known_hosts
+printf "127.0.0.1 %s\nlocalhost %s\n" "$HOSTKEY" "$HOSTKEY" >/etc/ssh/ssh_known_hosts
 check "system known_hosts: once the key is known, bytes flow" wait_for banner 2229
 check "system known_hosts: uninstall" tunnelc uninstall e2e-system-kh
 rm /etc/ssh/ssh_known_hosts
