@@ -144,3 +144,33 @@ test("no keys found is a system error; a broken spec is a spec error", () => {
     SpecError,
   );
 });
+
+test("trust pins the jump hosts' keys beside them, and the spec then compiles", () => {
+  const f = specFile(
+    JSON.stringify(
+      {
+        name: "j",
+        server: { host: "inner.example.net", jump: [{ host: "bastion.example.net", port: 2022 }] },
+        forwards: [{ remote: 2222, to: "localhost:22" }],
+      },
+      null,
+      2,
+    ),
+  );
+  const runner = new Keyscan();
+  const out = runTrust({ spec: f, dryRun: false, json: false }, runner);
+  assert.deepEqual(runner.calls[1], [
+    "ssh-keyscan",
+    "-T",
+    "5",
+    "-p",
+    "2022",
+    "--",
+    "bastion.example.net",
+  ]);
+  assert.match(out.stdout, /^ {2}jump bastion\.example\.net port 2022$/m);
+  const r = compileSpecs([{ file: "spec.json", text: readFileSync(f, "utf8") }]);
+  assert.ok(r.ok, JSON.stringify(r.diagnostics));
+  assert.equal(r.units[0]!.source.tunnel.server.jump[0]!.hostKeys.length, 2);
+  assert.match(r.units[0]!.text, /\\n\[bastion\.example\.net\]:2022 ssh-ed25519 /);
+});

@@ -7,7 +7,7 @@ import { checkSpec } from "../spec/check.ts";
 import { loadSpec } from "../spec/load.ts";
 import { isSeed, type RawSpec } from "../spec/raw.ts";
 import { parseKeyscan, type ScannedKey } from "../trust/keyscan.ts";
-import { pinKeys } from "../trust/edit-spec.ts";
+import { pinJumpKeys, pinKeys } from "../trust/edit-spec.ts";
 import { writeFileAtomic } from "../install/atomic-write.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
 import { SpecError, SystemError, UsageError } from "../errors.ts";
@@ -36,10 +36,18 @@ export function runTrust(args: TrustArgs, runner: Runner = processRunner): Outco
     (t) => args.only === undefined || t.tunnel.name === args.only,
   );
   if (tunnels.length === 0) throw new UsageError(`no tunnel named ${args.only} in ${args.spec}`);
-  const scans = tunnels.map((t) => ({ t, keys: scan(runner, t) }));
+  const scans = tunnels.map((t) => ({
+    t,
+    keys: scanHost(runner, t.tunnel.server.host, t.tunnel.server.port),
+    jumps: t.tunnel.server.jump.map((j) => ({
+      host: j.host,
+      port: j.port,
+      keys: scanHost(runner, j.host, j.port),
+    })),
+  }));
   if (isSeed(raw)) return seedAdvice(scans, raw.localUser, args);
   let text = source.text;
-  for (const { t, keys } of scans) {
+  for (const { t, keys, jumps } of scans) {
     const path =
       t.pointer === ""
         ? []
@@ -47,7 +55,20 @@ export function runTrust(args: TrustArgs, runner: Runner = processRunner): Outco
             .slice(1)
             .split("/")
             .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-    const hasPolicy = tunnelAt(raw, path)?.hostKeyPolicy !== undefined;
+    const own = tunnelAt(raw, path);
+    const hasPolicy = own?.hostKeyPolicy !== undefined;
+    // Jumps written in this tunnel (not inherited from fleet defaults) get their keys beside them.
+    const ownJumps = Array.isArray((own?.server as Record<string, unknown> | undefined)?.jump);
+    if (ownJumps)
+      jumps.forEach(
+        (j, i) =>
+          (text = pinJumpKeys(
+            text,
+            path,
+            i,
+            j.keys.map((k) => k.key),
+          )),
+      );
     text = pinKeys(
       text,
       path,
@@ -64,8 +85,7 @@ export function runTrust(args: TrustArgs, runner: Runner = processRunner): Outco
   );
 }
 
-function scan(runner: Runner, { tunnel }: SourcedTunnel): ScannedKey[] {
-  const { host, port } = tunnel.server;
+function scanHost(runner: Runner, host: string, port: number): ScannedKey[] {
   const r = runner.run(["ssh-keyscan", "-T", "5", "-p", String(port), "--", host]);
   const keys = parseKeyscan(r.stdout);
   if (keys.length === 0) {
@@ -83,21 +103,30 @@ function tunnelAt(raw: unknown, path: (string | number)[]): Record<string, unkno
   return v as Record<string, unknown> | undefined;
 }
 
-type Scans = { t: SourcedTunnel; keys: ScannedKey[] }[];
+type Scans = {
+  t: SourcedTunnel;
+  keys: ScannedKey[];
+  jumps?: { host: string; port: number; keys: ScannedKey[] }[];
+}[];
 
 function report(scans: Scans, args: TrustArgs, done: string): Outcome {
   if (args.json) {
-    const tunnels = scans.map(({ t, keys }) => ({
+    const tunnels = scans.map(({ t, keys, jumps }) => ({
       name: t.tunnel.name,
       host: t.tunnel.server.host,
       port: t.tunnel.server.port,
       keys,
+      jumps: jumps ?? [],
     }));
     return outcome({ stdout: json({ written: !args.dryRun, tunnels }) });
   }
-  const lines = scans.flatMap(({ t, keys }) => [
+  const lines = scans.flatMap(({ t, keys, jumps }) => [
     `${t.tunnel.name}: ${t.tunnel.server.host} port ${t.tunnel.server.port}`,
     ...keys.map((k) => `  ${k.fingerprint} (${k.type})`),
+    ...(jumps ?? []).flatMap((j) => [
+      `  jump ${j.host} port ${j.port}`,
+      ...j.keys.map((k) => `    ${k.fingerprint} (${k.type})`),
+    ]),
   ]);
   lines.push(
     done,

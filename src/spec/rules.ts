@@ -124,7 +124,7 @@ function checkHostKeys(ctx: Context, { tunnel, pointer }: SourcedTunnel): void {
         "error",
         "rule/jump-without-keys",
         `${pointer}/server/jump/${i}`,
-        `jump host ${j.host} needs hostKeys: with the server's keys pinned, the jump is checked against the same pinned known_hosts (tunnelc trust cannot reach jumps; use ssh-keyscan on the jump host)`,
+        `jump host ${j.host} needs hostKeys: with the server's keys pinned, the jump is checked against the same pinned known_hosts (tunnelc trust fetches them)`,
       );
     });
   }

@@ -28,3 +28,17 @@ export function pinKeys(
     out = applyEdits(out, modify(out, [...path, "hostKeyPolicy"], "pinned", { formattingOptions }));
   return out;
 }
+
+/** Sets server.jump[index].hostKeys of the tunnel at `path`. */
+export function pinJumpKeys(
+  text: string,
+  path: (string | number)[],
+  index: number,
+  keys: string[],
+): string {
+  const formattingOptions = detectFormatting(text);
+  return applyEdits(
+    text,
+    modify(text, [...path, "server", "jump", index, "hostKeys"], keys, { formattingOptions }),
+  );
+}
