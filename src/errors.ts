@@ -26,6 +26,11 @@ export interface Diagnostic {
   frame?: string;
 }
 
+/** Whether any of the diagnostics is an error (warnings let a compile go on). */
+export function hasErrors(ds: readonly Diagnostic[]): boolean {
+  return ds.some((d) => d.severity === "error");
+}
+
 export abstract class TunnelcError extends Error {
   abstract readonly exitCode: ExitCodeValue;
 }

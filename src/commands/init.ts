@@ -7,7 +7,7 @@ import { parseForwardFlag, type ForwardFlag } from "../init/forward-flag.ts";
 import { starterSpec, type StarterOptions } from "../init/starter.ts";
 import { checkSpec } from "../spec/check.ts";
 import { writeFileAtomic } from "../install/atomic-write.ts";
-import { SpecError, UsageError } from "../errors.ts";
+import { SpecError, UsageError, hasErrors } from "../errors.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 
 export interface InitArgs {
@@ -75,8 +75,7 @@ export async function runInit(given: InitArgs, ask: Ask | undefined): Promise<Ou
   const text = starterSpec(options);
   // The starter must itself be a valid spec: the same checks as every other spec.
   const checked = checkSpec({ file: args.file ?? "<init>", text });
-  if (checked.diagnostics.some((d) => d.severity === "error"))
-    throw new SpecError(checked.diagnostics);
+  if (hasErrors(checked.diagnostics)) throw new SpecError(checked.diagnostics);
   if (args.file === undefined || args.file === "-") return outcome({ stdout: text });
   if (existsSync(args.file) && !args.force)
     throw new UsageError(`${args.file} exists; --force overwrites it`);

@@ -11,8 +11,8 @@ import { identityWarnings } from "../install/identity-check.ts";
 import { nssWarning } from "../install/nss-check.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
 import { diagnosticJson } from "../report.ts";
-import { ExitCode, UsageError } from "../errors.ts";
-import { json, outcome, type Outcome } from "./outcome.ts";
+import { UsageError } from "../errors.ts";
+import { json, outcome, refused, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
 import { specFiles } from "./specs-arg.ts";
 import { join } from "node:path";
@@ -39,17 +39,17 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
   if (specs.length === 0) return outcome({ notes: [`no specs in ${specDir}: nothing to install`] });
   const result = compileSpecs(specs.map(loadSpec));
   if (!result.ok)
-    return failed(args, result.diagnostics.map(diagnosticJson), {
+    return refused(args.json, result.diagnostics.map(diagnosticJson), {
       diagnostics: result.diagnostics,
     });
   result.units = onlyUnits(result.units, args.only);
   const misplaced = wrongScope(result.units, target);
-  if (misplaced.length > 0) return failed(args, misplaced, { notes: misplaced });
+  if (misplaced.length > 0) return refused(args.json, misplaced, { notes: misplaced });
   const dir = unitDir(target);
   const existing = readExisting(result.units.map((u) => join(dir, u.fileName)));
   const plan = planInstall(result.units, existing, dir, target, args);
   const refusals = plan.refusals.map((r) => r.message);
-  if (refusals.length > 0) return failed(args, refusals, { notes: refusals });
+  if (refusals.length > 0) return refused(args.json, refusals, { notes: refusals });
   const live = target.root === undefined;
   const tunnels = result.units.map((u) => u.source.tunnel);
   const warnings = [
@@ -75,11 +75,6 @@ function wrongScope(units: CompiledUnit[], target: Target): string[] {
     );
 }
 
-function failed(args: InstallArgs, problems: unknown[], text: Partial<Outcome>): Outcome {
-  if (args.json) return outcome({ exitCode: ExitCode.spec, stdout: json({ ok: false, problems }) });
-  return outcome({ exitCode: ExitCode.spec, ...text });
-}
-
 const VERB: Record<FileAction["kind"], [string, string]> = {
   create: ["created", "would create"],
   update: ["updated", "would update"],
@@ -97,14 +92,7 @@ function report(
     const files = plan.files.map((f) => ({
       unit: f.unit,
       path: f.path,
-      action:
-        f.kind === "create"
-          ? "created"
-          : f.kind === "update"
-            ? "updated"
-            : f.kind === "replace"
-              ? "replaced"
-              : "unchanged",
+      action: VERB[f.kind][0],
       ...("diff" in f && { diff: f.diff }),
       ...(f.kind === "replace" && { backup: f.backup }),
     }));

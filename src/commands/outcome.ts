@@ -15,6 +15,15 @@ export function outcome(partial: Partial<Outcome>): Outcome {
   return { exitCode: ExitCode.ok, stdout: "", diagnostics: [], notes: [], ...partial };
 }
 
+/**
+ * A change refused before anything was touched (a bad spec, a foreign or missing unit): exit 1,
+ * the problems as JSON with --json, else as notes (or diagnostics) on stderr.
+ */
+export function refused(asJson: boolean, problems: unknown[], text: Partial<Outcome>): Outcome {
+  if (asJson) return outcome({ exitCode: ExitCode.spec, stdout: json({ ok: false, problems }) });
+  return outcome({ exitCode: ExitCode.spec, ...text });
+}
+
 export function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }

@@ -9,8 +9,8 @@ import { applyCommands } from "../install/apply.ts";
 import { readExisting } from "../install/read-units.ts";
 import { unitDir, type Target } from "../install/paths.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
-import { ExitCode, SpecError, SystemError, UsageError } from "../errors.ts";
-import { json, outcome, type Outcome } from "./outcome.ts";
+import { SpecError, SystemError, UsageError } from "../errors.ts";
+import { json, outcome, refused, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
 
 export interface UninstallArgs {
@@ -44,11 +44,7 @@ export function runUninstall(args: UninstallArgs, runner: Runner = processRunner
   const targets = names.map((n) => ({ unit: `${n}.service`, path: join(dir, `${n}.service`) }));
   const plan = planUninstall(targets, readExisting(targets.map((t) => t.path)), target);
   const refusals = plan.refusals.map((r) => r.message);
-  if (refusals.length > 0) {
-    return args.json
-      ? outcome({ exitCode: ExitCode.spec, stdout: json({ ok: false, problems: refusals }) })
-      : outcome({ exitCode: ExitCode.spec, notes: refusals });
-  }
+  if (refusals.length > 0) return refused(args.json, refusals, { notes: refusals });
   const warnings: string[] = [];
   if (!args.dryRun) {
     applyCommands(runner, plan.before);

@@ -3,7 +3,7 @@ import type { CommandModule } from "yargs";
 import { checkSpecs } from "../spec/check.ts";
 import { loadSpec } from "../spec/load.ts";
 import { diagnosticJson } from "../report.ts";
-import { ExitCode } from "../errors.ts";
+import { ExitCode, hasErrors } from "../errors.ts";
 import { json, outcome, type Outcome } from "./outcome.ts";
 
 export interface ValidateArgs {
@@ -12,20 +12,23 @@ export interface ValidateArgs {
 }
 
 export function runValidate(args: ValidateArgs): Outcome {
-  const checked = checkSpecs(args.specs.map(loadSpec));
-  const failed = checked.some((c) => c.diagnostics.some((d) => d.severity === "error"));
+  const checked = checkSpecs(args.specs.map(loadSpec)).map((c) => ({
+    ...c,
+    ok: !hasErrors(c.diagnostics),
+  }));
+  const failed = checked.some((c) => !c.ok);
   const exitCode = failed ? ExitCode.spec : ExitCode.ok;
   if (args.json) {
     const specs = checked.map((c) => ({
       file: c.file,
-      ok: !c.diagnostics.some((d) => d.severity === "error"),
+      ok: c.ok,
       tunnels: c.tunnels.map((t) => t.tunnel.name),
       diagnostics: c.diagnostics.map(diagnosticJson),
     }));
     return outcome({ exitCode, stdout: json({ ok: !failed, specs }) });
   }
   const notes = checked
-    .filter((c) => !c.diagnostics.some((d) => d.severity === "error"))
+    .filter((c) => c.ok)
     .map(
       (c) =>
         `${c.file}: ok (${c.tunnels.length} tunnel${c.tunnels.length === 1 ? "" : "s"}${c.tunnels.length ? ": " + c.tunnels.map((t) => t.tunnel.name).join(", ") : ""})`,

@@ -2,7 +2,7 @@
 import { checkSpecs } from "../spec/check.ts";
 import { compileTunnel, type CompiledUnit } from "./compile.ts";
 import type { SpecText } from "../spec/source.ts";
-import type { Diagnostic } from "../errors.ts";
+import { hasErrors, type Diagnostic } from "../errors.ts";
 
 export interface PipelineResult {
   ok: boolean;
@@ -15,7 +15,7 @@ export interface PipelineResult {
 export function compileSpecs(sources: SpecText[]): PipelineResult {
   const checked = checkSpecs(sources);
   const diagnostics = checked.flatMap((c) => c.diagnostics);
-  const ok = !diagnostics.some((d) => d.severity === "error");
+  const ok = !hasErrors(diagnostics);
   const specs = checked.map((c) => ({
     file: c.file,
     tunnels: c.tunnels.map((t) => t.tunnel.name),
