@@ -182,3 +182,12 @@ test("a device's publicKey does not change its unit", () => {
   ]);
   assert.equal(one.units[0]!.text, two.units[0]!.text);
 });
+
+test("relay --sshd-config needs no keys: every tunnel's account gets its block", () => {
+  const r = tunnelc(["relay", join(ROOT, "docs", "examples", "office.json"), "--sshd-config"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(
+    [...r.stdout.matchAll(/^Match User (\S+)$/gm)].map((m) => m[1]),
+    ["office", "dbtunnel"],
+  );
+});

@@ -47,6 +47,9 @@ function publicKey(u: CompiledUnit): string | { problem: string } {
 
 export function runRelay(args: EndsArgs): Outcome {
   const us = units(args);
+  // The Match blocks need only the forwards, not the devices' keys.
+  if (args.sshdConfig)
+    return outcome({ stdout: sshdConfig(us.map((u) => ({ tunnel: u.source.tunnel }))) });
   const devices: Device[] = [];
   const problems: string[] = [];
   for (const u of us) {
@@ -55,18 +58,6 @@ export function runRelay(args: EndsArgs): Outcome {
       devices.push({ tunnel: u.source.tunnel, publicKey: key, specName: u.source.specName });
     else problems.push(key.problem);
   }
-  if (args.sshdConfig)
-    return outcome({
-      stdout: sshdConfig(
-        devices.length
-          ? devices
-          : us.map((u) => ({
-              tunnel: u.source.tunnel,
-              publicKey: "",
-              specName: u.source.specName,
-            })),
-      ),
-    });
   problems.push(...sharedKeys(devices));
   if (problems.length > 0) return outcome({ exitCode: ExitCode.spec, notes: problems });
   return outcome({ stdout: authorizedKeys(devices) });

@@ -43,8 +43,8 @@ function account(t: Tunnel): string {
   return t.server.user ?? "(the device account's own name)";
 }
 
-function groups(devices: Device[]): Map<string, Device[]> {
-  const out = new Map<string, Device[]>();
+function groups<T extends { tunnel: Tunnel }>(devices: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
   for (const d of devices) out.set(account(d.tunnel), [...(out.get(account(d.tunnel)) ?? []), d]);
   return out;
 }
@@ -87,7 +87,7 @@ export function authorizedKeys(devices: Device[]): string {
 }
 
 /** One sshd_config.d Match block per relay account. */
-export function sshdConfig(devices: Device[]): string {
+export function sshdConfig(devices: { tunnel: Tunnel }[]): string {
   const blocks: string[] = [];
   for (const [user, ds] of groups(devices)) {
     const tunnels = ds.map((d) => d.tunnel);

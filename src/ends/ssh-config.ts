@@ -1,5 +1,6 @@
 // The laptop's side: a Host block per device that reaches its sshd through the relay with
 // ProxyJump (ssh_config(5)), instead of the old `ProxyCommand ssh relay nc localhost 2222`. Pure.
+import { isWildcard } from "../spec/endpoint.ts";
 import type { Endpoint, Tunnel } from "../spec/tunnel.ts";
 
 /** The remote forward that leads to the device's sshd: the one to port 22. */
@@ -19,11 +20,10 @@ function relay(t: Tunnel, relayUser: string | undefined): string {
   return `${user !== undefined ? `${user}@` : ""}${h}${port !== 22 ? `:${port}` : ""}`;
 }
 
+/** Where the relay-side listener is reached from the relay itself: its address, or localhost. */
 function hostName(bind: Endpoint & { kind: "tcp" }): string {
-  const a = bind.address;
-  if (a === undefined || a === "*" || a === "0.0.0.0" || a === "[::]" || a === "")
-    return "localhost";
-  return a.replace(/^\[|\]$/g, "");
+  if (bind.address === undefined || isWildcard(bind)) return "localhost";
+  return bind.address.replace(/^\[|\]$/g, "");
 }
 
 export function sshConfig(
