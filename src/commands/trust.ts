@@ -6,6 +6,7 @@ import { parse } from "jsonc-parser";
 import { checkSpec } from "../spec/check.ts";
 import { loadSpec } from "../spec/load.ts";
 import { isSeed, type RawSpec } from "../spec/raw.ts";
+import { knownHostsPattern } from "../spec/host-format.ts";
 import { parseKeyscan, type ScannedKey } from "../trust/keyscan.ts";
 import { pinJumpKeys, pinKeys } from "../trust/edit-spec.ts";
 import { writeFileAtomic } from "../install/atomic-write.ts";
@@ -139,7 +140,7 @@ function report(scans: Scans, args: TrustArgs, done: string): Outcome {
 function seedAdvice(scans: Scans, localUser: string, args: TrustArgs): Outcome {
   const lines = scans.flatMap(({ t, keys }) => {
     const { host, port } = t.tunnel.server;
-    return keys.map((k) => `${port === 22 ? host : `[${host}]:${port}`} ${k.key}`);
+    return keys.map((k) => `${knownHostsPattern(host, port)} ${k.key}`);
   });
   const done = `The seed form has no hostKeys field: add these lines to ~${localUser}/.ssh/known_hosts (or move to the v1 form to pin them in the unit):\n${lines.join("\n")}`;
   return report(scans, { ...args, dryRun: true }, done);

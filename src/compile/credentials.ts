@@ -2,6 +2,7 @@
 // (LoadCredential=, systemd.exec(5) "Credentials"), pinned host keys as an inline credential
 // (SetCredential=), and a state directory where accept-new records keys it learns.
 import { specifier, type Part } from "../unit/command-line.ts";
+import { knownHostsPattern } from "../spec/host-format.ts";
 import type { Tunnel } from "../spec/tunnel.ts";
 
 export const CREDENTIALS = {
@@ -34,12 +35,10 @@ export function stateDirectory(t: Tunnel): string | undefined {
   return t.hostKeyPolicy === "accept-new" ? `tunnelc/${t.name}` : undefined;
 }
 
-const hostPattern = (host: string, port: number) => (port === 22 ? host : `[${host}]:${port}`);
-
 /** known_hosts lines for the pinned keys, the server's and its jump hosts' (sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT"). */
 export function knownHostsLines(t: Tunnel): string[] {
   return [t.server, ...t.server.jump].flatMap((h) =>
-    h.hostKeys.map((key) => `${hostPattern(h.host, h.port)} ${key}`),
+    h.hostKeys.map((key) => `${knownHostsPattern(h.host, h.port)} ${key}`),
   );
 }
 

@@ -7,7 +7,8 @@ import {
   type Word,
 } from "../unit/command-line.ts";
 import { formatEndpoint } from "../spec/endpoint.ts";
-import type { Endpoint, Forward, Hop, Tunnel } from "../spec/tunnel.ts";
+import { formatJump } from "../spec/host-format.ts";
+import type { Endpoint, Forward, Tunnel } from "../spec/tunnel.ts";
 import { CREDENTIALS, knownHostsFiles } from "./credentials.ts";
 
 const FLAGS = { remote: "-R", local: "-L", dynamic: "-D" } as const;
@@ -29,7 +30,7 @@ export function sshCommandLine(t: Tunnel): CommandLine {
     b.group("-i", [specifier("d"), `/${CREDENTIALS.identity}`], ...option("IdentitiesOnly=yes"));
   }
   for (const [name, value] of t.ssh.options) b.group(...option(`${name}=${value}`));
-  if (t.server.jump.length > 0) b.group("-J", t.server.jump.map(hop).join(","));
+  if (t.server.jump.length > 0) b.group("-J", t.server.jump.map(formatJump).join(","));
   for (const f of t.forwards) b.group(FLAGS[f.kind], forwardSpec(f));
   b.group(
     ...(t.server.user !== undefined ? ["-l", t.server.user] : []),
@@ -57,12 +58,6 @@ function hostKeyOptions(t: Tunnel): Word[][] {
   // The pinned file is a read-only credential: ssh must not try to rewrite it.
   if (t.hostKeyPolicy === "pinned") words.push(...option("UpdateHostKeys=no"));
   return [strict, words];
-}
-
-/** [user@]host[:port] for -J, IPv6 in brackets when a port follows (ssh(1) -J). */
-function hop(h: Hop): string {
-  const host = h.host.includes(":") ? `[${h.host}]` : h.host;
-  return `${h.user !== undefined ? `${h.user}@` : ""}${host}${h.port !== 22 ? `:${h.port}` : ""}`;
 }
 
 /** The -R/-L/-D argument: bind[:to], each "address:port", "port" or a socket path. */

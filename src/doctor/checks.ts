@@ -9,6 +9,7 @@ import { hasNssSystemd } from "../install/nss-check.ts";
 import { identityWarnings } from "../install/identity-check.ts";
 import { lingerWarning } from "../install/linger.ts";
 import type { Runner } from "../install/systemctl.ts";
+import { knownHostsPattern, unbracket } from "../spec/host-format.ts";
 import type { Tunnel } from "../spec/tunnel.ts";
 
 export interface Check {
@@ -100,7 +101,7 @@ export function checkHostKey(runner: Runner, t: Tunnel): Check {
     return pass(name, `${t.server.hostKeys.length} key(s) pinned in the spec`);
   if (t.hostKeyPolicy === "accept-new")
     return pass(name, "accept-new: the first key seen will be trusted");
-  const pattern = t.server.port === 22 ? t.server.host : `[${t.server.host}]:${t.server.port}`;
+  const pattern = knownHostsPattern(t.server.host, t.server.port);
   const files = [
     "/etc/ssh/ssh_known_hosts",
     ...(t.user !== undefined ? knownHostsOf(runner, t.user) : []),
@@ -147,7 +148,7 @@ export async function checkPort(
   const host =
     address === undefined || address === "localhost"
       ? "127.0.0.1"
-      : address.replace(/^\[|\]$/g, "").replace(/^\*$/, "0.0.0.0");
+      : unbracket(address).replace(/^\*$/, "0.0.0.0");
   const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
     const server = createServer();
     server.once("error", (e) => resolve(e as NodeJS.ErrnoException));

@@ -1,6 +1,7 @@
 // The laptop's side: a Host block per device that reaches its sshd through the relay with
 // ProxyJump (ssh_config(5)), instead of the old `ProxyCommand ssh relay nc localhost 2222`. Pure.
 import { isWildcard } from "../spec/endpoint.ts";
+import { formatJump, unbracket } from "../spec/host-format.ts";
 import type { Endpoint, Tunnel } from "../spec/tunnel.ts";
 
 /** The remote forward that leads to the device's sshd: the one to port 22. */
@@ -14,16 +15,18 @@ function sshForward(t: Tunnel): (Endpoint & { kind: "tcp" }) | undefined {
 
 /** The jump to the relay; the laptop's own relay account when given, else the device's. */
 function relay(t: Tunnel, relayUser: string | undefined): string {
-  const { host, port } = t.server;
   const user = relayUser ?? t.server.user;
-  const h = host.includes(":") ? `[${host}]` : host;
-  return `${user !== undefined ? `${user}@` : ""}${h}${port !== 22 ? `:${port}` : ""}`;
+  return formatJump({
+    host: t.server.host,
+    port: t.server.port,
+    ...(user !== undefined && { user }),
+  });
 }
 
 /** Where the relay-side listener is reached from the relay itself: its address, or localhost. */
 function hostName(bind: Endpoint & { kind: "tcp" }): string {
   if (bind.address === undefined || isWildcard(bind)) return "localhost";
-  return bind.address.replace(/^\[|\]$/g, "");
+  return unbracket(bind.address);
 }
 
 export function sshConfig(

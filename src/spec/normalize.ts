@@ -4,6 +4,7 @@
 import { basename } from "node:path/posix";
 import { DEFAULTS } from "./defaults.ts";
 import { formatEndpoint, parseEndpoint } from "./endpoint.ts";
+import { unbracket } from "./host-format.ts";
 import { diagnosticFor, escapePointer, keyNodeAt, type SpecDocument } from "./parse.ts";
 import {
   isSeed,
@@ -253,10 +254,6 @@ function sshOptions(
   }
   // Sorted so that the same options give the same bytes whatever order the file lists them in.
   return options.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-function unbracket(host: string): string {
-  return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
 }
 
 const FLAG = { remote: "-R", local: "-L", dynamic: "-D" } as const;
