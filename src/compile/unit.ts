@@ -2,12 +2,8 @@
 // policy, the account, credentials, the hardening profile and [Install].
 import { entry, section, type Entry, type UnitFile } from "../unit/model.ts";
 import { sshCommandLine } from "./ssh-argv.ts";
-import {
-  CREDENTIALS,
-  knownHostsCredential,
-  sshConfigCredential,
-  stateDirectory,
-} from "./credentials.ts";
+import { CREDENTIALS, knownHostsCredential, stateDirectory } from "./credentials.ts";
+import { sshConfigCredential } from "./ssh-settings.ts";
 import { profileDirectives, type ProfileContext } from "./hardening.ts";
 import { tunnelHash } from "./hash.ts";
 import type { SourcedTunnel, Tunnel } from "../spec/tunnel.ts";

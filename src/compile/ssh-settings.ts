@@ -1,0 +1,128 @@
+// The tunnel's ssh options, decided once: an ordered table of option and value, rendered twice.
+// The command line gets them as -o words (ssh-argv.ts). With jump hosts they also go into a
+// config file, an inline credential: ssh starts each jump as a separate `ssh -W` that inherits
+// none of the command line's -o options, but it does pass -F on (ssh(1) -J).
+import { specifier, type Part, type Word } from "../unit/command-line.ts";
+import type { Tunnel } from "../spec/tunnel.ts";
+import { CREDENTIALS, stateDirectory } from "./credentials.ts";
+
+/** A directory systemd gives the service; each rendering names it its own way. */
+export type Dir = "credentials" | "state";
+
+export interface SshSetting {
+  option: string;
+  value: (string | { dir: Dir })[];
+  /** Consecutive settings of one group share a rendered ExecStart= line (readability only). */
+  group: string;
+  /** On the command line only: a jump connection (ssh -W) has no forwards to fail. */
+  commandLineOnly?: true;
+}
+
+const CREDS = { dir: "credentials" } as const;
+const STATE = { dir: "state" } as const;
+
+const setting = (group: string, option: string, ...value: SshSetting["value"]): SshSetting => ({
+  option,
+  value,
+  group,
+});
+
+export function sshSettings(t: Tunnel): SshSetting[] {
+  const out = [
+    setting("keep-alive", "ServerAliveInterval", String(t.keepAlive.interval)),
+    setting("keep-alive", "ServerAliveCountMax", String(t.keepAlive.countMax)),
+    // A tunnel whose forward failed must die and be restarted, not linger half-up.
+    { ...setting("service", "ExitOnForwardFailure", "yes"), commandLineOnly: true as const },
+    // A service can never answer a prompt.
+    setting("service", "BatchMode", "yes"),
+    setting(
+      "strict",
+      "StrictHostKeyChecking",
+      t.hostKeyPolicy === "accept-new" ? "accept-new" : "yes",
+    ),
+  ];
+  if (t.hostKeyPolicy === "pinned") {
+    out.push(
+      // Only the pinned keys: no other file may vouch for the server.
+      setting("known-hosts", "UserKnownHostsFile", CREDS, `/${CREDENTIALS.knownHosts}`),
+      setting("known-hosts", "GlobalKnownHostsFile", "/dev/null"),
+      // The pinned file is a read-only credential: ssh must not try to rewrite it.
+      setting("known-hosts", "UpdateHostKeys", "no"),
+    );
+  }
+  if (t.hostKeyPolicy === "accept-new") {
+    // Keys learnt on first use go to the state directory; an account's own file is read too
+    // (ssh_config(5): UserKnownHostsFile takes several files, space-separated).
+    const own = t.user !== undefined || t.scope === "user" ? " ~/.ssh/known_hosts" : "";
+    out.push(setting("known-hosts", "UserKnownHostsFile", STATE, `/known_hosts${own}`));
+  }
+  if (t.identity !== undefined) {
+    out.push(
+      setting("identity", "IdentityFile", CREDS, `/${CREDENTIALS.identity}`),
+      setting("identity", "IdentitiesOnly", "yes"),
+    );
+  }
+  for (const [name, value] of t.ssh.options) out.push(setting(`option ${name}`, name, value));
+  return out;
+}
+
+/** Options the command line spells as a flag of their own (ssh(1): -i is IdentityFile). */
+const FLAGS: Readonly<Record<string, string>> = { IdentityFile: "-i" };
+
+/** The settings as argv words, one group of words per rendered line. */
+export function settingWords(t: Tunnel): Word[][] {
+  // %d is the credentials directory, %S the root of state directories (systemd.unit(5) "Specifiers").
+  const dir = (d: Dir): Part[] =>
+    d === "credentials" ? [specifier("d")] : [specifier("S"), `/${stateDirectory(t)}`];
+  const groups: { group: string; words: Word[] }[] = [];
+  for (const s of sshSettings(t)) {
+    const value = s.value.flatMap((p) => (typeof p === "string" ? [p] : dir(p.dir)));
+    const flag = FLAGS[s.option];
+    const words =
+      flag !== undefined ? [[flag], joined(value)] : [["-o"], joined([`${s.option}=`, ...value])];
+    const last = groups[groups.length - 1];
+    if (last?.group === s.group) last.words.push(...words);
+    else groups.push({ group: s.group, words });
+  }
+  return groups.map((g) => g.words);
+}
+
+/** Adjacent text parts as one, so a word reads as it is written. */
+function joined(parts: Part[]): Word {
+  const out: Part[] = [];
+  for (const p of parts) {
+    const prev = out[out.length - 1];
+    if (typeof p === "string" && typeof prev === "string") out[out.length - 1] = prev + p;
+    else out.push(p);
+  }
+  return out;
+}
+
+/** The two settings that make a jump connection fail closed lead the config file. */
+const CONFIG_FIRST = ["BatchMode", "StrictHostKeyChecking"];
+const configRank = (s: SshSetting) => {
+  const i = CONFIG_FIRST.indexOf(s.option);
+  return i < 0 ? CONFIG_FIRST.length : i;
+};
+
+/**
+ * The settings as ssh_config(5) lines for every host. Paths use the environment systemd sets
+ * ($CREDENTIALS_DIRECTORY, $STATE_DIRECTORY; ssh_config(5) expands ${VAR} in these options).
+ */
+export function sshConfigLines(t: Tunnel): string[] {
+  const dir = (d: Dir) => (d === "credentials" ? "${CREDENTIALS_DIRECTORY}" : "${STATE_DIRECTORY}");
+  const settings = sshSettings(t)
+    .filter((s) => s.commandLineOnly !== true)
+    .sort((a, b) => configRank(a) - configRank(b));
+  return [
+    "Host *",
+    ...settings.map(
+      (s) => `${s.option} ${s.value.map((p) => (typeof p === "string" ? p : dir(p.dir))).join("")}`,
+    ),
+  ];
+}
+
+/** The SetCredential= value: lines joined by C-style "\n" escapes, which systemd resolves. */
+export function sshConfigCredential(t: Tunnel): string {
+  return `${CREDENTIALS.sshConfig}:${sshConfigLines(t).join("\\n")}\\n`;
+}
