@@ -1,5 +1,5 @@
-// Sandboxing profiles as data: each directive with the reason it is there (systemd.exec(5),
-// systemd.resource-control(5)). The unit builder adds the account and credential settings; it
+// Sandboxing profiles as one table: a row per directive, with its value in each profile and the
+// one reason it is there (systemd.exec(5), systemd.resource-control(5)). The unit builder adds the account and credential settings; it
 // adjusts only what the table marks as depending on the tunnel (ProtectHome, capabilities).
 import type { Hardening } from "../spec/tunnel.ts";
 
@@ -9,95 +9,126 @@ export interface Directive {
   why: string;
 }
 
-const d = (key: string, value: string, why: string): Directive => ({ key, value, why });
+/** One directive: its value in each profile (absent: not emitted there) and why it is there. */
+interface Row {
+  key: string;
+  in: Partial<Record<Hardening, string>>;
+  why: string;
+}
 
-const STRICT: Directive[] = [
-  d(
-    "NoNewPrivileges",
-    "yes",
-    "ssh never needs to gain privileges through setuid or file capabilities",
-  ),
-  d("ProtectSystem", "strict", "the whole file system is read-only to the tunnel"),
-  d(
-    "ProtectHome",
-    "yes",
-    "no access to /home, /root and /run/user (read-only when the account's ~/.ssh is used)",
-  ),
-  d("PrivateTmp", "yes", "a /tmp of its own"),
-  d("PrivateDevices", "yes", "no physical devices, only /dev/null and friends"),
-  d("PrivateIPC", "yes", "no System V IPC or POSIX message queues shared with other services"),
-  d("PrivateMounts", "yes", "mounts it makes stay its own; the host's do not propagate in"),
-  d(
-    "PrivateUsers",
-    "yes",
-    "a user namespace: no other account's files are its own, no capabilities in the host namespace",
-  ),
-  d("ProtectKernelTunables", "yes", "/proc/sys and /sys are read-only"),
-  d("ProtectKernelModules", "yes", "cannot load kernel modules"),
-  d("ProtectKernelLogs", "yes", "cannot read the kernel log"),
-  d("ProtectControlGroups", "yes", "the cgroup tree is read-only"),
-  d("ProtectClock", "yes", "cannot set the clock"),
-  d("ProtectHostname", "yes", "cannot change the host name"),
-  d("ProtectProc", "invisible", "other processes are hidden in /proc"),
-  d("ProcSubset", "pid", "only the process entries of /proc"),
-  d(
-    "RestrictAddressFamilies",
-    "AF_INET AF_INET6 AF_UNIX",
-    "IP for the tunnel, AF_UNIX for socket forwards and name lookups",
-  ),
-  d("RestrictNamespaces", "yes", "cannot create namespaces"),
-  d("RestrictRealtime", "yes", "no realtime scheduling that could starve the machine"),
-  d("RestrictSUIDSGID", "yes", "cannot create setuid or setgid files"),
-  d("LockPersonality", "yes", "cannot change the execution domain"),
-  d("MemoryDenyWriteExecute", "yes", "no writable and executable memory: ssh needs none"),
-  d("SystemCallArchitectures", "native", "no system calls through other ABIs"),
-  d("SystemCallFilter", "@system-service", "only the system calls ordinary services use"),
-  d(
-    "SystemCallFilter",
-    "~@privileged @resources",
-    "minus the privileged ones and resource control",
-  ),
-  d("SystemCallErrorNumber", "EPERM", "refused calls fail instead of killing ssh"),
-  d(
-    "CapabilityBoundingSet",
-    "",
-    "no capabilities at all (CAP_NET_BIND_SERVICE only for a privileged local port)",
-  ),
-  d(
-    "AmbientCapabilities",
-    "",
-    "none handed to ssh (CAP_NET_BIND_SERVICE only for a privileged local port)",
-  ),
-  d("UMask", "0077", "files ssh creates (known_hosts, sockets) are private"),
-  d("RemoveIPC", "yes", "IPC objects are removed when the service stops"),
+const strict = (value: string) => ({ strict: value });
+const both = (value: string) => ({ strict: value, basic: value });
+
+// In the order the unit lists them; "none" emits nothing.
+const TABLE: Row[] = [
+  {
+    key: "NoNewPrivileges",
+    in: both("yes"),
+    why: "ssh never needs to gain privileges through setuid or file capabilities",
+  },
+  {
+    key: "ProtectSystem",
+    in: { strict: "strict", basic: "full" },
+    why: "the file system is read-only to the tunnel: all of it (strict), or /usr, /boot and /etc (full)",
+  },
+  {
+    key: "ProtectHome",
+    in: { strict: "yes", basic: "read-only" },
+    why: "no access to /home, /root and /run/user (read-only when the account's ~/.ssh is used)",
+  },
+  { key: "PrivateTmp", in: both("yes"), why: "a /tmp of its own" },
+  {
+    key: "PrivateDevices",
+    in: both("yes"),
+    why: "no physical devices, only /dev/null and friends",
+  },
+  {
+    key: "PrivateIPC",
+    in: strict("yes"),
+    why: "no System V IPC or POSIX message queues shared with other services",
+  },
+  {
+    key: "PrivateMounts",
+    in: strict("yes"),
+    why: "mounts it makes stay its own; the host's do not propagate in",
+  },
+  {
+    key: "PrivateUsers",
+    in: strict("yes"),
+    why: "a user namespace: no other account's files are its own, no capabilities in the host namespace",
+  },
+  { key: "ProtectKernelTunables", in: both("yes"), why: "/proc/sys and /sys are read-only" },
+  { key: "ProtectKernelModules", in: both("yes"), why: "cannot load kernel modules" },
+  { key: "ProtectKernelLogs", in: strict("yes"), why: "cannot read the kernel log" },
+  { key: "ProtectControlGroups", in: both("yes"), why: "the cgroup tree is read-only" },
+  { key: "ProtectClock", in: strict("yes"), why: "cannot set the clock" },
+  { key: "ProtectHostname", in: strict("yes"), why: "cannot change the host name" },
+  { key: "ProtectProc", in: strict("invisible"), why: "other processes are hidden in /proc" },
+  { key: "ProcSubset", in: strict("pid"), why: "only the process entries of /proc" },
+  {
+    key: "RestrictAddressFamilies",
+    in: both("AF_INET AF_INET6 AF_UNIX"),
+    why: "IP for the tunnel, AF_UNIX for socket forwards and name lookups",
+  },
+  { key: "RestrictNamespaces", in: strict("yes"), why: "cannot create namespaces" },
+  {
+    key: "RestrictRealtime",
+    in: strict("yes"),
+    why: "no realtime scheduling that could starve the machine",
+  },
+  { key: "RestrictSUIDSGID", in: both("yes"), why: "cannot create setuid or setgid files" },
+  { key: "LockPersonality", in: both("yes"), why: "cannot change the execution domain" },
+  {
+    key: "MemoryDenyWriteExecute",
+    in: strict("yes"),
+    why: "no writable and executable memory: ssh needs none",
+  },
+  {
+    key: "SystemCallArchitectures",
+    in: strict("native"),
+    why: "no system calls through other ABIs",
+  },
+  {
+    key: "SystemCallFilter",
+    in: strict("@system-service"),
+    why: "only the system calls ordinary services use",
+  },
+  {
+    key: "SystemCallFilter",
+    in: strict("~@privileged @resources"),
+    why: "minus the privileged ones and resource control",
+  },
+  {
+    key: "SystemCallErrorNumber",
+    in: strict("EPERM"),
+    why: "refused calls fail instead of killing ssh",
+  },
+  {
+    key: "CapabilityBoundingSet",
+    in: strict(""),
+    why: "no capabilities at all (CAP_NET_BIND_SERVICE only for a privileged local port)",
+  },
+  {
+    key: "AmbientCapabilities",
+    in: strict(""),
+    why: "none handed to ssh (CAP_NET_BIND_SERVICE only for a privileged local port)",
+  },
+  { key: "UMask", in: strict("0077"), why: "files ssh creates (known_hosts, sockets) are private" },
+  { key: "RemoveIPC", in: strict("yes"), why: "IPC objects are removed when the service stops" },
 ];
 
-const BASIC: Directive[] = [
-  d("NoNewPrivileges", "yes", "ssh never needs to gain privileges"),
-  d("ProtectSystem", "full", "/usr, /boot and /etc are read-only"),
-  d(
-    "ProtectHome",
-    "read-only",
-    "home directories are read-only (the account's ~/.ssh stays readable)",
-  ),
-  d("PrivateTmp", "yes", "a /tmp of its own"),
-  d("PrivateDevices", "yes", "no physical devices"),
-  d("ProtectKernelTunables", "yes", "/proc/sys and /sys are read-only"),
-  d("ProtectKernelModules", "yes", "cannot load kernel modules"),
-  d("ProtectControlGroups", "yes", "the cgroup tree is read-only"),
-  d(
-    "RestrictAddressFamilies",
-    "AF_INET AF_INET6 AF_UNIX",
-    "IP for the tunnel, AF_UNIX for socket forwards and name lookups",
-  ),
-  d("RestrictSUIDSGID", "yes", "cannot create setuid or setgid files"),
-  d("LockPersonality", "yes", "cannot change the execution domain"),
-];
+/** A profile's directives, in table order. */
+function profile(name: Hardening): Directive[] {
+  return TABLE.flatMap(({ key, in: values, why }) => {
+    const value = values[name];
+    return value === undefined ? [] : [{ key, value, why }];
+  });
+}
 
 export const PROFILES: Readonly<Record<Hardening, readonly Directive[]>> = {
-  strict: STRICT,
-  basic: BASIC,
-  none: [],
+  strict: profile("strict"),
+  basic: profile("basic"),
+  none: profile("none"),
 };
 
 export interface ProfileContext {
