@@ -1,4 +1,4 @@
-// Tunnel → unit model (DESIGN.md §4): ordering and dependencies, the ssh command line, restart
+// Tunnel → unit model: ordering and dependencies, the ssh command line, restart
 // policy, the account, credentials, the hardening profile and [Install].
 import { entry, section, type Entry, type UnitFile } from "../unit/model.ts";
 import { sshCommandLine } from "./ssh-argv.ts";
