@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "src/spec/generated/"] },
+  { ignores: ["node_modules/", "dist/", "src/specfile/generated/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -18,10 +18,10 @@ const ajv = new Ajv2020({
 });
 const validate = ajv.compile(schema);
 const code = standaloneCode(ajv, validate);
-mkdirSync("src/spec/generated", { recursive: true });
-writeFileSync("src/spec/generated/validate.cjs", code);
+mkdirSync("src/specfile/generated", { recursive: true });
+writeFileSync("src/specfile/generated/validate.cjs", code);
 writeFileSync(
-  "src/spec/generated/validate.d.cts",
+  "src/specfile/generated/validate.d.cts",
   [
     'import type { ErrorObject } from "ajv";',
     "declare const validate: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };",

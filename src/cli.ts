@@ -18,7 +18,7 @@ import { doctorCommand } from "./commands/doctor.ts";
 import { relayCommand, sshConfigCommand } from "./commands/relay.ts";
 import type { Outcome } from "./commands/outcome.ts";
 import pkg from "../package.json" with { type: "json" };
-import { STDIN } from "./spec/load.ts";
+import { STDIN } from "./specfile/read.ts";
 
 /** chalk does not look at NO_COLOR (no-color.org) by itself; and no colour into a pipe. */
 function styleFor(stream: NodeJS.WriteStream): Style {

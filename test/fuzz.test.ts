@@ -5,10 +5,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { compileSpecs } from "../src/compile/pipeline.ts";
-import { sshCommandLine } from "../src/compile/ssh-argv.ts";
+import { compileSpecs } from "../src/render/pipeline.ts";
+import { sshCommandLine } from "../src/render/ssh-argv.ts";
 import { expandWords } from "../src/unit/command-line.ts";
-import type { CompiledUnit } from "../src/compile/compile.ts";
+import type { CompiledUnit } from "../src/render/render-tunnel.ts";
 import { needs } from "./helpers/prereq.ts";
 import {
   dumpCommandLines,

@@ -2,8 +2,8 @@
 // FILE FORMAT"), IPv6 brackets, and the -J / ProxyJump form (ssh(1) -J).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bracket, formatJump, knownHostsPattern, unbracket } from "../src/spec/host-format.ts";
-import type { Hop } from "../src/spec/tunnel.ts";
+import { bracket, formatJump, knownHostsPattern, unbracket } from "../src/model/host-format.ts";
+import type { Hop } from "../src/model/tunnel.ts";
 
 const PATTERNS: [string, number, string][] = [
   ["relay.example.net", 22, "relay.example.net"],

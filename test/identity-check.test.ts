@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { identityWarnings } from "../src/install/identity-check.ts";
-import type { Tunnel } from "../src/spec/tunnel.ts";
+import type { Tunnel } from "../src/model/tunnel.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "tunnelc-key-"));
 const tunnel = (identity: string) => ({ identity }) as Tunnel;

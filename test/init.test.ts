@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runInit, parseServer } from "../src/commands/init.ts";
 import { parseForwardFlag } from "../src/init/forward-flag.ts";
-import { compileSpecs } from "../src/compile/pipeline.ts";
+import { compileSpecs } from "../src/render/pipeline.ts";
 import { UsageError } from "../src/errors.ts";
 import { CLI } from "./helpers/paths.ts";
 import { tunnelc } from "./helpers/run-cli.ts";

@@ -4,8 +4,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULTS } from "../src/spec/defaults.ts";
-import { compileSpecs } from "../src/compile/pipeline.ts";
+import { DEFAULTS } from "../src/model/defaults.ts";
+import { compileSpecs } from "../src/render/pipeline.ts";
 import { ROOT } from "./helpers/paths.ts";
 
 type Node = Record<string, unknown>;

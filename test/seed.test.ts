@@ -2,8 +2,8 @@
 //   ssh -NTC -o ServerAliveInterval=60 -o ExitOnForwardFailure=yes -R 2222:localhost:22 -l u -p 22 host
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { compileSpecs } from "../src/compile/pipeline.ts";
-import { sshCommandLine } from "../src/compile/ssh-argv.ts";
+import { compileSpecs } from "../src/render/pipeline.ts";
+import { sshCommandLine } from "../src/render/ssh-argv.ts";
 import { expandWords } from "../src/unit/command-line.ts";
 
 const SEED = {

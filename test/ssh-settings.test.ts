@@ -7,11 +7,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { compileSpecs } from "../src/compile/pipeline.ts";
-import { sshCommandLine } from "../src/compile/ssh-argv.ts";
-import { sshConfigLines } from "../src/compile/ssh-settings.ts";
+import { compileSpecs } from "../src/render/pipeline.ts";
+import { sshCommandLine } from "../src/render/ssh-argv.ts";
+import { sshConfigLines } from "../src/render/ssh-settings.ts";
 import { expandWords } from "../src/unit/command-line.ts";
-import type { CompiledUnit } from "../src/compile/compile.ts";
+import type { CompiledUnit } from "../src/render/render-tunnel.ts";
 import { ROOT } from "./helpers/paths.ts";
 
 const CREDENTIALS = "/run/credentials/x.service";

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runTrust } from "../src/commands/trust.ts";
 import { fingerprint, parseKeyscan } from "../src/trust/keyscan.ts";
-import { compileSpecs } from "../src/compile/pipeline.ts";
+import { compileSpecs } from "../src/render/pipeline.ts";
 import type { Runner } from "../src/install/systemctl.ts";
 import { SpecError, SystemError } from "../src/errors.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";

@@ -1,15 +1,15 @@
 // tunnelc compile SPEC... [-o DIR | -o -] [--json]
 import { join, resolve } from "node:path";
 import type { CommandModule } from "yargs";
-import { compileSpecs } from "../compile/pipeline.ts";
-import { loadSpec } from "../spec/load.ts";
+import { compileSpecs } from "../render/pipeline.ts";
+import { loadSpec } from "../specfile/read.ts";
 import { ensureDir, writeFileAtomic } from "../install/atomic-write.ts";
 import { diagnosticJson } from "../report.ts";
 import { ExitCode, SystemError } from "../errors.ts";
 import { json, outcome, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
-import { reason } from "../spec/load.ts";
-import type { CompiledUnit } from "../compile/compile.ts";
+import { reason } from "../specfile/read.ts";
+import type { CompiledUnit } from "../render/render-tunnel.ts";
 
 export interface CompileArgs {
   specs: string[];

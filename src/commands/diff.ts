@@ -1,8 +1,8 @@
 // tunnelc diff SPEC... [--user] [--root DIR] [--exit-code]: installed units vs a fresh compile.
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
-import { compileSpecs } from "../compile/pipeline.ts";
-import { loadSpec } from "../spec/load.ts";
+import { compileSpecs } from "../render/pipeline.ts";
+import { loadSpec } from "../specfile/read.ts";
 import { readIfExists } from "../install/read-units.ts";
 import { unitDir, type Target } from "../install/paths.ts";
 import { unifiedDiff } from "../install/diff.ts";

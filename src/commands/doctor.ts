@@ -1,12 +1,12 @@
 // tunnelc doctor [SPEC...] [--user] [--json]: preflight checks before install, one line each.
 import type { CommandModule } from "yargs";
-import { compileSpecs } from "../compile/pipeline.ts";
-import { loadSpec } from "../spec/load.ts";
+import { compileSpecs } from "../render/pipeline.ts";
+import { loadSpec } from "../specfile/read.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
 import * as checks from "../doctor/checks.ts";
 import { ExitCode, SpecError } from "../errors.ts";
 import { json, outcome, type Outcome } from "./outcome.ts";
-import type { Tunnel } from "../spec/tunnel.ts";
+import type { Tunnel } from "../model/tunnel.ts";
 
 export interface DoctorArgs {
   specs?: string[];

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import { parseForwardFlag, type ForwardFlag } from "../init/forward-flag.ts";
 import { starterSpec, type StarterOptions } from "../init/starter.ts";
-import { checkSpec } from "../spec/check.ts";
+import { checkSpec } from "../specfile/check.ts";
 import { writeFileAtomic } from "../install/atomic-write.ts";
 import { SpecError, UsageError, hasErrors } from "../errors.ts";
 import { outcome, type Outcome } from "./outcome.ts";

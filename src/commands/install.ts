@@ -1,7 +1,7 @@
 // tunnelc install [SPEC...] [--enable] [--now] [--user] [--root DIR] [--dry-run] [--force]
 import type { Argv, CommandModule } from "yargs";
-import { compileSpecs } from "../compile/pipeline.ts";
-import { loadSpec } from "../spec/load.ts";
+import { compileSpecs } from "../render/pipeline.ts";
+import { loadSpec } from "../specfile/read.ts";
 import { planInstall, type FileAction, type InstallPlan } from "../install/plan.ts";
 import { applyCommands, applyFiles } from "../install/apply.ts";
 import { readExisting } from "../install/read-units.ts";
@@ -16,7 +16,7 @@ import { json, outcome, refused, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
 import { specFiles } from "./specs-arg.ts";
 import { join } from "node:path";
-import type { CompiledUnit } from "../compile/compile.ts";
+import type { CompiledUnit } from "../render/render-tunnel.ts";
 
 export interface InstallArgs {
   specs?: string[];

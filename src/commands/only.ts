@@ -1,7 +1,7 @@
 // --only NAME: one device's tunnel out of a fleet spec. The whole spec is still checked (a
 // device must not take another's relay port), then only that tunnel is written or installed.
 import { UsageError } from "../errors.ts";
-import type { CompiledUnit } from "../compile/compile.ts";
+import type { CompiledUnit } from "../render/render-tunnel.ts";
 
 export function onlyUnits(units: CompiledUnit[], only: string | undefined): CompiledUnit[] {
   if (only === undefined) return units;

@@ -2,14 +2,14 @@
 // the other two ends of the tunnels, from the same specs.
 import { readFileSync } from "node:fs";
 import type { CommandModule } from "yargs";
-import { compileSpecs } from "../compile/pipeline.ts";
-import { loadSpec } from "../spec/load.ts";
+import { compileSpecs } from "../render/pipeline.ts";
+import { loadSpec } from "../specfile/read.ts";
 import { authorizedKeys, sharedKeys, sshdConfig, type Device } from "../ends/relay.ts";
 import { sshConfig } from "../ends/ssh-config.ts";
 import { ExitCode, SpecError } from "../errors.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
-import type { CompiledUnit } from "../compile/compile.ts";
+import type { CompiledUnit } from "../render/render-tunnel.ts";
 
 export interface EndsArgs {
   specs: string[];

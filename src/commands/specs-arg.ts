@@ -1,6 +1,6 @@
 // Specs named on the command line, or every spec in the default directory.
 import { defaultSpecDir, type Target } from "../install/paths.ts";
-import { listSpecs } from "../spec/load.ts";
+import { listSpecs } from "../specfile/read.ts";
 
 export function specFiles(
   given: string[] | undefined,

@@ -3,17 +3,17 @@
 import { statSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import { parse } from "jsonc-parser";
-import { checkSpec } from "../spec/check.ts";
-import { loadSpec } from "../spec/load.ts";
-import { isSeed, type RawSpec } from "../spec/raw.ts";
-import { knownHostsPattern } from "../spec/host-format.ts";
+import { checkSpec } from "../specfile/check.ts";
+import { loadSpec } from "../specfile/read.ts";
+import { isSeed, type RawSpec } from "../specfile/raw.ts";
+import { knownHostsPattern } from "../model/host-format.ts";
 import { parseKeyscan, type ScannedKey } from "../trust/keyscan.ts";
 import { pinJumpKeys, pinKeys } from "../trust/edit-spec.ts";
 import { writeFileAtomic } from "../install/atomic-write.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
 import { SpecError, SystemError, UsageError } from "../errors.ts";
 import { json, outcome, type Outcome } from "./outcome.ts";
-import type { SourcedTunnel } from "../spec/tunnel.ts";
+import type { SourcedTunnel } from "../model/tunnel.ts";
 
 export interface TrustArgs {
   spec: string;

@@ -2,8 +2,8 @@
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
-import { compileSpecs } from "../compile/pipeline.ts";
-import { loadSpec, reason } from "../spec/load.ts";
+import { compileSpecs } from "../render/pipeline.ts";
+import { loadSpec, reason } from "../specfile/read.ts";
 import { planUninstall } from "../install/uninstall-plan.ts";
 import { applyCommands } from "../install/apply.ts";
 import { readExisting } from "../install/read-units.ts";

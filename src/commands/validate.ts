@@ -1,7 +1,7 @@
 // tunnelc validate SPEC... [--json]
 import type { CommandModule } from "yargs";
-import { checkSpecs } from "../spec/check.ts";
-import { loadSpec } from "../spec/load.ts";
+import { checkSpecs } from "../specfile/check.ts";
+import { loadSpec } from "../specfile/read.ts";
 import { diagnosticJson } from "../report.ts";
 import { ExitCode, hasErrors } from "../errors.ts";
 import { json, outcome, type Outcome } from "./outcome.ts";

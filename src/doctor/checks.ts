@@ -9,8 +9,8 @@ import { hasNssSystemd } from "../install/nss-check.ts";
 import { identityWarnings } from "../install/identity-check.ts";
 import { lingerWarning } from "../install/linger.ts";
 import type { Runner } from "../install/systemctl.ts";
-import { knownHostsPattern, unbracket } from "../spec/host-format.ts";
-import type { Tunnel } from "../spec/tunnel.ts";
+import { knownHostsPattern, unbracket } from "../model/host-format.ts";
+import type { Tunnel } from "../model/tunnel.ts";
 
 export interface Check {
   name: string;

@@ -1,8 +1,8 @@
 // The relay's side of reverse tunnels, from the same specs (sshd(8) "AUTHORIZED_KEYS FILE
 // FORMAT", sshd_config(5)): one authorized_keys line per device key that lets it open exactly
 // the listeners its spec asks for, and a Match User block that locks the account down. Pure.
-import { isLoopback } from "../spec/endpoint.ts";
-import type { Endpoint, Tunnel } from "../spec/tunnel.ts";
+import { isLoopback } from "../model/endpoint.ts";
+import type { Endpoint, Tunnel } from "../model/tunnel.ts";
 
 export interface Device {
   tunnel: Tunnel;

@@ -1,8 +1,8 @@
 // The laptop's side: a Host block per device that reaches its sshd through the relay with
 // ProxyJump (ssh_config(5)), instead of the old `ProxyCommand ssh relay nc localhost 2222`. Pure.
-import { isWildcard } from "../spec/endpoint.ts";
-import { formatJump, unbracket } from "../spec/host-format.ts";
-import type { Endpoint, Tunnel } from "../spec/tunnel.ts";
+import { isWildcard } from "../model/endpoint.ts";
+import { formatJump, unbracket } from "../model/host-format.ts";
+import type { Endpoint, Tunnel } from "../model/tunnel.ts";
 
 /** The remote forward that leads to the device's sshd: the one to port 22. */
 function sshForward(t: Tunnel): (Endpoint & { kind: "tcp" }) | undefined {

@@ -8,7 +8,7 @@ import {
 } from "./atomic-write.ts";
 import { runChecked, type Runner } from "./systemctl.ts";
 import { SystemError } from "../errors.ts";
-import { reason } from "../spec/load.ts";
+import { reason } from "../specfile/read.ts";
 import type { Command, FileAction } from "./plan.ts";
 
 export interface Applied {

@@ -1,7 +1,7 @@
 // The identity file as install finds it: systemd reads it as root (LoadCredential=), so it
 // should be readable by root alone; a key others can read is as good as leaked.
 import { statSync } from "node:fs";
-import type { Tunnel } from "../spec/tunnel.ts";
+import type { Tunnel } from "../model/tunnel.ts";
 
 export function identityWarnings(tunnels: Tunnel[]): string[] {
   const seen = new Set<string>();

@@ -2,7 +2,7 @@
 // /etc/nsswitch.conf, ssh cannot look its own uid up and exits ("No user exists for uid …"),
 // as the e2e container showed with libnss-systemd removed from nsswitch.conf.
 import { readFileSync } from "node:fs";
-import type { Tunnel } from "../spec/tunnel.ts";
+import type { Tunnel } from "../model/tunnel.ts";
 
 export function nssWarning(tunnels: Tunnel[], nsswitch = "/etc/nsswitch.conf"): string | undefined {
   const dynamic = tunnels.filter((t) => t.scope === "system" && t.user === undefined);

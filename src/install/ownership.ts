@@ -1,7 +1,7 @@
 // Recognising units tunnelc generated: the header names the spec and carries a hash
-// (src/compile/unit.ts). A unit without it belongs to someone else and is never overwritten
+// (src/render/build-unit.ts). A unit without it belongs to someone else and is never overwritten
 // or removed without --force.
-import { HASH_PREFIX, SPEC_PREFIX } from "../compile/unit.ts";
+import { HASH_PREFIX, SPEC_PREFIX } from "../render/build-unit.ts";
 
 export interface Ownership {
   owned: boolean;

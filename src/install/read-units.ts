@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { ownershipOf, type Ownership } from "./ownership.ts";
 import { SystemError } from "../errors.ts";
-import { reason } from "../spec/load.ts";
+import { reason } from "../specfile/read.ts";
 
 export function readIfExists(path: string): string | undefined {
   try {

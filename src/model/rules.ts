@@ -1,6 +1,6 @@
 // Semantic rules the schema cannot express, run on the normalized tunnels of one spec. Every
 // problem is collected; errors stop the compile, warnings are printed and compile goes on.
-import { diagnosticFor, type SpecDocument } from "./parse.ts";
+import { diagnosticFor, type SpecDocument } from "../specfile/parse.ts";
 import { bindKey, formatEndpoint, isLoopback, isWildcard, sameBind } from "./endpoint.ts";
 import type { Endpoint, SourcedTunnel } from "./tunnel.ts";
 import type { Diagnostic, Severity } from "../errors.ts";

@@ -1,12 +1,12 @@
 // load → validate → normalize → rules for one spec text: pure, collects every problem.
 import { parseSpec } from "./parse.ts";
 import { validateDocument } from "./validate.ts";
-import { normalize } from "./normalize.ts";
-import { checkRules } from "./rules.ts";
+import { normalize } from "../model/normalize.ts";
+import { checkRules } from "../model/rules.ts";
 import { withDefaults } from "./merge.ts";
 import { isSeed, type RawSpec } from "./raw.ts";
 import type { SpecText } from "./source.ts";
-import type { SourcedTunnel } from "./tunnel.ts";
+import type { SourcedTunnel } from "../model/tunnel.ts";
 import type { Diagnostic } from "../errors.ts";
 
 export interface CheckedSpec {

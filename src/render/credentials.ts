@@ -1,8 +1,8 @@
 // What the service reads besides its command line: the identity as a credential
 // (LoadCredential=, systemd.exec(5) "Credentials"), pinned host keys as an inline credential
 // (SetCredential=), and a state directory where accept-new records keys it learns.
-import { knownHostsPattern } from "../spec/host-format.ts";
-import type { Tunnel } from "../spec/tunnel.ts";
+import { knownHostsPattern } from "../model/host-format.ts";
+import type { Tunnel } from "../model/tunnel.ts";
 
 export const CREDENTIALS = {
   identity: "ssh-identity",

@@ -1,9 +1,9 @@
 // Tunnel → the ssh command line, as an argv array (ssh(1)). Words are grouped so the rendered
 // ExecStart= reads one concern per line; escaping happens later, in src/unit/escape.ts.
 import { CommandLineBuilder, specifier, type CommandLine } from "../unit/command-line.ts";
-import { formatEndpoint } from "../spec/endpoint.ts";
-import { formatJump } from "../spec/host-format.ts";
-import type { Endpoint, Forward, Tunnel } from "../spec/tunnel.ts";
+import { formatEndpoint } from "../model/endpoint.ts";
+import { formatJump } from "../model/host-format.ts";
+import type { Endpoint, Forward, Tunnel } from "../model/tunnel.ts";
 import { CREDENTIALS } from "./credentials.ts";
 import { settingWords } from "./ssh-settings.ts";
 

@@ -1,7 +1,7 @@
 // Sandboxing profiles as one table: a row per directive, with its value in each profile and the
 // one reason it is there (systemd.exec(5), systemd.resource-control(5)). The unit builder adds the account and credential settings; it
 // adjusts only what the table marks as depending on the tunnel (ProtectHome, capabilities).
-import type { Hardening } from "../spec/tunnel.ts";
+import type { Hardening } from "../model/tunnel.ts";
 
 export interface Directive {
   key: string;

@@ -5,7 +5,7 @@ import { basename } from "node:path/posix";
 import { DEFAULTS } from "./defaults.ts";
 import { formatEndpoint, parseEndpoint } from "./endpoint.ts";
 import { unbracket } from "./host-format.ts";
-import { diagnosticFor, escapePointer, keyNodeAt, type SpecDocument } from "./parse.ts";
+import { diagnosticFor, escapePointer, keyNodeAt, type SpecDocument } from "../specfile/parse.ts";
 import {
   isSeed,
   isTunnelList,
@@ -14,7 +14,7 @@ import {
   type RawSeed,
   type RawSpec,
   type RawTunnel,
-} from "./raw.ts";
+} from "../specfile/raw.ts";
 import { checkSshOption } from "./ssh-options.ts";
 import { allocatePorts, type PortRequest, type Range } from "./ports.ts";
 import type {
@@ -60,7 +60,7 @@ export function normalize(doc: SpecDocument): Normalized {
 const relayOf = (t: RawTunnel) =>
   `${unbracket(t.server.host)}:${t.server.port ?? DEFAULTS.serverPort}`;
 
-/** Replaces "remote": "auto" with ports from the spec's range (src/spec/ports.ts). */
+/** Replaces "remote": "auto" with ports from the spec's range (src/model/ports.ts). */
 function resolveAutoPorts(
   doc: SpecDocument,
   range: Range | undefined,

@@ -3,7 +3,7 @@
 // config file, an inline credential: ssh starts each jump as a separate `ssh -W` that inherits
 // none of the command line's -o options, but it does pass -F on (ssh(1) -J).
 import { specifier, type Part, type Word } from "../unit/command-line.ts";
-import type { Tunnel } from "../spec/tunnel.ts";
+import type { Tunnel } from "../model/tunnel.ts";
 import { CREDENTIALS, stateDirectory } from "./credentials.ts";
 
 /** A directory systemd gives the service; each rendering names it its own way. */

@@ -6,7 +6,7 @@ import { CREDENTIALS, knownHostsCredential, stateDirectory } from "./credentials
 import { sshConfigCredential } from "./ssh-settings.ts";
 import { profileDirectives, type ProfileContext } from "./hardening.ts";
 import { tunnelHash } from "./hash.ts";
-import type { SourcedTunnel, Tunnel } from "../spec/tunnel.ts";
+import type { SourcedTunnel, Tunnel } from "../model/tunnel.ts";
 
 export const HASH_PREFIX = "tunnelc-hash: ";
 export const SPEC_PREFIX = "tunnelc-spec: ";

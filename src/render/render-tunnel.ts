@@ -1,7 +1,7 @@
 // Checked tunnels → rendered units: the pure end of the pipeline.
-import { buildUnit, unitFileName } from "./unit.ts";
+import { buildUnit, unitFileName } from "./build-unit.ts";
 import { renderUnit } from "../unit/render.ts";
-import type { SourcedTunnel } from "../spec/tunnel.ts";
+import type { SourcedTunnel } from "../model/tunnel.ts";
 
 export interface CompiledUnit {
   name: string;

@@ -1,7 +1,7 @@
 // Spec texts → checked tunnels → units. Pure: the commands do the reading and writing.
-import { checkSpecs } from "../spec/check.ts";
-import { compileTunnel, type CompiledUnit } from "./compile.ts";
-import type { SpecText } from "../spec/source.ts";
+import { checkSpecs } from "../specfile/check.ts";
+import { compileTunnel, type CompiledUnit } from "./render-tunnel.ts";
+import type { SpecText } from "../specfile/source.ts";
 import { hasErrors, type Diagnostic } from "../errors.ts";
 
 export interface PipelineResult {

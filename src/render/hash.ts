@@ -1,7 +1,7 @@
 // The hash in a unit's header: of the normalized tunnel, in a canonical JSON form, so that
 // layout, key order and defaults spelled out or left out do not change it.
 import { createHash } from "node:crypto";
-import type { Tunnel } from "../spec/tunnel.ts";
+import type { Tunnel } from "../model/tunnel.ts";
 
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
