@@ -1,5 +1,5 @@
 // Property: any argv we render into ExecStart= is read back by systemd itself into the same
-// argv. The oracle is systemd's own parser (`systemd --test`, unprivileged; DESIGN.md §5).
+// argv. The oracle is systemd's own parser (`systemd --test`, unprivileged; docs/testing.md).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";

@@ -1,4 +1,4 @@
-// Defaults of every optional field, as data (DESIGN.md §3). The schema's "default" keywords
+// Defaults of every optional field, as data (docs/spec.md lists them). The schema's "default" keywords
 // document the same values; a test checks that the two agree.
 
 export const DEFAULTS = {

@@ -1,5 +1,5 @@
 // Unit model → text, following systemd.syntax(7). Never an INI writer: those quote values with
-// "=" and would turn `ExecStart=/usr/bin/ssh -o A=b` into one word (DESIGN.md §4).
+// "=" and would turn `ExecStart=/usr/bin/ssh -o A=b` into one word (docs/unit.md).
 import { isCommandLine, type Entry, type Section, type UnitFile, type Value } from "./model.ts";
 import { EscapeError, assertNoControl, escapeValue, quoteCommandLine } from "./escape.ts";
 import type { CommandLine } from "./command-line.ts";

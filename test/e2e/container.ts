@@ -1,4 +1,4 @@
-// A Debian rootfs booted with systemd-nspawn (DESIGN.md §5): built once with debootstrap and
+// A Debian rootfs booted with systemd-nspawn (docs/testing.md): built once with debootstrap and
 // cached, then booted with --volatile=overlay so every run starts from the same pristine tree.
 // Never boots anything on the host's own root.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -45,7 +45,7 @@ export function ensureRootfs(log: (s: string) => void): string {
       timeout: 600_000,
     },
   );
-  // Facts from DESIGN.md §5: localhost must resolve; nothing else is needed from the host.
+  // docs/testing.md: localhost must resolve; nothing else is needed from the host.
   writeFileSync(join(tmp, "etc/hosts"), "127.0.0.1 localhost\n::1 localhost\n");
   writeFileSync(join(tmp, ".tunnelc-ready"), "");
   renameSync(tmp, root);

@@ -1,6 +1,6 @@
 // systemd itself as an oracle: systemd-analyze verify, and `systemd --test` (run as an
 // unprivileged user, it loads units from SYSTEMD_UNIT_PATH and dumps them, each ExecStart as
-// the argv it parsed) — DESIGN.md §5. Never boots anything.
+// the argv it parsed) (docs/testing.md). Never boots anything.
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
