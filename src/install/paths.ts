@@ -16,7 +16,13 @@ export function unitDir(t: Target, env: NodeJS.ProcessEnv = process.env): string
   return join(configHome(env), "systemd", "user");
 }
 
+/**
+ * Where specs are found when none is named. Below --root they belong to the tree being built,
+ * never to this machine: DIR/etc/tunnelc, and DIR/etc/tunnelc/user for the user units that
+ * --root --user writes for every user (etc/systemd/user beside etc/systemd/system).
+ */
 export function defaultSpecDir(t: Target, env: NodeJS.ProcessEnv = process.env): string {
+  if (t.root !== undefined) return join(t.root, t.user ? "etc/tunnelc/user" : "etc/tunnelc");
   return t.user ? join(configHome(env), "tunnelc") : "/etc/tunnelc";
 }
 
