@@ -178,3 +178,21 @@ test("status NAME: a name not installed lists those that are; none at all says s
   );
   assert.equal(tunnelc(["status", "--root", root]).stdout.includes("no tunnelc units"), false);
 });
+
+test("install over units a package ships in usr/lib/systemd/system warns of the copy", (t) => {
+  if (!needs(t, "systemctl", hasTool("systemctl"))) return;
+  const root = tmp();
+  const vendor = join(root, "usr/lib/systemd/system");
+  assert.equal(tunnelc(["compile", OFFICE, "-o", vendor]).status, 0);
+  const r = tunnelc(["install", OFFICE, "--root", root]);
+  assert.equal(r.status, 0, r.stderr);
+  for (const unit of ["office-db", "office-reverse", "office-socks"])
+    assert.ok(
+      r.stderr.includes(
+        `warning: ${vendor}/${unit}.service (a package's unit) exists too: ${unitDir(root)}/${unit}.service overrides it; for a packaged tunnel run systemctl enable, not tunnelc install`,
+      ),
+      r.stderr,
+    );
+  const again = tunnelc(["install", OFFICE, "--root", root]);
+  assert.equal(again.stderr, "", "warned once, when the copy was made");
+});
