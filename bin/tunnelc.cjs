@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// Loads the bundled CLI (dist/cli.cjs) with the V8 code cache the build wrote beside it, so
-// start-up skips parsing and compiling most of the bundle. A cache V8 rejects (another Node
-// version) is simply not used. docs/performance.md has the measurements.
+// Loads the bundled CLI (dist/cli.cjs) from a V8 code cache, so start-up skips parsing and
+// compiling most of the bundle. docs/performance.md has the measurements.
+//
+// V8 accepts a cache only from its own version, so the build's cache is named after the V8 that
+// wrote it. Under any other Node (a package installed elsewhere), the first run writes a cache
+// into the user's cache directory, keyed by V8 version and bundle hash, and later runs use it.
+// A missing, rejected or unwritable cache only costs time: it is never an error.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -9,17 +13,61 @@ const vm = require("node:vm");
 const Module = require("node:module");
 
 const file = path.join(__dirname, "..", "dist", "cli.cjs");
-const cacheFile = `${file}.cache`;
+const v8 = process.versions.v8;
+const builtCache = `${file}.${v8}.cache`;
 const source = fs.readFileSync(file, "utf8");
-let cachedData;
-try {
-  cachedData = fs.readFileSync(cacheFile);
-} catch {
-  cachedData = undefined;
+
+/** Our own cache file's bytes, or undefined: a file another user can write is not trusted. */
+function readOwn(cacheFile, checkOwner) {
+  let fd;
+  try {
+    fd = fs.openSync(cacheFile, "r");
+    const st = fs.fstatSync(fd);
+    const mine = typeof process.getuid !== "function" || st.uid === process.getuid();
+    if (checkOwner && (!mine || (st.mode & 0o022) !== 0)) return undefined;
+    return fs.readFileSync(fd);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** $XDG_CACHE_HOME/tunnelc, or ~/.cache/tunnelc (the XDG Base Directory default). */
+function userCacheFile() {
+  const xdg = process.env.XDG_CACHE_HOME;
+  const home = process.env.HOME;
+  const base = xdg && path.isAbsolute(xdg) ? xdg : home ? path.join(home, ".cache") : undefined;
+  if (base === undefined) return undefined;
+  const hash = require("node:crypto").createHash("sha256").update(source).digest("hex");
+  return path.join(base, "tunnelc", `${v8}-${hash.slice(0, 16)}.cache`);
+}
+
+function writeAtomically(cacheFile, data) {
+  try {
+    fs.mkdirSync(path.dirname(cacheFile), { recursive: true, mode: 0o700 });
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, data, { mode: 0o600 });
+    fs.renameSync(tmp, cacheFile);
+  } catch {
+    // An unwritable cache directory only means the next start compiles again.
+  }
+}
+
+const building = process.env.TUNNELC_WRITE_CODE_CACHE === "1";
+let cacheFile = building ? undefined : builtCache;
+let cachedData = cacheFile && readOwn(cacheFile, false);
+if (cachedData === undefined && !building) {
+  cacheFile = userCacheFile();
+  cachedData = cacheFile && readOwn(cacheFile, true);
 }
 const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-if (process.env.TUNNELC_WRITE_CODE_CACHE === "1") {
-  process.once("exit", () => fs.writeFileSync(cacheFile, script.createCachedData()));
+// A cache V8 rejects is rewritten, unless it is the build's (same V8, other flags: rare).
+const stale = cachedData === undefined || script.cachedDataRejected === true;
+const writeTo = building ? builtCache : stale && cacheFile !== builtCache ? cacheFile : undefined;
+if (writeTo !== undefined) {
+  // At exit, so the cache holds the functions this run compiled too, not only the top level.
+  process.once("exit", () => writeAtomically(writeTo, script.createCachedData()));
 }
 const mod = { exports: {} };
 const localRequire = Module.createRequire(file);

@@ -58,19 +58,8 @@ function helpOf(args) {
   }).trimEnd();
 }
 
-export const COMMANDS = [
-  "init",
-  "validate",
-  "compile",
-  "install",
-  "status",
-  "diff",
-  "uninstall",
-  "trust",
-  "doctor",
-  "schema",
-  "completion",
-];
+/** Every command, in the order of the CLI's own help, so a new command cannot be left out. */
+export const COMMANDS = [...helpOf([]).matchAll(/^ {2}tunnelc ([a-z][a-z-]*)/gm)].map((m) => m[1]);
 
 export function reference() {
   const out = [

@@ -3,9 +3,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT } from "./helpers/paths.ts";
+import { CLI, ROOT } from "./helpers/paths.ts";
+import { hasSystemdAnalyze } from "./helpers/systemd.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
 // @ts-expect-error: plain ES modules without types
@@ -43,6 +45,8 @@ test("the reference names every field of the schema", () => {
     for (const field of Object.keys(schema.$defs[def]!.properties ?? {}))
       assert.ok(doc.includes(`${field}\``), `${def}.${field}`);
   }
+  // COMMANDS comes from the CLI's own --help: a command added there needs a section here.
+  for (const c of ["relay", "ssh-config", "init"]) assert.ok((COMMANDS as string[]).includes(c), c);
   for (const c of COMMANDS as string[]) assert.ok(doc.includes(`### tunnelc ${c}`), c);
 });
 
@@ -88,4 +92,39 @@ test("every command that reports has --json", () => {
   ]) {
     assert.match(tunnelc([c, "--help"]).stdout, /--json/, c);
   }
+});
+
+test("docs/cli.md's systemd-analyze verify line works as written", (t) => {
+  const blocks = [...read("docs/cli.md").matchAll(/```sh verify-test\n([\s\S]*?)```/g)];
+  assert.equal(blocks.length, 1);
+  if (!needs(t, "systemd-analyze", hasSystemdAnalyze())) return;
+  const dir = mkdtempSync(join(tmpdir(), "tunnelc-verify-"));
+  mkdirSync(join(dir, "bin"));
+  writeFileSync(
+    join(dir, "bin", "tunnelc"),
+    `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`,
+    {
+      mode: 0o755,
+    },
+  );
+  copyFileSync(join(ROOT, "docs", "examples", "phone-home.json"), join(dir, "home.json"));
+  // The line as documented, with its /tmp/units moved into this test's own directory.
+  const line = blocks[0]![1]!.replaceAll("/tmp/units", join(dir, "units"));
+  const r = spawnSync("bash", ["-euo", "pipefail", "-c", line], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, PATH: `${join(dir, "bin")}:${process.env.PATH}`, NO_COLOR: "1" },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr.replace(/^wrote .*\n/gm, ""), "");
+  // What the docs used to say, and why they no longer do.
+  const piped = spawnSync(
+    "bash",
+    ["-c", "tunnelc compile home.json | systemd-analyze verify /dev/stdin"],
+    {
+      cwd: dir,
+      env: { ...process.env, PATH: `${join(dir, "bin")}:${process.env.PATH}` },
+    },
+  );
+  assert.notEqual(piped.status, 0);
 });

@@ -118,5 +118,46 @@ test("a busy port, a loose key, an unknown host and a missing account each fail"
   ]) {
     assert.match(out.stdout, line);
   }
-  assert.match(out.stdout, /^ {4}hint: pin it: tunnelc trust SPEC$/m);
+  // Hints name the spec as it was given and a command that fixes the problem.
+  assert.match(out.stdout, new RegExp(`^ {4}hint: pin it in the spec: tunnelc trust ${f}$`, "m"));
+  assert.match(
+    out.stdout,
+    new RegExp(`^ {4}hint: chmod 600 ${key} && chown root:root ${key}$`, "m"),
+  );
+});
+
+test("systemd installed but not the running manager (sd_booted(3)) fails, with the reason", async () => {
+  const booted = mkdtempSync(join(tmpdir(), "tunnelc-booted-"));
+  const cases: [string, RegExp][] = [
+    [booted, /^✓ systemd: systemd 252, running$/m],
+    [
+      join(booted, "missing"),
+      /^✗ systemd: systemd 252 is installed but not running as the service manager \(no .*missing\)\n {4}hint: boot this machine .* tunnelc install --root DIR$/m,
+    ],
+  ];
+  for (const [dir, line] of cases) {
+    const out = await runDoctor({ user: false, json: false }, runner(), dir);
+    assert.match(out.stdout, line);
+  }
+  const down = await runDoctor({ user: false, json: false }, runner(), join(booted, "missing"));
+  assert.equal(down.exitCode, 1);
+});
+
+test("a missing key's hint is the ssh-keygen command that creates it", async () => {
+  const { f, dir } = spec({});
+  const key = join(dir, "keys", "home");
+  writeFileSync(
+    f,
+    JSON.stringify({
+      name: "home",
+      identity: key,
+      server: { host: "h" },
+      forwards: [{ dynamic: 1080 }],
+    }),
+  );
+  const out = await runDoctor({ specs: [f], user: false, json: false }, runner());
+  assert.match(out.stdout, /^✗ home: identity: identity .* does not exist/m);
+  assert.ok(
+    out.stdout.includes(`    hint: create it (as root): ssh-keygen -t ed25519 -N "" -f ${key}\n`),
+  );
 });

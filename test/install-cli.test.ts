@@ -2,7 +2,14 @@
 // systemctl (no manager needed). The live paths run in test/e2e.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+  existsSync,
+  readdirSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./helpers/paths.ts";
@@ -128,4 +135,64 @@ test("status --root --json; an unknown name is exit 1", (t) => {
 
 test("--now with --root is a usage error", () => {
   assert.equal(tunnelc(["install", OFFICE, "--now", "--root", tmp()]).status, 2);
+});
+
+test("install --root DIR with no spec reads DIR/etc/tunnelc, never this machine's", (t) => {
+  if (!needs(t, "systemctl", hasTool("systemctl"))) return;
+  const root = tmp();
+  const empty = tunnelc(["install", "--root", root]);
+  assert.equal(empty.status, 3);
+  assert.match(empty.stderr, new RegExp(`cannot list specs in ${root}/etc/tunnelc`));
+  mkdirSync(join(root, "etc/tunnelc/user"), { recursive: true });
+  writeFileSync(join(root, "etc/tunnelc/office.json"), readFileSync(OFFICE));
+  const r = tunnelc(["install", "--root", root, "--json"]);
+  assert.equal(r.status, 0, r.stderr);
+  const units = (JSON.parse(r.stdout) as { units: { unit: string }[] }).units;
+  assert.deepEqual(units.map((u) => u.unit).sort(), [
+    "office-db.service",
+    "office-reverse.service",
+    "office-socks.service",
+  ]);
+  const user = tunnelc(["install", "--root", root, "--user"]);
+  assert.equal(user.status, 0, user.stderr);
+  assert.match(user.stderr, new RegExp(`no specs in ${root}/etc/tunnelc/user: nothing to install`));
+});
+
+test("status NAME: a name not installed lists those that are; none at all says so", (t) => {
+  if (!needs(t, "systemctl", hasTool("systemctl"))) return;
+  const root = tmp();
+  const none = tunnelc(["status", "home", "--root", root]);
+  assert.equal(none.status, 1);
+  assert.equal(none.stdout, "");
+  assert.match(
+    none.stderr,
+    /no tunnel named home is installed \(no tunnelc units in .*etc\/systemd\/system\)/,
+  );
+  tunnelc(["install", OFFICE, "--root", root]);
+  const typo = tunnelc(["status", "office-dv", "--root", root]);
+  assert.equal(typo.status, 1);
+  assert.equal(typo.stdout, "");
+  assert.match(
+    typo.stderr,
+    /no tunnel named office-dv is installed \(installed: office-db, office-reverse, office-socks\)/,
+  );
+  assert.equal(tunnelc(["status", "--root", root]).stdout.includes("no tunnelc units"), false);
+});
+
+test("install over units a package ships in usr/lib/systemd/system warns of the copy", (t) => {
+  if (!needs(t, "systemctl", hasTool("systemctl"))) return;
+  const root = tmp();
+  const vendor = join(root, "usr/lib/systemd/system");
+  assert.equal(tunnelc(["compile", OFFICE, "-o", vendor]).status, 0);
+  const r = tunnelc(["install", OFFICE, "--root", root]);
+  assert.equal(r.status, 0, r.stderr);
+  for (const unit of ["office-db", "office-reverse", "office-socks"])
+    assert.ok(
+      r.stderr.includes(
+        `warning: ${vendor}/${unit}.service (a package's unit) exists too: ${unitDir(root)}/${unit}.service overrides it; for a packaged tunnel run systemctl enable, not tunnelc install`,
+      ),
+      r.stderr,
+    );
+  const again = tunnelc(["install", OFFICE, "--root", root]);
+  assert.equal(again.stderr, "", "warned once, when the copy was made");
 });

@@ -47,7 +47,9 @@ test("Arch: the PKGBUILD lines put units and spec in the package", (t) => {
   const r = runBlock(blocks[0]!);
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(readdirSync(join(r.pkgdir, "usr/lib/systemd/system")).sort(), UNITS);
-  assert.ok(existsSync(join(r.pkgdir, "etc/tunnelc/tunnels.json")));
+  // Not in etc/tunnelc: a spec there would be installed again by a bare `tunnelc install`.
+  assert.ok(existsSync(join(r.pkgdir, "usr/share/tunnelc/tunnels.json")));
+  assert.ok(!existsSync(join(r.pkgdir, "etc")));
   if (!needs(t, "systemd-analyze", hasSystemdAnalyze())) return;
   const v = verifyUnits(UNITS.map((u) => join(r.pkgdir, "usr/lib/systemd/system", u)));
   assert.ok(v.ok, v.output);

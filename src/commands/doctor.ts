@@ -1,4 +1,5 @@
 // tunnelc doctor [SPEC...] [--user] [--json]: preflight checks before install, one line each.
+import { basename } from "node:path";
 import type { CommandModule } from "yargs";
 import { compileSpecs } from "../render/pipeline.ts";
 import { loadSpec } from "../specfile/read.ts";
@@ -17,19 +18,26 @@ export interface DoctorArgs {
 export async function runDoctor(
   args: DoctorArgs,
   runner: Runner = processRunner,
+  bootedDir = checks.SD_BOOTED_DIR,
 ): Promise<Outcome> {
-  const result = compileSpecs((args.specs ?? []).map(loadSpec));
+  const given = args.specs ?? [];
+  const result = compileSpecs(given.map(loadSpec));
   if (!result.ok) throw new SpecError(result.diagnostics);
   const tunnels = result.units.map((u) => u.source.tunnel);
+  // Hints name the spec file as it was typed, found by the base name each unit records.
+  const specOf = (t: Tunnel) => {
+    const name = result.units.find((u) => u.source.tunnel === t)?.source.specName;
+    return given.find((f) => basename(f) === name) ?? name ?? "SPEC";
+  };
   const sshPaths = [...new Set(tunnels.length ? tunnels.map((t) => t.ssh.path) : ["ssh"])];
   const list: (checks.Check | undefined)[] = [
-    checks.checkSystemd(runner),
+    checks.checkSystemd(runner, bootedDir),
     ...sshPaths.map((p) => checks.checkSsh(runner, p)),
     checks.checkDistro(),
     checks.checkNss(tunnels),
     ...(args.user || tunnels.some((t) => t.scope === "user") ? [checks.checkLinger()] : []),
   ];
-  for (const t of tunnels) list.push(...(await tunnelChecks(runner, t)));
+  for (const t of tunnels) list.push(...(await tunnelChecks(runner, t, specOf(t))));
   const all = list.filter((c): c is checks.Check => c !== undefined);
   const ok = all.every((c) => c.ok);
   const exitCode = ok ? ExitCode.ok : ExitCode.spec;
@@ -41,13 +49,17 @@ export async function runDoctor(
   return outcome({ exitCode, stdout: lines.join("\n") + "\n" });
 }
 
-async function tunnelChecks(runner: Runner, t: Tunnel): Promise<(checks.Check | undefined)[]> {
+async function tunnelChecks(
+  runner: Runner,
+  t: Tunnel,
+  specFile: string,
+): Promise<(checks.Check | undefined)[]> {
   const ports = t.forwards.flatMap((f) =>
     f.kind !== "remote" && f.bind.kind === "tcp" ? [f.bind] : [],
   );
   return [
     checks.checkIdentity(t),
-    checks.checkHostKey(runner, t),
+    checks.checkHostKey(runner, t, specFile),
     checks.checkAccount(runner, t),
     ...(await Promise.all(
       ports.map((b) =>

@@ -5,7 +5,7 @@ import { loadSpec } from "../specfile/read.ts";
 import { planInstall, type FileAction, type InstallPlan } from "../install/plan.ts";
 import { applyCommands, applyFiles } from "../install/apply.ts";
 import { readExisting } from "../install/read-units.ts";
-import { unitDir, type Target } from "../install/paths.ts";
+import { unitDir, vendorUnitDir, type Target } from "../install/paths.ts";
 import { lingerWarning } from "../install/linger.ts";
 import { identityWarnings } from "../install/identity-check.ts";
 import { nssWarning } from "../install/nss-check.ts";
@@ -15,6 +15,7 @@ import { UsageError } from "../errors.ts";
 import { json, outcome, refused, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
 import { specFiles } from "./specs-arg.ts";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { CompiledUnit } from "../render/render-tunnel.ts";
 
@@ -57,12 +58,25 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
     // Below --root the key belongs to the machine the tree is for, not this one.
     ...(live ? identityWarnings(tunnels) : []),
     ...(live ? [nssWarning(tunnels)] : []),
+    ...shadowed(plan, target),
   ].filter((w): w is string => w !== undefined);
   if (!args.dryRun) {
     applyFiles(dir, plan.files);
     warnings.push(...applyCommands(runner, plan.commands).warnings);
   }
   return report(args, plan, warnings, result.diagnostics);
+}
+
+/** A unit a package already ships (compile -o usr/lib/systemd/system) gets a second copy. */
+function shadowed(plan: InstallPlan, target: Target): string[] {
+  const vendor = vendorUnitDir(target);
+  if (vendor === undefined) return [];
+  return plan.files
+    .filter((f) => f.kind === "create" && existsSync(join(vendor, f.unit)))
+    .map(
+      (f) =>
+        `${join(vendor, f.unit)} (a package's unit) exists too: ${f.path} overrides it; for a packaged tunnel run systemctl enable, not tunnelc install`,
+    );
 }
 
 function wrongScope(units: CompiledUnit[], target: Target): string[] {
@@ -136,7 +150,8 @@ export function scopeOptions<T>(y: Argv<T>) {
 
 export const installCommand = (run: (o: Outcome) => void): CommandModule<object, InstallArgs> => ({
   command: "install [specs..]",
-  describe: "Compile specs and install their units (default: every spec in /etc/tunnelc)",
+  describe:
+    "Compile specs and install their units (default: every spec in /etc/tunnelc, or DIR/etc/tunnelc with --root DIR)",
   builder: (y) =>
     scopeOptions(y.positional("specs", { type: "string", array: true }))
       .option("enable", { type: "boolean", default: false, describe: "enable the units at boot" })

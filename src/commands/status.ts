@@ -25,9 +25,8 @@ export interface StatusArgs {
 export function runStatus(args: StatusArgs, runner: Runner = processRunner): Outcome {
   const target: Target = { user: args.user, ...(args.root !== undefined && { root: args.root }) };
   const wanted = new Set((args.names ?? []).map((n) => n.replace(/\.service$/, "") + ".service"));
-  const installed = ownedUnits(unitDir(target)).filter(
-    (u) => wanted.size === 0 || wanted.has(u.unit),
-  );
+  const all = ownedUnits(unitDir(target));
+  const installed = all.filter((u) => wanted.size === 0 || wanted.has(u.unit));
   const missing = [...wanted].filter((w) => !installed.some((u) => u.unit === w));
   const states =
     installed.length === 0
@@ -36,13 +35,22 @@ export function runStatus(args: StatusArgs, runner: Runner = processRunner): Out
         ? offlineStates(runner, target, installed)
         : liveStates(runner, target, installed);
   const exitCode = missing.length > 0 ? ExitCode.spec : ExitCode.ok;
-  const notes = missing.map((m) => `${m} is not an installed tunnelc unit`);
+  // A mistyped name must not read as "nothing is installed": say what is.
+  const present = all.map((u) => u.unit.replace(/\.service$/, ""));
+  const others =
+    present.length > 0
+      ? `installed: ${present.join(", ")}`
+      : `no tunnelc units in ${unitDir(target)}`;
+  const notes = missing.map(
+    (m) => `no tunnel named ${m.replace(/\.service$/, "")} is installed (${others})`,
+  );
   if (args.json)
     return outcome({
       exitCode,
       stdout: json({ ok: missing.length === 0, tunnels: states, missing }),
     });
-  return outcome({ exitCode, stdout: formatStatus(states), notes });
+  const stdout = states.length === 0 && missing.length > 0 ? "" : formatStatus(states);
+  return outcome({ exitCode, stdout, notes });
 }
 
 function liveStates(runner: Runner, target: Target, installed: InstalledUnit[]): TunnelState[] {

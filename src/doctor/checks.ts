@@ -1,7 +1,7 @@
 // doctor's checks: the machine (systemd, ssh, distro, nss-systemd) and each tunnel of the given
 // specs (identity, host key, account, lingering, free local ports). I/O lives here; each check
 // returns a line's worth of verdict.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { parse as parseIni } from "ini";
 import { MIN_OPENSSH, MIN_SYSTEMD, atLeast, opensshVersion, systemdVersion } from "./versions.ts";
@@ -36,7 +36,10 @@ function tryRun(runner: Runner, argv: string[]): { status: number; out: string }
   }
 }
 
-export function checkSystemd(runner: Runner): Check {
+/** sd_booted(3): systemd is the running service manager exactly when this directory exists. */
+export const SD_BOOTED_DIR = "/run/systemd/system";
+
+export function checkSystemd(runner: Runner, bootedDir = SD_BOOTED_DIR): Check {
   const v = systemdVersion(tryRun(runner, ["systemctl", "--version"]).out);
   if (v === undefined)
     return failed("systemd", "systemctl not found", "tunnelc needs a systemd machine");
@@ -46,7 +49,13 @@ export function checkSystemd(runner: Runner): Check {
       `systemd ${v}`,
       `the units use the %d credentials specifier: systemd ${MIN_SYSTEMD} or later`,
     );
-  return pass("systemd", `systemd ${v}`);
+  if (!existsSync(bootedDir))
+    return failed(
+      "systemd",
+      `systemd ${v} is installed but not running as the service manager (no ${bootedDir})`,
+      "boot this machine (or container) with systemd as PID 1; to build a package or image instead, use tunnelc install --root DIR",
+    );
+  return pass("systemd", `systemd ${v}, running`);
 }
 
 export function checkSsh(runner: Runner, path: string): Check {
@@ -88,14 +97,18 @@ export function checkNss(tunnels: Tunnel[]): Check | undefined {
 }
 
 export function checkIdentity(t: Tunnel): Check | undefined {
-  if (t.identity === undefined) return undefined;
+  const key = t.identity;
+  if (key === undefined) return undefined;
   const [problem] = identityWarnings([t]);
-  return problem === undefined
-    ? pass(`${t.name}: identity`, `${t.identity} is private to its owner`)
-    : failed(`${t.name}: identity`, problem, `chmod 600 ${t.identity}, owned by root`);
+  if (problem === undefined) return pass(`${t.name}: identity`, `${key} is private to its owner`);
+  const hint = existsSync(key)
+    ? `chmod 600 ${key} && chown root:root ${key}`
+    : `create it (as root): ssh-keygen -t ed25519 -N "" -f ${key}`;
+  return failed(`${t.name}: identity`, problem, hint);
 }
 
-export function checkHostKey(runner: Runner, t: Tunnel): Check {
+/** specFile: the spec as the user named it, for a hint they can paste. */
+export function checkHostKey(runner: Runner, t: Tunnel, specFile: string): Check {
   const name = `${t.name}: host key`;
   if (t.hostKeyPolicy === "pinned")
     return pass(name, `${t.server.hostKeys.length} key(s) pinned in the spec`);
@@ -110,7 +123,11 @@ export function checkHostKey(runner: Runner, t: Tunnel): Check {
     (f) => tryRun(runner, ["ssh-keygen", "-F", pattern, "-f", f]).status === 0,
   );
   if (found) return pass(name, `${pattern} is known in ${found}`);
-  return failed(name, `${pattern} is in none of ${files.join(", ")}`, `pin it: tunnelc trust SPEC`);
+  return failed(
+    name,
+    `${pattern} is in none of ${files.join(", ")}`,
+    `pin it in the spec: tunnelc trust ${specFile}`,
+  );
 }
 
 function knownHostsOf(runner: Runner, user: string): string[] {

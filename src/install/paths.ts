@@ -16,7 +16,22 @@ export function unitDir(t: Target, env: NodeJS.ProcessEnv = process.env): string
   return join(configHome(env), "systemd", "user");
 }
 
+/**
+ * Where specs are found when none is named. Below --root they belong to the tree being built,
+ * never to this machine: DIR/etc/tunnelc, and DIR/etc/tunnelc/user for the user units that
+ * --root --user writes for every user (etc/systemd/user beside etc/systemd/system).
+ */
+/**
+ * Where packages put system units (systemd.unit(5): /usr/lib/systemd/system), which a unit of
+ * the same name in /etc/systemd/system overrides; user units have no such pair here.
+ */
+export function vendorUnitDir(t: Target): string | undefined {
+  if (t.user) return undefined;
+  return join(t.root ?? "/", "usr/lib/systemd/system");
+}
+
 export function defaultSpecDir(t: Target, env: NodeJS.ProcessEnv = process.env): string {
+  if (t.root !== undefined) return join(t.root, t.user ? "etc/tunnelc/user" : "etc/tunnelc");
   return t.user ? join(configHome(env), "tunnelc") : "/etc/tunnelc";
 }
 
