@@ -17,6 +17,20 @@ await build({
   outfile: "dist/cli.cjs",
   // jsonc-parser's "main" is a UMD build whose dynamic requires a bundle cannot follow.
   mainFields: ["module", "main"],
+  // yargs's ES module build lays help out with a stand-in for wrap-ansi that cuts lines every N
+  // characters, mid-word; its CommonJS build uses wrap-ansi, which breaks between words.
+  plugins: [
+    {
+      name: "yargs-commonjs",
+      setup(b) {
+        b.onResolve({ filter: /^yargs$/ }, (args) =>
+          args.kind === "require-call"
+            ? undefined
+            : b.resolve("yargs", { kind: "require-call", resolveDir: args.resolveDir }),
+        );
+      },
+    },
+  ],
   legalComments: "none",
   minify: true,
   logLevel: "warning",

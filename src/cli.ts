@@ -1,6 +1,6 @@
 // The CLI entry: yargs wiring, and the only place that prints and exits (docs/cli.md).
 import { createInterface } from "node:readline/promises";
-import yargs from "yargs";
+import yargs, { type Argv, type Arguments, type CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { Chalk } from "chalk";
 import { ExitCode, TunnelcError, SpecError, SystemError, UsageError } from "./errors.ts";
@@ -16,7 +16,10 @@ import { trustCommand } from "./commands/trust.ts";
 import { initCommand } from "./commands/init.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { relayCommand, sshConfigCommand } from "./commands/relay.ts";
+import { completionCommand } from "./commands/completion.ts";
 import type { Outcome } from "./commands/outcome.ts";
+import { examplesText, paragraphs } from "./help.ts";
+import { usageMessage, valueProblems, type OptionTable } from "./cli-args.ts";
 import pkg from "../package.json" with { type: "json" };
 import { STDIN } from "./specfile/read.ts";
 
@@ -36,8 +39,6 @@ function print(o: Outcome): never {
   if (lines.length > 0) process.stderr.write(lines.join("\n") + "\n");
   return exit(o.exitCode);
 }
-
-let exiting = false;
 
 function exit(code: number): never {
   // Let stdout drain before exiting when it is a pipe.
@@ -76,42 +77,132 @@ async function ask(question: string): Promise<string> {
   return String(next.value).trim();
 }
 
+const COMMANDS: CommandModule<object, never>[] = [
+  initCommand(print, process.stdin.isTTY ? ask : undefined),
+  compileCommand(print),
+  validateCommand(print),
+  installCommand(print),
+  uninstallCommand(print),
+  statusCommand(print),
+  diffCommand(print),
+  trustCommand(print),
+  relayCommand(print),
+  sshConfigCommand(print),
+  doctorCommand(print),
+  schemaCommand(print),
+  completionCommand(print, process.env.SHELL),
+] as CommandModule<object, never>[];
+
+const nameOf = (c: CommandModule<object, never>): string => String(c.command).split(" ")[0]!;
+const positionalsOf = (c: CommandModule<object, never>): string[] =>
+  [...String(c.command).matchAll(/[<[]([\w-]+)(?:\.\.)?[>\]]/g)].map((m) => m[1]!);
+
+/** What the arguments being checked belong to, for messages ("did you mean", "Run … --help"). */
+interface Context {
+  command?: string;
+  table?: OptionTable;
+  positionals: string[];
+}
+let context: Context = { positionals: [] };
+
+/** The options yargs holds for the command being parsed (its own declarations). */
+function tableOf(y: Argv, positionals: string[]): OptionTable {
+  const o = (y as unknown as { getOptions(): Omit<OptionTable, "positionals"> }).getOptions();
+  return { string: o.string, boolean: o.boolean, array: o.array, alias: o.alias, positionals };
+}
+
+function usage(lines: string[]): UsageError {
+  const help = context.command ? `tunnelc ${context.command} --help` : "tunnelc --help";
+  return new UsageError(`${lines.join("\ntunnelc: ")}\nRun "${help}" for usage.`);
+}
+
+/**
+ * Runs before yargs validates (and so before any handler): records what is being parsed and
+ * refuses values yargs would let through (cli-args.ts).
+ */
+function checkValues(raw: string[]): (argv: Arguments) => void {
+  // yargs hands middleware the instance parsing the command too (undeclared in its types).
+  return ((argv: Arguments, y: Argv): void => {
+    const c = COMMANDS.find((c) => nameOf(c) === context.command);
+    const table = tableOf(y, c ? positionalsOf(c) : []);
+    context = { ...context, table, positionals: argv._.map(String) };
+    const problems = valueProblems(argv, table, raw);
+    if (problems.length > 0) throw usage(problems);
+  }) as (argv: Arguments) => void;
+}
+
+/**
+ * Collects a command's examples instead of handing them to yargs, which sets an example's command
+ * in a column of fixed width and breaks it mid-word; forCli prints them as the epilogue.
+ */
+function collectExamples(y: Argv, into: [string, string][]): Argv {
+  return Object.assign(y, {
+    example: (command: string, description: string) => {
+      into.push([command.replace(/\$0/g, "tunnelc"), description]);
+      return y;
+    },
+  });
+}
+
+/** Each command's help lists its own options; --version belongs to the top level only. */
+function forCli(c: CommandModule<object, never>): CommandModule<object, never> {
+  const builder = c.builder;
+  return {
+    ...c,
+    builder: (y) => {
+      // Before yargs checks anything, so its messages can say which command they are about.
+      context = { command: nameOf(c), positionals: [] };
+      const examples: [string, string][] = [];
+      const built =
+        typeof builder === "function" ? (builder(collectExamples(y, examples)) as Argv) : y;
+      const withExamples = examples.length
+        ? built.epilogue(examplesText(examples, helpWidth()))
+        : built;
+      return withExamples.version(false) as never;
+    },
+  };
+}
+
+/** The terminal's width, or $COLUMNS when not on one; at most 100 (long lines read badly). */
+function helpWidth(): number {
+  const columns = process.stdout.columns || Number(process.env.COLUMNS) || 100;
+  return Math.max(40, Math.min(100, columns));
+}
+
 async function main(argv: string[]): Promise<void> {
-  await yargs(argv)
+  let y = yargs(argv)
     .scriptName("tunnelc")
-    .usage("$0 <command> [options]\n\nCompile SSH tunnel specs into hardened systemd units.")
-    .command(compileCommand(print))
-    .command(validateCommand(print))
-    .command(schemaCommand(print))
-    .command(installCommand(print))
-    .command(uninstallCommand(print))
-    .command(statusCommand(print))
-    .command(diffCommand(print))
-    .command(trustCommand(print))
-    .command(initCommand(print, process.stdin.isTTY ? ask : undefined))
-    .command(doctorCommand(print))
-    .command(relayCommand(print))
-    .command(sshConfigCommand(print))
-    .demandCommand(
-      1,
-      "Name a command: init, compile, validate, install, uninstall, status, diff, trust, relay, ssh-config, doctor or schema.",
-    )
-    .completion("completion", "Print a shell completion script: bash, or zsh when SHELL is zsh")
+    .usage("$0 <command> [options]\n\nCompile SSH tunnel specs into hardened systemd units.");
+  for (const c of COMMANDS) y = y.command(forCli(c));
+  await y
+    .middleware(checkValues(argv), true)
+    .demandCommand(1, `Name a command: ${COMMANDS.map(nameOf).join(", ")}.`)
     .strict()
     .version(pkg.version)
     .help()
     .alias("h", "help")
     .epilogue(
-      "Exit status: 0 ok, 1 a problem in a spec (or a refused change), 2 bad usage, 3 a system error\n(I/O, a missing tool, a failed systemctl call), 4 differences found (diff --exit-code).\nSee docs/cli.md and docs/spec.md.",
+      paragraphs(
+        [
+          "Exit status: 0 ok, 1 a problem in a spec (or a refused change), 2 bad usage, 3 a system error (I/O, a missing tool, a failed systemctl call), 4 differences found (diff --exit-code).",
+          "See man tunnelc.",
+        ],
+        helpWidth(),
+      ),
     )
-    .wrap(Math.min(100, process.stdout.columns || 100))
+    .wrap(helpWidth())
     .fail((msg, err) => {
-      // Errors from handlers reject parseAsync and are reported once, by main's catch.
-      if (err) throw err;
-      if (exiting) return undefined as never;
-      exiting = true;
-      process.stderr.write(`tunnelc: ${msg}\nRun "tunnelc --help" for usage.\n`);
-      return exit(ExitCode.usage);
+      // Errors from handlers go on to main's catch; yargs's own become usage errors. Throwing
+      // (not just printing) is what stops yargs from going on to run the command's handler.
+      if (err && err.name !== "YError") throw err;
+      const c = COMMANDS.find((c) => nameOf(c) === context.command);
+      throw usage(
+        usageMessage(msg ?? err?.message ?? "", {
+          ...(context.table && { table: context.table }),
+          positionals: context.positionals,
+          ...(c ? { usage: `tunnelc ${String(c.command)}` } : { commands: COMMANDS.map(nameOf) }),
+        }).split("\n"),
+      );
     })
     .parseAsync();
 }

@@ -58,7 +58,14 @@ export const diffCommand = (run: (o: Outcome) => void): CommandModule<object, Di
   command: "diff <specs..>",
   describe: "Show how installed units differ from a fresh compile of their specs",
   builder: (y) =>
-    scopeOptions(y.positional("specs", { type: "string", array: true, demandOption: true }))
+    scopeOptions(
+      y.positional("specs", {
+        type: "string",
+        array: true,
+        demandOption: true,
+        describe: "spec files whose units to compare (- for stdin)",
+      }),
+    )
       .option("exit-code", {
         type: "boolean",
         default: false,

@@ -79,7 +79,11 @@ export const doctorCommand = (run: (o: Outcome) => void): CommandModule<object, 
   describe: "Check this machine (and the tunnels of SPECs) before installing",
   builder: (y) =>
     y
-      .positional("specs", { type: "string", array: true })
+      .positional("specs", {
+        type: "string",
+        array: true,
+        describe: "spec files whose tunnels to check too",
+      })
       .option("user", {
         type: "boolean",
         default: false,

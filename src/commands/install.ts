@@ -153,7 +153,13 @@ export const installCommand = (run: (o: Outcome) => void): CommandModule<object,
   describe:
     "Compile specs and install their units (default: every spec in /etc/tunnelc, or DIR/etc/tunnelc with --root DIR)",
   builder: (y) =>
-    scopeOptions(y.positional("specs", { type: "string", array: true }))
+    scopeOptions(
+      y.positional("specs", {
+        type: "string",
+        array: true,
+        describe: "spec files (default: every spec in the spec directory)",
+      }),
+    )
       .option("enable", { type: "boolean", default: false, describe: "enable the units at boot" })
       .option("now", {
         type: "boolean",

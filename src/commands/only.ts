@@ -15,5 +15,5 @@ export function onlyUnits(units: CompiledUnit[], only: string | undefined): Comp
 
 export const onlyOption = {
   type: "string",
-  describe: "only the tunnel with this name (a fleet spec's device)",
+  describe: "only the tunnel with this name (a fleet's device)",
 } as const;

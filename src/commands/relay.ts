@@ -77,7 +77,12 @@ export const relayCommand = (run: (o: Outcome) => void): CommandModule<object, E
     "Print the relay's authorized_keys lines (or its sshd_config block) for the specs' devices",
   builder: (y) =>
     y
-      .positional("specs", { type: "string", array: true, demandOption: true })
+      .positional("specs", {
+        type: "string",
+        array: true,
+        demandOption: true,
+        describe: "fleet or tunnel spec files",
+      })
       .option("sshd-config", {
         type: "boolean",
         default: false,
@@ -100,7 +105,12 @@ export const sshConfigCommand = (run: (o: Outcome) => void): CommandModule<objec
   describe: "Print ~/.ssh/config Host blocks that reach each device through the relay (ProxyJump)",
   builder: (y) =>
     y
-      .positional("specs", { type: "string", array: true, demandOption: true })
+      .positional("specs", {
+        type: "string",
+        array: true,
+        demandOption: true,
+        describe: "fleet or tunnel spec files",
+      })
       .option("only", onlyOption)
       .option("relay-user", {
         type: "string",

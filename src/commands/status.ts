@@ -100,7 +100,13 @@ export const statusCommand = (run: (o: Outcome) => void): CommandModule<object, 
   command: "status [names..]",
   describe: "Show installed tunnels: enabled, state, restarts, since when, last log line",
   builder: (y) =>
-    scopeOptions(y.positional("names", { type: "string", array: true }))
+    scopeOptions(
+      y.positional("names", {
+        type: "string",
+        array: true,
+        describe: "tunnel names (default: every installed tunnel)",
+      }),
+    )
       .example("$0 status", "every installed tunnel")
       .example("$0 status home --json", "one tunnel, machine-readable") as never,
   handler: (args) => run(runStatus(args)),

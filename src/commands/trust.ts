@@ -151,7 +151,11 @@ export const trustCommand = (run: (o: Outcome) => void): CommandModule<object, T
   describe: "Fetch the servers' host keys (ssh-keyscan), show fingerprints, pin them in the spec",
   builder: (y) =>
     y
-      .positional("spec", { type: "string", demandOption: true })
+      .positional("spec", {
+        type: "string",
+        demandOption: true,
+        describe: "the spec file to pin the keys in",
+      })
       .option("only", { type: "string", describe: "only the tunnel with this name" })
       .option("dry-run", {
         type: "boolean",

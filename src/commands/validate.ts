@@ -43,7 +43,12 @@ export const validateCommand = (
   describe: "Check tunnel specs and report every problem",
   builder: (y) =>
     y
-      .positional("specs", { type: "string", array: true, demandOption: true })
+      .positional("specs", {
+        type: "string",
+        array: true,
+        demandOption: true,
+        describe: "spec files (- for stdin)",
+      })
       .option("json", {
         type: "boolean",
         default: false,

@@ -1,0 +1,123 @@
+// Command-line checks yargs leaves out, and its usage messages in tunnelc's words. Pure: src/cli.ts
+// runs these before any command handler, so a mistyped argument never changes the machine.
+import { closest } from "./specfile/suggest.ts";
+
+/** What a command declares: its options by type, their aliases, and its positionals. */
+export interface OptionTable {
+  string: readonly string[];
+  boolean: readonly string[];
+  array: readonly string[];
+  alias: Readonly<Record<string, readonly string[]>>;
+  positionals: readonly string[];
+}
+
+/** `-o` for one letter, `--dry-run` otherwise, as the option is typed. */
+export const flag = (name: string): string => (name.length === 1 ? `-${name}` : `--${name}`);
+
+/** Every name an option may be typed as (its own and its aliases), positionals left out. */
+export function optionNames(t: OptionTable): string[] {
+  const names = new Set([...t.string, ...t.boolean, ...t.array]);
+  for (const [k, as] of Object.entries(t.alias)) [k, ...as].forEach((n) => names.add(n));
+  for (const p of t.positionals) names.delete(p);
+  return [...names].sort();
+}
+
+/** The option's long name and aliases, e.g. "-o/--output". */
+function display(name: string, t: OptionTable): string {
+  const group = Object.entries(t.alias).find(([k, as]) => k === name || as.includes(name));
+  const all = group ? [group[0], ...group[1]] : [name];
+  return all
+    .sort((a, b) => a.length - b.length)
+    .map(flag)
+    .join("/");
+}
+
+/**
+ * Values yargs accepts but a command must not: a string option with no value (`-o` last, or
+ * `--root=`), given twice, or negated (`--no-root`); a switch given a value (`--dry-run=yes`,
+ * which yargs would silently read as false). `raw` is the command line as typed.
+ */
+export function valueProblems(
+  argv: Record<string, unknown>,
+  t: OptionTable,
+  raw: readonly string[],
+): string[] {
+  const canonical = (name: string): string =>
+    Object.entries(t.alias).find(([, as]) => as.includes(name))?.[0] ?? name;
+  const strings = [...new Set(t.string.map(canonical))].filter((n) => !t.positionals.includes(n));
+  const problems: string[] = [];
+  for (const name of strings) {
+    const v = argv[name];
+    if (v === undefined) continue;
+    if (Array.isArray(v) && !t.array.includes(name))
+      problems.push(`${display(name, t)} is given more than once`);
+    else if (typeof v === "boolean") problems.push(`${display(name, t)} takes a value`);
+    else if ((Array.isArray(v) ? v : [v]).some((x) => x === "" || typeof x !== "string"))
+      problems.push(`${display(name, t)} needs a value`);
+  }
+  const end = raw.indexOf("--");
+  const args = end === -1 ? raw : raw.slice(0, end);
+  args.forEach((arg, i) => {
+    // "-o" last or before another option: yargs would quietly take the default ("-": stdout).
+    const name = /^--?([^=]+)$/.exec(arg)?.[1];
+    const next = args[i + 1];
+    if (name !== undefined && strings.includes(canonical(name)))
+      if (next === undefined || (next.startsWith("-") && next !== "-"))
+        problems.push(`${display(canonical(name), t)} needs a value`);
+    const given = /^--?([^=]+)=(.*)$/.exec(arg);
+    if (given && t.boolean.map(canonical).includes(canonical(given[1]!)))
+      if (given[2] !== "true" && given[2] !== "false")
+        problems.push(
+          `${display(canonical(given[1]!), t)} is a switch: it takes no value (${arg})`,
+        );
+  });
+  return [...new Set(problems)];
+}
+
+/**
+ * yargs's message, with a "did you mean" for each unknown option (by edit distance against the
+ * command's own option names) and each unknown command.
+ */
+export function usageMessage(
+  msg: string,
+  context: {
+    table?: OptionTable;
+    positionals: readonly string[];
+    commands?: readonly string[];
+    usage?: string;
+  },
+): string {
+  const unknown = /^Unknown arguments?: (.*)$/.exec(msg);
+  if (unknown) {
+    const names = unknown[1]!.split(", ");
+    // yargs names a mistyped --dry-rn twice, also as dryRn.
+    const typed = names.filter((n) => !/[A-Z]/.test(n) || !names.includes(kebab(n)));
+    return typed.map((n) => unknownOne(n, context)).join("\n");
+  }
+  const missing = /^Not enough arguments following: (.*)$/.exec(msg);
+  if (missing) return `${flag(missing[1]!)} needs a value`;
+  const choice = /^Invalid values:\s+Argument: (\S+), Given: (.*), Choices: (.*)$/.exec(msg);
+  if (choice) return `${choice[1]} must be one of ${choice[3]} (got ${choice[2]})`;
+  if (/^Not enough non-option arguments/.test(msg) && context.usage)
+    return `missing arguments; usage: ${context.usage}`;
+  return msg;
+}
+
+function unknownOne(
+  name: string,
+  context: { table?: OptionTable; positionals: readonly string[]; commands?: readonly string[] },
+): string {
+  if (context.positionals.includes(name)) {
+    if (context.commands) {
+      const near = closest(name, context.commands);
+      return `unknown command "${name}"${near ? `; did you mean ${near}?` : ""}`;
+    }
+    return `unexpected argument "${name}"`;
+  }
+  // A one- or two-letter typo is as close to every short option: no guess.
+  const near =
+    context.table && name.length > 2 ? closest(name, optionNames(context.table)) : undefined;
+  return `unknown option ${flag(name)}${near ? `; did you mean ${flag(near)}?` : ""}`;
+}
+
+const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
