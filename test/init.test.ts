@@ -65,7 +65,10 @@ test("the starter spec compiles, with comments, and carries the flags", async ()
 test("on a terminal, init asks for what is missing", async () => {
   const asked: string[] = [];
   const answers = ["me@relay.example.net", "2222:localhost:22", "laptop"];
-  const out = await runInit({ force: false }, async (q) => (asked.push(q), answers.shift() ?? ""));
+  const out = await runInit(
+    { force: false, identity: "/k/laptop" },
+    async (q) => (asked.push(q), answers.shift() ?? ""),
+  );
   assert.equal(asked.length, 3);
   assert.match(out.stdout, /"name": "laptop"/);
   assert.match(out.stdout, /"remote": 2222/);
@@ -93,33 +96,59 @@ test("init never waits on a stdin that is not a terminal", async () => {
 
 test("init FILE writes it, and keeps an existing file without --force", () => {
   const f = join(mkdtempSync(join(tmpdir(), "tunnelc-init-")), "home.json");
-  assert.equal(tunnelc(["init", f, "--server", "relay", "-R", "2222:localhost:22"]).status, 0);
+  assert.equal(
+    tunnelc(["init", f, "--identity", "/k/x", "--server", "relay", "-R", "2222:localhost:22"])
+      .status,
+    0,
+  );
   assert.equal(tunnelc(["validate", f]).status, 0);
   writeFileSync(f, "mine");
-  assert.equal(tunnelc(["init", f, "--server", "relay", "-R", "2222:localhost:22"]).status, 2);
+  assert.equal(
+    tunnelc(["init", f, "--identity", "/k/x", "--server", "relay", "-R", "2222:localhost:22"])
+      .status,
+    2,
+  );
   assert.equal(readFileSync(f, "utf8"), "mine");
   assert.equal(
-    tunnelc(["init", f, "--server", "relay", "-R", "2222:localhost:22", "--force"]).status,
+    tunnelc([
+      "init",
+      f,
+      "--identity",
+      "/k/x",
+      "--server",
+      "relay",
+      "-R",
+      "2222:localhost:22",
+      "--force",
+    ]).status,
     0,
   );
 });
 
 test("on a real terminal (script(1) gives it a pty), init asks and writes the answers", (t) => {
   if (!needs(t, "script(1)", hasTool("script", ["--version"]))) return;
-  const r = spawnSync("script", ["-qec", `"${process.execPath}" "${CLI}" init`, "/dev/null"], {
-    input: "me@relay.example.net\n2222:localhost:22\nlaptop\n",
-    encoding: "utf8",
-    timeout: 20_000,
-  });
+  const r = spawnSync(
+    "script",
+    ["-qec", `"${process.execPath}" "${CLI}" init --identity /k/x`, "/dev/null"],
+    {
+      input: "me@relay.example.net\n2222:localhost:22\nlaptop\n",
+      encoding: "utf8",
+      timeout: 20_000,
+    },
+  );
   assert.equal(r.status, 0, r.stdout);
   assert.match(r.stdout, /SSH server \(\[user@\]host\[:port\]\): /);
   assert.match(r.stdout, /"name": "laptop"/);
   assert.match(r.stdout, /"server": \{ "host": "relay\.example\.net", "user": "me" \}/);
-  const short = spawnSync("script", ["-qec", `"${process.execPath}" "${CLI}" init`, "/dev/null"], {
-    input: "me@relay\n",
-    encoding: "utf8",
-    timeout: 20_000,
-  });
+  const short = spawnSync(
+    "script",
+    ["-qec", `"${process.execPath}" "${CLI}" init --identity /k/x`, "/dev/null"],
+    {
+      input: "me@relay\n",
+      encoding: "utf8",
+      timeout: 20_000,
+    },
+  );
   assert.equal(short.status, 2, "input that ends early is a usage error");
   assert.match(short.stdout, /input ended before every question was answered/);
 });
