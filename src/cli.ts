@@ -14,6 +14,7 @@ import { statusCommand } from "./commands/status.ts";
 import { diffCommand } from "./commands/diff.ts";
 import { trustCommand } from "./commands/trust.ts";
 import { initCommand } from "./commands/init.ts";
+import { keygenCommand } from "./commands/keygen.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { relayCommand, sshConfigCommand } from "./commands/relay.ts";
 import type { Outcome } from "./commands/outcome.ts";
@@ -89,12 +90,13 @@ async function main(argv: string[]): Promise<void> {
     .command(diffCommand(print))
     .command(trustCommand(print))
     .command(initCommand(print, process.stdin.isTTY ? ask : undefined))
+    .command(keygenCommand(print))
     .command(doctorCommand(print))
     .command(relayCommand(print))
     .command(sshConfigCommand(print))
     .demandCommand(
       1,
-      "Name a command: init, compile, validate, install, uninstall, status, diff, trust, relay, ssh-config, doctor or schema.",
+      "Name a command: init, keygen, compile, validate, install, uninstall, status, diff, trust, relay, ssh-config, doctor or schema.",
     )
     .completion("completion", "Print a shell completion script: bash, or zsh when SHELL is zsh")
     .strict()
