@@ -164,3 +164,22 @@ test("trust pins keys into a server string by writing its object form", () => {
   );
   assert.match(jumped, /"jump": \[\s*\{\s*"host": "b",\s*"port": 2200,\s*"hostKeys"/);
 });
+
+test("digits for ports work in the seed form and the fleet's range too", () => {
+  const seed = (p: unknown) =>
+    JSON.stringify({
+      localUser: "u",
+      remoteHostname: "r",
+      remoteUser: "x",
+      bindPort: p,
+      remotePort: p,
+    });
+  assert.deepEqual(unitsOf(seed("2200")), unitsOf(seed(2200)));
+  const fleet = (from: unknown, to: unknown) =>
+    JSON.stringify({
+      defaults: { server: "relay", identity: "/k/d", forwards: [{ remote: "auto", to: 22 }] },
+      ports: { from, to },
+      tunnels: [{ name: "a" }, { name: "b" }],
+    });
+  assert.deepEqual(unitsOf(fleet("20000", "20010")), unitsOf(fleet(20000, 20010)));
+});
