@@ -55,6 +55,7 @@ function fleetSpec(n) {
   const tunnels = Array.from({ length: n }, (_, i) => ({
     name: `t${i}`,
     server: { host: `relay${i % 10}.example.net`, user: "relay" },
+    identity: `/etc/tunnelc/keys/t${i}`,
     forwards: [{ remote: 10000 + i, to: "localhost:22" }],
   }));
   const f = join(work, `fleet-${n}.json`);

@@ -14,6 +14,7 @@ import { statusCommand } from "./commands/status.ts";
 import { diffCommand } from "./commands/diff.ts";
 import { trustCommand } from "./commands/trust.ts";
 import { initCommand } from "./commands/init.ts";
+import { keygenCommand } from "./commands/keygen.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { relayCommand, sshConfigCommand } from "./commands/relay.ts";
 import { completionCommand } from "./commands/completion.ts";
@@ -79,6 +80,7 @@ async function ask(question: string): Promise<string> {
 
 const COMMANDS: CommandModule<object, never>[] = [
   initCommand(print, process.stdin.isTTY ? ask : undefined),
+  keygenCommand(print),
   compileCommand(print),
   validateCommand(print),
   installCommand(print),

@@ -58,3 +58,8 @@ export class SystemError extends TunnelcError {
     super(message);
   }
 }
+
+/** A change refused before anything was touched (e.g. a key that exists): exit 1. */
+export class RefusedError extends TunnelcError {
+  readonly exitCode = ExitCode.spec;
+}

@@ -80,7 +80,11 @@ test("explicit ports are never handed out; an exhausted range is refused", () =>
 
 test("two devices binding the same relay port are refused, where the clash was written", () => {
   const text = JSON.stringify({
-    defaults: { server: { host: "relay" }, forwards: [{ remote: 2222, to: "localhost:22" }] },
+    defaults: {
+      server: { host: "relay" },
+      identity: "/etc/tunnelc/keys/device",
+      forwards: [{ remote: 2222, to: "localhost:22" }],
+    },
     tunnels: [{ name: "a" }, { name: "b" }],
   });
   const r = compileSpecs([{ file: "f.json", text }]);
@@ -102,6 +106,7 @@ test('"auto" without a range, or on a local forward, is refused', () => {
           {
             name: "a",
             server: { host: "h" },
+            identity: "/etc/tunnelc/keys/a",
             forwards: [
               { remote: "auto", to: "localhost:22" },
               { local: "auto", to: "x:1" },
@@ -138,7 +143,7 @@ test("two devices with one key are refused: sshd would give both the first one's
   writeFileSync(
     f,
     JSON.stringify({
-      defaults: { server: { host: "r", user: "fleet" }, publicKey: key },
+      defaults: { server: { host: "r", user: "fleet" }, publicKey: key, identity: "/k/device" },
       tunnels: [
         { name: "a", forwards: [{ remote: 2001, to: "localhost:22" }] },
         { name: "b", forwards: [{ remote: 2002, to: "localhost:22" }] },
@@ -162,6 +167,7 @@ test("a device's publicKey does not change its unit", () => {
       name: "a",
       publicKey: key,
       server: { host: "h" },
+      identity: "/etc/tunnelc/keys/a",
       forwards: [{ remote: 2001, to: "localhost:22" }],
     });
   const one = compileSpecs([

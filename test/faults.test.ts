@@ -23,6 +23,7 @@ const spec = (port: number, names = ["a", "b", "c"]) =>
     tunnels: names.map((name, i) => ({
       name,
       server: { host: "relay.example.net" },
+      identity: `/etc/tunnelc/keys/${name}`,
       forwards: [{ remote: port + i, to: "localhost:22" }],
     })),
   });

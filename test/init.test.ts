@@ -3,13 +3,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runInit, parseServer } from "../src/commands/init.ts";
 import { parseForwardFlag } from "../src/init/forward-flag.ts";
 import { compileSpecs } from "../src/render/pipeline.ts";
-import { UsageError } from "../src/errors.ts";
+import { SpecError, UsageError } from "../src/errors.ts";
+import type { Runner } from "../src/install/systemctl.ts";
 import { CLI } from "./helpers/paths.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
@@ -65,7 +66,10 @@ test("the starter spec compiles, with comments, and carries the flags", async ()
 test("on a terminal, init asks for what is missing", async () => {
   const asked: string[] = [];
   const answers = ["me@relay.example.net", "2222:localhost:22", "laptop"];
-  const out = await runInit({ force: false }, async (q) => (asked.push(q), answers.shift() ?? ""));
+  const out = await runInit(
+    { force: false, identity: "/k/laptop" },
+    async (q) => (asked.push(q), answers.shift() ?? ""),
+  );
   assert.equal(asked.length, 3);
   assert.match(out.stdout, /"name": "laptop"/);
   assert.match(out.stdout, /"remote": 2222/);
@@ -93,33 +97,182 @@ test("init never waits on a stdin that is not a terminal", async () => {
 
 test("init FILE writes it, and keeps an existing file without --force", () => {
   const f = join(mkdtempSync(join(tmpdir(), "tunnelc-init-")), "home.json");
-  assert.equal(tunnelc(["init", f, "--server", "relay", "-R", "2222:localhost:22"]).status, 0);
+  assert.equal(
+    tunnelc(["init", f, "--identity", "/k/x", "--server", "relay", "-R", "2222:localhost:22"])
+      .status,
+    0,
+  );
   assert.equal(tunnelc(["validate", f]).status, 0);
   writeFileSync(f, "mine");
-  assert.equal(tunnelc(["init", f, "--server", "relay", "-R", "2222:localhost:22"]).status, 2);
+  assert.equal(
+    tunnelc(["init", f, "--identity", "/k/x", "--server", "relay", "-R", "2222:localhost:22"])
+      .status,
+    2,
+  );
   assert.equal(readFileSync(f, "utf8"), "mine");
   assert.equal(
-    tunnelc(["init", f, "--server", "relay", "-R", "2222:localhost:22", "--force"]).status,
+    tunnelc([
+      "init",
+      f,
+      "--identity",
+      "/k/x",
+      "--server",
+      "relay",
+      "-R",
+      "2222:localhost:22",
+      "--force",
+    ]).status,
     0,
   );
 });
 
 test("on a real terminal (script(1) gives it a pty), init asks and writes the answers", (t) => {
   if (!needs(t, "script(1)", hasTool("script", ["--version"]))) return;
-  const r = spawnSync("script", ["-qec", `"${process.execPath}" "${CLI}" init`, "/dev/null"], {
-    input: "me@relay.example.net\n2222:localhost:22\nlaptop\n",
-    encoding: "utf8",
-    timeout: 20_000,
-  });
+  const r = spawnSync(
+    "script",
+    ["-qec", `"${process.execPath}" "${CLI}" init --identity /k/x`, "/dev/null"],
+    {
+      input: "me@relay.example.net:0\nme@relay.example.net\n2222:localhost:22\nlaptop\n",
+      encoding: "utf8",
+      timeout: 20_000,
+    },
+  );
   assert.equal(r.status, 0, r.stdout);
   assert.match(r.stdout, /SSH server \(\[user@\]host\[:port\]\): /);
+  assert.match(
+    r.stdout,
+    /the port "0" is not a port: ports are 1-65535\r?\nSSH server/,
+    "asked again",
+  );
   assert.match(r.stdout, /"name": "laptop"/);
   assert.match(r.stdout, /"server": \{ "host": "relay\.example\.net", "user": "me" \}/);
-  const short = spawnSync("script", ["-qec", `"${process.execPath}" "${CLI}" init`, "/dev/null"], {
-    input: "me@relay\n",
-    encoding: "utf8",
-    timeout: 20_000,
-  });
+  const short = spawnSync(
+    "script",
+    ["-qec", `"${process.execPath}" "${CLI}" init --identity /k/x`, "/dev/null"],
+    {
+      input: "me@relay\n",
+      encoding: "utf8",
+      timeout: 20_000,
+    },
+  );
   assert.equal(short.status, 2, "input that ends early is a usage error");
   assert.match(short.stdout, /input ended before every question was answered/);
+});
+
+const tmp = () => mkdtempSync(join(tmpdir(), "tunnelc-init-"));
+const PUB = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICrEM716nxe4LfvKB6vD0AJ/7XlaayCe0GE1zFcdYHA3";
+
+/** Stands in for ssh-keygen: writes the pair where -f says and records the call. */
+function fakeKeygen(calls: string[][]): Runner {
+  return {
+    run(argv) {
+      calls.push(argv);
+      const file = argv[argv.indexOf("-f") + 1]!;
+      writeFileSync(file, "PRIVATE", { mode: 0o600 });
+      writeFileSync(`${file}.pub`, `${PUB} tunnelc-x@h\n`);
+      return { status: 0, stdout: "", stderr: "" };
+    },
+  };
+}
+
+test("init with flags only makes the key (below --root) and names it in the spec", async () => {
+  const root = tmp();
+  const calls: string[][] = [];
+  const args = { name: "home", server: "me@relay", R: ["2222:localhost:22"], root, force: false };
+  const out = await runInit(args, undefined, fakeKeygen(calls));
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0]![calls[0]!.indexOf("-f") + 1], join(root, "etc/tunnelc/keys/home"));
+  assert.match(out.stdout, /"identity": "\/etc\/tunnelc\/keys\/home",/);
+  assert.ok(out.stdout.includes(`"publicKey": "${PUB} tunnelc-x@h"`));
+  assert.ok(
+    out.notes.includes(
+      `restrict,port-forwarding,permitlisten="localhost:2222" ${PUB} tunnelc:home`,
+    ),
+  );
+  const r = compileSpecs([{ file: "home.json", text: out.stdout }]);
+  assert.ok(r.ok, JSON.stringify(r.diagnostics));
+  assert.match(r.units[0]!.text, /^LoadCredential=ssh-identity:\/etc\/tunnelc\/keys\/home$/m);
+  // A rerun keeps the key it made.
+  const again = await runInit(args, undefined, fakeKeygen(calls));
+  assert.equal(calls.length, 1);
+  assert.match(again.notes[0]!, /kept the existing key/);
+});
+
+test("init --no-keygen needs --account (or --identity): else the spec cannot log in", async () => {
+  const base = {
+    name: "home",
+    server: "relay",
+    R: ["2222:localhost:22"],
+    keygen: false,
+    force: false,
+  };
+  await assert.rejects(runInit(base, undefined), (e: unknown) => {
+    assert.ok(e instanceof SpecError);
+    assert.match(e.diagnostics[0]!.message, /run "tunnelc keygen home"/);
+    return true;
+  });
+  const out = await runInit({ ...base, account: "tunnel" }, undefined);
+  assert.match(out.stdout, /"user": "tunnel"/);
+  assert.doesNotMatch(out.stdout, /^ {2}"identity"/m);
+});
+
+test("init --user writes a user unit with its key under the config home", async () => {
+  const home = tmp();
+  const before = process.env.XDG_CONFIG_HOME;
+  process.env.XDG_CONFIG_HOME = join(home, "cfg");
+  try {
+    const out = await runInit(
+      { name: "socks", server: "relay", D: ["1080"], user: true, force: false },
+      undefined,
+      fakeKeygen([]),
+    );
+    assert.match(out.stdout, /"scope": "user"/);
+    assert.ok(out.stdout.includes(`"identity": "${join(home, "cfg/tunnelc/keys/socks")}"`));
+    assert.ok(existsSync(join(home, "cfg/tunnelc/keys/socks")));
+  } finally {
+    if (before === undefined) delete process.env.XDG_CONFIG_HOME;
+    else process.env.XDG_CONFIG_HOME = before;
+  }
+  const old = tunnelc(["init", "--user", "alice", "--server", "relay", "-D", "1080"]);
+  assert.equal(old.status, 2);
+  assert.match(old.stderr, /did you mean --account alice\?/);
+});
+
+test("on a terminal, an invalid answer is asked again with the reason", async () => {
+  const asked: string[] = [];
+  const answers = [
+    "me@relay:99999",
+    "me@relay",
+    "2222",
+    "70000:localhost:22",
+    "2222:localhost:22",
+    "a/b",
+    "home",
+    "maybe",
+    "",
+  ];
+  const root = tmp();
+  const out = await runInit(
+    { root, force: false },
+    async (q) => (asked.push(q), answers.shift() ?? ""),
+    fakeKeygen([]),
+  );
+  assert.equal(answers.length, 0);
+  assert.match(asked[1]!, /the port "99999" is not a port[^\n]*\nSSH server/);
+  assert.match(asked[3]!, /-R 2222: expected \[address:\]port:host:hostport/);
+  assert.match(asked[4]!, /^ {2}must be at most 65535 \(got 70000\)\nReverse forward/);
+  assert.match(asked[6]!, /is not valid: expected the unit's base name/);
+  assert.match(asked[7]!, /Make a key for it at \/etc\/tunnelc\/keys\/home\? \[Y\/n\]/);
+  assert.match(asked[8]!, /answer "y" or "n"/);
+  assert.match(out.stdout, /"identity": "\/etc\/tunnelc\/keys\/home"/);
+  assert.ok(existsSync(join(root, "etc/tunnelc/keys/home")));
+});
+
+test("init --server takes the spec's own [user@]host[:port] reader", () => {
+  assert.deepEqual(parseServer("me@[2001:db8::1]:2222"), {
+    host: "[2001:db8::1]",
+    port: 2222,
+    user: "me",
+  });
+  assert.match(String(parseServer("relay:0")), /^--server "relay:0" is not \[user@\]host\[:port\]/);
 });

@@ -27,6 +27,7 @@ const spec = (names: string[]) =>
     tunnels: names.map((name, i) => ({
       name,
       server: { host: "relay.example.net" },
+      identity: `/etc/tunnelc/keys/${name}`,
       forwards: [{ remote: 2000 + i, to: "localhost:22" }],
     })),
   });
@@ -96,6 +97,7 @@ test("an owned unit that changed is updated with a diff and restarted if running
       text: JSON.stringify({
         name: "a",
         server: { host: "relay.example.net" },
+        identity: "/etc/tunnelc/keys/a",
         forwards: [{ remote: 2999, to: "localhost:22" }],
       }),
     },

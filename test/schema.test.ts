@@ -20,7 +20,7 @@ test("the schema is JSON Schema 2020-12", () => {
 });
 
 const DEFAULT_TABLE: [string, unknown, unknown][] = [
-  ["server.port", (props("server").port as Node).default, DEFAULTS.serverPort],
+  ["server.port", (props("serverObject").port as Node).default, DEFAULTS.serverPort],
   [
     "keepAlive.interval",
     ((props("tunnel").keepAlive!.properties as Record<string, Node>).interval as Node).default,
@@ -81,10 +81,10 @@ test("every property of every definition has a description", () => {
 test('a spec may carry "$schema" in every form', () => {
   for (const spec of [
     { $schema: "x", localUser: "u", remoteHostname: "h", remoteUser: "u" },
-    { $schema: "x", name: "a", server: { host: "h" }, forwards: [{ dynamic: 1080 }] },
+    { $schema: "x", name: "a", server: { host: "h" }, user: "u", forwards: [{ dynamic: 1080 }] },
     {
       $schema: "x",
-      tunnels: [{ name: "a", server: { host: "h" }, forwards: [{ dynamic: 1080 }] }],
+      tunnels: [{ name: "a", server: { host: "h" }, user: "u", forwards: [{ dynamic: 1080 }] }],
     },
   ]) {
     assert.equal(

@@ -53,11 +53,12 @@ const COMMENTED = `// my tunnels
 {
     "tunnels": [
         /* the office */
-        { "name": "a", "server": { "host": "relay.example.net" }, "forwards": [{ "remote": 2222, "to": "localhost:22" }] },
+        { "name": "a", "server": { "host": "relay.example.net" }, "identity": "/k/a", "forwards": [{ "remote": 2222, "to": "localhost:22" }] },
         {
             "name": "b",
             "hostKeyPolicy": "pinned", // pinned, keys to come
             "server": { "host": "relay.example.net", "port": 2200 },
+            "identity": "/k/b",
             "forwards": [{ "remote": 2223, "to": "localhost:22" }]
         }
     ]
@@ -108,7 +109,7 @@ test("trust --dry-run changes nothing; --only picks one tunnel", () => {
 
 test("a hostKeyPolicy of yes becomes pinned", () => {
   const f = specFile(
-    '{ "name": "a", "hostKeyPolicy": "yes", "server": { "host": "h" }, "forwards": [{ "dynamic": 1080 }] }\n',
+    '{ "name": "a", "hostKeyPolicy": "yes", "server": { "host": "h" }, "identity": "/k/a", "forwards": [{ "dynamic": 1080 }] }\n',
   );
   runTrust({ spec: f, dryRun: false, json: false }, new Keyscan());
   assert.match(readFileSync(f, "utf8"), /"hostKeyPolicy": "pinned"/);
@@ -132,7 +133,7 @@ test("the seed form gets known_hosts lines, and its file is left alone", () => {
 
 test("no keys found is a system error; a broken spec is a spec error", () => {
   const f = specFile(
-    '{ "name": "a", "server": { "host": "h" }, "forwards": [{ "dynamic": 1080 }] }',
+    '{ "name": "a", "server": { "host": "h" }, "identity": "/k/a", "forwards": [{ "dynamic": 1080 }] }',
   );
   assert.throws(
     () => runTrust({ spec: f, dryRun: false, json: false }, new Keyscan("")),
@@ -151,6 +152,7 @@ test("trust pins the jump hosts' keys beside them, and the spec then compiles", 
       {
         name: "j",
         server: { host: "inner.example.net", jump: [{ host: "bastion.example.net", port: 2022 }] },
+        identity: "/k/j",
         forwards: [{ remote: 2222, to: "localhost:22" }],
       },
       null,

@@ -18,17 +18,21 @@ function listenSpec(e: Endpoint & { kind: "tcp" }): string {
     : `${e.address}:${e.port}`;
 }
 
-const remoteTcp = (t: Tunnel) =>
+const remoteTcp = (t: Pick<Tunnel, "forwards">) =>
   t.forwards.flatMap((f) => (f.kind === "remote" && f.bind.kind === "tcp" ? [f.bind] : []));
-const opens = (t: Tunnel) =>
+const opens = (t: Pick<Tunnel, "forwards">) =>
   t.forwards.flatMap((f) =>
     f.kind === "local" && f.to.kind === "tcp"
       ? [`${f.to.address ?? "localhost"}:${f.to.port}`]
       : [],
   );
-const hasDynamic = (t: Tunnel) => t.forwards.some((f) => f.kind === "dynamic");
+const hasDynamic = (t: Pick<Tunnel, "forwards">) => t.forwards.some((f) => f.kind === "dynamic");
 
-export function authorizedKeysLine(d: Device): string {
+/** Needs only the tunnel's name and forwards: keygen builds it for a key before any spec exists. */
+export function authorizedKeysLine(d: {
+  tunnel: Pick<Tunnel, "name" | "forwards">;
+  publicKey: string;
+}): string {
   const options = [
     "restrict",
     "port-forwarding",

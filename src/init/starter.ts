@@ -8,7 +8,10 @@ export interface StarterOptions {
   user?: string;
   forwards: ForwardFlag[];
   identity?: string;
+  /** The identity's public half, for tunnelc relay's authorized_keys line. */
+  publicKey?: string;
   localUser?: string;
+  scope?: "user";
 }
 
 const j = (v: unknown) => JSON.stringify(v);
@@ -36,13 +39,23 @@ export function starterSpec(o: StarterOptions): string {
           `  "identity": ${j(o.identity)},`,
         ]
       : [
-          '  // "identity": "/etc/tunnelc/keys/NAME",  the private key; without it, the account\'s own keys.',
+          '  // "identity": "/etc/tunnelc/keys/NAME",  the private key (tunnelc keygen NAME makes one);',
+          "  // without it, the keys in the account's ~/.ssh.",
         ]),
+    ...(o.publicKey !== undefined
+      ? [
+          "  // The key's public half: tunnelc relay writes the relay's authorized_keys line from it.",
+          `  "publicKey": ${j(o.publicKey)},`,
+        ]
+      : []),
     ...(o.localUser !== undefined
       ? [
           "  // The local account ssh runs as (without it: a dedicated dynamic account).",
           `  "user": ${j(o.localUser)},`,
         ]
+      : []),
+    ...(o.scope !== undefined
+      ? ["  // A user unit: systemctl --user runs it as you.", `  "scope": ${j(o.scope)},`]
       : []),
     "  // remote (-R): the server listens and connects back here; local (-L): this machine",
     "  // listens; dynamic (-D): a SOCKS proxy here.",

@@ -35,7 +35,7 @@ export function defaultSpecDir(t: Target, env: NodeJS.ProcessEnv = process.env):
   return t.user ? join(configHome(env), "tunnelc") : "/etc/tunnelc";
 }
 
-function configHome(env: NodeJS.ProcessEnv): string {
+export function configHome(env: NodeJS.ProcessEnv): string {
   return env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
 }
 

@@ -59,3 +59,83 @@ export function formatEndpoint(e: Endpoint): string {
   if (e.kind === "unix") return e.path;
   return e.address === undefined ? String(e.port) : `${e.address}:${e.port}`;
 }
+
+/** One hop as ssh writes it on the command line (ssh(1) destination, -J): [user@]host[:port]. */
+export interface HopText {
+  host: string;
+  port?: number;
+  user?: string;
+}
+
+export type HopResult = { ok: true; hop: HopText } | { ok: false; message: string };
+
+// The same character rules as the schema's "host" and "remoteUser"; a bare IPv6 address needs
+// brackets here, since its colons would read as a port.
+const HOST =
+  /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?\.?|\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\])$/;
+const USER = /^[A-Za-z0-9_][A-Za-z0-9_.@-]*$/;
+
+/** A port written as a number or as digits ("2222"); undefined when it is neither or out of range. */
+export function portOf(value: number | string): number | undefined {
+  const n = typeof value === "number" ? value : /^[0-9]{1,5}$/.test(value) ? Number(value) : NaN;
+  return Number.isInteger(n) && n >= 1 && n <= 65535 ? n : undefined;
+}
+
+/**
+ * "[user@]host[:port]" → its parts, or why not. The one reader of this form: spec strings for
+ * server and server.jump, and init's --server.
+ */
+export function parseHop(text: string): HopResult {
+  const fail = (why: string): HopResult => ({
+    ok: false,
+    message: `"${text}" is not [user@]host[:port]: ${why}`,
+  });
+  if (text === "") return fail("it is empty");
+  if (/[\s\u0000-\u001f\u007f]/.test(text)) return fail("it contains a space or control character");
+  if (text.startsWith("-")) return fail('it starts with "-", which ssh would read as an option');
+  // The login name may itself contain "@" (ssh(1) splits at the last one).
+  const at = text.lastIndexOf("@");
+  const user = at >= 0 ? text.slice(0, at) : undefined;
+  const rest = at >= 0 ? text.slice(at + 1) : text;
+  if (user !== undefined && !USER.test(user))
+    return fail(
+      `the user "${user}" may hold only letters, digits, "_", ".", "-" and "@", and not start with "-"`,
+    );
+  const m = /^(\[[^\]]*\]|[^:[\]]*)(?::([^:]*))?$/.exec(rest);
+  if (!m) {
+    return fail(
+      rest.split(":").length > 2
+        ? "an IPv6 address goes in brackets, e.g. [2001:db8::1]:2222"
+        : "expected host or host:port",
+    );
+  }
+  const host = m[1]!;
+  if (host === "") return fail("the host is missing");
+  if (!HOST.test(host))
+    return fail(
+      `the host "${host}" may hold only letters, digits, "_", "." and "-" (or an IPv6 address in brackets)`,
+    );
+  let port: number | undefined;
+  if (m[2] !== undefined) {
+    port = portOf(m[2]);
+    if (port === undefined || !/^[1-9][0-9]*$/.test(m[2]))
+      return fail(`the port "${m[2]}" is not a port: ports are 1-65535`);
+  }
+  return {
+    ok: true,
+    hop: { host, ...(port !== undefined && { port }), ...(user !== undefined && { user }) },
+  };
+}
+
+/** ssh -J's list: hops separated by commas (ssh(1) -J). */
+export function parseJumpText(
+  text: string,
+): { ok: true; hops: HopText[] } | { ok: false; message: string } {
+  const hops: HopText[] = [];
+  for (const part of text.split(",")) {
+    const r = parseHop(part);
+    if (!r.ok) return r;
+    hops.push(r.hop);
+  }
+  return { ok: true, hops };
+}

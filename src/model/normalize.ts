@@ -3,8 +3,9 @@
 // here with their location; cross-field rules live in rules.ts.
 import { basename } from "node:path/posix";
 import { DEFAULTS } from "./defaults.ts";
-import { formatEndpoint, parseEndpoint } from "./endpoint.ts";
+import { formatEndpoint, parseEndpoint, portOf } from "./endpoint.ts";
 import { unbracket } from "./host-format.ts";
+import { expandTunnelServer } from "./server-forms.ts";
 import { diagnosticFor, escapePointer, keyNodeAt, type SpecDocument } from "../specfile/parse.ts";
 import {
   isSeed,
@@ -38,17 +39,16 @@ export function normalize(doc: SpecDocument): Normalized {
   const raw = doc.value as RawSpec;
   const specName = basename(doc.source.file.replace(/\\/g, "/")) || "-";
   const diagnostics: Diagnostic[] = [];
-  const entries: [RawTunnel, string][] = isTunnelList(raw)
-    ? raw.tunnels.map((t, i) => [t, `/tunnels/${i}`])
-    : isSeed(raw)
-      ? seedEntries(doc, raw, diagnostics)
-      : [[raw as RawTunnel, ""]];
-  const resolved = resolveAutoPorts(
-    doc,
-    isTunnelList(raw) ? raw.ports : undefined,
-    entries,
-    diagnostics,
-  );
+  const entries: [RawTunnel, string][] = (
+    isTunnelList(raw)
+      ? raw.tunnels.map((t, i): [RawTunnel, string] => [t, `/tunnels/${i}`])
+      : isSeed(raw)
+        ? seedEntries(doc, raw, diagnostics)
+        : [[raw as RawTunnel, ""] as [RawTunnel, string]]
+  ).map(([t, pointer]) => [expandTunnelServer(t), pointer]);
+  const ports = isTunnelList(raw) ? raw.ports : undefined;
+  const range = ports && { from: portOf(ports.from) ?? 0, to: portOf(ports.to) ?? 0 };
+  const resolved = resolveAutoPorts(doc, range, entries, diagnostics);
   const tunnels = resolved.map(([t, pointer]) => ({
     tunnel: normalizeTunnel(doc, t, pointer, diagnostics),
     specName,
@@ -133,11 +133,13 @@ export function seedToTunnel(seed: RawSeed): RawTunnel {
     name: DEFAULTS.seedName,
     server: {
       host: seed.remoteHostname,
-      port: seed.remotePort ?? DEFAULTS.seedRemotePort,
+      port: portOf(seed.remotePort ?? DEFAULTS.seedRemotePort),
       user: seed.remoteUser,
     },
     user: seed.localUser,
-    forwards: [{ remote: seed.bindPort ?? DEFAULTS.seedBindPort, to: DEFAULTS.seedTarget }],
+    forwards: [
+      { remote: portOf(seed.bindPort ?? DEFAULTS.seedBindPort) ?? 0, to: DEFAULTS.seedTarget },
+    ],
   };
 }
 
@@ -218,9 +220,10 @@ function normalizeForward(
     return UNRESOLVED;
   };
 
+  // A bare port (a number or digits) is a port on localhost.
   const to = (value: RawBind | undefined): Endpoint =>
-    typeof value === "number"
-      ? { kind: "tcp", address: "localhost", port: value }
+    typeof value === "number" || /^[0-9]+$/.test(value ?? "")
+      ? { kind: "tcp", address: "localhost", port: Number(value) }
       : endpoint("to", value ?? 1);
   if (f.remote !== undefined)
     return { kind: "remote", bind: endpoint("remote", f.remote), to: to(f.to) };

@@ -31,6 +31,7 @@ export function checkRules(
   for (const t of tunnels) {
     checkHostKeys(ctx, t);
     checkScope(ctx, t);
+    checkLogin(ctx, t);
     checkForwards(ctx, t);
   }
   return ctx.out;
@@ -159,6 +160,22 @@ function checkScope(ctx: Context, { tunnel, pointer }: SourcedTunnel): void {
       'a user unit runs as the user whose manager starts it; drop "user" or use scope "system"',
     );
   }
+}
+
+/**
+ * A dynamic account (DynamicUser=, systemd.exec(5)) has no home directory, so ssh finds no key
+ * of its own: without "identity" the tunnel could never log in.
+ */
+function checkLogin(ctx: Context, { tunnel, pointer }: SourcedTunnel): void {
+  if (tunnel.scope !== "system" || tunnel.user !== undefined || tunnel.identity !== undefined)
+    return;
+  report(
+    ctx,
+    "error",
+    "rule/no-identity",
+    `${pointer}/name`,
+    `tunnel "${tunnel.name}" runs as a dynamic account (no "user"), which has no home and no keys, so ssh cannot log in: run "tunnelc keygen ${tunnel.name}" and set "identity": "/etc/tunnelc/keys/${tunnel.name}", or set "user" to an account whose ~/.ssh holds the key`,
+  );
 }
 
 function checkForwards(ctx: Context, { tunnel, pointer }: SourcedTunnel): void {

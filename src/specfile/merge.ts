@@ -3,6 +3,7 @@
 // jump) replaced. Messages about a merged field point where it was written: in the tunnel, or
 // in "defaults" when the tunnel left it out. Pure.
 import { nodeAt, type SpecDocument } from "./parse.ts";
+import { expandTunnelServer } from "../model/server-forms.ts";
 
 type Json = Record<string, unknown>;
 
@@ -22,7 +23,11 @@ export function withDefaults(doc: SpecDocument): SpecDocument | undefined {
   const raw = doc.value as Json;
   if (!isObject(raw) || !isObject(raw.defaults) || !Array.isArray(raw.tunnels)) return undefined;
   const { defaults, ...rest } = raw;
-  const tunnels = raw.tunnels.map((t) => (isObject(t) ? deepMerge(defaults, t) : t));
+  // "server": "host" in defaults and {"user": ...} in a tunnel merge as the objects they stand for.
+  const base = expandTunnelServer(defaults);
+  const tunnels = raw.tunnels.map((t) =>
+    isObject(t) ? deepMerge(base, expandTunnelServer(t)) : t,
+  );
   return {
     source: doc.source,
     value: { ...rest, tunnels },

@@ -2,6 +2,10 @@
 
 export type RawBind = number | string;
 
+/** A port: a number, or digits in a string (the schema checked the range). */
+export type RawPort = number | string;
+
+/** A hop in object form; expandServer (server-forms.ts) turns the string forms into this. */
 export interface RawHop {
   host: string;
   port?: number;
@@ -36,14 +40,14 @@ export interface RawSeed {
   enable?: boolean;
   localUser: string;
   remoteHostname: string;
-  remotePort?: number;
+  remotePort?: RawPort;
   remoteUser: string;
-  bindPort?: number;
+  bindPort?: RawPort;
 }
 
 export interface RawTunnelList {
   tunnels: RawTunnel[];
-  ports?: { from: number; to: number };
+  ports?: { from: RawPort; to: RawPort };
 }
 
 export type RawSpec = RawSeed | RawTunnel | RawTunnelList;

@@ -4,6 +4,7 @@ import type { ErrorObject } from "ajv";
 import validateSchema from "./generated/validate.cjs";
 import { diagnosticFor, escapePointer, keyNodeAt, type SpecDocument } from "./parse.ts";
 import { closest } from "./suggest.ts";
+import { parseHop, parseJumpText } from "../model/endpoint.ts";
 import type { Diagnostic } from "../errors.ts";
 
 type SchemaNode = Record<string, unknown>;
@@ -99,7 +100,7 @@ function messageFor(e: ErrorObject, parent: SchemaNode, value: unknown): string 
     case "maxLength":
       return `is too long: at most ${String(p.limit)} characters`;
     case "pattern":
-      return patternMessage(value, describe(parent));
+      return textFormMessage(e.schemaPath, value) ?? patternMessage(value, describe(parent));
     case "minItems":
       return `needs at least ${String(p.limit)} item(s)`;
     case "maxItems":
@@ -124,6 +125,24 @@ function enumMessage(pointer: string, value: unknown, allowed: unknown[]): strin
   }
   const hint = typeof value === "string" ? closest(value, allowed.map(String)) : undefined;
   return `must be one of ${list}${hint ? `; did you mean "${hint}"?` : ""} (got ${JSON.stringify(value)})`;
+}
+
+/** The reason the one reader of these forms gives (endpoint.ts), rather than the regex's verdict. */
+function textFormMessage(schemaPath: string, value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  if (schemaPath.includes("/hopText/")) {
+    const r = parseHop(value);
+    return r.ok ? undefined : r.message;
+  }
+  if (schemaPath.includes("/jumpText/")) {
+    const r = parseJumpText(value);
+    return r.ok ? undefined : r.message;
+  }
+  if (schemaPath.includes("/keyPath/") && /^~|^\$HOME\b/.test(value)) {
+    // systemd.exec(5) LoadCredential=: "an absolute path"; systemd expands no "~".
+    return `"${value.split("/")[0]}" is expanded by shells, not by systemd: LoadCredential= needs an absolute path; write it out, e.g. "/home/USER/.ssh/id_ed25519" (or "/etc/tunnelc/keys/NAME", where tunnelc keygen puts keys)`;
+  }
+  return undefined;
 }
 
 function patternMessage(value: unknown, what: string | undefined): string {

@@ -1,6 +1,14 @@
 // Writing pinned keys into a spec's text with jsonc-parser's edits, so comments, key order and
 // layout stay as the user wrote them. Pure.
-import { applyEdits, modify, type FormattingOptions } from "jsonc-parser";
+import {
+  applyEdits,
+  findNodeAtLocation,
+  getNodeValue,
+  modify,
+  parseTree,
+  type FormattingOptions,
+} from "jsonc-parser";
+import { expandServer } from "../model/server-forms.ts";
 
 export function detectFormatting(text: string): FormattingOptions {
   const indent = /\n([ \t]+)"/.exec(text)?.[1] ?? "  ";
@@ -20,9 +28,10 @@ export function pinKeys(
   hasPolicy: boolean,
 ): string {
   const formattingOptions = detectFormatting(text);
+  const base = serverAsObject(text, path, formattingOptions);
   let out = applyEdits(
-    text,
-    modify(text, [...path, "server", "hostKeys"], keys, { formattingOptions }),
+    base,
+    modify(base, [...path, "server", "hostKeys"], keys, { formattingOptions }),
   );
   if (hasPolicy)
     out = applyEdits(out, modify(out, [...path, "hostKeyPolicy"], "pinned", { formattingOptions }));
@@ -37,8 +46,34 @@ export function pinJumpKeys(
   keys: string[],
 ): string {
   const formattingOptions = detectFormatting(text);
+  const base = serverAsObject(text, path, formattingOptions);
+  return applyEdits(
+    base,
+    modify(base, [...path, "server", "jump", index, "hostKeys"], keys, { formattingOptions }),
+  );
+}
+
+/**
+ * Keys need the object form: a "server" string (or jump strings) is rewritten as the objects it
+ * stands for before "hostKeys" is added beside them.
+ */
+function serverAsObject(
+  text: string,
+  path: (string | number)[],
+  formattingOptions: FormattingOptions,
+): string {
+  const tree = parseTree(text);
+  const node = tree && findNodeAtLocation(tree, [...path, "server"]);
+  if (!node) return text;
+  const value: unknown = getNodeValue(node);
+  const jump = (value as { jump?: unknown } | null)?.jump;
+  const hasStrings =
+    typeof value === "string" ||
+    typeof jump === "string" ||
+    (Array.isArray(jump) && jump.some((j) => typeof j === "string"));
+  if (!hasStrings) return text;
   return applyEdits(
     text,
-    modify(text, [...path, "server", "jump", index, "hostKeys"], keys, { formattingOptions }),
+    modify(text, [...path, "server"], expandServer(value), { formattingOptions }),
   );
 }

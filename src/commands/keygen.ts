@@ -1,0 +1,160 @@
+// tunnelc keygen NAME | SPEC [--name NAME] [--user] [--root DIR] [--force] [--json]
+// Makes a tunnel's ed25519 key where its unit's LoadCredential= reads it, and prints the public
+// key and the relay's authorized_keys line for it (the same line `tunnelc relay` writes).
+import { existsSync } from "node:fs";
+import { hostname } from "node:os";
+import type { CommandModule } from "yargs";
+import { authorizedKeysLine } from "../ends/relay.ts";
+import { generateKey } from "../keygen/generate.ts";
+import { defaultKeyPath, keyComment, onDisk } from "../keygen/key-path.ts";
+import { checkSpec } from "../specfile/check.ts";
+import { loadSpec, STDIN } from "../specfile/read.ts";
+import { RefusedError, SpecError, UsageError, hasErrors } from "../errors.ts";
+import type { Runner } from "../install/systemctl.ts";
+import type { Scope, Tunnel } from "../model/tunnel.ts";
+import { ExitCode } from "../errors.ts";
+import { json, outcome, type Outcome } from "./outcome.ts";
+
+export interface KeygenArgs {
+  target?: string;
+  name?: string;
+  user: boolean;
+  root?: string;
+  force: boolean;
+  json: boolean;
+}
+
+interface Job {
+  tunnel: Pick<Tunnel, "name" | "forwards">;
+  scope: Scope;
+  /** The path the unit reads (the spec's identity, or the default for its scope). */
+  identity: string;
+  /** Whether the spec already names it; else the spec needs "identity" set. */
+  inSpec: boolean;
+  /** Whether the line's listeners come from a spec. */
+  fromSpec: boolean;
+}
+
+const UNIT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$/;
+
+function isSpecArg(target: string): boolean {
+  return target === "-" || target === STDIN || target.endsWith(".json") || existsSync(target);
+}
+
+function jobs(args: KeygenArgs): Job[] {
+  if (args.target !== undefined && isSpecArg(args.target)) {
+    const checked = checkSpec(loadSpec(args.target));
+    // A missing identity is what keygen is for; every other problem stops it.
+    const problems = checked.diagnostics.filter((d) => d.code !== "rule/no-identity");
+    if (hasErrors(problems)) throw new SpecError(problems);
+    const picked = checked.tunnels.filter(
+      (t) => args.name === undefined || t.tunnel.name === args.name,
+    );
+    if (picked.length === 0)
+      throw new UsageError(
+        `--name ${args.name}: no such tunnel in ${args.target} (it has ${checked.tunnels.map((t) => t.tunnel.name).join(", ") || "none"})`,
+      );
+    return picked.map(({ tunnel }) => ({
+      tunnel,
+      scope: tunnel.scope,
+      identity: tunnel.identity ?? defaultKeyPath(tunnel.name, tunnel.scope),
+      inSpec: tunnel.identity !== undefined,
+      fromSpec: true,
+    }));
+  }
+  const name = args.name ?? args.target;
+  if (name === undefined) throw new UsageError("keygen needs a tunnel NAME or a SPEC");
+  if (!UNIT_NAME.test(name))
+    throw new UsageError(
+      `${name}: not a tunnel name (letters, digits, "_", "." and "-", starting with a letter, digit or "_"); a spec file must exist or end in .json`,
+    );
+  const scope: Scope = args.user ? "user" : "system";
+  return [
+    {
+      tunnel: { name, forwards: [] },
+      scope,
+      identity: defaultKeyPath(name, scope),
+      inSpec: false,
+      fromSpec: false,
+    },
+  ];
+}
+
+const KEY = /^(\S+ [A-Za-z0-9+/]+={0,2})/;
+
+export function runKeygen(args: KeygenArgs, runner?: Runner): Outcome {
+  const todo = jobs(args);
+  const keys = [];
+  const notes: string[] = [];
+  try {
+    for (const job of todo) {
+      const file = onDisk(job.identity, args.root);
+      const pair = generateKey(
+        { file, comment: keyComment(job.tunnel.name, hostname()), force: args.force },
+        runner,
+      );
+      const authorizedKeys = authorizedKeysLine({
+        tunnel: job.tunnel,
+        publicKey: KEY.exec(pair.publicKey)?.[1] ?? pair.publicKey,
+      });
+      keys.push({
+        name: job.tunnel.name,
+        scope: job.scope,
+        identity: job.identity,
+        file,
+        publicKeyFile: `${file}.pub`,
+        publicKey: pair.publicKey,
+        authorizedKeys,
+      });
+      notes.push(`wrote ${file} (mode 0600) and ${file}.pub`);
+      if (!job.inSpec)
+        notes.push(`set "identity": "${job.identity}" in the spec of ${job.tunnel.name}`);
+      if (!job.fromSpec)
+        notes.push(
+          `without a spec the authorized_keys line names no permitlisten, so the key may listen on any port: run "tunnelc keygen SPEC" or "tunnelc relay SPEC" for the restricted line`,
+        );
+    }
+  } catch (e) {
+    if (e instanceof RefusedError && args.json)
+      return outcome({
+        exitCode: ExitCode.spec,
+        stdout: json({ ok: false, diagnostics: [], problems: [e.message], keys }),
+      });
+    throw e;
+  }
+  if (args.json) return outcome({ stdout: json({ ok: true, diagnostics: [], keys }) });
+  const stdout = keys
+    .map(
+      (k) =>
+        `# ${k.name}: the public key (${k.publicKeyFile})\n${k.publicKey}\n# ${k.name}: the relay's authorized_keys line\n${k.authorizedKeys}\n`,
+    )
+    .join("");
+  return outcome({ stdout, notes });
+}
+
+export const keygenCommand = (run: (o: Outcome) => void): CommandModule<object, KeygenArgs> => ({
+  command: "keygen [target]",
+  describe:
+    "Make a tunnel's ed25519 key where its unit reads it; print the relay's authorized_keys line",
+  builder: (y) =>
+    y
+      .positional("target", {
+        type: "string",
+        describe: "a tunnel NAME, or a SPEC (its tunnels' identity paths and remote ports)",
+      })
+      .option("name", { type: "string", describe: "the tunnel (with a SPEC: only this one)" })
+      .option("user", {
+        type: "boolean",
+        default: false,
+        describe: "for a user unit: ~/.config/tunnelc/keys/NAME (without a SPEC)",
+      })
+      .option("root", { type: "string", describe: "write the key below this directory" })
+      .option("force", { type: "boolean", default: false, describe: "replace an existing key" })
+      .option("json", { type: "boolean", default: false, describe: "print JSON" })
+      .example("$0 keygen home", "/etc/tunnelc/keys/home and home.pub")
+      .example(
+        "$0 keygen fleet.json --name pi-garage",
+        "the key and the line for one device",
+      ) as never,
+  handler: (args) => run(runKeygen(args)),
+});

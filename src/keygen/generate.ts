@@ -1,0 +1,81 @@
+// A tunnel's ed25519 key pair, made by the real ssh-keygen(1) (an argv array, never a shell):
+// private key mode 0600 in a directory of mode 0700, the public key beside it as NAME.pub.
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
+import { spawnSync } from "node:child_process";
+import type { Runner } from "../install/systemctl.ts";
+import { RefusedError, SystemError } from "../errors.ts";
+
+export interface KeyRequest {
+  /** The file to write (already below --root). */
+  file: string;
+  comment: string;
+  /** Replace an existing key. */
+  force: boolean;
+  /** Keep an existing key and return its public half (init: a key made earlier is the one to use). */
+  reuse?: boolean;
+}
+
+export interface KeyPair {
+  /** "ssh-ed25519 AAAA… comment", the .pub file's line. */
+  publicKey: string;
+  /** False when an existing key was kept (reuse). */
+  created: boolean;
+}
+
+export function sshKeygenArgv(file: string, comment: string): string[] {
+  return ["ssh-keygen", "-t", "ed25519", "-N", "", "-C", comment, "-f", file, "-q"];
+}
+
+/** The real ssh-keygen; stdin is closed so that it can never wait for an answer. */
+export const sshKeygen: Runner = {
+  run(argv) {
+    const [cmd, ...args] = argv;
+    const r = spawnSync(cmd!, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    if (r.error) {
+      const code = (r.error as NodeJS.ErrnoException).code;
+      throw new SystemError(
+        code === "ENOENT"
+          ? `${cmd} not found: install the OpenSSH client (Debian: apt install openssh-client)`
+          : `cannot run ${cmd}: ${r.error.message}`,
+      );
+    }
+    return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+  },
+};
+
+export function generateKey(req: KeyRequest, runner: Runner = sshKeygen): KeyPair {
+  const pub = `${req.file}.pub`;
+  const exists = existsSync(req.file) || existsSync(pub);
+  if (exists && req.reuse && !req.force) return { publicKey: readPublic(pub), created: false };
+  if (exists && !req.force)
+    throw new RefusedError(
+      `${req.file} exists: keygen never replaces a key (the relay may trust it); --force replaces it`,
+    );
+  try {
+    const dir = dirname(req.file);
+    mkdirSync(dirname(dir), { recursive: true, mode: 0o755 });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // Only root (and the credential loader, which runs as root) may read the keys.
+    chmodSync(dir, 0o700);
+    if (req.force) for (const f of [req.file, pub]) rmSync(f, { force: true });
+  } catch (e) {
+    throw new SystemError(`cannot prepare ${req.file}: ${(e as Error).message}`);
+  }
+  const r = runner.run(sshKeygenArgv(req.file, req.comment));
+  if (r.status !== 0) throw new SystemError(`ssh-keygen failed for ${req.file}`, r.stderr.trim());
+  try {
+    chmodSync(req.file, 0o600);
+  } catch (e) {
+    throw new SystemError(`ssh-keygen wrote no ${req.file}: ${(e as Error).message}`);
+  }
+  return { publicKey: readPublic(pub), created: true };
+}
+
+function readPublic(pub: string): string {
+  try {
+    return readFileSync(pub, "utf8").trim();
+  } catch (e) {
+    throw new SystemError(`cannot read ${pub}: ${(e as Error).message}`);
+  }
+}

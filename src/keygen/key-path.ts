@@ -1,0 +1,26 @@
+// Where a tunnel's key lives by default: the path its unit's LoadCredential= reads
+// (src/render/credentials.ts) when the spec sets "identity" to it. Pure.
+import { join } from "node:path";
+import { configHome } from "../install/paths.ts";
+import type { Scope } from "../model/tunnel.ts";
+
+/** /etc/tunnelc/keys/NAME for a system unit; ~/.config/tunnelc/keys/NAME for a user unit. */
+export function defaultKeyPath(
+  name: string,
+  scope: Scope,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  return scope === "user"
+    ? join(configHome(env), "tunnelc", "keys", name)
+    : join("/etc/tunnelc/keys", name);
+}
+
+/** Where the file is written: below --root when one is given (an image being built). */
+export function onDisk(path: string, root: string | undefined): string {
+  return root === undefined ? path : join(root, path);
+}
+
+/** ssh-keygen's -C comment: the tunnel and this machine, in the characters a key comment keeps. */
+export function keyComment(name: string, host: string): string {
+  return `tunnelc-${name}@${host.replace(/[^A-Za-z0-9.-]/g, "-") || "localhost"}`;
+}
