@@ -56,6 +56,7 @@ const CASES: [string[], RegExp][] = [
     ["init", "new.json", "--server", "h", "-R", "2222:localhost:22", "--forse"],
     /--forse; did you mean --force\?/,
   ],
+  [["keygen", "office-db", "--root", "R", "--forse"], /--forse; did you mean --force\?/],
   [["doctor", "office.json", "--jsonn"], /--jsonn; did you mean --json\?/],
   [["relay", "office.json", "--sshd-conf"], /--sshd-conf; did you mean --sshd-config\?/],
   [["ssh-config", "office.json", "--relay-usr", "me"], /--relay-usr; did you mean --relay-user\?/],
@@ -104,6 +105,7 @@ test("the same commands without the typo do act (the table's trees can change)",
 
 const COMMANDS = [
   "init",
+  "keygen",
   "compile",
   "validate",
   "install",
@@ -117,6 +119,15 @@ const COMMANDS = [
   "schema",
   "completion",
 ];
+
+test("the tables cover every command the CLI lists", () => {
+  const top = tunnelc(["--help"], { env: { COLUMNS: "100" } });
+  const listed = [...top.stdout.matchAll(/^ {2}tunnelc ([a-z-]+)/gm)].map((m) => m[1]!);
+  assert.ok(listed.length >= COMMANDS.length, top.stdout);
+  assert.deepEqual([...listed].sort(), [...COMMANDS].sort());
+  const misspelt = new Set(CASES.map(([args]) => args[0]));
+  for (const c of listed) assert.ok(misspelt.has(c), `no refusal case for ${c}`);
+});
 
 const help = (args: string[], columns: number) =>
   tunnelc([...args, "--help"], { env: { COLUMNS: String(columns) } });
