@@ -9,6 +9,7 @@ import {
   writeFileSync,
   existsSync,
   readdirSync,
+  lstatSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +20,15 @@ import { hasTool, needs } from "./helpers/prereq.ts";
 const OFFICE = join(ROOT, "docs", "examples", "office.json");
 const tmp = () => mkdtempSync(join(tmpdir(), "tunnelc-icli-"));
 const unitDir = (root: string) => join(root, "etc/systemd/system");
+
+test("install --enable below a relative --root enables offline", (t) => {
+  if (!needs(t, "systemctl", hasTool("systemctl"))) return;
+  const root = tmp();
+  const r = tunnelc(["install", OFFICE, "--enable", "--root", "r"], { cwd: root });
+  assert.equal(r.status, 0, r.stderr);
+  const link = join(unitDir(join(root, "r")), "multi-user.target.wants", "office-db.service");
+  assert.ok(lstatSync(link).isSymbolicLink(), r.stdout);
+});
 
 test("install --root --enable, then again: unchanged, same bytes", (t) => {
   if (!needs(t, "systemctl", hasTool("systemctl"))) return;

@@ -1,7 +1,7 @@
 // Where units and specs live (systemd.unit(5) "Unit File Load Path"), for system and user
 // managers, and below --root for packaging.
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 export interface Target {
   /** A user manager (systemctl --user), or the system manager. */
@@ -39,8 +39,12 @@ export function configHome(env: NodeJS.ProcessEnv): string {
   return env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
 }
 
-/** systemctl's leading arguments for a target. */
+/**
+ * systemctl's leading arguments for a target. `systemctl --root=` takes a relative path as it
+ * is, but then fails to find the links it has just made ("…wants/X.service does not exist"):
+ * hand it an absolute one.
+ */
 export function systemctlScope(t: Target): string[] {
-  if (t.root !== undefined) return [`--root=${t.root}`, ...(t.user ? ["--global"] : [])];
+  if (t.root !== undefined) return [`--root=${resolve(t.root)}`, ...(t.user ? ["--global"] : [])];
   return t.user ? ["--user"] : [];
 }
