@@ -1,24 +1,28 @@
-// tunnelc compile SPEC... [-o DIR | -o -] [--json]
-import { join, resolve } from "node:path";
+// tunnelc compile SPEC... [-o DIR | -o -] [--json] [--preset FILE]
+import { dirname, join, resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import { compileSpecs } from "../render/pipeline.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { ensureDir, writeFileAtomic } from "../install/atomic-write.ts";
 import { diagnosticJson } from "../report.ts";
-import { ExitCode, SystemError } from "../errors.ts";
+import { ExitCode, SystemError, UsageError } from "../errors.ts";
 import { json, outcome, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
 import { reason } from "../specfile/read.ts";
 import type { CompiledUnit } from "../render/render-tunnel.ts";
+import { presetNameProblem, presetScopeProblem, renderPreset } from "../render/preset.ts";
 
 export interface CompileArgs {
   specs: string[];
   only?: string;
   output: string;
   json: boolean;
+  preset?: string;
 }
 
 export function runCompile(args: CompileArgs): Outcome {
+  const badPreset = args.preset === undefined ? undefined : presetNameProblem(args.preset);
+  if (badPreset !== undefined) throw new UsageError(badPreset);
   const all = compileSpecs(args.specs.map(loadSpec));
   const result = all.ok ? { ...all, units: onlyUnits(all.units, args.only) } : all;
   const diagnostics = result.diagnostics;
@@ -28,17 +32,28 @@ export function runCompile(args: CompileArgs): Outcome {
       : "";
     return outcome({ exitCode: ExitCode.spec, stdout, diagnostics: args.json ? [] : diagnostics });
   }
+  const mixed = args.preset === undefined ? undefined : presetScopeProblem(result.units);
+  if (mixed !== undefined) throw new UsageError(mixed);
   const toStdout = args.output === "-";
   if (!toStdout) writeUnits(args.output, result.units);
+  if (args.preset !== undefined) writePreset(args.preset, result.units);
   const units = result.units.map((u) =>
     unitReport(u, toStdout ? undefined : join(args.output, u.fileName), args.json && toStdout),
   );
   if (args.json)
     return outcome({
-      stdout: json({ ok: true, units, diagnostics: diagnostics.map(diagnosticJson) }),
+      stdout: json({
+        ok: true,
+        units,
+        ...(args.preset !== undefined && { preset: args.preset }),
+        diagnostics: diagnostics.map(diagnosticJson),
+      }),
     });
   const stdout = toStdout ? unitsToStdout(result.units) : "";
-  const notes = toStdout ? [] : wroteNotes(args.output, result.units);
+  const notes = [
+    ...(toStdout ? [] : wroteNotes(args.output, result.units)),
+    ...(args.preset === undefined ? [] : [`wrote ${args.preset}`]),
+  ];
   return outcome({ stdout, diagnostics, notes });
 }
 
@@ -55,6 +70,15 @@ function writeUnits(dir: string, units: CompiledUnit[]): void {
       writeFileAtomic(join(dir, u.fileName), u.text, { mode: 0o644, durable: false });
   } catch (e) {
     throw new SystemError(`cannot write units to ${resolve(dir)}: ${reason(e)}`);
+  }
+}
+
+function writePreset(path: string, units: CompiledUnit[]): void {
+  try {
+    ensureDir(dirname(path));
+    writeFileAtomic(path, renderPreset(units), { mode: 0o644, durable: false });
+  } catch (e) {
+    throw new SystemError(`cannot write the preset file ${resolve(path)}: ${reason(e)}`);
   }
 }
 
@@ -102,12 +126,20 @@ export const compileCommand = (run: (o: Outcome) => void): CommandModule<object,
         describe: "print a JSON report on stdout",
       })
       .option("only", onlyOption)
+      .option("preset", {
+        type: "string",
+        describe: "also write a systemd.preset(5) file (NAME.preset) enabling the tunnels",
+      })
       .example("$0 compile home.json -o /etc/systemd/system", "write home.service")
       .example(
         "$0 compile fleet.json --only pi-kitchen -o /etc/systemd/system",
         "one device of a fleet",
       )
       .example('$0 compile fleet.json -o "$pkgdir/usr/lib/systemd/system"', "package the units")
+      .example(
+        "$0 compile home.json -o units --preset 80-tunnelc.preset",
+        "and enable it by preset",
+      )
       .example("$0 compile home.json", "print the unit") as never,
   handler: (args) => run(runCompile(args)),
 });

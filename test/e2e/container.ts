@@ -33,7 +33,8 @@ export function rootfsPath(): string {
 export function ensureRootfs(log: (s: string) => void): string {
   const root = rootfsPath();
   if (existsSync(join(root, ".tunnelc-ready"))) return root;
-  const tmp = `${root}.tmp`;
+  // Per process: test/e2e and test/packages.test.ts may both build it when run in parallel.
+  const tmp = `${root}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(CACHE, { recursive: true });
   log(`building ${root} with debootstrap`);
@@ -48,7 +49,13 @@ export function ensureRootfs(log: (s: string) => void): string {
   // docs/testing.md: localhost must resolve; nothing else is needed from the host.
   writeFileSync(join(tmp, "etc/hosts"), "127.0.0.1 localhost\n::1 localhost\n");
   writeFileSync(join(tmp, ".tunnelc-ready"), "");
-  renameSync(tmp, root);
+  try {
+    renameSync(tmp, root);
+  } catch (e) {
+    // The other builder finished first: keep its tree.
+    if (!existsSync(join(root, ".tunnelc-ready"))) throw e;
+    rmSync(tmp, { recursive: true, force: true });
+  }
   return root;
 }
 
