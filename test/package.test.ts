@@ -1,8 +1,10 @@
 // The package as npm ships it: pack this checkout, install the tarball globally into a
 // temporary prefix with no network, and run the installed tunnelc from another directory.
 //
-// npm pack runs with --ignore-scripts: the tree is already built (npm test builds first), and
-// prepack's rebuild would delete dist/ under the other test files running the CLI in parallel.
+// CI (.ci/run) packs the clean checkout first, prepack building dist/, and names the tarball in
+// TUNNELC_TARBALL. Otherwise npm pack runs here with --ignore-scripts: the tree is already built
+// (npm test builds first), and prepack's rebuild would delete dist/ under the other test files
+// running the CLI in parallel.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -13,13 +15,16 @@ import {
   readFileSync,
   realpathSync,
   renameSync,
+  statSync,
+  lstatSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { ROOT } from "./helpers/paths.ts";
-import { hasTool } from "./helpers/prereq.ts";
+import { hasTool, needs } from "./helpers/prereq.ts";
+import { hasSystemdAnalyze, verifyUnits } from "./helpers/systemd.ts";
 
 const EXAMPLES = join(ROOT, "docs", "examples");
 const work = mkdtempSync(join(tmpdir(), "tunnelc-package-"));
@@ -35,18 +40,24 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-const installedTunnelc = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  run(join(prefix, "bin", "tunnelc"), args, env);
-
-before(() => {
-  mkdirSync(elsewhere, { recursive: true });
+/** The checkout as npm packs it, unless .ci/run packed the clean checkout (with prepack) first. */
+function pack(): string {
   const packed = spawnSync(
     "npm",
     ["pack", "--ignore-scripts", "--silent", "--pack-destination", work],
     { cwd: ROOT, encoding: "utf8" },
   );
   assert.equal(packed.status, 0, packed.stderr);
-  const tarball = join(work, packed.stdout.trim().split("\n").pop() ?? "");
+  return join(work, packed.stdout.trim().split("\n").pop() ?? "");
+}
+
+const installedTunnelc = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  run(join(prefix, "bin", "tunnelc"), args, env);
+
+before(() => {
+  mkdirSync(elsewhere, { recursive: true });
+  const tarball = process.env.TUNNELC_TARBALL ?? pack();
+  assert.ok(existsSync(tarball), `no tarball at ${tarball}`);
   const inst = run("npm", [
     "install",
     "--global",
@@ -97,6 +108,43 @@ test("man tunnelc finds the installed page (npm links it under PREFIX/share/man/
   const found = run("man", ["-w", "tunnelc"], { MANPATH: join(prefix, "share", "man") });
   // man -w prints the page with its symlink resolved.
   assert.equal(found.stdout.trim(), realpathSync(page), found.stderr);
+});
+
+test("a newcomer's first hour: the installed init → validate → install --root gives a unit with a key", (t) => {
+  if (!needs(t, "ssh-keygen", hasTool("sh", ["-c", "command -v ssh-keygen"]))) return;
+  const root = join(work, "first-hour-root");
+  const init = installedTunnelc([
+    "init",
+    "home.json",
+    "--name",
+    "home",
+    "--server",
+    "me@relay.example.net",
+    "-R",
+    "2222:localhost:22",
+    "--root",
+    root,
+  ]);
+  assert.equal(init.status, 0, init.stderr);
+  const key = join(root, "etc", "tunnelc", "keys", "home");
+  assert.equal(statSync(key).mode & 0o777, 0o600);
+  assert.match(
+    init.stdout + init.stderr,
+    /restrict,port-forwarding,permitlisten="localhost:2222" ssh-ed25519 /,
+  );
+  const valid = installedTunnelc(["validate", "home.json"]);
+  assert.equal(valid.status, 0, valid.stderr);
+  const inst = installedTunnelc(["install", "home.json", "--root", root, "--enable"]);
+  assert.equal(inst.status, 0, inst.stderr);
+  const unit = join(root, "etc", "systemd", "system", "home.service");
+  const text = readFileSync(unit, "utf8");
+  assert.match(text, /^LoadCredential=ssh-identity:\/etc\/tunnelc\/keys\/home$/m);
+  assert.match(text, / -i %d\/ssh-identity /);
+  // The link points into the root (/etc/systemd/system/home.service): look at the link itself.
+  assert.ok(lstatSync(join(root, "etc/systemd/system/multi-user.target.wants/home.service")));
+  if (!needs(t, "systemd-analyze", hasSystemdAnalyze())) return;
+  const v = verifyUnits([unit]);
+  assert.ok(v.ok, v.output);
 });
 
 test("a code cache V8 cannot use is written once, then used; a bad one is never an error", () => {
