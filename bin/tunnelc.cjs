@@ -18,7 +18,9 @@ try {
   cachedData = undefined;
 }
 const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-if (process.env.TUNNELC_WRITE_CODE_CACHE === "1") {
+// TUNNELC_NO_CACHE_WRITE=1 (set by the installed generator, which may write nothing outside its
+// output directories at early boot) wins over any request to write a cache.
+if (process.env.TUNNELC_WRITE_CODE_CACHE === "1" && process.env.TUNNELC_NO_CACHE_WRITE !== "1") {
   process.once("exit", () => fs.writeFileSync(cacheFile, script.createCachedData()));
 }
 const mod = { exports: {} };

@@ -16,6 +16,8 @@ import { trustCommand } from "./commands/trust.ts";
 import { initCommand } from "./commands/init.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { relayCommand, sshConfigCommand } from "./commands/relay.ts";
+import { generateCommand } from "./commands/generate.ts";
+import { generatorCommand } from "./commands/generator.ts";
 import type { Outcome } from "./commands/outcome.ts";
 import pkg from "../package.json" with { type: "json" };
 import { STDIN } from "./specfile/read.ts";
@@ -92,9 +94,11 @@ async function main(argv: string[]): Promise<void> {
     .command(doctorCommand(print))
     .command(relayCommand(print))
     .command(sshConfigCommand(print))
+    .command(generatorCommand(print))
+    .command(generateCommand(print))
     .demandCommand(
       1,
-      "Name a command: init, compile, validate, install, uninstall, status, diff, trust, relay, ssh-config, doctor or schema.",
+      "Name a command: init, compile, validate, install, uninstall, status, diff, trust, relay, ssh-config, doctor, generator, generate or schema.",
     )
     .completion("completion", "Print a shell completion script: bash, or zsh when SHELL is zsh")
     .strict()
