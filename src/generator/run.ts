@@ -79,11 +79,21 @@ export function writeGeneration(plan: GenerationPlan): void {
     }
     for (const l of plan.links) {
       dirOf(l.path);
-      rmSync(l.path, { force: true });
-      symlinkSync(l.target, l.path);
+      link(l.target, l.path);
     }
   } catch (e) {
     throw new SystemError(`${GENERATOR_NAME}: cannot write its output: ${reason(e)}`);
+  }
+}
+
+/** A link, replacing one a manual run left (systemd hands over an empty directory). */
+function link(target: string, path: string): void {
+  try {
+    symlinkSync(target, path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    rmSync(path, { force: true });
+    symlinkSync(target, path);
   }
 }
 

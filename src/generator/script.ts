@@ -35,7 +35,7 @@ fi
 # first-run cache under ~/.cache.
 unset TUNNELC_WRITE_CODE_CACHE
 export TUNNELC_NO_CACHE_WRITE=1
-exec "$node" --max-semi-space-size=2 "$bundle" generate${user ? " --user" : ""} "$@"
+exec "$node" "$bundle" generate${user ? " --user" : ""} "$@"
 `;
 }
 
