@@ -28,7 +28,7 @@ node=${sh(node)}
 bundle=${sh(bundle)}
 if [ ! -x "$node" ] || [ ! -r "$bundle" ]; then
   msg="${GENERATOR_NAME}[$$]: cannot run $node $bundle: not found; no tunnel units generated"
-  { echo "<3>$msg" >/dev/kmsg; } 2>/dev/null || echo "$msg" >&2
+  { echo "<3>$msg" >"\${TUNNELC_KMSG:-/dev/kmsg}"; } 2>/dev/null || echo "$msg" >&2
   exit 0
 fi
 # Nothing may be written outside the output directories at early boot: no code cache, no
