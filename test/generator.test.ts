@@ -15,11 +15,13 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:net";
+import { once } from "node:events";
 import { planGeneration } from "../src/generator/plan.ts";
 import { intendedNames } from "../src/generator/broken.ts";
 import { STATUS_FILE } from "../src/generator/locations.ts";
-import { ROOT } from "./helpers/paths.ts";
+import { CLI, ROOT } from "./helpers/paths.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
 import {
@@ -282,6 +284,7 @@ test("generate OUT: writes units and links, logs each problem to kmsg at warning
   const out = join(work, "normal");
   mkdirSync(out);
   const kmsg = join(work, "kmsg");
+  writeFileSync(kmsg, "");
   const r = tunnelc(
     ["generate", "--spec-dir", specs, out, join(work, "early"), join(work, "late")],
     {
@@ -328,7 +331,7 @@ test("generate --user: the problems go to stderr (the user manager's journal)", 
   assert.ok(existsSync(join(out, "default.target.wants", "home.service")));
 });
 
-test("generate writes nowhere but its output directory: not HOME, not the cwd, no code cache", () => {
+test("generate writes nowhere but its output directory: not HOME, the cwd, a missing kmsg, the code cache", () => {
   const specs = specTree();
   const home = tmp();
   const cwd = tmp();
@@ -339,15 +342,42 @@ test("generate writes nowhere but its output directory: not HOME, not the cwd, n
     cwd,
     env: {
       HOME: home,
-      TUNNELC_KMSG: join(out, "kmsg"),
+      // No kernel log and no journald (a container at early boot): stderr, and nothing created.
+      TUNNELC_KMSG: join(cwd, "kmsg"),
+      TUNNELC_JOURNAL_STREAM: join(cwd, "journal"),
       TUNNELC_NO_CACHE_WRITE: "1",
       TUNNELC_WRITE_CODE_CACHE: "1",
     },
   });
   assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^tunnelc-generator\[\d+\]: .*home\.json:2:23: \/server\/host: /m);
   assert.deepEqual(readdirSync(home), []);
   assert.deepEqual(readdirSync(cwd), []);
   assert.equal(statSync(cache).mtimeMs, before);
+});
+
+test("without a kernel log, journald's stream socket gets the lines, each with its level", async () => {
+  const dir = tmp();
+  const socket = join(dir, "stdout");
+  const received: string[] = [];
+  const server = createServer((c) => {
+    let data = "";
+    c.on("data", (d) => (data += d));
+    c.on("end", () => received.push(data));
+  });
+  await new Promise<void>((ok) => server.listen(socket, ok));
+  const out = tmp();
+  const child = spawn(process.execPath, [CLI, "generate", "--spec-dir", specTree(), out], {
+    env: { ...process.env, TUNNELC_KMSG: join(dir, "none"), TUNNELC_JOURNAL_STREAM: socket },
+  });
+  const [code] = (await once(child, "exit")) as [number];
+  server.close();
+  assert.equal(code, 0);
+  const lines = (received[0] ?? "").split("\n");
+  assert.deepEqual(lines.slice(0, 7), ["tunnelc-generator", "", "4", "1", "0", "0", "0"]);
+  assert.match(lines[7]!, /^<3>\/.*home\.json:2:23: \/server\/host: /);
+  assert.match(lines[9]!, /^<4>1 spec\(s\) with errors: /);
+  assert.ok(!existsSync(join(dir, "none")));
 });
 
 test("generate --dry-run --json: the envelope, exit 1 with errors; without a directory and --dry-run: usage", () => {
@@ -413,7 +443,11 @@ test("generator install --root: an executable script with absolute paths; it run
   const out = tmp();
   const run = spawnSync(path, ["--spec-dir", specTree(), out, out, out], {
     encoding: "utf8",
-    env: { ...process.env, TUNNELC_KMSG: join(out, "kmsg") },
+    env: {
+      ...process.env,
+      TUNNELC_KMSG: join(out, "kmsg"),
+      TUNNELC_JOURNAL_STREAM: join(out, "journal"),
+    },
   });
   assert.equal(run.status, 0, run.stderr);
   assert.ok(existsSync(join(out, "good.service")));
@@ -447,6 +481,7 @@ test("the installed script never fails the boot: without node it logs and exits 
     0,
   );
   const kmsg = join(root, "kmsg");
+  writeFileSync(kmsg, "");
   const run = spawnSync(join(root, "usr/lib/systemd/system-generators/tunnelc-generator"), [root], {
     encoding: "utf8",
     env: { ...process.env, TUNNELC_KMSG: kmsg },
@@ -464,7 +499,7 @@ test("status shows generated tunnels apart from installed ones, and the generato
   const out = join(root, "run/systemd/generator");
   mkdirSync(out, { recursive: true });
   const g = tunnelc(["generate", "--spec-dir", specTree(), out], {
-    env: { TUNNELC_KMSG: join(root, "kmsg") },
+    env: { TUNNELC_KMSG: join(root, "kmsg"), TUNNELC_JOURNAL_STREAM: join(root, "journal") },
   });
   assert.equal(g.status, 0, g.stderr);
   const office = join(ROOT, "docs", "examples", "office.json");

@@ -2,7 +2,16 @@
 // What the installed generator runs (docs/generator.md), and its dry run for debugging.
 import type { CommandModule } from "yargs";
 import { planGeneration, type GenerationPlan } from "../generator/plan.ts";
-import { problemLines, readSpecDirs, writeGeneration, writeKmsg } from "../generator/run.ts";
+import { existsSync } from "node:fs";
+import {
+  problemLines,
+  readSpecDirs,
+  tagged,
+  writeGeneration,
+  writeJournalStream,
+  writeKmsg,
+  type Line,
+} from "../generator/run.ts";
 import { normalDir, specDirs } from "../generator/locations.ts";
 import { diagnosticJson } from "../report.ts";
 import { ExitCode, UsageError, hasErrors } from "../errors.ts";
@@ -17,7 +26,10 @@ export interface GenerateArgs {
   specDir?: string | string[];
 }
 
-export function runGenerate(args: GenerateArgs, env: NodeJS.ProcessEnv = process.env): Outcome {
+export async function runGenerate(
+  args: GenerateArgs,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Outcome> {
   const dirs = args.dirs ?? [];
   if (dirs.length > 3) throw new UsageError("generate takes at most three directories");
   if (dirs.length === 0 && !args.dryRun)
@@ -34,11 +46,21 @@ export function runGenerate(args: GenerateArgs, env: NodeJS.ProcessEnv = process
   if (args.dryRun) return dryRun(plan, args.json);
   writeGeneration(plan);
   const lines = problemLines(plan.problems, plan.specs);
-  // A system generator logs to the kernel log; the user manager sends stderr to the journal.
-  const logged = lines.length === 0 || (!user && writeKmsg(lines, env.TUNNELC_KMSG || "/dev/kmsg"));
+  const logged = lines.length === 0 || (!user && (await logSystem(lines, env)));
   // Exit 0 whatever the specs say: a generator's failure helps nobody at boot; the problems are
   // in the journal, in the units that report them, and in tunnelc status.
-  return outcome({ notes: logged ? [] : lines.map((l) => l.text) });
+  return outcome({ notes: logged ? [] : lines.map(tagged) });
+}
+
+/**
+ * The system generator logs to the kernel log (journald imports it), else, in a container
+ * without one, to journald's stream socket once journald runs; the user manager sends a
+ * generator's stderr to the journal itself, so the caller falls back to stderr.
+ */
+async function logSystem(lines: Line[], env: NodeJS.ProcessEnv): Promise<boolean> {
+  if (writeKmsg(lines, env.TUNNELC_KMSG || "/dev/kmsg")) return true;
+  const socket = env.TUNNELC_JOURNAL_STREAM || "/run/systemd/journal/stdout";
+  return existsSync(socket) && (await writeJournalStream(lines, socket));
 }
 
 function dryRun(plan: GenerationPlan, asJson: boolean): Outcome {
@@ -95,5 +117,5 @@ export const generateCommand = (
       })
       .example("$0 generate --dry-run", "what the generator would write now")
       .example("$0 generate /tmp/out", "run it by hand into a directory") as never,
-  handler: (args) => run(runGenerate(args)),
+  handler: async (args) => run(await runGenerate(args)),
 });

@@ -1,8 +1,10 @@
 // The generator's I/O edge: read the spec directories, write what planGeneration decided, and log
 // problems where the journal finds them at early boot. Nothing else is touched: no /tmp, no
 // /var, no network (systemd.generator(7) "Notes about writing generators").
+import { createConnection } from "node:net";
 import {
   closeSync,
+  constants,
   mkdirSync,
   openSync,
   readFileSync,
@@ -97,18 +99,17 @@ function link(target: string, path: string): void {
   }
 }
 
-/** `tunnelc-generator[PID]: file:line:col: /pointer: message`, one line per problem. */
+/** `file:line:col: /pointer: message`, one line per problem, then a summary. */
 export function problemLines(problems: Diagnostic[], specs: GenerationPlan["specs"]): Line[] {
-  const tag = `${GENERATOR_NAME}[${process.pid}]`;
   const lines: Line[] = problems.map((d) => ({
     level: d.severity === "error" ? 3 : 4,
-    text: `${tag}: ${visible(formatDiagnostic({ ...d, frame: undefined }))}`,
+    text: visible(formatDiagnostic({ ...d, frame: undefined })),
   }));
   const broken = specs.filter((s) => !s.ok);
   if (broken.length > 0)
     lines.push({
       level: 4,
-      text: `${tag}: ${broken.length} spec(s) with errors: ${broken.map((s) => visible(s.file)).join(", ")}; their units only report the errors (tunnelc status)`,
+      text: `${broken.length} spec(s) with errors: ${broken.map((s) => visible(s.file)).join(", ")}; their units only report the errors (tunnelc status)`,
     });
   return lines;
 }
@@ -117,6 +118,11 @@ export interface Line {
   /** syslog level: 3 err, 4 warning (kmsg's "<N>" prefix). */
   level: 3 | 4;
   text: string;
+}
+
+/** The syslog form, `tunnelc-generator[PID]: text`, which journald splits back into its fields. */
+export function tagged(l: Line): string {
+  return `${GENERATOR_NAME}[${process.pid}]: ${l.text}`;
 }
 
 /**
@@ -128,16 +134,51 @@ export interface Line {
 export function writeKmsg(lines: Line[], path: string): boolean {
   let fd: number;
   try {
-    fd = openSync(path, "a");
+    // Never created: in a container /dev/kmsg may be missing (systemd-nspawn(1) hides it), and a
+    // regular file there would be a write outside the output directories.
+    fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_NOCTTY);
   } catch {
     return false;
   }
   try {
-    for (const l of lines) writeSync(fd, `<${l.level}>${l.text.slice(0, 960)}\n`);
+    for (const l of lines) writeSync(fd, `<${l.level}>${tagged(l).slice(0, 960)}\n`);
   } catch {
     // A full or closed log must not fail the boot; stderr still gets nothing twice.
   } finally {
     closeSync(fd);
   }
   return true;
+}
+
+/**
+ * Without a kernel log (a container) but with journald already running (a daemon-reload, not
+ * early boot), journald's stream socket, the one service stdout goes to: a header (identifier,
+ * unit, priority, level prefix, forward to syslog, kmsg, console), then the lines, each with its
+ * "<N>" level (systemd-journald.service(8), "Stream logging"). Bounded by a timeout: the manager
+ * waits for generators, so the generator never waits long on anyone.
+ */
+export function writeJournalStream(
+  lines: Line[],
+  socket: string,
+  timeoutMs = 1000,
+): Promise<boolean> {
+  return new Promise((done) => {
+    const conn = createConnection(socket);
+    const timer = setTimeout(() => {
+      conn.destroy();
+      done(false);
+    }, timeoutMs);
+    conn.on("error", () => {
+      clearTimeout(timer);
+      done(false);
+    });
+    conn.on("connect", () => {
+      const header = `${GENERATOR_NAME}\n\n4\n1\n0\n0\n0\n`;
+      conn.end(header + lines.map((l) => `<${l.level}>${l.text}\n`).join(""));
+    });
+    conn.on("close", (hadError) => {
+      clearTimeout(timer);
+      done(!hadError);
+    });
+  });
 }

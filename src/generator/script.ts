@@ -28,7 +28,9 @@ node=${sh(node)}
 bundle=${sh(bundle)}
 if [ ! -x "$node" ] || [ ! -r "$bundle" ]; then
   msg="${GENERATOR_NAME}[$$]: cannot run $node $bundle: not found; no tunnel units generated"
-  { echo "<3>$msg" >"\${TUNNELC_KMSG:-/dev/kmsg}"; } 2>/dev/null || echo "$msg" >&2
+  kmsg=\${TUNNELC_KMSG:-/dev/kmsg}
+  # Never created: a container may have no /dev/kmsg (systemd-nspawn(1)).
+  if [ -e "$kmsg" ]; then echo "<3>$msg" >>"$kmsg"; else echo "$msg" >&2; fi
   exit 0
 fi
 # Nothing may be written outside the output directories at early boot: no code cache, no
