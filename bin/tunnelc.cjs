@@ -63,8 +63,17 @@ if (cachedData === undefined && !building) {
 }
 const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
 // A cache V8 rejects is rewritten, unless it is the build's (same V8, other flags: rare).
+// TUNNELC_NO_CACHE_WRITE=1 (set by the installed generator, which may write nothing outside its
+// output directories at early boot) wins over any request to write a cache.
 const stale = cachedData === undefined || script.cachedDataRejected === true;
-const writeTo = building ? builtCache : stale && cacheFile !== builtCache ? cacheFile : undefined;
+const writeTo =
+  process.env.TUNNELC_NO_CACHE_WRITE === "1"
+    ? undefined
+    : building
+      ? builtCache
+      : stale && cacheFile !== builtCache
+        ? cacheFile
+        : undefined;
 if (writeTo !== undefined) {
   // At exit, so the cache holds the functions this run compiled too, not only the top level.
   process.once("exit", () => writeAtomically(writeTo, script.createCachedData()));

@@ -18,6 +18,8 @@ import { keygenCommand } from "./commands/keygen.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { relayCommand, sshConfigCommand } from "./commands/relay.ts";
 import { completionCommand } from "./commands/completion.ts";
+import { generateCommand } from "./commands/generate.ts";
+import { generatorCommand } from "./commands/generator.ts";
 import type { Outcome } from "./commands/outcome.ts";
 import { examplesText, paragraphs } from "./help.ts";
 import { usageMessage, valueProblems, type OptionTable } from "./cli-args.ts";
@@ -92,6 +94,8 @@ const COMMANDS: CommandModule<object, never>[] = [
   sshConfigCommand(print),
   doctorCommand(print),
   schemaCommand(print),
+  generatorCommand(print),
+  generateCommand(print),
   completionCommand(print, process.env.SHELL),
 ] as CommandModule<object, never>[];
 

@@ -27,7 +27,7 @@ export function formatDiagnostic(d: Diagnostic, style: Style = PLAIN): string {
 }
 
 /** Control characters from a hostile spec (in a key, a file name) never reach the terminal raw. */
-function visible(text: string): string {
+export function visible(text: string): string {
   return text.replace(
     /[\u0000-\u001f\u007f]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,

@@ -57,6 +57,8 @@ const CASES: [string[], RegExp][] = [
     /--forse; did you mean --force\?/,
   ],
   [["keygen", "office-db", "--root", "R", "--forse"], /--forse; did you mean --force\?/],
+  [["generate", "out", "--dry-rn"], /--dry-rn; did you mean --dry-run\?/],
+  [["generator", "install", "--root", "R", "--dryrun"], /--dryrun; did you mean --dry-run\?/],
   [["doctor", "office.json", "--jsonn"], /--jsonn; did you mean --json\?/],
   [["relay", "office.json", "--sshd-conf"], /--sshd-conf; did you mean --sshd-config\?/],
   [["ssh-config", "office.json", "--relay-usr", "me"], /--relay-usr; did you mean --relay-user\?/],
@@ -117,6 +119,8 @@ const COMMANDS = [
   "ssh-config",
   "doctor",
   "schema",
+  "generator",
+  "generate",
   "completion",
 ];
 

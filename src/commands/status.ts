@@ -14,6 +14,23 @@ import {
 import { ExitCode } from "../errors.ts";
 import { json, outcome, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
+import { normalDir } from "../generator/locations.ts";
+import { formatLastRun, readLastRun } from "../generator/last-run.ts";
+
+type Listed = InstalledUnit & { source: "installed" | "generated" };
+
+/** Installed units, then the generator's (a unit in /etc overrides a generated one of its name). */
+function listUnits(target: Target): Listed[] {
+  const installed = ownedUnits(unitDir(target)).map((u) => ({
+    ...u,
+    source: "installed" as const,
+  }));
+  const names = new Set(installed.map((u) => u.unit));
+  const generated = ownedUnits(normalDir(target))
+    .filter((u) => !names.has(u.unit))
+    .map((u) => ({ ...u, source: "generated" as const }));
+  return [...installed, ...generated];
+}
 
 export interface StatusArgs {
   names?: string[];
@@ -25,7 +42,7 @@ export interface StatusArgs {
 export function runStatus(args: StatusArgs, runner: Runner = processRunner): Outcome {
   const target: Target = { user: args.user, ...(args.root !== undefined && { root: args.root }) };
   const wanted = new Set((args.names ?? []).map((n) => n.replace(/\.service$/, "") + ".service"));
-  const all = ownedUnits(unitDir(target));
+  const all = listUnits(target);
   const installed = all.filter((u) => wanted.size === 0 || wanted.has(u.unit));
   const missing = [...wanted].filter((w) => !installed.some((u) => u.unit === w));
   const states =
@@ -44,16 +61,23 @@ export function runStatus(args: StatusArgs, runner: Runner = processRunner): Out
   const notes = missing.map(
     (m) => `no tunnel named ${m.replace(/\.service$/, "")} is installed (${others})`,
   );
+  const lastRun = readLastRun(normalDir(target));
   if (args.json)
     return outcome({
       exitCode,
-      stdout: json({ ok: missing.length === 0, tunnels: states, missing }),
+      stdout: json({
+        ok: missing.length === 0,
+        tunnels: states,
+        missing,
+        generator: lastRun ?? null,
+      }),
     });
-  const stdout = states.length === 0 && missing.length > 0 ? "" : formatStatus(states);
+  const stdout =
+    states.length === 0 && missing.length > 0 ? "" : formatStatus(states) + formatLastRun(lastRun);
   return outcome({ exitCode, stdout, notes });
 }
 
-function liveStates(runner: Runner, target: Target, installed: InstalledUnit[]): TunnelState[] {
+function liveStates(runner: Runner, target: Target, installed: Listed[]): TunnelState[] {
   const sc = ["systemctl", ...systemctlScope(target)];
   const shown = runChecked(runner, [
     ...sc,
@@ -66,6 +90,7 @@ function liveStates(runner: Runner, target: Target, installed: InstalledUnit[]):
     const state = {
       ...(byUnit.get(u.unit) ?? toState({ Id: u.unit })),
       ...(u.ownership.spec !== undefined && { spec: u.ownership.spec }),
+      source: u.source,
     };
     if (!needsLog(state)) return state;
     const lastLog = lastJournalLine(runner, target, u.unit);
@@ -82,7 +107,7 @@ function lastJournalLine(runner: Runner, target: Target, unit: string): string |
 }
 
 /** Below --root there is no manager: only whether each unit is enabled. */
-function offlineStates(runner: Runner, target: Target, installed: InstalledUnit[]): TunnelState[] {
+function offlineStates(runner: Runner, target: Target, installed: Listed[]): TunnelState[] {
   const r = runner.run([
     "systemctl",
     ...systemctlScope(target),
@@ -93,6 +118,7 @@ function offlineStates(runner: Runner, target: Target, installed: InstalledUnit[
   return installed.map((u, i) => ({
     ...toState({ Id: u.unit, UnitFileState: enabled[i] ?? "unknown", ActiveState: "offline" }),
     ...(u.ownership.spec !== undefined && { spec: u.ownership.spec }),
+    source: u.source,
   }));
 }
 

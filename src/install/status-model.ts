@@ -15,6 +15,8 @@ export const SHOW_PROPERTIES = [
 export interface TunnelState {
   unit: string;
   spec?: string;
+  /** Installed into a unit directory, or made by the generator at boot/daemon-reload. */
+  source?: "installed" | "generated";
   enabled: string;
   active: string;
   sub: string;
@@ -60,14 +62,17 @@ export function needsLog(s: TunnelState): boolean {
 
 export function formatStatus(states: TunnelState[]): string {
   if (states.length === 0) return "no tunnelc units installed\n";
+  // The FROM column only once the generator is in use: installed-only output stays as it was.
+  const from = states.some((s) => s.source === "generated");
   const rows = [
-    ["UNIT", "ENABLED", "STATE", "RESTARTS", "SINCE"],
+    ["UNIT", "ENABLED", "STATE", "RESTARTS", "SINCE", ...(from ? ["FROM"] : [])],
     ...states.map((s) => [
       s.unit,
       s.enabled,
       s.sub ? `${s.active} (${s.sub})` : s.active,
       String(s.restarts),
       s.since || "-",
+      ...(from ? [s.source ?? "installed"] : []),
     ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

@@ -1,0 +1,121 @@
+// tunnelc generate [NORMAL_DIR [EARLY_DIR LATE_DIR]] [--user] [--dry-run] [--json] [--spec-dir DIR]...
+// What the installed generator runs (docs/generator.md), and its dry run for debugging.
+import type { CommandModule } from "yargs";
+import { planGeneration, type GenerationPlan } from "../generator/plan.ts";
+import { existsSync } from "node:fs";
+import {
+  problemLines,
+  readSpecDirs,
+  tagged,
+  writeGeneration,
+  writeJournalStream,
+  writeKmsg,
+  type Line,
+} from "../generator/run.ts";
+import { normalDir, specDirs } from "../generator/locations.ts";
+import { diagnosticJson } from "../report.ts";
+import { ExitCode, UsageError, hasErrors } from "../errors.ts";
+import { json, outcome, type Outcome } from "./outcome.ts";
+
+export interface GenerateArgs {
+  dirs?: string[];
+  user: boolean;
+  dryRun: boolean;
+  json: boolean;
+  /** Repeatable; not a yargs array, which would swallow the directories after it. */
+  specDir?: string | string[];
+}
+
+export async function runGenerate(
+  args: GenerateArgs,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Outcome> {
+  const dirs = args.dirs ?? [];
+  if (dirs.length > 3) throw new UsageError("generate takes at most three directories");
+  if (dirs.length === 0 && !args.dryRun)
+    throw new UsageError("name the output directory (systemd passes three) or use --dry-run");
+  // systemd.generator(7) $SYSTEMD_SCOPE: the user manager says so itself.
+  const user = args.user || env.SYSTEMD_SCOPE === "user";
+  const given = args.specDir === undefined ? [] : [args.specDir].flat();
+  const read = readSpecDirs(given.length > 0 ? given : specDirs(user, env));
+  const plan = planGeneration(read.dirs, {
+    user,
+    normalDir: dirs[0] ?? normalDir({ user }, env),
+    readProblems: read.problems,
+  });
+  if (args.dryRun) return dryRun(plan, args.json);
+  writeGeneration(plan);
+  const lines = problemLines(plan.problems, plan.specs);
+  const logged = lines.length === 0 || (!user && (await logSystem(lines, env)));
+  // Exit 0 whatever the specs say: a generator's failure helps nobody at boot; the problems are
+  // in the journal, in the units that report them, and in tunnelc status.
+  return outcome({ notes: logged ? [] : lines.map(tagged) });
+}
+
+/**
+ * The system generator logs to the kernel log (journald imports it), else, in a container
+ * without one, to journald's stream socket once journald runs; the user manager sends a
+ * generator's stderr to the journal itself, so the caller falls back to stderr.
+ */
+async function logSystem(lines: Line[], env: NodeJS.ProcessEnv): Promise<boolean> {
+  if (writeKmsg(lines, env.TUNNELC_KMSG || "/dev/kmsg")) return true;
+  const socket = env.TUNNELC_JOURNAL_STREAM || "/run/systemd/journal/stdout";
+  return existsSync(socket) && (await writeJournalStream(lines, socket));
+}
+
+function dryRun(plan: GenerationPlan, asJson: boolean): Outcome {
+  const exitCode = hasErrors(plan.problems) ? ExitCode.spec : ExitCode.ok;
+  if (asJson)
+    return outcome({
+      exitCode,
+      stdout: json({
+        ok: exitCode === ExitCode.ok,
+        dryRun: true,
+        files: plan.files,
+        links: plan.links,
+        specs: plan.specs,
+        diagnostics: plan.problems.map(diagnosticJson),
+      }),
+    });
+  const stdout = [
+    ...plan.files.map((f) => `### ${f.path}\n${f.text}`),
+    ...plan.links.map((l) => `### ${l.path} -> ${l.target}\n`),
+  ].join("\n");
+  return outcome({ exitCode, stdout, diagnostics: plan.problems });
+}
+
+export const generateCommand = (
+  run: (o: Outcome) => void,
+): CommandModule<object, GenerateArgs> => ({
+  command: "generate [dirs..]",
+  describe: "Generate units from the spec directories, as systemd's generator (docs/generator.md)",
+  builder: (y) =>
+    y
+      .positional("dirs", {
+        type: "string",
+        array: true,
+        describe: "the normal, early and late output dirs",
+      })
+      .option("user", {
+        type: "boolean",
+        default: false,
+        describe: "the user generator: ~/.config/tunnelc (also when $SYSTEMD_SCOPE is user)",
+      })
+      .option("dry-run", {
+        type: "boolean",
+        default: false,
+        describe: "print what would be written, write nothing",
+      })
+      .option("json", {
+        type: "boolean",
+        default: false,
+        describe: "with --dry-run: JSON on stdout",
+      })
+      .option("spec-dir", {
+        type: "string",
+        describe: "read specs from this directory (repeat: highest priority first)",
+      })
+      .example("$0 generate --dry-run", "what the generator would write now")
+      .example("$0 generate /tmp/out", "run it by hand into a directory") as never,
+  handler: async (args) => run(await runGenerate(args)),
+});

@@ -1,0 +1,40 @@
+// Where the generator reads specs, where systemd runs it from, and where it writes
+// (systemd.generator(7) "Output directories"; docs/generator.md).
+import { homedir } from "node:os";
+import { join } from "node:path";
+import type { Target } from "../install/paths.ts";
+
+/**
+ * System spec directories, highest priority first: a spec in /etc overrides one of the same
+ * name in /run and /usr/lib, as unit files do (systemd.unit(5) "Unit File Load Path").
+ */
+export const SYSTEM_SPEC_DIRS = ["/etc/tunnelc", "/run/tunnelc", "/usr/lib/tunnelc"];
+
+/** The generator's file name, in whichever generator directory it is installed. */
+export const GENERATOR_NAME = "tunnelc-generator";
+
+/** What the generator reports about its last run, beside the units it wrote. */
+export const STATUS_FILE = "tunnelc-generator.status";
+
+export function specDirs(user: boolean, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (!user) return SYSTEM_SPEC_DIRS;
+  return [join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config"), "tunnelc")];
+}
+
+/**
+ * Where systemd puts generators. Live: /etc (the administrator's directory). Below --root, for a
+ * package: /usr/lib, the vendor directory (systemd.generator(7) lists both).
+ */
+export function generatorDir(t: Target): string {
+  const kind = t.user ? "user-generators" : "system-generators";
+  if (t.root !== undefined) return join(t.root, "usr/lib/systemd", kind);
+  return join("/etc/systemd", kind);
+}
+
+/** The normal-dir systemd passes to the generator (systemd.generator(7), item 1). */
+export function normalDir(t: Target, env: NodeJS.ProcessEnv = process.env): string {
+  if (t.root !== undefined) return join(t.root, "run/systemd/generator");
+  if (!t.user) return "/run/systemd/generator";
+  const runtime = env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.() ?? 0}`;
+  return join(runtime, "systemd/generator");
+}

@@ -1,0 +1,119 @@
+#!/bin/bash
+# The generator's scenarios, run inside the booted container (test/e2e/generator.test.ts) by a
+# oneshot unit. PHASE=boot: the generator and two specs (one broken) were bind-mounted before the
+# boot. PHASE=live: tunnelc generator install, specs dropped into /etc/tunnelc, daemon-reload.
+# sshd on 127.0.0.1:22 is the relay. Every check writes "ok - NAME" or "not ok - NAME # detail"
+# to /results/log; "done" ends it.
+set -u
+LOG=/results/log
+: >"$LOG"
+export NO_COLOR=1
+GEN=/run/systemd/generator
+tunnelc() { node "$TUNNELC" "$@"; }
+say() { echo "$*" >>"$LOG"; }
+check() {
+  local name=$1 out
+  shift
+  if out=$("$@" 2>&1); then say "ok - $name"; else say "not ok - $name # $(echo "$out" | tail -n 4 | tr '\r\n' '  ')"; fi
+}
+wait_for() { # up to 20 s
+  local i
+  for i in $(seq 1 100); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  "$@"
+}
+banner() {
+  local got
+  got=$(timeout 5 nc -w 3 127.0.0.1 "$1" </dev/null 2>&1 | head -c 7)
+  [ "$got" = "SSH-2.0" ] || { echo "got '$got' on port $1"; return 1; }
+}
+prop() { systemctl show "$1" --property="$2" --value; }
+is_active() { [ "$(systemctl is-active "$1")" = active ]; }
+same_process() { is_active "$1" && [ "$(prop "$1" MainPID)" = "$2" ]; }
+journal_has() { journalctl -b -t tunnelc-generator -p warning -o cat | grep -qE "$1"; }
+unit_log_has() { journalctl -b -u "$1" -o cat | grep -qE "$2"; }
+
+relay() { # relay PUBKEY: the relay account accepts this key
+  systemctl start ssh
+  wait_for systemctl is-active ssh
+  id relay >/dev/null 2>&1 || useradd -m -s /bin/bash relay
+  install -d -m 0700 -o relay -g relay /home/relay/.ssh
+  install -m 0600 -o relay -g relay "$1" /home/relay/.ssh/authorized_keys
+}
+
+BROKEN_AT='gen-broken\.json:1:[0-9]+: /server/host: must not start with "-"'
+
+if [ "${PHASE:-}" = boot ]; then
+  relay /etc/tunnelc/keys/boot.pub
+  check "boot: the generator ran: the unit is in $GEN" test -f $GEN/gen-boot.service
+  check "boot: [Install] became a .wants link" test -L $GEN/multi-user.target.wants/gen-boot.service
+  check "boot: systemd calls the unit generated" bash -c "[ \"\$(systemctl is-enabled gen-boot.service)\" = generated ]"
+  check "boot: the tunnel is up" wait_for is_active gen-boot.service
+  check "boot: bytes through the tunnel" wait_for banner 2240
+  # systemd-nspawn(1) gives a container no kernel log and journald does not run yet when the
+  # generator does: at boot here the message reaches the journal through the broken spec's unit.
+  check "boot: the broken spec's unit failed, its log says why" wait_for unit_log_has gen-broken.service "$BROKEN_AT"
+  check "boot: tunnelc status shows the broken spec and why" bash -c "node $TUNNELC status | grep -qE '$BROKEN_AT'"
+  check "boot: tunnelc status shows the tunnel as generated" bash -c "node $TUNNELC status | grep -qE '^gen-boot\\.service .* generated$'"
+  say done
+  exit 0
+fi
+
+# ---- PHASE=live ----------------------------------------------------------------------------
+install -d -m 0700 /etc/tunnelc/keys
+ssh-keygen -q -t ed25519 -N '' -C device -f /etc/tunnelc/keys/device
+relay /etc/tunnelc/keys/device.pub
+HOSTKEY=$(cut -d' ' -f1,2 /etc/ssh/ssh_host_ed25519_key.pub)
+spec() { # spec NAME PORT [HOST]
+  cat <<JSON
+{ "name": "$1", "server": { "host": "${3:-127.0.0.1}", "user": "relay", "hostKeys": ["$HOSTKEY"] },
+  "identity": "/etc/tunnelc/keys/device", "forwards": [{ "remote": $2, "to": "localhost:22" }],
+  "restart": { "delaySec": 1 } }
+JSON
+}
+
+check "live: generator install" tunnelc generator install
+check "live: the generator is an executable in /etc/systemd/system-generators" test -x /etc/systemd/system-generators/tunnelc-generator
+spec gen-live 2242 >/etc/tunnelc/gen-live.json
+systemctl daemon-reload
+check "live: after daemon-reload the unit is in $GEN" test -f $GEN/gen-live.service
+check "live: and its .wants link" test -L $GEN/multi-user.target.wants/gen-live.service
+check "live: systemctl start brings the tunnel up" bash -c "systemctl start gen-live && sleep 0.5 && systemctl is-active gen-live"
+check "live: bytes through the tunnel" wait_for banner 2242
+pid=$(prop gen-live.service MainPID)
+
+# A broken spec beside it.
+echo '{ "name": "gen-broken", "server": { "host": "-oProxyCommand=x", "user": "relay" }, "forwards": [{ "remote": 2243, "to": "localhost:22" }] }' >/etc/tunnelc/gen-broken.json
+systemctl daemon-reload
+check "broken beside: the tunnel keeps its process" same_process gen-live.service "$pid"
+check "broken beside: bytes still flow" banner 2242
+check "broken beside: the located message is in the journal, at warning level or above" wait_for journal_has "^/etc/tunnelc/$BROKEN_AT"
+check "broken beside: tunnelc status shows the spec and why" bash -c "node $TUNNELC status | grep -qE '$BROKEN_AT'"
+systemctl start gen-broken.service
+check "broken beside: its unit fails when started" wait_for systemctl is-failed gen-broken.service
+check "broken beside: ... in the unit's own log" wait_for unit_log_has gen-broken.service "$BROKEN_AT"
+rm /etc/tunnelc/gen-broken.json
+
+# The running tunnel's own spec broken by an edit: it must not vanish under its process.
+cp /etc/tunnelc/gen-live.json /root/gen-live.good
+printf '{ "name": "gen-live",\n  "server": ' >/etc/tunnelc/gen-live.json
+systemctl daemon-reload
+check "edit breaks the spec: the unit is still loaded" bash -c "[ \"\$(systemctl show gen-live -p LoadState --value)\" = loaded ]"
+check "edit breaks the spec: the tunnel keeps its process" same_process gen-live.service "$pid"
+check "edit breaks the spec: bytes still flow" banner 2242
+check "edit breaks the spec: its description says why" bash -c "systemctl show gen-live -p Description --value | grep -q 'BROKEN SPEC, not started: /etc/tunnelc/gen-live.json:2:'"
+check "edit breaks the spec: the journal has the location" wait_for journal_has '^/etc/tunnelc/gen-live\.json:2:[0-9]+: /: invalid JSON'
+systemctl restart gen-live.service
+check "edit breaks the spec: a restart fails loudly instead of running it" wait_for systemctl is-failed gen-live.service
+check "edit breaks the spec: ... and the forward is gone" bash -c "! timeout 3 nc -z -w 2 127.0.0.1 2242"
+check "edit breaks the spec: ... with the message in its log" wait_for unit_log_has gen-live.service 'gen-live\.json:2:[0-9]+: /: invalid JSON'
+cp /root/gen-live.good /etc/tunnelc/gen-live.json
+systemctl daemon-reload
+check "spec fixed: the tunnel starts again" bash -c "systemctl restart gen-live && sleep 0.5 && systemctl is-active gen-live"
+check "spec fixed: bytes through the tunnel" wait_for banner 2242
+
+check "live: generator uninstall" tunnelc generator uninstall
+check "live: the generator is gone" test ! -e /etc/systemd/system-generators/tunnelc-generator
+systemctl stop gen-live
+systemctl daemon-reload
+check "live: after the next reload, no generated unit is left" test ! -e $GEN/gen-live.service
+say done

@@ -1,0 +1,148 @@
+// The generator end to end (test/e2e/generator.sh has the scenarios): one boot of a rootfs whose
+// generator and specs were bind-mounted in before it booted, one boot where the CLI installs the
+// generator and specs are dropped in live. Never writes into the cached rootfs or the host.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CLI, ROOT } from "../helpers/paths.ts";
+import { hasTool, needs } from "../helpers/prereq.ts";
+import { bootOnce, canBoot, ensureRootfs } from "./container.ts";
+
+const UNIT = "tunnelc-e2e-generator.service";
+const runnerUnit = (phase: string) => `[Unit]
+Description=tunnelc generator scenarios (${phase})
+After=ssh.service network.target
+Wants=ssh.service
+
+[Service]
+Type=oneshot
+Environment=TUNNELC=/tunnelc/bin/tunnelc.cjs PHASE=${phase}
+ExecStart=/bin/bash /tunnelc/test/e2e/generator.sh
+StandardOutput=file:/results/trace
+StandardError=inherit
+TimeoutStartSec=200
+ExecStopPost=/bin/systemctl poweroff --no-block
+`;
+
+const spec = (name: string, port: number, host: string, hostKey: string, identity: string) =>
+  `${JSON.stringify({
+    name,
+    server: { host, user: "relay", hostKeys: [hostKey] },
+    identity,
+    forwards: [{ remote: port, to: "localhost:22" }],
+    restart: { delaySec: 1 },
+  })}\n`;
+
+async function boot(
+  t: import("node:test").TestContext,
+  phase: string,
+  extra: (results: string) => [string, string][],
+  minChecks: number,
+) {
+  const rootfs = ensureRootfs((s) => t.diagnostic(s));
+  const results = mkdtempSync(join(tmpdir(), "tunnelc-e2e-gen-"));
+  chmodSync(results, 0o755);
+  const unitFile = join(results, UNIT);
+  writeFileSync(unitFile, runnerUnit(phase));
+  const started = Date.now();
+  const r = bootOnce({
+    rootfs,
+    results,
+    bindRo: [
+      [ROOT, "/tunnelc"],
+      [process.execPath, "/usr/bin/node"],
+      [unitFile, `/etc/systemd/system/${UNIT}`],
+      ...extra(results),
+    ],
+    unitName: UNIT,
+    timeoutMs: 300_000,
+  });
+  t.diagnostic(`${phase}: container run took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const read = (f: string) =>
+    existsSync(join(results, f)) ? readFileSync(join(results, f), "utf8") : "";
+  const context = `\n--- nspawn ---\n${r.output.slice(-2000)}\n--- trace (tail) ---\n${read("trace").slice(-4000)}`;
+  assert.ok(!r.timedOut, `the container did not finish in time${context}`);
+  const lines = read("log").split("\n").filter(Boolean);
+  for (const line of lines) {
+    const m = /^(ok|not ok) - (.*?)(?: # (.*))?$/.exec(line);
+    if (!m) continue;
+    await t.test(m[2]!, () =>
+      assert.equal(m[1], "ok", `${m[3] ?? ""}${m[1] === "ok" ? "" : context}`),
+    );
+  }
+  assert.ok(lines.includes("done"), `the scenarios did not run to the end${context}`);
+  assert.ok(lines.filter((l) => l.startsWith("ok - ")).length >= minChecks, "too few checks ran");
+  if (process.env.TUNNELC_E2E_KEEP) t.diagnostic(`results kept in ${results}`);
+  else rmSync(results, { recursive: true, force: true });
+}
+
+test(
+  "generator: a booted rootfs with the generator and a spec has the tunnel up",
+  { timeout: 600_000 },
+  async (t) => {
+    const why = canBoot();
+    if (!needs(t, why ?? "", why === undefined)) return;
+    if (!needs(t, "ssh-keygen", hasTool("ssh-keygen", ["-?"]) || existsSync("/usr/bin/ssh-keygen")))
+      return;
+    assert.ok(existsSync(join(ROOT, "dist", "cli.cjs")), "build first (npm run build)");
+    const rootfs = ensureRootfs((s) => t.diagnostic(s));
+    // Read, never written: the rootfs's own host key, to pin.
+    const hostKey = readFileSync(join(rootfs, "etc/ssh/ssh_host_ed25519_key.pub"), "utf8")
+      .split(" ")
+      .slice(0, 2)
+      .join(" ");
+    await boot(
+      t,
+      "boot",
+      (results) => {
+        const key = join(results, "boot");
+        execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "boot", "-f", key]);
+        const pkg = join(results, "pkg");
+        // The generator as a package would ship it, with the container's paths in it.
+        execFileSync(process.execPath, [
+          CLI,
+          "generator",
+          "install",
+          "--root",
+          pkg,
+          "--node",
+          "/usr/bin/node",
+          "--bundle",
+          "/tunnelc/bin/tunnelc.cjs",
+        ]);
+        const good = join(results, "gen-boot.json");
+        writeFileSync(good, spec("gen-boot", 2240, "127.0.0.1", hostKey, "/etc/tunnelc/keys/boot"));
+        const broken = join(results, "gen-broken.json");
+        writeFileSync(
+          broken,
+          spec("gen-broken", 2241, "-oProxyCommand=x", hostKey, "/etc/tunnelc/keys/boot"),
+        );
+        return [
+          [
+            join(pkg, "usr/lib/systemd/system-generators/tunnelc-generator"),
+            "/etc/systemd/system-generators/tunnelc-generator",
+          ],
+          [good, "/etc/tunnelc/gen-boot.json"],
+          [broken, "/etc/tunnelc/gen-broken.json"],
+          [key, "/etc/tunnelc/keys/boot"],
+          [`${key}.pub`, "/etc/tunnelc/keys/boot.pub"],
+        ];
+      },
+      8,
+    );
+  },
+);
+
+test(
+  "generator: install, drop a spec, daemon-reload; a broken spec beside and by an edit",
+  { timeout: 600_000 },
+  async (t) => {
+    const why = canBoot();
+    if (!needs(t, why ?? "", why === undefined)) return;
+    assert.ok(existsSync(join(ROOT, "dist", "cli.cjs")), "build first (npm run build)");
+    await boot(t, "live", () => [], 24);
+  },
+);
