@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultKeyPath, keyComment, onDisk } from "../src/keygen/key-path.ts";
@@ -122,7 +122,10 @@ test("keygen SPEC --json: the spec's identity path and the relay's restricted li
 });
 
 test("keygen refuses a bad name and a broken spec without writing", () => {
-  const bad = tunnelc(["keygen", "../x", "--root", tmp()]);
+  // From a fresh directory, so that "../x" names nothing on disk.
+  const cwd = join(tmp(), "cwd");
+  mkdirSync(cwd);
+  const bad = tunnelc(["keygen", "../x", "--root", tmp()], { cwd });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /not a tunnel name/);
   const spec = join(tmp(), "bad.json");
