@@ -506,7 +506,7 @@ test("status shows generated tunnels apart from installed ones, and the generato
   assert.equal(tunnelc(["install", office, "--root", root]).status, 0);
   const r = tunnelc(["status", "--root", root]);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^UNIT +ENABLED +STATE +RESTARTS +SINCE +FROM$/m);
+  assert.match(r.stdout, /^UNIT +UP +ENABLED +STATE +RESTARTS +SINCE +FROM$/m);
   assert.match(r.stdout, /^good\.service .* generated$/m);
   assert.match(r.stdout, /^office-db\.service .* installed$/m);
   assert.match(
