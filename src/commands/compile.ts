@@ -4,9 +4,10 @@ import type { CommandModule } from "yargs";
 import { compileSpecs } from "../render/pipeline.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { ensureDir, writeFileAtomic } from "../install/atomic-write.ts";
-import { diagnosticJson } from "../report.ts";
+import { envelope } from "../envelope.ts";
 import { ExitCode, SystemError } from "../errors.ts";
-import { json, outcome, type Outcome } from "./outcome.ts";
+import { jsonOption } from "./options.ts";
+import { outcome, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
 import { reason } from "../specfile/read.ts";
 import type { CompiledUnit } from "../render/render-tunnel.ts";
@@ -23,9 +24,7 @@ export function runCompile(args: CompileArgs): Outcome {
   const result = all.ok ? { ...all, units: onlyUnits(all.units, args.only) } : all;
   const diagnostics = result.diagnostics;
   if (!result.ok) {
-    const stdout = args.json
-      ? json({ ok: false, units: [], diagnostics: diagnostics.map(diagnosticJson) })
-      : "";
+    const stdout = args.json ? envelope(false, diagnostics, { units: [] }) : "";
     return outcome({ exitCode: ExitCode.spec, stdout, diagnostics: args.json ? [] : diagnostics });
   }
   const toStdout = args.output === "-";
@@ -33,10 +32,7 @@ export function runCompile(args: CompileArgs): Outcome {
   const units = result.units.map((u) =>
     unitReport(u, toStdout ? undefined : join(args.output, u.fileName), args.json && toStdout),
   );
-  if (args.json)
-    return outcome({
-      stdout: json({ ok: true, units, diagnostics: diagnostics.map(diagnosticJson) }),
-    });
+  if (args.json) return outcome({ stdout: envelope(true, diagnostics, { units }) });
   const stdout = toStdout ? unitsToStdout(result.units) : "";
   const notes = toStdout ? [] : wroteNotes(args.output, result.units);
   return outcome({ stdout, diagnostics, notes });
@@ -96,11 +92,7 @@ export const compileCommand = (run: (o: Outcome) => void): CommandModule<object,
         default: "-",
         describe: "directory to write units to, or - for stdout",
       })
-      .option("json", {
-        type: "boolean",
-        default: false,
-        describe: "print a JSON report on stdout",
-      })
+      .option("json", jsonOption)
       .option("only", onlyOption)
       .example("$0 compile home.json -o /etc/systemd/system", "write home.service")
       .example(

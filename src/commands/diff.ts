@@ -7,7 +7,8 @@ import { readIfExists } from "../install/read-units.ts";
 import { unitDir, type Target } from "../install/paths.ts";
 import { unifiedDiff } from "../install/diff.ts";
 import { ExitCode, SpecError } from "../errors.ts";
-import { json, outcome, type Outcome } from "./outcome.ts";
+import { envelope } from "../envelope.ts";
+import { outcome, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
 
 export interface DiffArgs {
@@ -37,7 +38,7 @@ export function runDiff(args: DiffArgs): Outcome {
   if (args.json)
     return outcome({
       exitCode,
-      stdout: json({
+      stdout: envelope(true, result.diagnostics, {
         differs,
         units: units.map((u) => (u.state === "same" ? { ...u, diff: "" } : u)),
       }),

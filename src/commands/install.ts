@@ -10,9 +10,10 @@ import { lingerWarning } from "../install/linger.ts";
 import { identityWarnings } from "../install/identity-check.ts";
 import { nssWarning } from "../install/nss-check.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
-import { diagnosticJson } from "../report.ts";
+import { envelope, problem } from "../envelope.ts";
 import { UsageError } from "../errors.ts";
-import { json, outcome, refused, type Outcome } from "./outcome.ts";
+import { jsonOption } from "./options.ts";
+import { outcome, refused, refusedPlan, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
 import { specFiles } from "./specs-arg.ts";
 import { existsSync } from "node:fs";
@@ -40,17 +41,19 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
   if (specs.length === 0) return outcome({ notes: [`no specs in ${specDir}: nothing to install`] });
   const result = compileSpecs(specs.map(loadSpec));
   if (!result.ok)
-    return refused(args.json, result.diagnostics.map(diagnosticJson), {
-      diagnostics: result.diagnostics,
-    });
+    return refused(args.json, result.diagnostics, { diagnostics: result.diagnostics });
   result.units = onlyUnits(result.units, args.only);
   const misplaced = wrongScope(result.units, target);
-  if (misplaced.length > 0) return refused(args.json, misplaced, { notes: misplaced });
+  if (misplaced.length > 0)
+    return refused(
+      args.json,
+      misplaced.map((m) => problem("install/wrong-scope", m)),
+      { notes: misplaced },
+    );
   const dir = unitDir(target);
   const existing = readExisting(result.units.map((u) => join(dir, u.fileName)));
   const plan = planInstall(result.units, existing, dir, target, args);
-  const refusals = plan.refusals.map((r) => r.message);
-  if (refusals.length > 0) return refused(args.json, refusals, { notes: refusals });
+  if (plan.refusals.length > 0) return refusedPlan(args.json, plan.refusals);
   const live = target.root === undefined;
   const tunnels = result.units.map((u) => u.source.tunnel);
   const warnings = [
@@ -112,13 +115,11 @@ function report(
     }));
     const commands = plan.commands.map((c) => c.argv);
     return outcome({
-      stdout: json({
-        ok: true,
+      stdout: envelope(true, diagnostics, {
         dryRun: args.dryRun,
         units: files,
         commands,
         warnings,
-        diagnostics: diagnostics.map(diagnosticJson),
       }),
     });
   }
@@ -145,7 +146,7 @@ export function scopeOptions<T>(y: Argv<T>) {
       type: "string",
       describe: "operate offline below this directory (packaging)",
     })
-    .option("json", { type: "boolean", default: false, describe: "print a JSON report on stdout" });
+    .option("json", jsonOption);
 }
 
 export const installCommand = (run: (o: Outcome) => void): CommandModule<object, InstallArgs> => ({

@@ -13,7 +13,9 @@ import { RefusedError, SpecError, UsageError, hasErrors } from "../errors.ts";
 import type { Runner } from "../install/systemctl.ts";
 import type { Scope, Tunnel } from "../model/tunnel.ts";
 import { ExitCode } from "../errors.ts";
-import { json, outcome, type Outcome } from "./outcome.ts";
+import { envelope, errorDiagnostics } from "../envelope.ts";
+import { jsonOption } from "./options.ts";
+import { outcome, type Outcome } from "./outcome.ts";
 
 export interface KeygenArgs {
   target?: string;
@@ -118,11 +120,11 @@ export function runKeygen(args: KeygenArgs, runner?: Runner): Outcome {
     if (e instanceof RefusedError && args.json)
       return outcome({
         exitCode: ExitCode.spec,
-        stdout: json({ ok: false, diagnostics: [], problems: [e.message], keys }),
+        stdout: envelope(false, errorDiagnostics(e), { keys }),
       });
     throw e;
   }
-  if (args.json) return outcome({ stdout: json({ ok: true, diagnostics: [], keys }) });
+  if (args.json) return outcome({ stdout: envelope(true, [], { keys }) });
   const stdout = keys
     .map(
       (k) =>
@@ -150,7 +152,7 @@ export const keygenCommand = (run: (o: Outcome) => void): CommandModule<object, 
       })
       .option("root", { type: "string", describe: "write the key below this directory" })
       .option("force", { type: "boolean", default: false, describe: "replace an existing key" })
-      .option("json", { type: "boolean", default: false, describe: "print JSON" })
+      .option("json", jsonOption)
       .example("$0 keygen home", "/etc/tunnelc/keys/home and home.pub")
       .example(
         "$0 keygen fleet.json --name pi-garage",

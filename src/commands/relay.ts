@@ -6,9 +6,11 @@ import { compileSpecs } from "../render/pipeline.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { authorizedKeys, sharedKeys, sshdConfig, type Device } from "../ends/relay.ts";
 import { sshConfig } from "../ends/ssh-config.ts";
-import { ExitCode, SpecError } from "../errors.ts";
-import { outcome, type Outcome } from "./outcome.ts";
+import { SpecError } from "../errors.ts";
+import { envelope, problem } from "../envelope.ts";
+import { outcome, refused, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
+import { jsonOption } from "./options.ts";
 import type { CompiledUnit } from "../render/render-tunnel.ts";
 
 export interface EndsArgs {
@@ -16,6 +18,7 @@ export interface EndsArgs {
   only?: string;
   sshdConfig?: boolean;
   relayUser?: string;
+  json: boolean;
 }
 
 function units(args: EndsArgs): CompiledUnit[] {
@@ -45,11 +48,16 @@ function publicKey(u: CompiledUnit): string | { problem: string } {
   return m ? `${m[1]} ${m[2]}` : { problem: `${t.name}: ${t.identity}.pub is not a public key` };
 }
 
+/** The text as is, or with --json inside the envelope under `field`. */
+function printed(args: EndsArgs, field: string, text: string): Outcome {
+  return outcome({ stdout: args.json ? envelope(true, [], { [field]: text }) : text });
+}
+
 export function runRelay(args: EndsArgs): Outcome {
   const us = units(args);
   // The Match blocks need only the forwards, not the devices' keys.
   if (args.sshdConfig)
-    return outcome({ stdout: sshdConfig(us.map((u) => ({ tunnel: u.source.tunnel }))) });
+    return printed(args, "sshdConfig", sshdConfig(us.map((u) => ({ tunnel: u.source.tunnel }))));
   const devices: Device[] = [];
   const problems: string[] = [];
   for (const u of us) {
@@ -59,8 +67,13 @@ export function runRelay(args: EndsArgs): Outcome {
     else problems.push(key.problem);
   }
   problems.push(...sharedKeys(devices));
-  if (problems.length > 0) return outcome({ exitCode: ExitCode.spec, notes: problems });
-  return outcome({ stdout: authorizedKeys(devices) });
+  if (problems.length > 0)
+    return refused(
+      args.json,
+      problems.map((p) => problem("relay/public-key", p)),
+      { notes: problems },
+    );
+  return printed(args, "authorizedKeys", authorizedKeys(devices));
 }
 
 export function runSshConfig(args: EndsArgs): Outcome {
@@ -68,7 +81,7 @@ export function runSshConfig(args: EndsArgs): Outcome {
     tunnel: u.source.tunnel,
     specName: u.source.specName,
   }));
-  return outcome({ stdout: sshConfig(tunnels, args.relayUser) });
+  return printed(args, "sshConfig", sshConfig(tunnels, args.relayUser));
 }
 
 export const relayCommand = (run: (o: Outcome) => void): CommandModule<object, EndsArgs> => ({
@@ -89,6 +102,7 @@ export const relayCommand = (run: (o: Outcome) => void): CommandModule<object, E
         describe: "print a sshd_config.d Match User block instead",
       })
       .option("only", onlyOption)
+      .option("json", jsonOption)
       .example(
         "$0 relay fleet.json >> ~relay/.ssh/authorized_keys",
         "let each device open exactly its ports",
@@ -112,6 +126,7 @@ export const sshConfigCommand = (run: (o: Outcome) => void): CommandModule<objec
         describe: "fleet or tunnel spec files",
       })
       .option("only", onlyOption)
+      .option("json", jsonOption)
       .option("relay-user", {
         type: "string",
         describe: "your own account on the relay (default: the devices' relay account)",

@@ -12,7 +12,8 @@ import {
   type TunnelState,
 } from "../install/status-model.ts";
 import { ExitCode } from "../errors.ts";
-import { json, outcome, type Outcome } from "./outcome.ts";
+import { envelope, problem } from "../envelope.ts";
+import { outcome, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
 
 export interface StatusArgs {
@@ -47,7 +48,11 @@ export function runStatus(args: StatusArgs, runner: Runner = processRunner): Out
   if (args.json)
     return outcome({
       exitCode,
-      stdout: json({ ok: missing.length === 0, tunnels: states, missing }),
+      stdout: envelope(
+        missing.length === 0,
+        notes.map((n) => problem("status/not-installed", n)),
+        { tunnels: states, missing },
+      ),
     });
   const stdout = states.length === 0 && missing.length > 0 ? "" : formatStatus(states);
   return outcome({ exitCode, stdout, notes });

@@ -12,7 +12,9 @@ import { pinJumpKeys, pinKeys } from "../trust/edit-spec.ts";
 import { writeFileAtomic } from "../install/atomic-write.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
 import { SpecError, SystemError, UsageError } from "../errors.ts";
-import { json, outcome, type Outcome } from "./outcome.ts";
+import { envelope } from "../envelope.ts";
+import { jsonOption } from "./options.ts";
+import { outcome, type Outcome } from "./outcome.ts";
 import type { SourcedTunnel } from "../model/tunnel.ts";
 
 export interface TrustArgs {
@@ -93,6 +95,7 @@ function scanHost(runner: Runner, host: string, port: number): ScannedKey[] {
     throw new SystemError(
       `ssh-keyscan found no host keys at ${host} port ${port}`,
       r.stderr.trim(),
+      "trust/no-host-keys",
     );
   }
   return keys;
@@ -119,7 +122,7 @@ function report(scans: Scans, args: TrustArgs, done: string): Outcome {
       keys,
       jumps: jumps ?? [],
     }));
-    return outcome({ stdout: json({ written: !args.dryRun, tunnels }) });
+    return outcome({ stdout: envelope(true, [], { written: !args.dryRun, tunnels }) });
   }
   const lines = scans.flatMap(({ t, keys, jumps }) => [
     `${t.tunnel.name}: ${t.tunnel.server.host} port ${t.tunnel.server.port}`,
@@ -162,11 +165,7 @@ export const trustCommand = (run: (o: Outcome) => void): CommandModule<object, T
         default: false,
         describe: "show the keys, change nothing",
       })
-      .option("json", {
-        type: "boolean",
-        default: false,
-        describe: "print a JSON report on stdout",
-      })
+      .option("json", jsonOption)
       .example("$0 trust home.json", "pin the relay's keys in home.json")
       .example(
         "$0 trust fleet.json --only office --dry-run",

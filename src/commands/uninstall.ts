@@ -10,7 +10,8 @@ import { readExisting } from "../install/read-units.ts";
 import { unitDir, type Target } from "../install/paths.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
 import { SpecError, SystemError, UsageError } from "../errors.ts";
-import { json, outcome, refused, type Outcome } from "./outcome.ts";
+import { envelope } from "../envelope.ts";
+import { outcome, refusedPlan, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
 
 export interface UninstallArgs {
@@ -43,8 +44,7 @@ export function runUninstall(args: UninstallArgs, runner: Runner = processRunner
   const names = [...new Set(unitNames(args.targets))];
   const targets = names.map((n) => ({ unit: `${n}.service`, path: join(dir, `${n}.service`) }));
   const plan = planUninstall(targets, readExisting(targets.map((t) => t.path)), target);
-  const refusals = plan.refusals.map((r) => r.message);
-  if (refusals.length > 0) return refused(args.json, refusals, { notes: refusals });
+  if (plan.refusals.length > 0) return refusedPlan(args.json, plan.refusals);
   const warnings: string[] = [];
   if (!args.dryRun) {
     applyCommands(runner, plan.before);
@@ -54,7 +54,7 @@ export function runUninstall(args: UninstallArgs, runner: Runner = processRunner
   const commands = [...plan.before, ...plan.after].map((c) => c.argv);
   if (args.json)
     return outcome({
-      stdout: json({ ok: true, dryRun: args.dryRun, removed: plan.remove, commands, warnings }),
+      stdout: envelope(true, [], { dryRun: args.dryRun, removed: plan.remove, commands, warnings }),
     });
   const pre = args.dryRun ? "would run: " : "";
   const lines = [

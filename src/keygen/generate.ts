@@ -51,6 +51,8 @@ export function generateKey(req: KeyRequest, runner: Runner = sshKeygen): KeyPai
   if (exists && !req.force)
     throw new RefusedError(
       `${req.file} exists: keygen never replaces a key (the relay may trust it); --force replaces it`,
+      "keygen/key-exists",
+      req.file,
     );
   try {
     const dir = dirname(req.file);
