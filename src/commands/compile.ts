@@ -3,13 +3,14 @@ import { join, resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import { compileSpecs } from "../render/pipeline.ts";
 import { loadSpec } from "../specfile/read.ts";
-import { ensureDir, writeFileAtomic } from "../install/atomic-write.ts";
+import { execute } from "../plan/execute.ts";
+import type { Effect } from "../plan/plan.ts";
+import { processRunner } from "../install/systemctl.ts";
 import { envelope } from "../envelope.ts";
-import { ExitCode, SystemError } from "../errors.ts";
+import { ExitCode } from "../errors.ts";
 import { jsonOption } from "./options.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
-import { reason } from "../specfile/read.ts";
 import type { CompiledUnit } from "../render/render-tunnel.ts";
 
 export interface CompileArgs {
@@ -28,7 +29,7 @@ export function runCompile(args: CompileArgs): Outcome {
     return outcome({ exitCode: ExitCode.spec, stdout, diagnostics: args.json ? [] : diagnostics });
   }
   const toStdout = args.output === "-";
-  if (!toStdout) writeUnits(args.output, result.units);
+  if (!toStdout) execute(unitWrites(args.output, result.units), processRunner);
   const units = result.units.map((u) =>
     unitReport(u, toStdout ? undefined : join(args.output, u.fileName), args.json && toStdout),
   );
@@ -44,14 +45,20 @@ function wroteNotes(dir: string, units: CompiledUnit[]): string[] {
   return [`wrote ${units.length} units to ${dir}`];
 }
 
-function writeUnits(dir: string, units: CompiledUnit[]): void {
-  try {
-    ensureDir(dir);
-    for (const u of units)
-      writeFileAtomic(join(dir, u.fileName), u.text, { mode: 0o644, durable: false });
-  } catch (e) {
-    throw new SystemError(`cannot write units to ${resolve(dir)}: ${reason(e)}`);
-  }
+/** The output directory, then each unit in it (fsync left to the OS: a build directory). */
+function unitWrites(dir: string, units: CompiledUnit[]): Effect[] {
+  const failure = `cannot write units to ${resolve(dir)}`;
+  return [
+    { kind: "mkdir", path: dir, failure },
+    ...units.map((u): Effect => ({
+      kind: "write",
+      path: join(dir, u.fileName),
+      text: u.text,
+      mode: 0o644,
+      durable: false,
+      failure,
+    })),
+  ];
 }
 
 /** One unit as is; several separated by a comment line naming each file. */

@@ -4,7 +4,7 @@ import type { CommandModule } from "yargs";
 import { compileSpecs } from "../render/pipeline.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { readIfExists } from "../install/read-units.ts";
-import { unitDir, type Target } from "../install/paths.ts";
+import { targetOf, unitDir } from "../install/paths.ts";
 import { unifiedDiff } from "../install/diff.ts";
 import { ExitCode, SpecError } from "../errors.ts";
 import { envelope } from "../envelope.ts";
@@ -22,10 +22,7 @@ export interface DiffArgs {
 export function runDiff(args: DiffArgs): Outcome {
   const result = compileSpecs(args.specs.map(loadSpec));
   if (!result.ok) throw new SpecError(result.diagnostics);
-  const dir = unitDir({
-    user: args.user,
-    ...(args.root !== undefined && { root: args.root }),
-  } satisfies Target);
+  const dir = unitDir(targetOf(args));
   const units = result.units.map((u) => {
     const path = join(dir, u.fileName);
     const installed = readIfExists(path);

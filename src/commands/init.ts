@@ -13,9 +13,9 @@ import { defaultKeyPath, keyComment, onDisk } from "../keygen/key-path.ts";
 import { authorizedKeysLine } from "../ends/relay.ts";
 import { parseHop, type HopText } from "../model/endpoint.ts";
 import { checkSpec } from "../specfile/check.ts";
-import { writeFileAtomic } from "../install/atomic-write.ts";
+import { execute } from "../plan/execute.ts";
 import { SpecError, UsageError, hasErrors } from "../errors.ts";
-import type { Runner } from "../install/systemctl.ts";
+import { processRunner, type Runner } from "../install/systemctl.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 
 export interface InitArgs {
@@ -193,7 +193,7 @@ export async function runInit(
     );
   }
   if (!toFile) return outcome({ stdout: text, notes });
-  writeFileAtomic(args.file!, text, { mode: 0o644, durable: false });
+  execute([{ kind: "write", path: args.file!, text, mode: 0o644, durable: false }], processRunner);
   return outcome({ notes: [...notes, `wrote ${args.file}; next: tunnelc trust ${args.file}`] });
 }
 

@@ -2,10 +2,10 @@
 import type { Argv, CommandModule } from "yargs";
 import { compileSpecs } from "../render/pipeline.ts";
 import { loadSpec } from "../specfile/read.ts";
-import { planInstall, type FileAction, type InstallPlan } from "../install/plan.ts";
-import { applyCommands, applyFiles } from "../install/apply.ts";
+import { installEffects, planInstall, type FileAction, type InstallPlan } from "../install/plan.ts";
+import { execute } from "../plan/execute.ts";
 import { readExisting } from "../install/read-units.ts";
-import { unitDir, vendorUnitDir, type Target } from "../install/paths.ts";
+import { targetOf, unitDir, vendorUnitDir, type Target } from "../install/paths.ts";
 import { lingerWarning } from "../install/linger.ts";
 import { identityWarnings } from "../install/identity-check.ts";
 import { nssWarning } from "../install/nss-check.ts";
@@ -34,7 +34,7 @@ export interface InstallArgs {
 }
 
 export function runInstall(args: InstallArgs, runner: Runner = processRunner): Outcome {
-  const target: Target = { user: args.user, ...(args.root !== undefined && { root: args.root }) };
+  const target = targetOf(args);
   if (args.now && target.root !== undefined)
     throw new UsageError("--now needs a running manager; with --root only --enable applies");
   const { files: specs, dir: specDir } = specFiles(args.specs, target, args.specDir);
@@ -63,10 +63,7 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
     ...(live ? [nssWarning(tunnels)] : []),
     ...shadowed(plan, target),
   ].filter((w): w is string => w !== undefined);
-  if (!args.dryRun) {
-    applyFiles(dir, plan.files);
-    warnings.push(...applyCommands(runner, plan.commands).warnings);
-  }
+  if (!args.dryRun) warnings.push(...execute(installEffects(plan, dir), runner).warnings);
   return report(args, plan, warnings, result.diagnostics);
 }
 

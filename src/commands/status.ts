@@ -1,7 +1,7 @@
 // tunnelc status [NAME...] [--user] [--root DIR] [--json]
 import type { CommandModule } from "yargs";
 import { ownedUnits, type InstalledUnit } from "../install/read-units.ts";
-import { systemctlScope, unitDir, type Target } from "../install/paths.ts";
+import { systemctlScope, targetOf, unitDir, type Target } from "../install/paths.ts";
 import { processRunner, runChecked, type Runner } from "../install/systemctl.ts";
 import {
   SHOW_PROPERTIES,
@@ -24,7 +24,7 @@ export interface StatusArgs {
 }
 
 export function runStatus(args: StatusArgs, runner: Runner = processRunner): Outcome {
-  const target: Target = { user: args.user, ...(args.root !== undefined && { root: args.root }) };
+  const target = targetOf(args);
   const wanted = new Set((args.names ?? []).map((n) => n.replace(/\.service$/, "") + ".service"));
   const all = ownedUnits(unitDir(target));
   const installed = all.filter((u) => wanted.size === 0 || wanted.has(u.unit));

@@ -9,7 +9,7 @@ import { isSeed, type RawSpec } from "../specfile/raw.ts";
 import { knownHostsPattern } from "../model/host-format.ts";
 import { parseKeyscan, type ScannedKey } from "../trust/keyscan.ts";
 import { pinJumpKeys, pinKeys } from "../trust/edit-spec.ts";
-import { writeFileAtomic } from "../install/atomic-write.ts";
+import { execute } from "../plan/execute.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
 import { SpecError, SystemError, UsageError } from "../errors.ts";
 import { envelope } from "../envelope.ts";
@@ -79,8 +79,11 @@ export function runTrust(args: TrustArgs, runner: Runner = processRunner): Outco
       hasPolicy,
     );
   }
-  if (!args.dryRun && text !== source.text)
-    writeFileAtomic(args.spec, text, { mode: statSync(args.spec).mode & 0o777 });
+  if (!args.dryRun && text !== source.text) {
+    // The spec keeps its own mode (it may be private).
+    const mode = statSync(args.spec).mode & 0o777;
+    execute([{ kind: "write", path: args.spec, text, mode, durable: true }], runner);
+  }
   return report(
     scans,
     args,

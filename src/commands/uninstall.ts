@@ -1,15 +1,15 @@
 // tunnelc uninstall NAME|SPEC... [--user] [--root DIR] [--dry-run]
-import { existsSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { compileSpecs } from "../render/pipeline.ts";
-import { loadSpec, reason } from "../specfile/read.ts";
-import { planUninstall } from "../install/uninstall-plan.ts";
-import { applyCommands } from "../install/apply.ts";
+import { loadSpec } from "../specfile/read.ts";
+import { planUninstall, uninstallEffects } from "../install/uninstall-plan.ts";
+import { execute } from "../plan/execute.ts";
 import { readExisting } from "../install/read-units.ts";
-import { unitDir, type Target } from "../install/paths.ts";
+import { targetOf, unitDir } from "../install/paths.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
-import { SpecError, SystemError, UsageError } from "../errors.ts";
+import { SpecError, UsageError } from "../errors.ts";
 import { envelope } from "../envelope.ts";
 import { outcome, refusedPlan, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
@@ -39,18 +39,13 @@ export function unitNames(targets: string[]): string[] {
 }
 
 export function runUninstall(args: UninstallArgs, runner: Runner = processRunner): Outcome {
-  const target: Target = { user: args.user, ...(args.root !== undefined && { root: args.root }) };
+  const target = targetOf(args);
   const dir = unitDir(target);
   const names = [...new Set(unitNames(args.targets))];
   const targets = names.map((n) => ({ unit: `${n}.service`, path: join(dir, `${n}.service`) }));
   const plan = planUninstall(targets, readExisting(targets.map((t) => t.path)), target);
   if (plan.refusals.length > 0) return refusedPlan(args.json, plan.refusals);
-  const warnings: string[] = [];
-  if (!args.dryRun) {
-    applyCommands(runner, plan.before);
-    for (const r of plan.remove) removeFile(r.path);
-    warnings.push(...applyCommands(runner, plan.after).warnings);
-  }
+  const warnings = args.dryRun ? [] : execute(uninstallEffects(plan), runner).warnings;
   const commands = [...plan.before, ...plan.after].map((c) => c.argv);
   if (args.json)
     return outcome({
@@ -63,14 +58,6 @@ export function runUninstall(args: UninstallArgs, runner: Runner = processRunner
     ...plan.after.map((c) => `${pre}${c.argv.join(" ")}`),
   ];
   return outcome({ stdout: lines.join("\n") + "\n", notes: warnings.map((w) => `note: ${w}`) });
-}
-
-function removeFile(path: string): void {
-  try {
-    rmSync(path, { force: true });
-  } catch (e) {
-    throw new SystemError(`cannot remove ${path}: ${reason(e)}`);
-  }
 }
 
 export const uninstallCommand = (

@@ -1,10 +1,11 @@
 // The install plan: which unit files to create, update or leave alone, and the systemctl calls
 // that follow, one per kind however many tunnels. Pure: the caller reads the existing files
-// first and applies the plan after (apply.ts); --dry-run prints it instead.
+// first and hands the plan's effects to the executor (src/plan/execute.ts) after.
 import { join } from "node:path";
 import { ownershipOf } from "./ownership.ts";
 import { unifiedDiff } from "./diff.ts";
-import { systemctlScope, type Target } from "./paths.ts";
+import { stagingDirFor, systemctlScope, type Target } from "./paths.ts";
+import type { Effect } from "../plan/plan.ts";
 import type { CompiledUnit } from "../render/render-tunnel.ts";
 
 export type FileAction =
@@ -131,4 +132,38 @@ function installCommands(files: FileAction[], target: Target, opts: InstallOptio
     out.push({ argv: [...sc, "start", ...all], why: "start" });
   }
   return out;
+}
+
+/** A plan's systemctl calls as effects. */
+export function runEffects(commands: readonly Command[]): Effect[] {
+  return commands.map((c) => ({
+    kind: "run",
+    argv: c.argv,
+    ...(c.tolerate && { tolerate: true }),
+  }));
+}
+
+/**
+ * The plan as effects: the unit directory, each backup before the unit it keeps, the units
+ * (staged beside the directory, durable), then systemctl.
+ */
+export function installEffects(plan: InstallPlan, dir: string): Effect[] {
+  const changed = plan.files.filter((f) => f.kind !== "unchanged");
+  const failure = `cannot write to ${dir}`;
+  const staging = stagingDirFor(dir);
+  const write = (path: string, text: string): Effect => ({
+    kind: "write",
+    path,
+    text,
+    mode: 0o644,
+    durable: true,
+    staging,
+    failure,
+  });
+  const files: Effect[] = changed.flatMap((f) => [
+    ...(f.kind === "replace" ? [write(f.backup, f.old)] : []),
+    write(f.path, f.text),
+  ]);
+  const mkdir: Effect[] = files.length > 0 ? [{ kind: "mkdir", path: dir, failure }] : [];
+  return [...mkdir, ...files, ...runEffects(plan.commands)];
 }

@@ -1,7 +1,8 @@
 // The uninstall plan: stop and disable, remove the files, reload, forget failures. Pure.
 import { ownershipOf } from "./ownership.ts";
 import { systemctlScope, type Target } from "./paths.ts";
-import type { Command, Refusal } from "./plan.ts";
+import { runEffects, type Command, type Refusal } from "./plan.ts";
+import type { Effect } from "../plan/plan.ts";
 
 export interface UninstallPlan {
   /** Before the files go: disable needs the unit file to find its [Install] symlinks. */
@@ -58,4 +59,13 @@ export function planUninstall(
     ],
     refusals,
   };
+}
+
+/** Disable first (it reads the files), remove, then reload and forget. */
+export function uninstallEffects(plan: UninstallPlan): Effect[] {
+  return [
+    ...runEffects(plan.before),
+    ...plan.remove.map((r): Effect => ({ kind: "remove", path: r.path })),
+    ...runEffects(plan.after),
+  ];
 }

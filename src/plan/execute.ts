@@ -1,0 +1,68 @@
+// The one executor: performs a plan's effects in order. Files are written atomically through a
+// staging directory (atomic-write.ts), commands run through the injectable Runner; a tolerated
+// command's failure comes back as a warning, any other failure stops the run as a SystemError.
+import { rmSync } from "node:fs";
+import { closeStaging, ensureDir, openStaging, writeFileAtomic } from "../install/atomic-write.ts";
+import { runChecked, type Runner } from "../install/systemctl.ts";
+import { SystemError } from "../errors.ts";
+import { reason } from "../specfile/read.ts";
+import type { Effect } from "./plan.ts";
+
+export interface Executed {
+  /** Tolerated failures, as "argv: stderr" lines. */
+  warnings: string[];
+}
+
+export function execute(effects: readonly Effect[], runner: Runner): Executed {
+  const warnings: string[] = [];
+  const staged = new Set<string>();
+  // Staging goes once its files are in place (before the commands that read them); a failed
+  // write leaves it, empty, for the next run to clear.
+  const closeAll = () => {
+    for (const dir of staged) closeStaging(dir);
+    staged.clear();
+  };
+  for (const e of effects) {
+    if (e.kind === "run") {
+      closeAll();
+      if (!e.tolerate) runChecked(runner, e.argv);
+      else warnings.push(...tolerated(runner, e.argv));
+      continue;
+    }
+    // A staging directory is cleared of a crashed run's leftovers before its first use.
+    if (e.kind === "write" && e.staging !== undefined && !staged.has(e.staging))
+      fileEffect(e, () => staged.add(openStaging(e.staging!)));
+    fileEffect(e, () => perform(e));
+  }
+  closeAll();
+  return { warnings };
+}
+
+function perform(e: Exclude<Effect, { kind: "run" }>): void {
+  if (e.kind === "mkdir") ensureDir(e.path);
+  else if (e.kind === "remove") rmSync(e.path, { force: true });
+  else
+    writeFileAtomic(e.path, e.text, {
+      mode: e.mode,
+      durable: e.durable,
+      ...(e.staging !== undefined && { stagingDir: e.staging }),
+    });
+}
+
+const FAILURE = { mkdir: "cannot create", write: "cannot write", remove: "cannot remove" };
+
+function fileEffect(e: Exclude<Effect, { kind: "run" }>, act: () => unknown): void {
+  try {
+    act();
+  } catch (err) {
+    if (err instanceof SystemError) throw err;
+    throw new SystemError(`${e.failure ?? `${FAILURE[e.kind]} ${e.path}`}: ${reason(err)}`);
+  }
+}
+
+function tolerated(runner: Runner, argv: string[]): string[] {
+  const r = runner.run(argv);
+  return r.status === 0
+    ? []
+    : [`${argv.join(" ")}: ${r.stderr.trim() || `exit status ${r.status}`}`];
+}
