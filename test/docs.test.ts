@@ -89,6 +89,9 @@ test("every command that reports has --json", () => {
     "diff",
     "trust",
     "doctor",
+    "relay",
+    "ssh-config",
+    "keygen",
   ]) {
     assert.match(tunnelc([c, "--help"]).stdout, /--json/, c);
   }
