@@ -92,6 +92,7 @@ test("every command that reports has --json", () => {
     "relay",
     "ssh-config",
     "keygen",
+    "init",
   ]) {
     assert.match(tunnelc([c, "--help"]).stdout, /--json/, c);
   }

@@ -8,10 +8,10 @@ import type { Effect } from "../plan/plan.ts";
 import { processRunner } from "../install/systemctl.ts";
 import { envelope } from "../envelope.ts";
 import { ExitCode } from "../errors.ts";
-import { jsonOption } from "./options.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
 import type { CompiledUnit } from "../render/render-tunnel.ts";
+import { someOf, jsonOption, withExamples } from "./options.ts";
 
 export interface CompileArgs {
   specs: string[];
@@ -86,27 +86,23 @@ export const compileCommand = (run: (o: Outcome) => void): CommandModule<object,
   command: "compile <specs..>",
   describe: "Compile tunnel specs into systemd .service units",
   builder: (y) =>
-    y
-      .positional("specs", {
-        type: "string",
-        array: true,
-        demandOption: true,
-        describe: "spec files (- for stdin)",
-      })
-      .option("output", {
-        alias: "o",
-        type: "string",
-        default: "-",
-        describe: "directory to write units to, or - for stdout",
-      })
-      .option("json", jsonOption)
-      .option("only", onlyOption)
-      .example("$0 compile home.json -o /etc/systemd/system", "write home.service")
-      .example(
-        "$0 compile fleet.json --only pi-kitchen -o /etc/systemd/system",
-        "one device of a fleet",
-      )
-      .example('$0 compile fleet.json -o "$pkgdir/usr/lib/systemd/system"', "package the units")
-      .example("$0 compile home.json", "print the unit") as never,
+    withExamples(
+      y
+        .positional("specs", someOf("spec files (- for stdin)"))
+        .option("output", {
+          alias: "o",
+          type: "string",
+          default: "-",
+          describe: "directory to write units to, or - for stdout",
+        })
+        .option("json", jsonOption)
+        .option("only", onlyOption),
+      [
+        ["$0 compile home.json -o /etc/systemd/system", "write home.service"],
+        ["$0 compile fleet.json --only pi-kitchen -o /etc/systemd/system", "one device of a fleet"],
+        ['$0 compile fleet.json -o "$pkgdir/usr/lib/systemd/system"', "package the units"],
+        ["$0 compile home.json", "print the unit"],
+      ],
+    ) as never,
   handler: (args) => run(runCompile(args)),
 });

@@ -10,6 +10,7 @@ import { ExitCode, SpecError } from "../errors.ts";
 import { envelope } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
+import { flag, someOf, withExamples } from "./options.ts";
 
 export interface DiffArgs {
   specs: string[];
@@ -56,19 +57,11 @@ export const diffCommand = (run: (o: Outcome) => void): CommandModule<object, Di
   command: "diff <specs..>",
   describe: "Show how installed units differ from a fresh compile of their specs",
   builder: (y) =>
-    scopeOptions(
-      y.positional("specs", {
-        type: "string",
-        array: true,
-        demandOption: true,
-        describe: "spec files whose units to compare (- for stdin)",
-      }),
-    )
-      .option("exit-code", {
-        type: "boolean",
-        default: false,
-        describe: "exit 4 when anything differs",
-      })
-      .example("$0 diff home.json", "what install would change") as never,
+    withExamples(
+      scopeOptions(
+        y.positional("specs", someOf("spec files whose units to compare (- for stdin)")),
+      ).option("exit-code", flag("exit 4 when anything differs")),
+      [["$0 diff home.json", "what install would change"]],
+    ) as never,
   handler: (args) => run(runDiff(args)),
 });

@@ -7,9 +7,9 @@ import { processRunner, type Runner } from "../install/systemctl.ts";
 import * as checks from "../doctor/checks.ts";
 import { ExitCode, SpecError } from "../errors.ts";
 import { envelope, problem } from "../envelope.ts";
-import { jsonOption } from "./options.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import type { Tunnel } from "../model/tunnel.ts";
+import { flag, jsonOption, withExamples } from "./options.ts";
 
 export interface DoctorArgs {
   specs?: string[];
@@ -86,19 +86,19 @@ export const doctorCommand = (run: (o: Outcome) => void): CommandModule<object, 
   command: "doctor [specs..]",
   describe: "Check this machine (and the tunnels of SPECs) before installing",
   builder: (y) =>
-    y
-      .positional("specs", {
-        type: "string",
-        array: true,
-        describe: "spec files whose tunnels to check too",
-      })
-      .option("user", {
-        type: "boolean",
-        default: false,
-        describe: "also check what user units need",
-      })
-      .option("json", jsonOption)
-      .example("$0 doctor", "the machine")
-      .example("$0 doctor home.json", "the machine and home.json's tunnel") as never,
+    withExamples(
+      y
+        .positional("specs", {
+          type: "string",
+          array: true,
+          describe: "spec files whose tunnels to check too",
+        })
+        .option("user", flag("also check what user units need"))
+        .option("json", jsonOption),
+      [
+        ["$0 doctor", "the machine"],
+        ["$0 doctor home.json", "the machine and home.json's tunnel"],
+      ],
+    ) as never,
   handler: async (args) => run(await runDoctor(args)),
 });

@@ -12,13 +12,13 @@ import { nssWarning } from "../install/nss-check.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
 import { envelope, problem } from "../envelope.ts";
 import { UsageError } from "../errors.ts";
-import { jsonOption } from "./options.ts";
 import { outcome, refused, refusedPlan, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
 import { specFiles } from "./specs-arg.ts";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { CompiledUnit } from "../render/render-tunnel.ts";
+import { flag, jsonOption, dryRunOption, withExamples, text } from "./options.ts";
 
 export interface InstallArgs {
   specs?: string[];
@@ -138,11 +138,8 @@ function report(
 
 export function scopeOptions<T>(y: Argv<T>) {
   return y
-    .option("user", { type: "boolean", default: false, describe: "user units (systemctl --user)" })
-    .option("root", {
-      type: "string",
-      describe: "operate offline below this directory (packaging)",
-    })
+    .option("user", flag("user units (systemctl --user)"))
+    .option("root", text("operate offline below this directory (packaging)"))
     .option("json", jsonOption);
 }
 
@@ -151,37 +148,26 @@ export const installCommand = (run: (o: Outcome) => void): CommandModule<object,
   describe:
     "Compile specs and install their units (default: every spec in /etc/tunnelc, or DIR/etc/tunnelc with --root DIR)",
   builder: (y) =>
-    scopeOptions(
-      y.positional("specs", {
-        type: "string",
-        array: true,
-        describe: "spec files (default: every spec in the spec directory)",
-      }),
-    )
-      .option("enable", { type: "boolean", default: false, describe: "enable the units at boot" })
-      .option("now", {
-        type: "boolean",
-        default: false,
-        describe: "start them now (with --enable: enable --now)",
-      })
-      .option("dry-run", {
-        type: "boolean",
-        default: false,
-        describe: "print the plan, change nothing",
-      })
-      .option("force", {
-        type: "boolean",
-        default: false,
-        describe: "replace units tunnelc did not generate (keeps a backup)",
-      })
-      .option("only", onlyOption)
-      .option("spec-dir", { type: "string", describe: "where specs are found when none is named" })
-      .example("$0 install home.json --enable --now", "install, enable and start")
-      .example(
-        '$0 install fleet.json --enable --root "$pkgdir"',
-        "package: write and enable offline",
+    withExamples(
+      scopeOptions(
+        y.positional("specs", {
+          type: "string",
+          array: true,
+          describe: "spec files (default: every spec in the spec directory)",
+        }),
       )
-      .example("$0 install --user --enable --now", "every spec in ~/.config/tunnelc as user units")
-      .example("$0 install home.json --dry-run", "show what would change") as never,
+        .option("enable", flag("enable the units at boot"))
+        .option("now", flag("start them now (with --enable: enable --now)"))
+        .option("dry-run", dryRunOption)
+        .option("force", flag("replace units tunnelc did not generate (keeps a backup)"))
+        .option("only", onlyOption)
+        .option("spec-dir", text("where specs are found when none is named")),
+      [
+        ["$0 install home.json --enable --now", "install, enable and start"],
+        ['$0 install fleet.json --enable --root "$pkgdir"', "package: write and enable offline"],
+        ["$0 install --user --enable --now", "every spec in ~/.config/tunnelc as user units"],
+        ["$0 install home.json --dry-run", "show what would change"],
+      ],
+    ) as never,
   handler: (args) => run(runInstall(args)),
 });

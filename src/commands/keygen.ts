@@ -14,8 +14,8 @@ import type { Runner } from "../install/systemctl.ts";
 import type { Scope, Tunnel } from "../model/tunnel.ts";
 import { ExitCode } from "../errors.ts";
 import { envelope, errorDiagnostics } from "../envelope.ts";
-import { jsonOption } from "./options.ts";
 import { outcome, type Outcome } from "./outcome.ts";
+import { flag, jsonOption, withExamples, text } from "./options.ts";
 
 export interface KeygenArgs {
   target?: string;
@@ -139,24 +139,21 @@ export const keygenCommand = (run: (o: Outcome) => void): CommandModule<object, 
   describe:
     "Make a tunnel's ed25519 key where its unit reads it; print the relay's authorized_keys line",
   builder: (y) =>
-    y
-      .positional("target", {
-        type: "string",
-        describe: "a tunnel NAME, or a SPEC (its tunnels' identity paths and remote ports)",
-      })
-      .option("name", { type: "string", describe: "the tunnel (with a SPEC: only this one)" })
-      .option("user", {
-        type: "boolean",
-        default: false,
-        describe: "for a user unit: ~/.config/tunnelc/keys/NAME (without a SPEC)",
-      })
-      .option("root", { type: "string", describe: "write the key below this directory" })
-      .option("force", { type: "boolean", default: false, describe: "replace an existing key" })
-      .option("json", jsonOption)
-      .example("$0 keygen home", "/etc/tunnelc/keys/home and home.pub")
-      .example(
-        "$0 keygen fleet.json --name pi-garage",
-        "the key and the line for one device",
-      ) as never,
+    withExamples(
+      y
+        .positional(
+          "target",
+          text("a tunnel NAME, or a SPEC (its tunnels' identity paths and remote ports)"),
+        )
+        .option("name", text("the tunnel (with a SPEC: only this one)"))
+        .option("user", flag("for a user unit: ~/.config/tunnelc/keys/NAME (without a SPEC)"))
+        .option("root", text("write the key below this directory"))
+        .option("force", flag("replace an existing key"))
+        .option("json", jsonOption),
+      [
+        ["$0 keygen home", "/etc/tunnelc/keys/home and home.pub"],
+        ["$0 keygen fleet.json --name pi-garage", "the key and the line for one device"],
+      ],
+    ) as never,
   handler: (args) => run(runKeygen(args)),
 });

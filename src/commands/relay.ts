@@ -10,8 +10,8 @@ import { SpecError } from "../errors.ts";
 import { envelope, problem } from "../envelope.ts";
 import { outcome, refused, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
-import { jsonOption } from "./options.ts";
 import type { CompiledUnit } from "../render/render-tunnel.ts";
+import { flag, someOf, jsonOption, withExamples, text } from "./options.ts";
 
 export interface EndsArgs {
   specs: string[];
@@ -89,28 +89,23 @@ export const relayCommand = (run: (o: Outcome) => void): CommandModule<object, E
   describe:
     "Print the relay's authorized_keys lines (or its sshd_config block) for the specs' devices",
   builder: (y) =>
-    y
-      .positional("specs", {
-        type: "string",
-        array: true,
-        demandOption: true,
-        describe: "fleet or tunnel spec files",
-      })
-      .option("sshd-config", {
-        type: "boolean",
-        default: false,
-        describe: "print a sshd_config.d Match User block instead",
-      })
-      .option("only", onlyOption)
-      .option("json", jsonOption)
-      .example(
-        "$0 relay fleet.json >> ~relay/.ssh/authorized_keys",
-        "let each device open exactly its ports",
-      )
-      .example(
-        "$0 relay fleet.json --sshd-config > /etc/ssh/sshd_config.d/tunnelc.conf",
-        "lock the relay account down",
-      ) as never,
+    withExamples(
+      y
+        .positional("specs", someOf("fleet or tunnel spec files"))
+        .option("sshd-config", flag("print a sshd_config.d Match User block instead"))
+        .option("only", onlyOption)
+        .option("json", jsonOption),
+      [
+        [
+          "$0 relay fleet.json >> ~relay/.ssh/authorized_keys",
+          "let each device open exactly its ports",
+        ],
+        [
+          "$0 relay fleet.json --sshd-config > /etc/ssh/sshd_config.d/tunnelc.conf",
+          "lock the relay account down",
+        ],
+      ],
+    ) as never,
   handler: (args) => run(runRelay(args)),
 });
 
@@ -119,18 +114,13 @@ export const sshConfigCommand = (run: (o: Outcome) => void): CommandModule<objec
   describe: "Print ~/.ssh/config Host blocks that reach each device through the relay (ProxyJump)",
   builder: (y) =>
     y
-      .positional("specs", {
-        type: "string",
-        array: true,
-        demandOption: true,
-        describe: "fleet or tunnel spec files",
-      })
+      .positional("specs", someOf("fleet or tunnel spec files"))
       .option("only", onlyOption)
       .option("json", jsonOption)
-      .option("relay-user", {
-        type: "string",
-        describe: "your own account on the relay (default: the devices' relay account)",
-      })
+      .option(
+        "relay-user",
+        text("your own account on the relay (default: the devices' relay account)"),
+      )
       .example(
         "$0 ssh-config fleet.json --relay-user me > ~/.ssh/config.d/fleet",
         "then: Include config.d/* and ssh pi-kitchen",

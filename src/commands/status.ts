@@ -15,6 +15,7 @@ import { ExitCode } from "../errors.ts";
 import { envelope, problem } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
+import { withExamples } from "./options.ts";
 
 export interface StatusArgs {
   names?: string[];
@@ -105,14 +106,18 @@ export const statusCommand = (run: (o: Outcome) => void): CommandModule<object, 
   command: "status [names..]",
   describe: "Show installed tunnels: enabled, state, restarts, since when, last log line",
   builder: (y) =>
-    scopeOptions(
-      y.positional("names", {
-        type: "string",
-        array: true,
-        describe: "tunnel names (default: every installed tunnel)",
-      }),
-    )
-      .example("$0 status", "every installed tunnel")
-      .example("$0 status home --json", "one tunnel, machine-readable") as never,
+    withExamples(
+      scopeOptions(
+        y.positional("names", {
+          type: "string",
+          array: true,
+          describe: "tunnel names (default: every installed tunnel)",
+        }),
+      ),
+      [
+        ["$0 status", "every installed tunnel"],
+        ["$0 status home --json", "one tunnel, machine-readable"],
+      ],
+    ) as never,
   handler: (args) => run(runStatus(args)),
 });

@@ -13,9 +13,9 @@ import { execute } from "../plan/execute.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
 import { SpecError, SystemError, UsageError } from "../errors.ts";
 import { envelope } from "../envelope.ts";
-import { jsonOption } from "./options.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import type { SourcedTunnel } from "../model/tunnel.ts";
+import { flag, jsonOption, withExamples, text } from "./options.ts";
 
 export interface TrustArgs {
   spec: string;
@@ -156,23 +156,20 @@ export const trustCommand = (run: (o: Outcome) => void): CommandModule<object, T
   command: "trust <spec>",
   describe: "Fetch the servers' host keys (ssh-keyscan), show fingerprints, pin them in the spec",
   builder: (y) =>
-    y
-      .positional("spec", {
-        type: "string",
-        demandOption: true,
-        describe: "the spec file to pin the keys in",
-      })
-      .option("only", { type: "string", describe: "only the tunnel with this name" })
-      .option("dry-run", {
-        type: "boolean",
-        default: false,
-        describe: "show the keys, change nothing",
-      })
-      .option("json", jsonOption)
-      .example("$0 trust home.json", "pin the relay's keys in home.json")
-      .example(
-        "$0 trust fleet.json --only office --dry-run",
-        "just show one server's fingerprints",
-      ) as never,
+    withExamples(
+      y
+        .positional("spec", {
+          type: "string",
+          demandOption: true,
+          describe: "the spec file to pin the keys in",
+        })
+        .option("only", text("only the tunnel with this name"))
+        .option("dry-run", flag("show the keys, change nothing"))
+        .option("json", jsonOption),
+      [
+        ["$0 trust home.json", "pin the relay's keys in home.json"],
+        ["$0 trust fleet.json --only office --dry-run", "just show one server's fingerprints"],
+      ],
+    ) as never,
   handler: (args) => run(runTrust(args)),
 });

@@ -13,6 +13,7 @@ import { SpecError, UsageError } from "../errors.ts";
 import { envelope } from "../envelope.ts";
 import { outcome, refusedPlan, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
+import { someOf, dryRunOption, withExamples } from "./options.ts";
 
 export interface UninstallArgs {
   targets: string[];
@@ -66,20 +67,15 @@ export const uninstallCommand = (
   command: "uninstall <targets..>",
   describe: "Stop, disable and remove installed tunnels (by name or spec)",
   builder: (y) =>
-    scopeOptions(
-      y.positional("targets", {
-        type: "string",
-        array: true,
-        demandOption: true,
-        describe: "tunnel names or spec files",
-      }),
-    )
-      .option("dry-run", {
-        type: "boolean",
-        default: false,
-        describe: "print the plan, change nothing",
-      })
-      .example("$0 uninstall home", "remove home.service")
-      .example("$0 uninstall fleet.json", "remove every tunnel of a spec") as never,
+    withExamples(
+      scopeOptions(y.positional("targets", someOf("tunnel names or spec files"))).option(
+        "dry-run",
+        dryRunOption,
+      ),
+      [
+        ["$0 uninstall home", "remove home.service"],
+        ["$0 uninstall fleet.json", "remove every tunnel of a spec"],
+      ],
+    ) as never,
   handler: (args) => run(runUninstall(args)),
 });

@@ -4,8 +4,8 @@ import { checkSpecs } from "../specfile/check.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { diagnosticJson, envelope } from "../envelope.ts";
 import { ExitCode, hasErrors } from "../errors.ts";
-import { jsonOption } from "./options.ts";
 import { outcome, type Outcome } from "./outcome.ts";
+import { someOf, jsonOption, withExamples } from "./options.ts";
 
 export interface ValidateArgs {
   specs: string[];
@@ -44,15 +44,12 @@ export const validateCommand = (
   command: "validate <specs..>",
   describe: "Check tunnel specs and report every problem",
   builder: (y) =>
-    y
-      .positional("specs", {
-        type: "string",
-        array: true,
-        demandOption: true,
-        describe: "spec files (- for stdin)",
-      })
-      .option("json", jsonOption)
-      .example("$0 validate home.json", "check one spec")
-      .example("$0 validate --json /etc/tunnelc/*.json", "machine-readable report") as never,
+    withExamples(
+      y.positional("specs", someOf("spec files (- for stdin)")).option("json", jsonOption),
+      [
+        ["$0 validate home.json", "check one spec"],
+        ["$0 validate --json /etc/tunnelc/*.json", "machine-readable report"],
+      ],
+    ) as never,
   handler: (args) => run(runValidate(args)),
 });
