@@ -2,8 +2,15 @@
 import type { Argv, CommandModule } from "yargs";
 import { compileSpecs } from "../render/pipeline.ts";
 import { loadSpec } from "../specfile/read.ts";
-import { installEffects, planInstall, type FileAction, type InstallPlan } from "../install/plan.ts";
+import {
+  installEffects,
+  planInstall,
+  runEffects,
+  type FileAction,
+  type InstallPlan,
+} from "../install/plan.ts";
 import { execute } from "../plan/execute.ts";
+import { describe } from "../plan/plan.ts";
 import { readExisting } from "../install/read-units.ts";
 import { targetOf, unitDir, vendorUnitDir, type Target } from "../install/paths.ts";
 import { lingerWarning } from "../install/linger.ts";
@@ -127,8 +134,7 @@ function report(
     );
     if ("diff" in f) lines.push(f.diff.trimEnd());
   }
-  for (const c of plan.commands)
-    lines.push(`${args.dryRun ? "would run: " : ""}${c.argv.join(" ")}`);
+  lines.push(...runEffects(plan.commands).map((e) => describe(e, args.dryRun)));
   return outcome({
     stdout: lines.join("\n") + "\n",
     diagnostics,

@@ -6,6 +6,7 @@ import { compileSpecs } from "../render/pipeline.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { planUninstall, uninstallEffects } from "../install/uninstall-plan.ts";
 import { execute } from "../plan/execute.ts";
+import { describe } from "../plan/plan.ts";
 import { readExisting } from "../install/read-units.ts";
 import { targetOf, unitDir } from "../install/paths.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
@@ -46,18 +47,14 @@ export function runUninstall(args: UninstallArgs, runner: Runner = processRunner
   const targets = names.map((n) => ({ unit: `${n}.service`, path: join(dir, `${n}.service`) }));
   const plan = planUninstall(targets, readExisting(targets.map((t) => t.path)), target);
   if (plan.refusals.length > 0) return refusedPlan(args.json, plan.refusals);
-  const warnings = args.dryRun ? [] : execute(uninstallEffects(plan), runner).warnings;
+  const effects = uninstallEffects(plan);
+  const warnings = args.dryRun ? [] : execute(effects, runner).warnings;
   const commands = [...plan.before, ...plan.after].map((c) => c.argv);
   if (args.json)
     return outcome({
       stdout: envelope(true, [], { dryRun: args.dryRun, removed: plan.remove, commands, warnings }),
     });
-  const pre = args.dryRun ? "would run: " : "";
-  const lines = [
-    ...plan.before.map((c) => `${pre}${c.argv.join(" ")}`),
-    ...plan.remove.map((r) => `${args.dryRun ? "would remove" : "removed"} ${r.path}`),
-    ...plan.after.map((c) => `${pre}${c.argv.join(" ")}`),
-  ];
+  const lines = effects.map((e) => describe(e, args.dryRun));
   return outcome({ stdout: lines.join("\n") + "\n", notes: warnings.map((w) => `note: ${w}`) });
 }
 
