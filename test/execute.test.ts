@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { execute } from "../src/plan/execute.ts";
 import { describe, type Effect } from "../src/plan/plan.ts";
 import { SystemError } from "../src/errors.ts";
+import { keyEffects } from "../src/keygen/generate.ts";
 import type { Runner } from "../src/install/systemctl.ts";
 
 /** Records each call, with what the unit file held at that moment; fails the argv it is told. */
@@ -105,3 +106,39 @@ for (const [effect, done, dry] of DESCRIBED)
     assert.equal(describe(effect, false), done);
     assert.equal(describe(effect, true), dry);
   });
+
+test("mkdir with a mode and chmod set exactly that mode", () => {
+  const root = tmp();
+  const dir = join(root, "keys");
+  writeFileSync(join(root, "k"), "");
+  execute(
+    [
+      { kind: "mkdir", path: dir, mode: 0o700 },
+      { kind: "chmod", path: join(root, "k"), mode: 0o600 },
+    ],
+    new Recorder(),
+  );
+  assert.equal(statSync(dir).mode & 0o777, 0o700);
+  assert.equal(statSync(join(root, "k")).mode & 0o777, 0o600);
+});
+
+test("keygen's plan: the private directory, the old pair gone with --force, ssh-keygen, 0600", () => {
+  const effects = keyEffects({ file: "/r/keys/a", comment: "c", force: true });
+  assert.deepEqual(
+    effects.map((e) => describe(e, true)),
+    [
+      "would create /r",
+      "would create /r/keys",
+      "would remove /r/keys/a",
+      "would remove /r/keys/a.pub",
+      "would run: ssh-keygen -t ed25519 -N  -C c -f /r/keys/a -q",
+      "would set the mode of /r/keys/a",
+    ],
+  );
+  assert.deepEqual(
+    keyEffects({ file: "/r/keys/a", comment: "c", force: false }).filter(
+      (e) => e.kind === "remove",
+    ),
+    [],
+  );
+});

@@ -1,7 +1,7 @@
 // The one executor: performs a plan's effects in order. Files are written atomically through a
 // staging directory (atomic-write.ts), commands run through the injectable Runner; a tolerated
 // command's failure comes back as a warning, any other failure stops the run as a SystemError.
-import { rmSync } from "node:fs";
+import { chmodSync, mkdirSync, rmSync } from "node:fs";
 import { closeStaging, ensureDir, openStaging, writeFileAtomic } from "../install/atomic-write.ts";
 import { runChecked, type Runner } from "../install/systemctl.ts";
 import { SystemError } from "../errors.ts";
@@ -25,8 +25,9 @@ export function execute(effects: readonly Effect[], runner: Runner): Executed {
   for (const e of effects) {
     if (e.kind === "run") {
       closeAll();
-      if (!e.tolerate) runChecked(runner, e.argv);
-      else warnings.push(...tolerated(runner, e.argv));
+      if (e.tolerate) warnings.push(...tolerated(runner, e.argv));
+      else if (e.failure === undefined) runChecked(runner, e.argv);
+      else checkedAs(runner, e.argv, e.failure);
       continue;
     }
     // A staging directory is cleared of a crashed run's leftovers before its first use.
@@ -39,7 +40,11 @@ export function execute(effects: readonly Effect[], runner: Runner): Executed {
 }
 
 function perform(e: Exclude<Effect, { kind: "run" }>): void {
-  if (e.kind === "mkdir") ensureDir(e.path);
+  if (e.kind === "mkdir" && e.mode === undefined) ensureDir(e.path);
+  else if (e.kind === "mkdir") {
+    mkdirSync(e.path, { recursive: true, mode: e.mode! });
+    chmodSync(e.path, e.mode!);
+  } else if (e.kind === "chmod") chmodSync(e.path, e.mode);
   else if (e.kind === "remove") rmSync(e.path, { force: true });
   else
     writeFileAtomic(e.path, e.text, {
@@ -49,7 +54,12 @@ function perform(e: Exclude<Effect, { kind: "run" }>): void {
     });
 }
 
-const FAILURE = { mkdir: "cannot create", write: "cannot write", remove: "cannot remove" };
+const FAILURE = {
+  mkdir: "cannot create",
+  chmod: "cannot set the mode of",
+  write: "cannot write",
+  remove: "cannot remove",
+};
 
 function fileEffect(e: Exclude<Effect, { kind: "run" }>, act: () => unknown): void {
   try {
@@ -65,4 +75,9 @@ function tolerated(runner: Runner, argv: string[]): string[] {
   return r.status === 0
     ? []
     : [`${argv.join(" ")}: ${r.stderr.trim() || `exit status ${r.status}`}`];
+}
+
+function checkedAs(runner: Runner, argv: string[], failure: string): void {
+  const r = runner.run(argv);
+  if (r.status !== 0) throw new SystemError(failure, r.stderr.trim(), "system/command");
 }

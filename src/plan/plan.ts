@@ -3,7 +3,14 @@
 // describes it, so every change to the machine is made in one place.
 
 export type Effect =
-  | { kind: "mkdir"; path: string; failure?: string }
+  | {
+      kind: "mkdir";
+      path: string;
+      /** Exactly this mode, whatever the umask (a key directory is 0700); else 0755. */
+      mode?: number;
+      failure?: string;
+    }
+  | { kind: "chmod"; path: string; mode: number; failure?: string }
   | {
       kind: "write";
       path: string;
@@ -22,12 +29,15 @@ export type Effect =
       argv: string[];
       /** A failure is a warning, not an error (e.g. reset-failed of a unit already gone). */
       tolerate?: boolean;
+      /** The message a failure is reported with (its stderr follows). */
+      failure?: string;
     };
 
 /** One line per effect, as --dry-run shows it ("would write …") or as done ("wrote …"). */
 export function describe(e: Effect, dryRun: boolean): string {
   const verb = {
     mkdir: ["created", "would create"],
+    chmod: ["set the mode of", "would set the mode of"],
     write: ["wrote", "would write"],
     remove: ["removed", "would remove"],
     run: ["", "would run: "],
