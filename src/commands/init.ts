@@ -3,7 +3,6 @@
 // Writes a commented starter spec from flags, and (unless it names an identity) a key for it
 // made like `tunnelc keygen`. On a terminal it asks for what is missing and asks again when an
 // answer is invalid; it never waits for input that is not a terminal.
-import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import type { CommandModule } from "yargs";
 import { parseForwardFlag, type ForwardFlag } from "../init/forward-flag.ts";
@@ -19,6 +18,7 @@ import { processRunner, type Runner } from "../install/systemctl.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { flag, withExamples, text, jsonOption } from "./options.ts";
 import { envelope } from "../envelope.ts";
+import { fsReader } from "../plan/read.ts";
 
 export interface InitArgs {
   file?: string;
@@ -176,7 +176,7 @@ export async function runInit(
   const checked = checkSpec({ file, text: starterSpec(options) });
   if (hasErrors(checked.diagnostics)) throw new SpecError(checked.diagnostics);
   const toFile = args.file !== undefined && args.file !== "-";
-  if (toFile && existsSync(args.file!) && !args.force)
+  if (toFile && fsReader.exists(args.file!) && !args.force)
     throw new UsageError(`${args.file} exists; --force overwrites it`);
   const notes: string[] = [];
   let key: { file: string; created: boolean; authorizedKeys: string } | null = null;

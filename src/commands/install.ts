@@ -22,10 +22,10 @@ import { UsageError } from "../errors.ts";
 import { outcome, refused, refusedPlan, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
 import { specFiles } from "./specs-arg.ts";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { CompiledUnit } from "../render/render-tunnel.ts";
 import { flag, jsonOption, dryRunOption, withExamples, text } from "./options.ts";
+import { fsReader } from "../plan/read.ts";
 
 export interface InstallArgs {
   specs?: string[];
@@ -79,7 +79,7 @@ function shadowed(plan: InstallPlan, target: Target): string[] {
   const vendor = vendorUnitDir(target);
   if (vendor === undefined) return [];
   return plan.files
-    .filter((f) => f.kind === "create" && existsSync(join(vendor, f.unit)))
+    .filter((f) => f.kind === "create" && fsReader.exists(join(vendor, f.unit)))
     .map(
       (f) =>
         `${join(vendor, f.unit)} (a package's unit) exists too: ${f.path} overrides it; for a packaged tunnel run systemctl enable, not tunnelc install`,

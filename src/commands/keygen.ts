@@ -1,7 +1,6 @@
 // tunnelc keygen NAME | SPEC [--name NAME] [--user] [--root DIR] [--force] [--json]
 // Makes a tunnel's ed25519 key where its unit's LoadCredential= reads it, and prints the public
 // key and the relay's authorized_keys line for it (the same line `tunnelc relay` writes).
-import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import type { CommandModule } from "yargs";
 import { authorizedKeysLine } from "../ends/relay.ts";
@@ -16,6 +15,7 @@ import { ExitCode } from "../errors.ts";
 import { envelope, errorDiagnostics } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { flag, jsonOption, withExamples, text } from "./options.ts";
+import { fsReader } from "../plan/read.ts";
 
 export interface KeygenArgs {
   target?: string;
@@ -40,7 +40,7 @@ interface Job {
 const UNIT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$/;
 
 function isSpecArg(target: string): boolean {
-  return target === "-" || target === STDIN || target.endsWith(".json") || existsSync(target);
+  return target === "-" || target === STDIN || target.endsWith(".json") || fsReader.exists(target);
 }
 
 function jobs(args: KeygenArgs): Job[] {

@@ -1,6 +1,5 @@
 // tunnelc relay SPEC... [--sshd-config] [--only NAME] and tunnelc ssh-config SPEC... [--only NAME]:
 // the other two ends of the tunnels, from the same specs.
-import { readFileSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import { compileSpecs } from "../render/pipeline.ts";
 import { loadSpec } from "../specfile/read.ts";
@@ -12,6 +11,7 @@ import { outcome, refused, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
 import type { CompiledUnit } from "../render/render-tunnel.ts";
 import { flag, someOf, jsonOption, withExamples, text } from "./options.ts";
+import { fsReader } from "../plan/read.ts";
 
 export interface EndsArgs {
   specs: string[];
@@ -34,13 +34,11 @@ function publicKey(u: CompiledUnit): string | { problem: string } {
   const t = u.source.tunnel;
   let text = t.publicKey;
   if (text === undefined && t.identity !== undefined) {
-    try {
-      text = readFileSync(`${t.identity}.pub`, "utf8");
-    } catch {
+    text = fsReader.text(`${t.identity}.pub`);
+    if (text === undefined)
       return {
         problem: `${t.name}: no publicKey in the spec and no ${t.identity}.pub to read it from`,
       };
-    }
   }
   if (text === undefined)
     return { problem: `${t.name}: set publicKey (or identity, with its .pub beside it)` };

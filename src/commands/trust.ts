@@ -1,6 +1,5 @@
 // tunnelc trust SPEC [--only NAME] [--dry-run] [--json]: fetch each server's host keys with
 // ssh-keyscan, show their fingerprints, and pin them in the spec (comments and layout kept).
-import { statSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import { parse } from "jsonc-parser";
 import { checkSpec } from "../specfile/check.ts";
@@ -16,6 +15,7 @@ import { envelope } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import type { SourcedTunnel } from "../model/tunnel.ts";
 import { flag, jsonOption, withExamples, text } from "./options.ts";
+import { fsReader } from "../plan/read.ts";
 
 export interface TrustArgs {
   spec: string;
@@ -81,7 +81,7 @@ export function runTrust(args: TrustArgs, runner: Runner = processRunner): Outco
   }
   if (!args.dryRun && text !== source.text) {
     // The spec keeps its own mode (it may be private).
-    const mode = statSync(args.spec).mode & 0o777;
+    const mode = fsReader.mode(args.spec);
     execute([{ kind: "write", path: args.spec, text, mode, durable: true }], runner);
   }
   return report(

@@ -1,5 +1,4 @@
 // tunnelc uninstall NAME|SPEC... [--user] [--root DIR] [--dry-run]
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { compileSpecs } from "../render/pipeline.ts";
@@ -15,6 +14,7 @@ import { envelope } from "../envelope.ts";
 import { outcome, refusedPlan, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
 import { someOf, dryRunOption, withExamples } from "./options.ts";
+import { fsReader } from "../plan/read.ts";
 
 export interface UninstallArgs {
   targets: string[];
@@ -29,7 +29,7 @@ const UNIT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 /** NAME, NAME.service, or a spec file whose tunnels are meant. */
 export function unitNames(targets: string[]): string[] {
   return targets.flatMap((t) => {
-    if (t.endsWith(".json") || (t.includes("/") && existsSync(t))) {
+    if (t.endsWith(".json") || (t.includes("/") && fsReader.exists(t))) {
       const r = compileSpecs([loadSpec(t)]);
       if (!r.ok) throw new SpecError(r.diagnostics);
       return r.specs.flatMap((s) => s.tunnels);
