@@ -121,3 +121,9 @@ function unknownOne(
 }
 
 const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** Whether the command line asks for --json (before any "--"), so that even a failure is JSON. */
+export function wantsJson(raw: readonly string[]): boolean {
+  const end = raw.indexOf("--");
+  return (end === -1 ? raw : raw.slice(0, end)).some((a) => a === "--json" || a === "--json=true");
+}

@@ -22,7 +22,8 @@ import { generateCommand } from "./commands/generate.ts";
 import { generatorCommand } from "./commands/generator.ts";
 import type { Outcome } from "./commands/outcome.ts";
 import { examplesText, paragraphs } from "./help.ts";
-import { usageMessage, valueProblems, type OptionTable } from "./cli-args.ts";
+import { usageMessage, valueProblems, wantsJson, type OptionTable } from "./cli-args.ts";
+import { envelope, errorDiagnostics } from "./envelope.ts";
 import pkg from "../package.json" with { type: "json" };
 import { STDIN } from "./specfile/read.ts";
 
@@ -51,6 +52,13 @@ function exit(code: number): never {
 }
 
 function fail(e: unknown): never {
+  const code = e instanceof TunnelcError ? e.exitCode : ExitCode.system;
+  if (wantsJson(ARGS)) {
+    process.stdout.write(envelope(false, errorDiagnostics(e)));
+    if (!(e instanceof TunnelcError) && process.env.TUNNELC_DEBUG)
+      process.stderr.write(`${(e as Error)?.stack ?? ""}\n`);
+    return exit(code);
+  }
   if (e instanceof SpecError)
     return print({ exitCode: e.exitCode, stdout: "", diagnostics: e.diagnostics, notes: [] });
   const style = styleFor(process.stderr);
@@ -223,4 +231,5 @@ export function stdinArgs(argv: string[]): string[] {
   );
 }
 
-main(stdinArgs(hideBin(process.argv))).catch(fail);
+const ARGS = stdinArgs(hideBin(process.argv));
+main(ARGS).catch(fail);

@@ -33,11 +33,14 @@ export function hasErrors(ds: readonly Diagnostic[]): boolean {
 
 export abstract class TunnelcError extends Error {
   abstract readonly exitCode: ExitCodeValue;
+  /** The diagnostic code --json reports it under (src/envelope.ts). */
+  abstract readonly code: string;
 }
 
 /** One or more problems in spec files; the user's mistake, never a stack trace. */
 export class SpecError extends TunnelcError {
   readonly exitCode = ExitCode.spec;
+  readonly code = "spec/invalid";
   constructor(readonly diagnostics: Diagnostic[]) {
     super(`${diagnostics.filter((d) => d.severity === "error").length} problem(s) in the spec`);
   }
@@ -46,6 +49,7 @@ export class SpecError extends TunnelcError {
 /** Bad command-line usage. */
 export class UsageError extends TunnelcError {
   readonly exitCode = ExitCode.usage;
+  readonly code = "usage/invalid";
 }
 
 /** The system failed us: I/O, a missing tool, a failed systemctl call. */
@@ -54,6 +58,9 @@ export class SystemError extends TunnelcError {
   constructor(
     message: string,
     readonly detail?: string,
+    readonly code = "system/io",
+    /** The file the failure is about, when there is one. */
+    readonly file?: string,
   ) {
     super(message);
   }
@@ -62,4 +69,11 @@ export class SystemError extends TunnelcError {
 /** A change refused before anything was touched (e.g. a key that exists): exit 1. */
 export class RefusedError extends TunnelcError {
   readonly exitCode = ExitCode.spec;
+  constructor(
+    message: string,
+    readonly code = "refused",
+    readonly file?: string,
+  ) {
+    super(message);
+  }
 }

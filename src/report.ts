@@ -43,15 +43,3 @@ export function summarize(ds: Diagnostic[]): string | undefined {
     .filter(Boolean)
     .join(", ");
 }
-
-export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
-  return {
-    severity: d.severity,
-    code: d.code,
-    file: d.location.file,
-    line: d.location.line,
-    column: d.location.column,
-    pointer: d.location.pointer,
-    message: d.message,
-  };
-}

@@ -91,8 +91,16 @@ for (const [args, message] of CASES)
     const before = snapshot(w);
     const r = tunnelc(args, { cwd: w, input: "" });
     assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, message);
-    assert.equal(r.stdout, "");
+    if (args.includes("--json")) {
+      // Asked for JSON: the usage error is the envelope on stdout, nothing on stderr.
+      const report = JSON.parse(r.stdout) as { ok: boolean; diagnostics: { message: string }[] };
+      assert.equal(report.ok, false);
+      assert.match(report.diagnostics.map((d) => d.message).join("\n"), message);
+      assert.equal(r.stderr, "");
+    } else {
+      assert.match(r.stderr, message);
+      assert.equal(r.stdout, "");
+    }
     assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
     assert.deepEqual(snapshot(w), before, "the tree is unchanged");
   });

@@ -89,6 +89,10 @@ test("every command that reports has --json", () => {
     "diff",
     "trust",
     "doctor",
+    "relay",
+    "ssh-config",
+    "keygen",
+    "init",
   ]) {
     assert.match(tunnelc([c, "--help"]).stdout, /--json/, c);
   }

@@ -3,14 +3,16 @@ import { dirname, join, resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import { compileSpecs } from "../render/pipeline.ts";
 import { loadSpec } from "../specfile/read.ts";
-import { ensureDir, writeFileAtomic } from "../install/atomic-write.ts";
-import { diagnosticJson } from "../report.ts";
-import { ExitCode, SystemError, UsageError } from "../errors.ts";
-import { json, outcome, type Outcome } from "./outcome.ts";
+import { execute } from "../plan/execute.ts";
+import type { Effect } from "../plan/plan.ts";
+import { processRunner } from "../install/systemctl.ts";
+import { envelope } from "../envelope.ts";
+import { ExitCode, UsageError } from "../errors.ts";
+import { outcome, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
-import { reason } from "../specfile/read.ts";
 import type { CompiledUnit } from "../render/render-tunnel.ts";
 import { presetNameProblem, presetScopeProblem, renderPreset } from "../render/preset.ts";
+import { someOf, jsonOption, withExamples } from "./options.ts";
 
 export interface CompileArgs {
   specs: string[];
@@ -27,26 +29,25 @@ export function runCompile(args: CompileArgs): Outcome {
   const result = all.ok ? { ...all, units: onlyUnits(all.units, args.only) } : all;
   const diagnostics = result.diagnostics;
   if (!result.ok) {
-    const stdout = args.json
-      ? json({ ok: false, units: [], diagnostics: diagnostics.map(diagnosticJson) })
-      : "";
+    const stdout = args.json ? envelope(false, diagnostics, { units: [] }) : "";
     return outcome({ exitCode: ExitCode.spec, stdout, diagnostics: args.json ? [] : diagnostics });
   }
   const mixed = args.preset === undefined ? undefined : presetScopeProblem(result.units);
   if (mixed !== undefined) throw new UsageError(mixed);
   const toStdout = args.output === "-";
-  if (!toStdout) writeUnits(args.output, result.units);
-  if (args.preset !== undefined) writePreset(args.preset, result.units);
+  const writes = [
+    ...(toStdout ? [] : unitWrites(args.output, result.units)),
+    ...(args.preset === undefined ? [] : presetWrites(args.preset, result.units)),
+  ];
+  if (writes.length > 0) execute(writes, processRunner);
   const units = result.units.map((u) =>
     unitReport(u, toStdout ? undefined : join(args.output, u.fileName), args.json && toStdout),
   );
   if (args.json)
     return outcome({
-      stdout: json({
-        ok: true,
+      stdout: envelope(true, diagnostics, {
         units,
         ...(args.preset !== undefined && { preset: args.preset }),
-        diagnostics: diagnostics.map(diagnosticJson),
       }),
     });
   const stdout = toStdout ? unitsToStdout(result.units) : "";
@@ -63,23 +64,29 @@ function wroteNotes(dir: string, units: CompiledUnit[]): string[] {
   return [`wrote ${units.length} units to ${dir}`];
 }
 
-function writeUnits(dir: string, units: CompiledUnit[]): void {
-  try {
-    ensureDir(dir);
-    for (const u of units)
-      writeFileAtomic(join(dir, u.fileName), u.text, { mode: 0o644, durable: false });
-  } catch (e) {
-    throw new SystemError(`cannot write units to ${resolve(dir)}: ${reason(e)}`);
-  }
+/** The output directory, then each unit in it (fsync left to the OS: a build directory). */
+function unitWrites(dir: string, units: CompiledUnit[]): Effect[] {
+  const failure = `cannot write units to ${resolve(dir)}`;
+  return [
+    { kind: "mkdir", path: dir, failure },
+    ...units.map((u): Effect => ({
+      kind: "write",
+      path: join(dir, u.fileName),
+      text: u.text,
+      mode: 0o644,
+      durable: false,
+      failure,
+    })),
+  ];
 }
 
-function writePreset(path: string, units: CompiledUnit[]): void {
-  try {
-    ensureDir(dirname(path));
-    writeFileAtomic(path, renderPreset(units), { mode: 0o644, durable: false });
-  } catch (e) {
-    throw new SystemError(`cannot write the preset file ${resolve(path)}: ${reason(e)}`);
-  }
+/** The preset file's directory, then the file (a build directory too). */
+function presetWrites(path: string, units: CompiledUnit[]): Effect[] {
+  const failure = `cannot write the preset file ${resolve(path)}`;
+  return [
+    { kind: "mkdir", path: dirname(path), failure },
+    { kind: "write", path, text: renderPreset(units), mode: 0o644, durable: false, failure },
+  ];
 }
 
 /** One unit as is; several separated by a comment line naming each file. */
@@ -107,39 +114,28 @@ export const compileCommand = (run: (o: Outcome) => void): CommandModule<object,
   command: "compile <specs..>",
   describe: "Compile tunnel specs into systemd .service units",
   builder: (y) =>
-    y
-      .positional("specs", {
-        type: "string",
-        array: true,
-        demandOption: true,
-        describe: "spec files (- for stdin)",
-      })
-      .option("output", {
-        alias: "o",
-        type: "string",
-        default: "-",
-        describe: "directory to write units to, or - for stdout",
-      })
-      .option("json", {
-        type: "boolean",
-        default: false,
-        describe: "print a JSON report on stdout",
-      })
-      .option("only", onlyOption)
-      .option("preset", {
-        type: "string",
-        describe: "also write a systemd.preset(5) file (NAME.preset) enabling the tunnels",
-      })
-      .example("$0 compile home.json -o /etc/systemd/system", "write home.service")
-      .example(
-        "$0 compile fleet.json --only pi-kitchen -o /etc/systemd/system",
-        "one device of a fleet",
-      )
-      .example('$0 compile fleet.json -o "$pkgdir/usr/lib/systemd/system"', "package the units")
-      .example(
-        "$0 compile home.json -o units --preset 80-tunnelc.preset",
-        "and enable it by preset",
-      )
-      .example("$0 compile home.json", "print the unit") as never,
+    withExamples(
+      y
+        .positional("specs", someOf("spec files (- for stdin)"))
+        .option("output", {
+          alias: "o",
+          type: "string",
+          default: "-",
+          describe: "directory to write units to, or - for stdout",
+        })
+        .option("json", jsonOption)
+        .option("only", onlyOption)
+        .option("preset", {
+          type: "string",
+          describe: "also write a systemd.preset(5) file (NAME.preset) enabling the tunnels",
+        }),
+      [
+        ["$0 compile home.json -o /etc/systemd/system", "write home.service"],
+        ["$0 compile fleet.json --only pi-kitchen -o /etc/systemd/system", "one device of a fleet"],
+        ['$0 compile fleet.json -o "$pkgdir/usr/lib/systemd/system"', "package the units"],
+        ["$0 compile home.json -o units --preset 80-tunnelc.preset", "and enable it by preset"],
+        ["$0 compile home.json", "print the unit"],
+      ],
+    ) as never,
   handler: (args) => run(runCompile(args)),
 });

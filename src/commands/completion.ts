@@ -3,6 +3,7 @@
 // own, for the shell named rather than the one $SHELL happens to be.
 import type { CommandModule } from "yargs";
 import { outcome, type Outcome } from "./outcome.ts";
+import { withExamples } from "./options.ts";
 
 export const SHELLS = ["bash", "zsh"] as const;
 export type Shell = (typeof SHELLS)[number];
@@ -75,12 +76,15 @@ export const completionCommand = (
   command: "completion [shell]",
   describe: "Print a shell completion script for bash or zsh",
   builder: (y) =>
-    y
-      .positional("shell", {
+    withExamples(
+      y.positional("shell", {
         choices: SHELLS,
         describe: "the shell (default: bash, or zsh when SHELL is zsh)",
-      })
-      .example("$0 completion bash >> ~/.bashrc", "complete in bash")
-      .example("$0 completion zsh >> ~/.zshrc", "complete in zsh") as never,
+      }),
+      [
+        ["$0 completion bash >> ~/.bashrc", "complete in bash"],
+        ["$0 completion zsh >> ~/.zshrc", "complete in zsh"],
+      ],
+    ) as never,
   handler: (args) => run(runCompletion(args, loginShell)),
 });

@@ -4,11 +4,13 @@ import type { CommandModule } from "yargs";
 import { compileSpecs } from "../render/pipeline.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { readIfExists } from "../install/read-units.ts";
-import { unitDir, type Target } from "../install/paths.ts";
+import { targetOf, unitDir } from "../install/paths.ts";
 import { unifiedDiff } from "../install/diff.ts";
 import { ExitCode, SpecError } from "../errors.ts";
-import { json, outcome, type Outcome } from "./outcome.ts";
+import { envelope } from "../envelope.ts";
+import { outcome, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
+import { flag, someOf, withExamples } from "./options.ts";
 
 export interface DiffArgs {
   specs: string[];
@@ -21,10 +23,7 @@ export interface DiffArgs {
 export function runDiff(args: DiffArgs): Outcome {
   const result = compileSpecs(args.specs.map(loadSpec));
   if (!result.ok) throw new SpecError(result.diagnostics);
-  const dir = unitDir({
-    user: args.user,
-    ...(args.root !== undefined && { root: args.root }),
-  } satisfies Target);
+  const dir = unitDir(targetOf(args));
   const units = result.units.map((u) => {
     const path = join(dir, u.fileName);
     const installed = readIfExists(path);
@@ -37,7 +36,7 @@ export function runDiff(args: DiffArgs): Outcome {
   if (args.json)
     return outcome({
       exitCode,
-      stdout: json({
+      stdout: envelope(true, result.diagnostics, {
         differs,
         units: units.map((u) => (u.state === "same" ? { ...u, diff: "" } : u)),
       }),
@@ -58,19 +57,11 @@ export const diffCommand = (run: (o: Outcome) => void): CommandModule<object, Di
   command: "diff <specs..>",
   describe: "Show how installed units differ from a fresh compile of their specs",
   builder: (y) =>
-    scopeOptions(
-      y.positional("specs", {
-        type: "string",
-        array: true,
-        demandOption: true,
-        describe: "spec files whose units to compare (- for stdin)",
-      }),
-    )
-      .option("exit-code", {
-        type: "boolean",
-        default: false,
-        describe: "exit 4 when anything differs",
-      })
-      .example("$0 diff home.json", "what install would change") as never,
+    withExamples(
+      scopeOptions(
+        y.positional("specs", someOf("spec files whose units to compare (- for stdin)")),
+      ).option("exit-code", flag("exit 4 when anything differs")),
+      [["$0 diff home.json", "what install would change"]],
+    ) as never,
   handler: (args) => run(runDiff(args)),
 });

@@ -6,8 +6,10 @@ import { loadSpec } from "../specfile/read.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
 import * as checks from "../doctor/checks.ts";
 import { ExitCode, SpecError } from "../errors.ts";
-import { json, outcome, type Outcome } from "./outcome.ts";
+import { envelope, problem } from "../envelope.ts";
+import { outcome, type Outcome } from "./outcome.ts";
 import type { Tunnel } from "../model/tunnel.ts";
+import { flag, jsonOption, withExamples } from "./options.ts";
 
 export interface DoctorArgs {
   specs?: string[];
@@ -41,7 +43,13 @@ export async function runDoctor(
   const all = list.filter((c): c is checks.Check => c !== undefined);
   const ok = all.every((c) => c.ok);
   const exitCode = ok ? ExitCode.ok : ExitCode.spec;
-  if (args.json) return outcome({ exitCode, stdout: json({ ok, checks: all }) });
+  if (args.json) {
+    const failed = all
+      .filter((c) => !c.ok)
+      .map((c) => problem("doctor/failed", `${c.name}: ${c.detail}`));
+    const stdout = envelope(ok, [...result.diagnostics, ...failed], { checks: all });
+    return outcome({ exitCode, stdout });
+  }
   const lines = all.flatMap((c) => [
     `${c.ok ? "✓" : "✗"} ${c.name}: ${c.detail}`,
     ...(c.hint && !c.ok ? [`    hint: ${c.hint}`] : []),
@@ -78,23 +86,19 @@ export const doctorCommand = (run: (o: Outcome) => void): CommandModule<object, 
   command: "doctor [specs..]",
   describe: "Check this machine (and the tunnels of SPECs) before installing",
   builder: (y) =>
-    y
-      .positional("specs", {
-        type: "string",
-        array: true,
-        describe: "spec files whose tunnels to check too",
-      })
-      .option("user", {
-        type: "boolean",
-        default: false,
-        describe: "also check what user units need",
-      })
-      .option("json", {
-        type: "boolean",
-        default: false,
-        describe: "print a JSON report on stdout",
-      })
-      .example("$0 doctor", "the machine")
-      .example("$0 doctor home.json", "the machine and home.json's tunnel") as never,
+    withExamples(
+      y
+        .positional("specs", {
+          type: "string",
+          array: true,
+          describe: "spec files whose tunnels to check too",
+        })
+        .option("user", flag("also check what user units need"))
+        .option("json", jsonOption),
+      [
+        ["$0 doctor", "the machine"],
+        ["$0 doctor home.json", "the machine and home.json's tunnel"],
+      ],
+    ) as never,
   handler: async (args) => run(await runDoctor(args)),
 });

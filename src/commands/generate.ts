@@ -13,9 +13,9 @@ import {
   type Line,
 } from "../generator/run.ts";
 import { normalDir, specDirs } from "../generator/locations.ts";
-import { diagnosticJson } from "../report.ts";
+import { envelope } from "../envelope.ts";
 import { ExitCode, UsageError, hasErrors } from "../errors.ts";
-import { json, outcome, type Outcome } from "./outcome.ts";
+import { outcome, type Outcome } from "./outcome.ts";
 
 export interface GenerateArgs {
   dirs?: string[];
@@ -68,13 +68,11 @@ function dryRun(plan: GenerationPlan, asJson: boolean): Outcome {
   if (asJson)
     return outcome({
       exitCode,
-      stdout: json({
-        ok: exitCode === ExitCode.ok,
+      stdout: envelope(exitCode === ExitCode.ok, plan.problems, {
         dryRun: true,
         files: plan.files,
         links: plan.links,
         specs: plan.specs,
-        diagnostics: plan.problems.map(diagnosticJson),
       }),
     });
   const stdout = [

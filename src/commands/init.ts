@@ -3,7 +3,6 @@
 // Writes a commented starter spec from flags, and (unless it names an identity) a key for it
 // made like `tunnelc keygen`. On a terminal it asks for what is missing and asks again when an
 // answer is invalid; it never waits for input that is not a terminal.
-import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import type { CommandModule } from "yargs";
 import { parseForwardFlag, type ForwardFlag } from "../init/forward-flag.ts";
@@ -13,10 +12,13 @@ import { defaultKeyPath, keyComment, onDisk } from "../keygen/key-path.ts";
 import { authorizedKeysLine } from "../ends/relay.ts";
 import { parseHop, type HopText } from "../model/endpoint.ts";
 import { checkSpec } from "../specfile/check.ts";
-import { writeFileAtomic } from "../install/atomic-write.ts";
+import { execute } from "../plan/execute.ts";
 import { SpecError, UsageError, hasErrors } from "../errors.ts";
-import type { Runner } from "../install/systemctl.ts";
+import { processRunner, type Runner } from "../install/systemctl.ts";
 import { outcome, type Outcome } from "./outcome.ts";
+import { flag, withExamples, text, jsonOption } from "./options.ts";
+import { envelope } from "../envelope.ts";
+import { fsReader } from "../plan/read.ts";
 
 export interface InitArgs {
   file?: string;
@@ -34,6 +36,7 @@ export interface InitArgs {
   keygen?: boolean;
   root?: string;
   force: boolean;
+  json?: boolean;
 }
 
 export type Ask = (question: string) => Promise<string>;
@@ -173,9 +176,10 @@ export async function runInit(
   const checked = checkSpec({ file, text: starterSpec(options) });
   if (hasErrors(checked.diagnostics)) throw new SpecError(checked.diagnostics);
   const toFile = args.file !== undefined && args.file !== "-";
-  if (toFile && existsSync(args.file!) && !args.force)
+  if (toFile && fsReader.exists(args.file!) && !args.force)
     throw new UsageError(`${args.file} exists; --force overwrites it`);
   const notes: string[] = [];
+  let key: { file: string; created: boolean; authorizedKeys: string } | null = null;
   let text = starterSpec(options);
   if (args.identity === undefined && options.identity !== undefined) {
     // The same key tunnelc keygen makes; one made earlier (a rerun of init) is kept.
@@ -187,13 +191,26 @@ export async function runInit(
     text = starterSpec({ ...options, publicKey: pair.publicKey });
     const tunnel = checked.tunnels[0]!.tunnel;
     const blob = pair.publicKey.split(" ").slice(0, 2).join(" ");
+    key = {
+      file: keyFile,
+      created: pair.created,
+      authorizedKeys: authorizedKeysLine({ tunnel, publicKey: blob }),
+    };
     notes.push(
       `${pair.created ? "made" : "kept the existing"} key ${keyFile}; the relay's authorized_keys line:`,
-      authorizedKeysLine({ tunnel, publicKey: blob }),
+      key.authorizedKeys,
     );
   }
+  if (toFile)
+    execute(
+      [{ kind: "write", path: args.file!, text, mode: 0o644, durable: false }],
+      processRunner,
+    );
+  if (args.json) {
+    const fields = { file: toFile ? args.file! : null, spec: text, key };
+    return outcome({ stdout: envelope(true, checked.diagnostics, fields) });
+  }
   if (!toFile) return outcome({ stdout: text, notes });
-  writeFileAtomic(args.file!, text, { mode: 0o644, durable: false });
   return outcome({ notes: [...notes, `wrote ${args.file}; next: tunnelc trust ${args.file}`] });
 }
 
@@ -205,45 +222,47 @@ export const initCommand = (
   describe:
     "Write a commented starter spec and make its key (asks on a terminal for what flags leave out)",
   builder: (y) =>
-    y
-      .positional("file", { type: "string", describe: "where to write it (default: stdout)" })
-      .option("name", { type: "string", describe: "tunnel name (the unit is NAME.service)" })
-      .option("server", { type: "string", describe: "[user@]host[:port] of the SSH server" })
-      .option("R", {
-        type: "string",
-        array: true,
-        describe: "remote forward, as ssh -R: [addr:]port:host:hostport",
-      })
-      .option("L", {
-        type: "string",
-        array: true,
-        describe: "local forward, as ssh -L: [addr:]port:host:hostport",
-      })
-      .option("D", { type: "string", array: true, describe: "SOCKS proxy, as ssh -D: [addr:]port" })
-      .option("identity", {
-        type: "string",
-        describe: "private key path (default: a new key, as tunnelc keygen makes)",
-      })
-      .option("keygen", {
-        type: "boolean",
-        default: true,
-        describe: "make a key when no --identity is given (--no-keygen: then name --account)",
-      })
-      .option("account", { type: "string", describe: "local account to run as (User=)" })
-      .option("user", {
-        type: "boolean",
-        default: false,
-        describe: "a user unit (systemctl --user), as --user means elsewhere",
-      })
-      .option("root", { type: "string", describe: "make the key below this directory" })
-      .option("force", { type: "boolean", default: false, describe: "overwrite FILE" })
-      .example(
-        "$0 init home.json --name home --server phonehome@relay.example.net -R 2222:localhost:22",
-        "a phone-home tunnel and its key",
-      )
-      .example(
-        "$0 init --server me@bastion -L 5432:db.internal:5432 -D 1080 --account me --no-keygen",
-        "print a spec that runs as your account, with its keys",
-      ) as never,
+    withExamples(
+      y
+        .positional("file", text("where to write it (default: stdout)"))
+        .option("name", text("tunnel name (the unit is NAME.service)"))
+        .option("server", text("[user@]host[:port] of the SSH server"))
+        .option("R", {
+          type: "string",
+          array: true,
+          describe: "remote forward, as ssh -R: [addr:]port:host:hostport",
+        })
+        .option("L", {
+          type: "string",
+          array: true,
+          describe: "local forward, as ssh -L: [addr:]port:host:hostport",
+        })
+        .option("D", {
+          type: "string",
+          array: true,
+          describe: "SOCKS proxy, as ssh -D: [addr:]port",
+        })
+        .option("identity", text("private key path (default: a new key, as tunnelc keygen makes)"))
+        .option("keygen", {
+          type: "boolean",
+          default: true,
+          describe: "make a key when no --identity is given (--no-keygen: then name --account)",
+        })
+        .option("account", text("local account to run as (User=)"))
+        .option("user", flag("a user unit (systemctl --user), as --user means elsewhere"))
+        .option("root", text("make the key below this directory"))
+        .option("force", flag("overwrite FILE"))
+        .option("json", jsonOption),
+      [
+        [
+          "$0 init home.json --name home --server phonehome@relay.example.net -R 2222:localhost:22",
+          "a phone-home tunnel and its key",
+        ],
+        [
+          "$0 init --server me@bastion -L 5432:db.internal:5432 -D 1080 --account me --no-keygen",
+          "print a spec that runs as your account, with its keys",
+        ],
+      ],
+    ) as never,
   handler: async (args) => run(await runInit(args, ask)),
 });

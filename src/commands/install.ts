@@ -2,23 +2,31 @@
 import type { Argv, CommandModule } from "yargs";
 import { compileSpecs } from "../render/pipeline.ts";
 import { loadSpec } from "../specfile/read.ts";
-import { planInstall, type FileAction, type InstallPlan } from "../install/plan.ts";
-import { applyCommands, applyFiles, type StartFailure } from "../install/apply.ts";
+import {
+  installEffects,
+  planInstall,
+  runEffects,
+  type FileAction,
+  type InstallPlan,
+} from "../install/plan.ts";
+import { execute, type StartFailure } from "../plan/execute.ts";
+import { describe } from "../plan/plan.ts";
 import { startFailure } from "../install/start-failure.ts";
 import { readExisting } from "../install/read-units.ts";
-import { unitDir, vendorUnitDir, type Target } from "../install/paths.ts";
+import { targetOf, unitDir, vendorUnitDir, type Target } from "../install/paths.ts";
 import { lingerWarning } from "../install/linger.ts";
 import { identityWarnings } from "../install/identity-check.ts";
 import { nssWarning } from "../install/nss-check.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
-import { diagnosticJson } from "../report.ts";
+import { envelope, problem } from "../envelope.ts";
 import { UsageError } from "../errors.ts";
-import { json, outcome, refused, type Outcome } from "./outcome.ts";
+import { outcome, refused, refusedPlan, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
 import { specFiles } from "./specs-arg.ts";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { CompiledUnit } from "../render/render-tunnel.ts";
+import { flag, jsonOption, dryRunOption, withExamples, text } from "./options.ts";
+import { fsReader } from "../plan/read.ts";
 
 export interface InstallArgs {
   specs?: string[];
@@ -34,24 +42,26 @@ export interface InstallArgs {
 }
 
 export function runInstall(args: InstallArgs, runner: Runner = processRunner): Outcome {
-  const target: Target = { user: args.user, ...(args.root !== undefined && { root: args.root }) };
+  const target = targetOf(args);
   if (args.now && target.root !== undefined)
     throw new UsageError("--now needs a running manager; with --root only --enable applies");
   const { files: specs, dir: specDir } = specFiles(args.specs, target, args.specDir);
   if (specs.length === 0) return outcome({ notes: [`no specs in ${specDir}: nothing to install`] });
   const result = compileSpecs(specs.map(loadSpec));
   if (!result.ok)
-    return refused(args.json, result.diagnostics.map(diagnosticJson), {
-      diagnostics: result.diagnostics,
-    });
+    return refused(args.json, result.diagnostics, { diagnostics: result.diagnostics });
   result.units = onlyUnits(result.units, args.only);
   const misplaced = wrongScope(result.units, target);
-  if (misplaced.length > 0) return refused(args.json, misplaced, { notes: misplaced });
+  if (misplaced.length > 0)
+    return refused(
+      args.json,
+      misplaced.map((m) => problem("install/wrong-scope", m)),
+      { notes: misplaced },
+    );
   const dir = unitDir(target);
   const existing = readExisting(result.units.map((u) => join(dir, u.fileName)));
   const plan = planInstall(result.units, existing, dir, target, args);
-  const refusals = plan.refusals.map((r) => r.message);
-  if (refusals.length > 0) return refused(args.json, refusals, { notes: refusals });
+  if (plan.refusals.length > 0) return refusedPlan(args.json, plan.refusals);
   const live = target.root === undefined;
   const tunnels = result.units.map((u) => u.source.tunnel);
   const warnings = [
@@ -62,9 +72,9 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
     ...shadowed(plan, target),
   ].filter((w): w is string => w !== undefined);
   if (!args.dryRun) {
-    applyFiles(dir, plan.files);
+    const effects = installEffects(plan, dir);
     const failed: StartFailure = (c, r) => startFailure(runner, target, c, r);
-    warnings.push(...applyCommands(runner, plan.commands, failed).warnings);
+    warnings.push(...execute(effects, runner, failed).warnings);
   }
   return report(args, plan, warnings, result.diagnostics);
 }
@@ -74,7 +84,7 @@ function shadowed(plan: InstallPlan, target: Target): string[] {
   const vendor = vendorUnitDir(target);
   if (vendor === undefined) return [];
   return plan.files
-    .filter((f) => f.kind === "create" && existsSync(join(vendor, f.unit)))
+    .filter((f) => f.kind === "create" && fsReader.exists(join(vendor, f.unit)))
     .map(
       (f) =>
         `${join(vendor, f.unit)} (a package's unit) exists too: ${f.path} overrides it; for a packaged tunnel run systemctl enable, not tunnelc install`,
@@ -114,13 +124,11 @@ function report(
     }));
     const commands = plan.commands.map((c) => c.argv);
     return outcome({
-      stdout: json({
-        ok: true,
+      stdout: envelope(true, diagnostics, {
         dryRun: args.dryRun,
         units: files,
         commands,
         warnings,
-        diagnostics: diagnostics.map(diagnosticJson),
       }),
     });
   }
@@ -131,8 +139,7 @@ function report(
     );
     if ("diff" in f) lines.push(f.diff.trimEnd());
   }
-  for (const c of plan.commands)
-    lines.push(`${args.dryRun ? "would run: " : ""}${c.argv.join(" ")}`);
+  lines.push(...runEffects(plan.commands).map((e) => describe(e, args.dryRun)));
   return outcome({
     stdout: lines.join("\n") + "\n",
     diagnostics,
@@ -142,12 +149,9 @@ function report(
 
 export function scopeOptions<T>(y: Argv<T>) {
   return y
-    .option("user", { type: "boolean", default: false, describe: "user units (systemctl --user)" })
-    .option("root", {
-      type: "string",
-      describe: "operate offline below this directory (packaging)",
-    })
-    .option("json", { type: "boolean", default: false, describe: "print a JSON report on stdout" });
+    .option("user", flag("user units (systemctl --user)"))
+    .option("root", text("operate offline below this directory (packaging)"))
+    .option("json", jsonOption);
 }
 
 export const installCommand = (run: (o: Outcome) => void): CommandModule<object, InstallArgs> => ({
@@ -155,37 +159,26 @@ export const installCommand = (run: (o: Outcome) => void): CommandModule<object,
   describe:
     "Compile specs and install their units (default: every spec in /etc/tunnelc, or DIR/etc/tunnelc with --root DIR)",
   builder: (y) =>
-    scopeOptions(
-      y.positional("specs", {
-        type: "string",
-        array: true,
-        describe: "spec files (default: every spec in the spec directory)",
-      }),
-    )
-      .option("enable", { type: "boolean", default: false, describe: "enable the units at boot" })
-      .option("now", {
-        type: "boolean",
-        default: false,
-        describe: "start them now (with --enable: enable --now)",
-      })
-      .option("dry-run", {
-        type: "boolean",
-        default: false,
-        describe: "print the plan, change nothing",
-      })
-      .option("force", {
-        type: "boolean",
-        default: false,
-        describe: "replace units tunnelc did not generate (keeps a backup)",
-      })
-      .option("only", onlyOption)
-      .option("spec-dir", { type: "string", describe: "where specs are found when none is named" })
-      .example("$0 install home.json --enable --now", "install, enable and start")
-      .example(
-        '$0 install fleet.json --enable --root "$pkgdir"',
-        "package: write and enable offline",
+    withExamples(
+      scopeOptions(
+        y.positional("specs", {
+          type: "string",
+          array: true,
+          describe: "spec files (default: every spec in the spec directory)",
+        }),
       )
-      .example("$0 install --user --enable --now", "every spec in ~/.config/tunnelc as user units")
-      .example("$0 install home.json --dry-run", "show what would change") as never,
+        .option("enable", flag("enable the units at boot"))
+        .option("now", flag("start them now (with --enable: enable --now)"))
+        .option("dry-run", dryRunOption)
+        .option("force", flag("replace units tunnelc did not generate (keeps a backup)"))
+        .option("only", onlyOption)
+        .option("spec-dir", text("where specs are found when none is named")),
+      [
+        ["$0 install home.json --enable --now", "install, enable and start"],
+        ['$0 install fleet.json --enable --root "$pkgdir"', "package: write and enable offline"],
+        ["$0 install --user --enable --now", "every spec in ~/.config/tunnelc as user units"],
+        ["$0 install home.json --dry-run", "show what would change"],
+      ],
+    ) as never,
   handler: (args) => run(runInstall(args)),
 });

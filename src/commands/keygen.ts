@@ -1,7 +1,6 @@
 // tunnelc keygen NAME | SPEC [--name NAME] [--user] [--root DIR] [--force] [--json]
 // Makes a tunnel's ed25519 key where its unit's LoadCredential= reads it, and prints the public
 // key and the relay's authorized_keys line for it (the same line `tunnelc relay` writes).
-import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import type { CommandModule } from "yargs";
 import { authorizedKeysLine } from "../ends/relay.ts";
@@ -13,7 +12,10 @@ import { RefusedError, SpecError, UsageError, hasErrors } from "../errors.ts";
 import type { Runner } from "../install/systemctl.ts";
 import type { Scope, Tunnel } from "../model/tunnel.ts";
 import { ExitCode } from "../errors.ts";
-import { json, outcome, type Outcome } from "./outcome.ts";
+import { envelope, errorDiagnostics } from "../envelope.ts";
+import { outcome, type Outcome } from "./outcome.ts";
+import { flag, jsonOption, withExamples, text } from "./options.ts";
+import { fsReader } from "../plan/read.ts";
 
 export interface KeygenArgs {
   target?: string;
@@ -38,7 +40,7 @@ interface Job {
 const UNIT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$/;
 
 function isSpecArg(target: string): boolean {
-  return target === "-" || target === STDIN || target.endsWith(".json") || existsSync(target);
+  return target === "-" || target === STDIN || target.endsWith(".json") || fsReader.exists(target);
 }
 
 function jobs(args: KeygenArgs): Job[] {
@@ -118,11 +120,11 @@ export function runKeygen(args: KeygenArgs, runner?: Runner): Outcome {
     if (e instanceof RefusedError && args.json)
       return outcome({
         exitCode: ExitCode.spec,
-        stdout: json({ ok: false, diagnostics: [], problems: [e.message], keys }),
+        stdout: envelope(false, errorDiagnostics(e), { keys }),
       });
     throw e;
   }
-  if (args.json) return outcome({ stdout: json({ ok: true, diagnostics: [], keys }) });
+  if (args.json) return outcome({ stdout: envelope(true, [], { keys }) });
   const stdout = keys
     .map(
       (k) =>
@@ -137,24 +139,21 @@ export const keygenCommand = (run: (o: Outcome) => void): CommandModule<object, 
   describe:
     "Make a tunnel's ed25519 key where its unit reads it; print the relay's authorized_keys line",
   builder: (y) =>
-    y
-      .positional("target", {
-        type: "string",
-        describe: "a tunnel NAME, or a SPEC (its tunnels' identity paths and remote ports)",
-      })
-      .option("name", { type: "string", describe: "the tunnel (with a SPEC: only this one)" })
-      .option("user", {
-        type: "boolean",
-        default: false,
-        describe: "for a user unit: ~/.config/tunnelc/keys/NAME (without a SPEC)",
-      })
-      .option("root", { type: "string", describe: "write the key below this directory" })
-      .option("force", { type: "boolean", default: false, describe: "replace an existing key" })
-      .option("json", { type: "boolean", default: false, describe: "print JSON" })
-      .example("$0 keygen home", "/etc/tunnelc/keys/home and home.pub")
-      .example(
-        "$0 keygen fleet.json --name pi-garage",
-        "the key and the line for one device",
-      ) as never,
+    withExamples(
+      y
+        .positional(
+          "target",
+          text("a tunnel NAME, or a SPEC (its tunnels' identity paths and remote ports)"),
+        )
+        .option("name", text("the tunnel (with a SPEC: only this one)"))
+        .option("user", flag("for a user unit: ~/.config/tunnelc/keys/NAME (without a SPEC)"))
+        .option("root", text("write the key below this directory"))
+        .option("force", flag("replace an existing key"))
+        .option("json", jsonOption),
+      [
+        ["$0 keygen home", "/etc/tunnelc/keys/home and home.pub"],
+        ["$0 keygen fleet.json --name pi-garage", "the key and the line for one device"],
+      ],
+    ) as never,
   handler: (args) => run(runKeygen(args)),
 });

@@ -2,6 +2,7 @@
 // device must not take another's relay port), then only that tunnel is written or installed.
 import { UsageError } from "../errors.ts";
 import type { CompiledUnit } from "../render/render-tunnel.ts";
+import { text } from "./options.ts";
 
 export function onlyUnits(units: CompiledUnit[], only: string | undefined): CompiledUnit[] {
   if (only === undefined) return units;
@@ -13,7 +14,4 @@ export function onlyUnits(units: CompiledUnit[], only: string | undefined): Comp
   return picked;
 }
 
-export const onlyOption = {
-  type: "string",
-  describe: "only the tunnel with this name (a fleet's device)",
-} as const;
+export const onlyOption = text("only the tunnel with this name (a fleet's device)");

@@ -1,5 +1,7 @@
 // What a command hands back to the CLI entry, which alone prints and exits.
 import { ExitCode, type Diagnostic, type ExitCodeValue } from "../errors.ts";
+import { envelope, problem, type JsonDiagnostic } from "../envelope.ts";
+import type { Refusal } from "../install/plan.ts";
 
 export interface Outcome {
   exitCode: ExitCodeValue;
@@ -17,13 +19,23 @@ export function outcome(partial: Partial<Outcome>): Outcome {
 
 /**
  * A change refused before anything was touched (a bad spec, a foreign or missing unit): exit 1,
- * the problems as JSON with --json, else as notes (or diagnostics) on stderr.
+ * the problems as the JSON envelope with --json, else as notes (or diagnostics) on stderr.
  */
-export function refused(asJson: boolean, problems: unknown[], text: Partial<Outcome>): Outcome {
-  if (asJson) return outcome({ exitCode: ExitCode.spec, stdout: json({ ok: false, problems }) });
+export function refused(
+  asJson: boolean,
+  problems: readonly (Diagnostic | JsonDiagnostic)[],
+  text: Partial<Outcome>,
+): Outcome {
+  if (asJson) return outcome({ exitCode: ExitCode.spec, stdout: envelope(false, problems) });
   return outcome({ exitCode: ExitCode.spec, ...text });
 }
 
 export function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** A plan's refusals (a foreign or missing unit file), each naming its file. */
+export function refusedPlan(asJson: boolean, refusals: readonly Refusal[]): Outcome {
+  const problems = refusals.map((r) => problem(r.code, r.message, r.path));
+  return refused(asJson, problems, { notes: refusals.map((r) => r.message) });
 }

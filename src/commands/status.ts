@@ -1,7 +1,7 @@
 // tunnelc status [NAME...] [--user] [--root DIR] [--json]
 import type { CommandModule } from "yargs";
 import { ownedUnits, type InstalledUnit } from "../install/read-units.ts";
-import { systemctlScope, unitDir, type Target } from "../install/paths.ts";
+import { systemctlScope, targetOf, unitDir, type Target } from "../install/paths.ts";
 import { processRunner, runChecked, type Runner } from "../install/systemctl.ts";
 import {
   SHOW_PROPERTIES,
@@ -14,8 +14,10 @@ import {
 } from "../install/status-model.ts";
 import { lastJournalLine } from "../install/journal.ts";
 import { ExitCode } from "../errors.ts";
-import { json, outcome, type Outcome } from "./outcome.ts";
+import { envelope, problem } from "../envelope.ts";
+import { outcome, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
+import { withExamples } from "./options.ts";
 import { normalDir } from "../generator/locations.ts";
 import { formatLastRun, readLastRun } from "../generator/last-run.ts";
 
@@ -42,7 +44,7 @@ export interface StatusArgs {
 }
 
 export function runStatus(args: StatusArgs, runner: Runner = processRunner): Outcome {
-  const target: Target = { user: args.user, ...(args.root !== undefined && { root: args.root }) };
+  const target = targetOf(args);
   const wanted = new Set((args.names ?? []).map((n) => n.replace(/\.service$/, "") + ".service"));
   const all = listUnits(target);
   const installed = all.filter((u) => wanted.size === 0 || wanted.has(u.unit));
@@ -67,12 +69,11 @@ export function runStatus(args: StatusArgs, runner: Runner = processRunner): Out
   if (args.json)
     return outcome({
       exitCode,
-      stdout: json({
-        ok: missing.length === 0,
-        tunnels: states,
-        missing,
-        generator: lastRun ?? null,
-      }),
+      stdout: envelope(
+        missing.length === 0,
+        notes.map((n) => problem("status/not-installed", n)),
+        { tunnels: states, missing, generator: lastRun ?? null },
+      ),
     });
   const stdout =
     states.length === 0 && missing.length > 0 ? "" : formatStatus(states) + formatLastRun(lastRun);
@@ -119,14 +120,18 @@ export const statusCommand = (run: (o: Outcome) => void): CommandModule<object, 
   describe:
     "Show installed tunnels: up or not, enabled, state, restarts, since when, last log line",
   builder: (y) =>
-    scopeOptions(
-      y.positional("names", {
-        type: "string",
-        array: true,
-        describe: "tunnel names (default: every installed tunnel)",
-      }),
-    )
-      .example("$0 status", "every installed tunnel")
-      .example("$0 status home --json", "one tunnel, machine-readable") as never,
+    withExamples(
+      scopeOptions(
+        y.positional("names", {
+          type: "string",
+          array: true,
+          describe: "tunnel names (default: every installed tunnel)",
+        }),
+      ),
+      [
+        ["$0 status", "every installed tunnel"],
+        ["$0 status home --json", "one tunnel, machine-readable"],
+      ],
+    ) as never,
   handler: (args) => run(runStatus(args)),
 });

@@ -1,6 +1,5 @@
 // tunnelc trust SPEC [--only NAME] [--dry-run] [--json]: fetch each server's host keys with
 // ssh-keyscan, show their fingerprints, and pin them in the spec (comments and layout kept).
-import { statSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import { parse } from "jsonc-parser";
 import { checkSpec } from "../specfile/check.ts";
@@ -9,11 +8,14 @@ import { isSeed, type RawSpec } from "../specfile/raw.ts";
 import { knownHostsPattern } from "../model/host-format.ts";
 import { parseKeyscan, type ScannedKey } from "../trust/keyscan.ts";
 import { pinJumpKeys, pinKeys } from "../trust/edit-spec.ts";
-import { writeFileAtomic } from "../install/atomic-write.ts";
+import { execute } from "../plan/execute.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
 import { SpecError, SystemError, UsageError } from "../errors.ts";
-import { json, outcome, type Outcome } from "./outcome.ts";
+import { envelope } from "../envelope.ts";
+import { outcome, type Outcome } from "./outcome.ts";
 import type { SourcedTunnel } from "../model/tunnel.ts";
+import { flag, jsonOption, withExamples, text } from "./options.ts";
+import { fsReader } from "../plan/read.ts";
 
 export interface TrustArgs {
   spec: string;
@@ -77,8 +79,11 @@ export function runTrust(args: TrustArgs, runner: Runner = processRunner): Outco
       hasPolicy,
     );
   }
-  if (!args.dryRun && text !== source.text)
-    writeFileAtomic(args.spec, text, { mode: statSync(args.spec).mode & 0o777 });
+  if (!args.dryRun && text !== source.text) {
+    // The spec keeps its own mode (it may be private).
+    const mode = fsReader.mode(args.spec);
+    execute([{ kind: "write", path: args.spec, text, mode, durable: true }], runner);
+  }
   return report(
     scans,
     args,
@@ -93,6 +98,7 @@ function scanHost(runner: Runner, host: string, port: number): ScannedKey[] {
     throw new SystemError(
       `ssh-keyscan found no host keys at ${host} port ${port}`,
       r.stderr.trim(),
+      "trust/no-host-keys",
     );
   }
   return keys;
@@ -119,7 +125,7 @@ function report(scans: Scans, args: TrustArgs, done: string): Outcome {
       keys,
       jumps: jumps ?? [],
     }));
-    return outcome({ stdout: json({ written: !args.dryRun, tunnels }) });
+    return outcome({ stdout: envelope(true, [], { written: !args.dryRun, tunnels }) });
   }
   const lines = scans.flatMap(({ t, keys, jumps }) => [
     `${t.tunnel.name}: ${t.tunnel.server.host} port ${t.tunnel.server.port}`,
@@ -150,27 +156,20 @@ export const trustCommand = (run: (o: Outcome) => void): CommandModule<object, T
   command: "trust <spec>",
   describe: "Fetch the servers' host keys (ssh-keyscan), show fingerprints, pin them in the spec",
   builder: (y) =>
-    y
-      .positional("spec", {
-        type: "string",
-        demandOption: true,
-        describe: "the spec file to pin the keys in",
-      })
-      .option("only", { type: "string", describe: "only the tunnel with this name" })
-      .option("dry-run", {
-        type: "boolean",
-        default: false,
-        describe: "show the keys, change nothing",
-      })
-      .option("json", {
-        type: "boolean",
-        default: false,
-        describe: "print a JSON report on stdout",
-      })
-      .example("$0 trust home.json", "pin the relay's keys in home.json")
-      .example(
-        "$0 trust fleet.json --only office --dry-run",
-        "just show one server's fingerprints",
-      ) as never,
+    withExamples(
+      y
+        .positional("spec", {
+          type: "string",
+          demandOption: true,
+          describe: "the spec file to pin the keys in",
+        })
+        .option("only", text("only the tunnel with this name"))
+        .option("dry-run", flag("show the keys, change nothing"))
+        .option("json", jsonOption),
+      [
+        ["$0 trust home.json", "pin the relay's keys in home.json"],
+        ["$0 trust fleet.json --only office --dry-run", "just show one server's fingerprints"],
+      ],
+    ) as never,
   handler: (args) => run(runTrust(args)),
 });

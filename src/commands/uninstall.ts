@@ -1,17 +1,20 @@
 // tunnelc uninstall NAME|SPEC... [--user] [--root DIR] [--dry-run]
-import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { compileSpecs } from "../render/pipeline.ts";
-import { loadSpec, reason } from "../specfile/read.ts";
-import { planUninstall } from "../install/uninstall-plan.ts";
-import { applyCommands } from "../install/apply.ts";
+import { loadSpec } from "../specfile/read.ts";
+import { planUninstall, uninstallEffects } from "../install/uninstall-plan.ts";
+import { execute } from "../plan/execute.ts";
+import { describe } from "../plan/plan.ts";
 import { readExisting } from "../install/read-units.ts";
-import { unitDir, type Target } from "../install/paths.ts";
+import { targetOf, unitDir } from "../install/paths.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
-import { SpecError, SystemError, UsageError } from "../errors.ts";
-import { json, outcome, refused, type Outcome } from "./outcome.ts";
+import { SpecError, UsageError } from "../errors.ts";
+import { envelope } from "../envelope.ts";
+import { outcome, refusedPlan, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
+import { someOf, dryRunOption, withExamples } from "./options.ts";
+import { fsReader } from "../plan/read.ts";
 
 export interface UninstallArgs {
   targets: string[];
@@ -26,7 +29,7 @@ const UNIT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 /** NAME, NAME.service, or a spec file whose tunnels are meant. */
 export function unitNames(targets: string[]): string[] {
   return targets.flatMap((t) => {
-    if (t.endsWith(".json") || (t.includes("/") && existsSync(t))) {
+    if (t.endsWith(".json") || (t.includes("/") && fsReader.exists(t))) {
       const r = compileSpecs([loadSpec(t)]);
       if (!r.ok) throw new SpecError(r.diagnostics);
       return r.specs.flatMap((s) => s.tunnels);
@@ -38,39 +41,21 @@ export function unitNames(targets: string[]): string[] {
 }
 
 export function runUninstall(args: UninstallArgs, runner: Runner = processRunner): Outcome {
-  const target: Target = { user: args.user, ...(args.root !== undefined && { root: args.root }) };
+  const target = targetOf(args);
   const dir = unitDir(target);
   const names = [...new Set(unitNames(args.targets))];
   const targets = names.map((n) => ({ unit: `${n}.service`, path: join(dir, `${n}.service`) }));
   const plan = planUninstall(targets, readExisting(targets.map((t) => t.path)), target);
-  const refusals = plan.refusals.map((r) => r.message);
-  if (refusals.length > 0) return refused(args.json, refusals, { notes: refusals });
-  const warnings: string[] = [];
-  if (!args.dryRun) {
-    applyCommands(runner, plan.before);
-    for (const r of plan.remove) removeFile(r.path);
-    warnings.push(...applyCommands(runner, plan.after).warnings);
-  }
+  if (plan.refusals.length > 0) return refusedPlan(args.json, plan.refusals);
+  const effects = uninstallEffects(plan);
+  const warnings = args.dryRun ? [] : execute(effects, runner).warnings;
   const commands = [...plan.before, ...plan.after].map((c) => c.argv);
   if (args.json)
     return outcome({
-      stdout: json({ ok: true, dryRun: args.dryRun, removed: plan.remove, commands, warnings }),
+      stdout: envelope(true, [], { dryRun: args.dryRun, removed: plan.remove, commands, warnings }),
     });
-  const pre = args.dryRun ? "would run: " : "";
-  const lines = [
-    ...plan.before.map((c) => `${pre}${c.argv.join(" ")}`),
-    ...plan.remove.map((r) => `${args.dryRun ? "would remove" : "removed"} ${r.path}`),
-    ...plan.after.map((c) => `${pre}${c.argv.join(" ")}`),
-  ];
+  const lines = effects.map((e) => describe(e, args.dryRun));
   return outcome({ stdout: lines.join("\n") + "\n", notes: warnings.map((w) => `note: ${w}`) });
-}
-
-function removeFile(path: string): void {
-  try {
-    rmSync(path, { force: true });
-  } catch (e) {
-    throw new SystemError(`cannot remove ${path}: ${reason(e)}`);
-  }
 }
 
 export const uninstallCommand = (
@@ -79,20 +64,15 @@ export const uninstallCommand = (
   command: "uninstall <targets..>",
   describe: "Stop, disable and remove installed tunnels (by name or spec)",
   builder: (y) =>
-    scopeOptions(
-      y.positional("targets", {
-        type: "string",
-        array: true,
-        demandOption: true,
-        describe: "tunnel names or spec files",
-      }),
-    )
-      .option("dry-run", {
-        type: "boolean",
-        default: false,
-        describe: "print the plan, change nothing",
-      })
-      .example("$0 uninstall home", "remove home.service")
-      .example("$0 uninstall fleet.json", "remove every tunnel of a spec") as never,
+    withExamples(
+      scopeOptions(y.positional("targets", someOf("tunnel names or spec files"))).option(
+        "dry-run",
+        dryRunOption,
+      ),
+      [
+        ["$0 uninstall home", "remove home.service"],
+        ["$0 uninstall fleet.json", "remove every tunnel of a spec"],
+      ],
+    ) as never,
   handler: (args) => run(runUninstall(args)),
 });

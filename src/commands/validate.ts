@@ -2,9 +2,10 @@
 import type { CommandModule } from "yargs";
 import { checkSpecs } from "../specfile/check.ts";
 import { loadSpec } from "../specfile/read.ts";
-import { diagnosticJson } from "../report.ts";
+import { diagnosticJson, envelope } from "../envelope.ts";
 import { ExitCode, hasErrors } from "../errors.ts";
-import { json, outcome, type Outcome } from "./outcome.ts";
+import { outcome, type Outcome } from "./outcome.ts";
+import { someOf, jsonOption, withExamples } from "./options.ts";
 
 export interface ValidateArgs {
   specs: string[];
@@ -25,7 +26,8 @@ export function runValidate(args: ValidateArgs): Outcome {
       tunnels: c.tunnels.map((t) => t.tunnel.name),
       diagnostics: c.diagnostics.map(diagnosticJson),
     }));
-    return outcome({ exitCode, stdout: json({ ok: !failed, specs }) });
+    const all = checked.flatMap((c) => c.diagnostics);
+    return outcome({ exitCode, stdout: envelope(!failed, all, { specs }) });
   }
   const notes = checked
     .filter((c) => c.ok)
@@ -42,19 +44,12 @@ export const validateCommand = (
   command: "validate <specs..>",
   describe: "Check tunnel specs and report every problem",
   builder: (y) =>
-    y
-      .positional("specs", {
-        type: "string",
-        array: true,
-        demandOption: true,
-        describe: "spec files (- for stdin)",
-      })
-      .option("json", {
-        type: "boolean",
-        default: false,
-        describe: "print a JSON report on stdout",
-      })
-      .example("$0 validate home.json", "check one spec")
-      .example("$0 validate --json /etc/tunnelc/*.json", "machine-readable report") as never,
+    withExamples(
+      y.positional("specs", someOf("spec files (- for stdin)")).option("json", jsonOption),
+      [
+        ["$0 validate home.json", "check one spec"],
+        ["$0 validate --json /etc/tunnelc/*.json", "machine-readable report"],
+      ],
+    ) as never,
   handler: (args) => run(runValidate(args)),
 });

@@ -5,7 +5,7 @@ import { checkSpecs } from "../specfile/check.ts";
 import { buildUnit } from "../render/build-unit.ts";
 import { renderUnit } from "../unit/render.ts";
 import { entry } from "../unit/model.ts";
-import { diagnosticJson } from "../report.ts";
+import { diagnosticJson } from "../envelope.ts";
 import { hasErrors, type Diagnostic } from "../errors.ts";
 import type { SourcedTunnel } from "../model/tunnel.ts";
 import { brokenUnit, intendedNames } from "./broken.ts";

@@ -70,11 +70,6 @@ export function ensureDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o755 });
 }
 
-/** The staging directory for a unit directory: its sibling, private to root. */
-export function stagingDirFor(dir: string): string {
-  return join(dirname(dir), ".tunnelc-staging");
-}
-
 export function openStaging(dir: string): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   for (const f of readdirSync(dir)) if (TEMP.test(f)) unlinkSync(join(dir, f));

@@ -1,13 +1,18 @@
 // Where units and specs live (systemd.unit(5) "Unit File Load Path"), for system and user
 // managers, and below --root for packaging.
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 export interface Target {
   /** A user manager (systemctl --user), or the system manager. */
   user: boolean;
   /** Offline: write below this directory and enable with `systemctl --root=DIR`. */
   root?: string;
+}
+
+/** The target of --user and --root, built the same way for every command. */
+export function targetOf(args: { user?: boolean; root?: string | undefined }): Target {
+  return { user: args.user ?? false, ...(args.root !== undefined && { root: args.root }) };
 }
 
 export function unitDir(t: Target, env: NodeJS.ProcessEnv = process.env): string {
@@ -47,4 +52,9 @@ export function configHome(env: NodeJS.ProcessEnv): string {
 export function systemctlScope(t: Target): string[] {
   if (t.root !== undefined) return [`--root=${resolve(t.root)}`, ...(t.user ? ["--global"] : [])];
   return t.user ? ["--user"] : [];
+}
+
+/** The staging directory for a unit directory (atomic-write.ts): its sibling, private to root. */
+export function stagingDirFor(dir: string): string {
+  return join(dirname(dir), ".tunnelc-staging");
 }

@@ -6,7 +6,6 @@ import { lastJournalLine } from "./journal.ts";
 import { systemctlScope, type Target } from "./paths.ts";
 import { parseShow, toState } from "./status-model.ts";
 import { refusedRelayPort, staleRelayPortHint } from "./stale-port.ts";
-import type { Command } from "./plan.ts";
 import type { RunResult, Runner } from "./systemctl.ts";
 
 export interface NotUp {
@@ -46,7 +45,7 @@ export function notUp(runner: Runner, target: Target, units: string[]): NotUp[] 
 export function startFailure(
   runner: Runner,
   target: Target,
-  c: Command & { starts: string[] },
+  c: { argv: string[]; starts: string[] },
   r: RunResult,
 ): SystemError {
   const down = notUp(runner, target, c.starts);

@@ -23,6 +23,8 @@ export const processRunner: Runner = {
         code === "ENOENT"
           ? `${cmd} not found: is this a systemd machine?`
           : `cannot run ${cmd}: ${r.error.message}`,
+        undefined,
+        "system/missing-tool",
       );
     }
     return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
@@ -36,6 +38,7 @@ export function runChecked(runner: Runner, argv: string[]): RunResult {
     throw new SystemError(
       `${argv.join(" ")} failed with exit status ${r.status}`,
       r.stderr.trim() || r.stdout.trim(),
+      "system/command",
     );
   }
   return r;

@@ -1,10 +1,12 @@
 // A tunnel's ed25519 key pair, made by the real ssh-keygen(1) (an argv array, never a shell):
 // private key mode 0600 in a directory of mode 0700, the public key beside it as NAME.pub.
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { spawnSync } from "node:child_process";
 import type { Runner } from "../install/systemctl.ts";
 import { RefusedError, SystemError } from "../errors.ts";
+import { execute } from "../plan/execute.ts";
+import type { Effect } from "../plan/plan.ts";
 
 export interface KeyRequest {
   /** The file to write (already below --root). */
@@ -25,6 +27,28 @@ export interface KeyPair {
 
 export function sshKeygenArgv(file: string, comment: string): string[] {
   return ["ssh-keygen", "-t", "ed25519", "-N", "", "-C", comment, "-f", file, "-q"];
+}
+
+/**
+ * Making the key as effects: its directory (0700: only root, and the credential loader, which
+ * runs as root, may read the keys), the old pair gone with --force, ssh-keygen, then mode 0600.
+ */
+export function keyEffects(req: KeyRequest): Effect[] {
+  const pub = `${req.file}.pub`;
+  const dir = dirname(req.file);
+  const failure = `cannot prepare ${req.file}`;
+  const removals = req.force ? [req.file, pub] : [];
+  return [
+    { kind: "mkdir", path: dirname(dir), failure },
+    { kind: "mkdir", path: dir, mode: 0o700, failure },
+    ...removals.map((path): Effect => ({ kind: "remove", path, failure })),
+    {
+      kind: "run",
+      argv: sshKeygenArgv(req.file, req.comment),
+      failure: `ssh-keygen failed for ${req.file}`,
+    },
+    { kind: "chmod", path: req.file, mode: 0o600, failure: `ssh-keygen wrote no ${req.file}` },
+  ];
 }
 
 /** The real ssh-keygen; stdin is closed so that it can never wait for an answer. */
@@ -51,24 +75,10 @@ export function generateKey(req: KeyRequest, runner: Runner = sshKeygen): KeyPai
   if (exists && !req.force)
     throw new RefusedError(
       `${req.file} exists: keygen never replaces a key (the relay may trust it); --force replaces it`,
+      "keygen/key-exists",
+      req.file,
     );
-  try {
-    const dir = dirname(req.file);
-    mkdirSync(dirname(dir), { recursive: true, mode: 0o755 });
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // Only root (and the credential loader, which runs as root) may read the keys.
-    chmodSync(dir, 0o700);
-    if (req.force) for (const f of [req.file, pub]) rmSync(f, { force: true });
-  } catch (e) {
-    throw new SystemError(`cannot prepare ${req.file}: ${(e as Error).message}`);
-  }
-  const r = runner.run(sshKeygenArgv(req.file, req.comment));
-  if (r.status !== 0) throw new SystemError(`ssh-keygen failed for ${req.file}`, r.stderr.trim());
-  try {
-    chmodSync(req.file, 0o600);
-  } catch (e) {
-    throw new SystemError(`ssh-keygen wrote no ${req.file}: ${(e as Error).message}`);
-  }
+  execute(keyEffects(req), runner);
   return { publicKey: readPublic(pub), created: true };
 }
 

@@ -1,0 +1,51 @@
+// A command's effects as data: what to create, write, remove and run, in order. Commands compute
+// a plan from what they read; one executor (execute.ts) carries it out, or with --dry-run only
+// describes it, so every change to the machine is made in one place.
+
+export type Effect =
+  | {
+      kind: "mkdir";
+      path: string;
+      /** Exactly this mode, whatever the umask (a key directory is 0700); else 0755. */
+      mode?: number;
+      failure?: string;
+    }
+  | { kind: "chmod"; path: string; mode: number; failure?: string }
+  | {
+      kind: "write";
+      path: string;
+      text: string;
+      mode: number;
+      /** fsync file and directory (units, specs); a build directory leaves that to the OS. */
+      durable: boolean;
+      /** Where the temp file is made (atomic-write.ts); beside the target when not given. */
+      staging?: string;
+      /** The message a failure is reported with, before its reason. */
+      failure?: string;
+    }
+  | { kind: "remove"; path: string; failure?: string }
+  | {
+      kind: "run";
+      argv: string[];
+      /** A failure is a warning, not an error (e.g. reset-failed of a unit already gone). */
+      tolerate?: boolean;
+      /** The message a failure is reported with (its stderr follows). */
+      failure?: string;
+      /**
+       * The units this command starts: systemctl waits until each is up (Type=forking), so a
+       * failure is explained per unit by the executor's onStartFailure.
+       */
+      starts?: string[];
+    };
+
+/** One line per effect, as --dry-run shows it ("would write …") or as done ("wrote …"). */
+export function describe(e: Effect, dryRun: boolean): string {
+  const verb = {
+    mkdir: ["created", "would create"],
+    chmod: ["set the mode of", "would set the mode of"],
+    write: ["wrote", "would write"],
+    remove: ["removed", "would remove"],
+    run: ["", "would run: "],
+  }[e.kind][dryRun ? 1 : 0];
+  return e.kind === "run" ? `${verb}${e.argv.join(" ")}` : `${verb} ${e.path}`;
+}
