@@ -504,6 +504,8 @@ test("generator install --root: an executable script with absolute paths; it run
   const script = readFileSync(path, "utf8");
   assert.match(script, /^#!\/bin\/sh\n/);
   assert.ok(script.includes(`node='${process.execPath}'`));
+  // The generator's V8 flag (docs/performance.md): on node's command line, before the bundle.
+  assert.ok(script.includes(`exec "$node" --max-semi-space-size=1 "$bundle" generate "$@"\n`));
   assert.equal(
     tunnelc([
       "generator",
