@@ -2,6 +2,11 @@
 // Loads the bundled CLI (dist/cli.cjs) from a V8 code cache, so start-up skips parsing and
 // compiling most of the bundle. docs/performance.md has the measurements.
 //
+// `generate` as the installed generator runs it (at every boot and daemon-reload) loads
+// dist/generator.cjs instead: the generator alone, without the argument parser and the other
+// commands. Any other `generate` command line (--dry-run, --help, a mistake) goes on to the full
+// CLI, which has its messages.
+//
 // V8 accepts a cache only from its own version, so the build's cache is named after the V8 that
 // wrote it. Under any other Node (a package installed elsewhere), the first run writes a cache
 // into the user's cache directory, keyed by V8 version and bundle hash, and later runs use it.
@@ -12,10 +17,7 @@ const path = require("node:path");
 const vm = require("node:vm");
 const Module = require("node:module");
 
-const file = path.join(__dirname, "..", "dist", "cli.cjs");
 const v8 = process.versions.v8;
-const builtCache = `${file}.${v8}.cache`;
-const source = fs.readFileSync(file, "utf8");
 
 /** Our own cache file's bytes, or undefined: a file another user can write is not trusted. */
 function readOwn(cacheFile, checkOwner) {
@@ -34,7 +36,7 @@ function readOwn(cacheFile, checkOwner) {
 }
 
 /** $XDG_CACHE_HOME/tunnelc, or ~/.cache/tunnelc (the XDG Base Directory default). */
-function userCacheFile() {
+function userCacheFile(source) {
   const xdg = process.env.XDG_CACHE_HOME;
   const home = process.env.HOME;
   const base = xdg && path.isAbsolute(xdg) ? xdg : home ? path.join(home, ".cache") : undefined;
@@ -54,30 +56,42 @@ function writeAtomically(cacheFile, data) {
   }
 }
 
-const building = process.env.TUNNELC_WRITE_CODE_CACHE === "1";
-let cacheFile = building ? undefined : builtCache;
-let cachedData = cacheFile && readOwn(cacheFile, false);
-if (cachedData === undefined && !building) {
-  cacheFile = userCacheFile();
-  cachedData = cacheFile && readOwn(cacheFile, true);
+/** Runs dist/NAME from its code cache and returns its exports. */
+function load(name) {
+  const file = path.join(__dirname, "..", "dist", name);
+  const builtCache = `${file}.${v8}.cache`;
+  const source = fs.readFileSync(file, "utf8");
+  const building = process.env.TUNNELC_WRITE_CODE_CACHE === "1";
+  let cacheFile = building ? undefined : builtCache;
+  let cachedData = cacheFile && readOwn(cacheFile, false);
+  if (cachedData === undefined && !building) {
+    cacheFile = userCacheFile(source);
+    cachedData = cacheFile && readOwn(cacheFile, true);
+  }
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  // A cache V8 rejects is rewritten, unless it is the build's (same V8, other flags: rare).
+  // TUNNELC_NO_CACHE_WRITE=1 (set by the installed generator, which may write nothing outside
+  // its output directories at early boot) wins over any request to write a cache.
+  const stale = cachedData === undefined || script.cachedDataRejected === true;
+  const writeTo =
+    process.env.TUNNELC_NO_CACHE_WRITE === "1"
+      ? undefined
+      : building
+        ? builtCache
+        : stale && cacheFile !== builtCache
+          ? cacheFile
+          : undefined;
+  if (writeTo !== undefined) {
+    // At exit, so the cache holds the functions this run compiled too, not only the top level.
+    process.once("exit", () => writeAtomically(writeTo, script.createCachedData()));
+  }
+  const mod = { exports: {} };
+  const localRequire = Module.createRequire(file);
+  script.runInThisContext()(mod.exports, localRequire, mod, file, path.dirname(file));
+  return mod.exports;
 }
-const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-// A cache V8 rejects is rewritten, unless it is the build's (same V8, other flags: rare).
-// TUNNELC_NO_CACHE_WRITE=1 (set by the installed generator, which may write nothing outside its
-// output directories at early boot) wins over any request to write a cache.
-const stale = cachedData === undefined || script.cachedDataRejected === true;
-const writeTo =
-  process.env.TUNNELC_NO_CACHE_WRITE === "1"
-    ? undefined
-    : building
-      ? builtCache
-      : stale && cacheFile !== builtCache
-        ? cacheFile
-        : undefined;
-if (writeTo !== undefined) {
-  // At exit, so the cache holds the functions this run compiled too, not only the top level.
-  process.once("exit", () => writeAtomically(writeTo, script.createCachedData()));
-}
-const mod = { exports: {} };
-const localRequire = Module.createRequire(file);
-script.runInThisContext()(mod.exports, localRequire, mod, file, path.dirname(file));
+
+const lean = process.argv[2] === "generate" ? load("generator.cjs") : undefined;
+const args = lean && lean.leanArgs(process.argv.slice(2));
+if (args) lean.main(args);
+else load("cli.cjs");

@@ -206,6 +206,9 @@ function specDir(name, count) {
       JSON.stringify({
         name: `t${i}`,
         server: { host: `relay${i % 10}.example.net`, user: "relay" },
+        // Without a key a dynamic account cannot log in, an error: every unit would be one
+        // that only reports it (docs/generator.md "A broken spec"), not the tunnel's.
+        identity: `/etc/tunnelc/keys/t${i}`,
         forwards: [{ remote: 10000 + i, to: "localhost:22" }],
       }),
     );
@@ -246,16 +249,18 @@ cleanOut();
 run(...generate(thousand));
 const genUnits = readdirSync(out).filter((x) => x.endsWith(".service")).length;
 const genLinks = readdirSync(join(out, "multi-user.target.wants")).length;
+// Tunnel units, not units that report a broken spec.
+const genOk = JSON.parse(readFileSync(join(out, "tunnelc-generator.status"), "utf8")).ok === true;
 const rf = f.b / f.a;
 console.log(
-  `(f) systemd-sysv-generator, ${sysvUnits} units + ${sysvLinks} links: ${f.a.toFixed(1)} ms; tunnelc-generator, ${genUnits} units + ${genLinks} links: ${f.b.toFixed(1)} ms`,
+  `(f) systemd-sysv-generator, ${sysvUnits} units + ${sysvLinks} links: ${f.a.toFixed(1)} ms; tunnelc-generator, ${genUnits} units + ${genLinks} links${genOk ? "" : " (SPECS WITH ERRORS)"}: ${f.b.toFixed(1)} ms`,
 );
 report(
   "(f) generator, 1,000 specs / systemd-sysv-generator",
   rf.toFixed(2),
   "≤ 2",
   "x",
-  rf <= 2 && genUnits === n && genLinks === n && sysvUnits >= n,
+  rf <= 2 && genOk && genUnits === n && genLinks === n && sysvUnits >= n,
 );
 
 cleanOut();

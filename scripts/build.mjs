@@ -1,20 +1,21 @@
-// The build: the standalone schema validator, one bundled CommonJS file for the CLI, and a V8
-// code cache for it (bin/tunnelc.cjs loads both; see docs/performance.md for why).
+// The build: the standalone schema validator, one bundled CommonJS file for the CLI, one for the
+// generator alone, and a V8 code cache for each (bin/tunnelc.cjs loads them; see
+// docs/performance.md for why).
 import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { build } from "esbuild";
 
 execFileSync(process.execPath, ["scripts/build-validator.mjs"], { stdio: "inherit" });
 rmSync("dist", { recursive: true, force: true });
-await build({
-  entryPoints: ["src/cli.ts"],
+const common = {
   bundle: true,
   platform: "node",
   target: "node20",
   // CommonJS, not ESM: Node 20 can run a CommonJS script from a V8 code cache (vm.Script
   // cachedData), which halves start-up; it has no such cache for ES modules.
   format: "cjs",
-  outfile: "dist/cli.cjs",
   // jsonc-parser's "main" is a UMD build whose dynamic requires a bundle cannot follow.
   mainFields: ["module", "main"],
   // yargs's ES module build lays help out with a stand-in for wrap-ansi that cuts lines every N
@@ -34,8 +35,12 @@ await build({
   legalComments: "none",
   minify: true,
   logLevel: "warning",
-});
-// Warm the code cache: run a compile through the loader and keep what V8 compiled.
+};
+await build({ ...common, entryPoints: ["src/cli.ts"], outfile: "dist/cli.cjs" });
+// What the installed generator runs at every boot: no yargs, chalk or other commands in it.
+await build({ ...common, entryPoints: ["src/generator/main.ts"], outfile: "dist/generator.cjs" });
+// Warm the code caches: run a compile and a generator through the loader and keep what V8
+// compiled. The generator's problems go to stderr (ignored), never to this machine's journal.
 execFileSync(
   process.execPath,
   ["bin/tunnelc.cjs", "compile", "docs/examples/office.json", "-o", "-"],
@@ -44,3 +49,18 @@ execFileSync(
     env: { ...process.env, TUNNELC_WRITE_CODE_CACHE: "1" },
   },
 );
+const out = mkdtempSync(join(tmpdir(), "tunnelc-build-"));
+execFileSync(
+  process.execPath,
+  ["bin/tunnelc.cjs", "generate", "--spec-dir", "docs/examples", out, out, out],
+  {
+    stdio: "ignore",
+    env: {
+      ...process.env,
+      TUNNELC_WRITE_CODE_CACHE: "1",
+      TUNNELC_KMSG: join(out, "no-kmsg"),
+      TUNNELC_JOURNAL_STREAM: join(out, "no-journal"),
+    },
+  },
+);
+rmSync(out, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   chmodSync,
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -19,6 +20,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
 import { once } from "node:events";
 import { planGeneration } from "../src/generator/plan.ts";
+import { leanArgs } from "../src/generator/main.ts";
 import { intendedNames } from "../src/generator/broken.ts";
 import { STATUS_FILE } from "../src/generator/locations.ts";
 import { CLI, ROOT } from "./helpers/paths.ts";
@@ -336,8 +338,10 @@ test("generate writes nowhere but its output directory: not HOME, the cwd, a mis
   const home = tmp();
   const cwd = tmp();
   const out = tmp();
-  const cache = join(ROOT, "dist", `cli.cjs.${process.versions.v8}.cache`);
-  const before = statSync(cache).mtimeMs;
+  const caches = ["cli.cjs", "generator.cjs"].map((b) =>
+    join(ROOT, "dist", `${b}.${process.versions.v8}.cache`),
+  );
+  const before = caches.map((c) => statSync(c).mtimeMs);
   const r = tunnelc(["generate", "--spec-dir", specs, out], {
     cwd,
     env: {
@@ -353,7 +357,81 @@ test("generate writes nowhere but its output directory: not HOME, the cwd, a mis
   assert.match(r.stderr, /^tunnelc-generator\[\d+\]: .*home\.json:2:23: \/server\/host: /m);
   assert.deepEqual(readdirSync(home), []);
   assert.deepEqual(readdirSync(cwd), []);
-  assert.equal(statSync(cache).mtimeMs, before);
+  assert.deepEqual(
+    caches.map((c) => statSync(c).mtimeMs),
+    before,
+  );
+});
+
+test("leanArgs: the command lines the generator bundle runs by itself; the rest go to the full CLI", () => {
+  const cases: [string[], object | undefined][] = [
+    [["generate", "a"], { dirs: ["a"], user: false, dryRun: false, json: false }],
+    [
+      ["generate", "a", "b", "c"],
+      { dirs: ["a", "b", "c"], user: false, dryRun: false, json: false },
+    ],
+    [
+      ["generate", "--user", "--spec-dir", "s", "--spec-dir", "t", "a", "b", "c"],
+      { dirs: ["a", "b", "c"], user: true, dryRun: false, json: false, specDir: ["s", "t"] },
+    ],
+    [["compile", "a"], undefined],
+    [["generate"], undefined],
+    [["generate", "a", "b", "c", "d"], undefined],
+    [["generate", "--dry-run"], undefined],
+    [["generate", "--dry-run", "a"], undefined],
+    [["generate", "--help"], undefined],
+    [["generate", "--json", "a"], undefined],
+    [["generate", "--user", "--user", "a"], undefined],
+    [["generate", "--spec-dir", "a"], undefined],
+    [["generate", "--spec-dir", "", "a"], undefined],
+    [["generate", "--spec-dir", "--user", "a"], undefined],
+    [["generate", "--spec-dir=s", "a"], undefined],
+    [["generate", "--", "a"], undefined],
+    [["generate", "", "a"], undefined],
+  ];
+  for (const [argv, want] of cases) assert.deepEqual(leanArgs(argv), want, argv.join(" "));
+});
+
+test("the generator runs without the CLI bundle, and writes what generate --dry-run shows", () => {
+  // A copy of the package without dist/cli.cjs: the generator still runs, the dry run cannot.
+  const pkg = tmp();
+  mkdirSync(join(pkg, "bin"));
+  mkdirSync(join(pkg, "dist"));
+  copyFileSync(CLI, join(pkg, "bin", "tunnelc.cjs"));
+  const bundle = join(ROOT, "dist", "generator.cjs");
+  copyFileSync(bundle, join(pkg, "dist", "generator.cjs"));
+  assert.ok(!/yargs|chalk|diffLines/.test(readFileSync(bundle, "utf8")));
+  const specs = specTree();
+  const out = tmp();
+  const env = { TUNNELC_KMSG: join(out, "kmsg"), TUNNELC_JOURNAL_STREAM: join(out, "journal") };
+  const r = spawnSync(
+    process.execPath,
+    [join(pkg, "bin", "tunnelc.cjs"), "generate", "--spec-dir", specs, out, out, out],
+    { encoding: "utf8", env: { ...process.env, ...env, TUNNELC_NO_CACHE_WRITE: "1" } },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^tunnelc-generator\[\d+\]: .*home\.json:2:23: \/server\/host: /m);
+  assert.notEqual(
+    spawnSync(process.execPath, [join(pkg, "bin", "tunnelc.cjs"), "generate", "--dry-run"]).status,
+    0,
+  );
+  const dry = JSON.parse(
+    tunnelc(["generate", "--dry-run", "--json", "--spec-dir", specs], { env }).stdout,
+  ) as { files: { path: string; text: string }[]; links: { path: string; target: string }[] };
+  const rel = (p: string) => p.replace("/run/systemd/generator/", "");
+  assert.ok(dry.files.length >= 3);
+  for (const f of dry.files)
+    assert.equal(
+      readFileSync(join(out, rel(f.path)), "utf8"),
+      f.text.replaceAll("/run/systemd/generator", out),
+      f.path,
+    );
+  for (const l of dry.links) assert.equal(readlinkSync(join(out, rel(l.path))), l.target);
+  // Nothing else: the files, and the links in their one .wants directory.
+  assert.equal(
+    readdirSync(out, { recursive: true }).length,
+    dry.files.length + dry.links.length + 1,
+  );
 });
 
 test("without a kernel log, journald's stream socket gets the lines, each with its level", async () => {
@@ -426,6 +504,8 @@ test("generator install --root: an executable script with absolute paths; it run
   const script = readFileSync(path, "utf8");
   assert.match(script, /^#!\/bin\/sh\n/);
   assert.ok(script.includes(`node='${process.execPath}'`));
+  // The generator's V8 flag (docs/performance.md): on node's command line, before the bundle.
+  assert.ok(script.includes(`exec "$node" --max-semi-space-size=1 "$bundle" generate "$@"\n`));
   assert.equal(
     tunnelc([
       "generator",

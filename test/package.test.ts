@@ -73,6 +73,7 @@ before(() => {
 
 test("the installed package pulls in no dependencies: the bundle is all it runs", () => {
   assert.ok(existsSync(join(installed, "dist", "cli.cjs")));
+  assert.ok(existsSync(join(installed, "dist", "generator.cjs")));
   assert.ok(!existsSync(join(installed, "node_modules")), "node_modules was installed");
   const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as {
     dependencies?: object;

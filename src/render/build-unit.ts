@@ -1,6 +1,6 @@
 // Tunnel → unit model: ordering and dependencies, the ssh command line, restart
 // policy, the account, credentials, the hardening profile and [Install].
-import { entry, section, type Entry, type UnitFile } from "../unit/model.ts";
+import { entry, section, shared, type Entry, type UnitFile } from "../unit/model.ts";
 import { sshCommandLine } from "./ssh-argv.ts";
 import { CREDENTIALS, knownHostsCredential, stateDirectory } from "./credentials.ts";
 import { sshConfigCredential } from "./ssh-settings.ts";
@@ -25,41 +25,63 @@ export function buildUnit({ tunnel: t, specName }: SourcedTunnel): UnitFile {
     sections: [
       section("Unit", unitSection(t)),
       section("Service", [...serviceSection(t), ...accountEntries(t), ...hardeningEntries(t)]),
-      section("Install", [
-        entry("WantedBy", t.scope === "user" ? "default.target" : "multi-user.target"),
-      ]),
+      section("Install", [t.scope === "user" ? WANTED_BY.user : WANTED_BY.system]),
     ],
   };
 }
 
+// Entries every unit of a scope has: built once, rendered once (model.ts shared()).
+const SYSTEM_DEPENDENCIES = [
+  shared(
+    entry(
+      "Wants",
+      "network-online.target",
+      "Name resolution and routes are up before ssh connects.",
+    ),
+  ),
+  shared(entry("After", "network-online.target network.target")),
+  shared(
+    entry(
+      "BindsTo",
+      "network.target",
+      "Stop with the network, start again with it (ordered by After=).",
+    ),
+  ),
+];
+const START_LIMIT = shared(
+  entry("StartLimitIntervalSec", "0", "A tunnel keeps retrying for as long as it is enabled."),
+);
+const READY = [
+  shared({
+    comment: "ssh forks once every forward is up (ssh(1) -f, ExitOnForwardFailure): the start",
+  }),
+  shared({
+    comment: "ends when the tunnel is up. The forked ssh is the main process (GuessMainPID=).",
+  }),
+  shared(entry("Type", "forking")),
+];
+const DYNAMIC_USER = shared(
+  entry(
+    "DynamicUser",
+    "yes",
+    "A dedicated unprivileged account that exists only while the tunnel runs.",
+  ),
+);
+const WANTED_BY = {
+  system: shared(entry("WantedBy", "multi-user.target")),
+  user: shared(entry("WantedBy", "default.target")),
+};
+
 function unitSection(t: Tunnel): Entry[] {
   const entries = [entry("Description", t.description)];
-  if (t.scope === "system") {
-    entries.push(
-      entry(
-        "Wants",
-        "network-online.target",
-        "Name resolution and routes are up before ssh connects.",
-      ),
-      entry("After", "network-online.target network.target"),
-      entry(
-        "BindsTo",
-        "network.target",
-        "Stop with the network, start again with it (ordered by After=).",
-      ),
-    );
-  }
-  entries.push(
-    entry("StartLimitIntervalSec", "0", "A tunnel keeps retrying for as long as it is enabled."),
-  );
+  if (t.scope === "system") entries.push(...SYSTEM_DEPENDENCIES);
+  entries.push(START_LIMIT);
   return entries;
 }
 
 function serviceSection(t: Tunnel): Entry[] {
   return [
-    { comment: "ssh forks once every forward is up (ssh(1) -f, ExitOnForwardFailure): the start" },
-    { comment: "ends when the tunnel is up. The forked ssh is the main process (GuessMainPID=)." },
-    entry("Type", "forking"),
+    ...READY,
     entry("ExecStart", sshCommandLine(t)),
     entry(
       "TimeoutStartSec",
@@ -74,15 +96,7 @@ function serviceSection(t: Tunnel): Entry[] {
 function accountEntries(t: Tunnel): Entry[] {
   const out: Entry[] = [];
   if (t.scope === "system") {
-    out.push(
-      t.user !== undefined
-        ? entry("User", t.user)
-        : entry(
-            "DynamicUser",
-            "yes",
-            "A dedicated unprivileged account that exists only while the tunnel runs.",
-          ),
-    );
+    out.push(t.user !== undefined ? entry("User", t.user) : DYNAMIC_USER);
   }
   if (t.identity !== undefined) {
     out.push(
@@ -114,7 +128,10 @@ function accountEntries(t: Tunnel): Entry[] {
   return out;
 }
 
-function hardeningEntries(t: Tunnel): Entry[] {
+/** The sandbox entries depend only on the profile and three facts: one list per combination. */
+const hardeningCache = new Map<string, readonly Entry[]>();
+
+function hardeningEntries(t: Tunnel): readonly Entry[] {
   const ctx: ProfileContext = {
     usesHome: t.user !== undefined && (t.identity === undefined || t.hostKeyPolicy !== "pinned"),
     bindsPrivilegedPort: t.forwards.some(
@@ -122,10 +139,18 @@ function hardeningEntries(t: Tunnel): Entry[] {
     ),
     userScope: t.scope === "user",
   };
-  const directives = profileDirectives(t.hardening, ctx);
-  if (directives.length === 0) return [];
-  return [
-    { comment: `Sandbox: the "${t.hardening}" profile (docs/security.md).` },
-    ...directives.map((x) => entry(x.key, x.value)),
-  ];
+  const key = `${t.hardening} ${ctx.usesHome} ${ctx.bindsPrivilegedPort} ${ctx.userScope}`;
+  let entries = hardeningCache.get(key);
+  if (entries === undefined) {
+    const directives = profileDirectives(t.hardening, ctx);
+    entries =
+      directives.length === 0
+        ? []
+        : [
+            shared({ comment: `Sandbox: the "${t.hardening}" profile (docs/security.md).` }),
+            ...directives.map((x) => shared(entry(x.key, x.value))),
+          ];
+    hardeningCache.set(key, entries);
+  }
+  return entries;
 }

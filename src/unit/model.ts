@@ -25,6 +25,14 @@ export function entry(key: string, value: Value, comment?: string): Entry {
   return comment === undefined ? { key, value } : { key, value, comment };
 }
 
+/**
+ * An entry built once and put in many units (a hardening directive, a fixed dependency): frozen,
+ * so render.ts may keep its rendered text and escape it only once per run, not once per unit.
+ */
+export function shared<E extends Entry>(e: E): Readonly<E> {
+  return Object.freeze(e);
+}
+
 export function isCommandLine(v: Value): v is CommandLine {
   return typeof v !== "string";
 }

@@ -1,6 +1,6 @@
 // Unit model → text, following systemd.syntax(7). Never an INI writer: those quote values with
 // "=" and would turn `ExecStart=/usr/bin/ssh -o A=b` into one word (docs/unit.md).
-import { isCommandLine, type Entry, type Section, type UnitFile, type Value } from "./model.ts";
+import { isCommandLine, type Entry, type UnitFile, type Value } from "./model.ts";
 import { EscapeError, assertNoControl, escapeValue, quoteCommandLine } from "./escape.ts";
 import type { CommandLine } from "./command-line.ts";
 
@@ -8,10 +8,14 @@ const KEY = /^[A-Za-z][A-Za-z0-9]*$/;
 const SECTION = /^[A-Za-z][A-Za-z0-9-]*$/;
 
 export function renderUnit(unit: UnitFile): string {
-  const out: string[] = unit.header.map(commentLine);
+  // One array of lines for the whole file: a generator run renders a thousand of these.
+  const out: string[] = [];
+  for (const h of unit.header) out.push(commentLine(h));
   for (const s of unit.sections) {
     if (out.length > 0) out.push("");
-    out.push(...renderSection(s));
+    if (!SECTION.test(s.name)) throw new EscapeError(`bad section name ${JSON.stringify(s.name)}`);
+    out.push(`[${s.name}]`);
+    for (const e of s.entries) renderEntry(e, out);
   }
   return out.join("\n") + "\n";
 }
@@ -21,12 +25,22 @@ function commentLine(text: string): string {
   return text === "" ? "#" : `# ${text}`;
 }
 
-function renderSection(s: Section): string[] {
-  if (!SECTION.test(s.name)) throw new EscapeError(`bad section name ${JSON.stringify(s.name)}`);
-  return [`[${s.name}]`, ...s.entries.flatMap(renderEntry)];
+/** The lines of entries shared by many units (model.ts shared()), each rendered once. */
+const rendered = new WeakMap<Entry, string[]>();
+
+function renderEntry(e: Entry, out: string[]): void {
+  const frozen = Object.isFrozen(e);
+  const known = frozen ? rendered.get(e) : undefined;
+  if (known !== undefined) {
+    for (const l of known) out.push(l);
+    return;
+  }
+  const lines = entryLines(e);
+  if (frozen) rendered.set(e, lines);
+  for (const l of lines) out.push(l);
 }
 
-function renderEntry(e: Entry): string[] {
+function entryLines(e: Entry): string[] {
   if (!("key" in e)) return [commentLine(e.comment)];
   if (!KEY.test(e.key)) throw new EscapeError(`bad key name ${JSON.stringify(e.key)}`);
   const lines = e.comment === undefined ? [] : [commentLine(e.comment)];

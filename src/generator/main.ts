@@ -1,0 +1,64 @@
+// The generator's own entry (dist/generator.cjs): what the installed script runs at every boot
+// and daemon-reload, without yargs, chalk or the other commands, which would cost start-up time
+// and memory there (docs/performance.md). It takes only the arguments systemd and the script
+// pass; bin/tunnelc.cjs hands anything else (--dry-run, --help, a mistake) to the full CLI, which
+// has the messages and the help. Like src/cli.ts, this entry prints and exits.
+import { runGenerate, type GenerateArgs } from "../commands/generate.ts";
+import { ExitCode, TunnelcError, SystemError } from "../errors.ts";
+
+/**
+ * `generate [--user] [--spec-dir DIR]... DIR [DIR DIR]`, as the full CLI reads it; undefined for
+ * any other command line. `argv` starts at the command name.
+ */
+export function leanArgs(argv: readonly string[]): GenerateArgs | undefined {
+  if (argv[0] !== "generate") return undefined;
+  const dirs: string[] = [];
+  const specDir: string[] = [];
+  let user = false;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--user" && !user) user = true;
+    else if (a === "--spec-dir") {
+      const dir = argv[++i];
+      // A missing or option-like value is a usage error: the full CLI words it.
+      if (dir === undefined || dir === "" || dir.startsWith("-")) return undefined;
+      specDir.push(dir);
+    } else if (a === "" || a.startsWith("-")) return undefined;
+    else dirs.push(a);
+  }
+  if (dirs.length === 0 || dirs.length > 3) return undefined;
+  return { dirs, user, dryRun: false, json: false, ...(specDir.length > 0 && { specDir }) };
+}
+
+/** chalk's red at level 1, as src/cli.ts colours "tunnelc:" on a terminal (no-color.org). */
+function red(s: string): string {
+  const colour = (process.env.NO_COLOR ?? "") === "" && process.stderr.isTTY;
+  return colour ? `\u001b[31m${s}\u001b[39m` : s;
+}
+
+/** The same lines and exit codes as src/cli.ts for what runGenerate returns or throws. */
+export async function main(args: GenerateArgs): Promise<void> {
+  let code: number;
+  try {
+    const o = await runGenerate(args);
+    if (o.stdout) process.stdout.write(o.stdout);
+    if (o.notes.length > 0) process.stderr.write(`${o.notes.join("\n")}\n`);
+    code = o.exitCode;
+  } catch (e) {
+    if (e instanceof TunnelcError) {
+      const detail = e instanceof SystemError && e.detail ? `\n${e.detail}` : "";
+      process.stderr.write(`${red("tunnelc:")} ${e.message}${detail}\n`);
+      code = e.exitCode;
+    } else {
+      const err = e as Error;
+      process.stderr.write(
+        `${red("tunnelc: internal error:")} ${err?.message ?? String(e)}\nPlease report this with the spec that caused it.\n`,
+      );
+      if (process.env.TUNNELC_DEBUG) process.stderr.write(`${err?.stack ?? ""}\n`);
+      code = ExitCode.system;
+    }
+  }
+  // Nothing is left to run: the journal connection, if any, is closed; stderr writes are
+  // synchronous for files and pipes.
+  process.exit(code);
+}
