@@ -1,7 +1,7 @@
 // tunnelc compile SPEC... [-o DIR | -o -] [--json]
 import { join, resolve } from "node:path";
 import type { CommandModule } from "yargs";
-import { compileSpecs } from "../render/pipeline.ts";
+import { compileSpecs, type CompiledUnit } from "../render/units.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { ensureDir, writeFileAtomic } from "../install/atomic-write.ts";
 import { diagnosticJson } from "../report.ts";
@@ -9,7 +9,6 @@ import { ExitCode, SystemError } from "../errors.ts";
 import { json, outcome, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
 import { reason } from "../specfile/read.ts";
-import type { CompiledUnit } from "../render/render-tunnel.ts";
 
 export interface CompileArgs {
   specs: string[];
@@ -73,7 +72,7 @@ function unitReport(
     name: u.name,
     file: u.fileName,
     scope: u.scope,
-    spec: u.source.specName,
+    spec: u.origin.specName,
     ...(path !== undefined && { path }),
     ...(withText && { text: u.text }),
   };

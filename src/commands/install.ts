@@ -1,6 +1,6 @@
 // tunnelc install [SPEC...] [--enable] [--now] [--user] [--root DIR] [--dry-run] [--force]
 import type { Argv, CommandModule } from "yargs";
-import { compileSpecs } from "../render/pipeline.ts";
+import { compileSpecs } from "../render/units.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { planInstall, type FileAction, type InstallPlan } from "../install/plan.ts";
 import { applyCommands, applyFiles } from "../install/apply.ts";
@@ -17,7 +17,7 @@ import { onlyOption, onlyUnits } from "./only.ts";
 import { specFiles } from "./specs-arg.ts";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { CompiledUnit } from "../render/render-tunnel.ts";
+import type { CompiledUnit } from "../render/units.ts";
 
 export interface InstallArgs {
   specs?: string[];
@@ -52,7 +52,10 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
   const refusals = plan.refusals.map((r) => r.message);
   if (refusals.length > 0) return refused(args.json, refusals, { notes: refusals });
   const live = target.root === undefined;
-  const tunnels = result.units.map((u) => u.source.tunnel);
+  const picked = new Set(result.units.map((u) => u.name));
+  const tunnels = result.model.tunnels.flatMap((t) =>
+    picked.has(t.tunnel.name) ? [t.tunnel] : [],
+  );
   const warnings = [
     ...(target.user && live ? [lingerWarning()] : []),
     // Below --root the key belongs to the machine the tree is for, not this one.

@@ -2,14 +2,14 @@
 // the other two ends of the tunnels, from the same specs.
 import { readFileSync } from "node:fs";
 import type { CommandModule } from "yargs";
-import { compileSpecs } from "../render/pipeline.ts";
+import { buildModel } from "../model/build-model.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { authorizedKeys, sharedKeys, sshdConfig, type Device } from "../ends/relay.ts";
 import { sshConfig } from "../ends/ssh-config.ts";
 import { ExitCode, SpecError } from "../errors.ts";
 import { outcome, type Outcome } from "./outcome.ts";
-import { onlyOption, onlyUnits } from "./only.ts";
-import type { CompiledUnit } from "../render/render-tunnel.ts";
+import { onlyOption, onlyTunnels } from "./only.ts";
+import type { ModelTunnel } from "../model/tunnel.ts";
 
 export interface EndsArgs {
   specs: string[];
@@ -18,17 +18,16 @@ export interface EndsArgs {
   relayUser?: string;
 }
 
-function units(args: EndsArgs): CompiledUnit[] {
-  const result = compileSpecs(args.specs.map(loadSpec));
-  if (!result.ok) throw new SpecError(result.diagnostics);
-  return onlyUnits(result.units, args.only);
+function tunnels(args: EndsArgs): ModelTunnel[] {
+  const model = buildModel(args.specs.map(loadSpec));
+  if (!model.ok) throw new SpecError(model.diagnostics);
+  return onlyTunnels(model.tunnels, args.only);
 }
 
 const KEY = /^(\S+) ([A-Za-z0-9+/]+={0,2})(?:\s|$)/;
 
 /** The device's public key: the spec's publicKey, or the identity's .pub file. */
-function publicKey(u: CompiledUnit): string | { problem: string } {
-  const t = u.source.tunnel;
+function publicKey({ tunnel: t }: ModelTunnel): string | { problem: string } {
   let text = t.publicKey;
   if (text === undefined && t.identity !== undefined) {
     try {
@@ -46,16 +45,15 @@ function publicKey(u: CompiledUnit): string | { problem: string } {
 }
 
 export function runRelay(args: EndsArgs): Outcome {
-  const us = units(args);
+  const us = tunnels(args);
   // The Match blocks need only the forwards, not the devices' keys.
-  if (args.sshdConfig)
-    return outcome({ stdout: sshdConfig(us.map((u) => ({ tunnel: u.source.tunnel }))) });
+  if (args.sshdConfig) return outcome({ stdout: sshdConfig(us) });
   const devices: Device[] = [];
   const problems: string[] = [];
   for (const u of us) {
     const key = publicKey(u);
     if (typeof key === "string")
-      devices.push({ tunnel: u.source.tunnel, publicKey: key, specName: u.source.specName });
+      devices.push({ tunnel: u.tunnel, publicKey: key, specName: u.specName });
     else problems.push(key.problem);
   }
   problems.push(...sharedKeys(devices));
@@ -64,11 +62,7 @@ export function runRelay(args: EndsArgs): Outcome {
 }
 
 export function runSshConfig(args: EndsArgs): Outcome {
-  const tunnels = units(args).map((u) => ({
-    tunnel: u.source.tunnel,
-    specName: u.source.specName,
-  }));
-  return outcome({ stdout: sshConfig(tunnels, args.relayUser) });
+  return outcome({ stdout: sshConfig(tunnels(args), args.relayUser) });
 }
 
 export const relayCommand = (run: (o: Outcome) => void): CommandModule<object, EndsArgs> => ({

@@ -2,7 +2,7 @@
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
-import { compileSpecs } from "../render/pipeline.ts";
+import { buildModel } from "../model/build-model.ts";
 import { loadSpec, reason } from "../specfile/read.ts";
 import { planUninstall } from "../install/uninstall-plan.ts";
 import { applyCommands } from "../install/apply.ts";
@@ -27,9 +27,9 @@ const UNIT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 export function unitNames(targets: string[]): string[] {
   return targets.flatMap((t) => {
     if (t.endsWith(".json") || (t.includes("/") && existsSync(t))) {
-      const r = compileSpecs([loadSpec(t)]);
-      if (!r.ok) throw new SpecError(r.diagnostics);
-      return r.specs.flatMap((s) => s.tunnels);
+      const model = buildModel([loadSpec(t)]);
+      if (!model.ok) throw new SpecError(model.diagnostics);
+      return model.tunnels.map((m) => m.tunnel.name);
     }
     const name = t.replace(/\.service$/, "");
     if (!UNIT_NAME.test(name)) throw new UsageError(`not a tunnel name or spec file: ${t}`);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { ownershipOf } from "./ownership.ts";
 import { unifiedDiff } from "./diff.ts";
 import { systemctlScope, type Target } from "./paths.ts";
-import type { CompiledUnit } from "../render/render-tunnel.ts";
+import type { CompiledUnit } from "../render/units.ts";
 
 export type FileAction =
   | { kind: "create"; unit: string; path: string; text: string }
