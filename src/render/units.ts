@@ -15,7 +15,12 @@ export interface CompiledUnit {
   origin: { file: string; specName: string; pointer: string };
 }
 
+let rendered = 0;
+/** How many units have been rendered in this process (for the tests). */
+export const unitsRendered = (): number => rendered;
+
 export function renderTunnel(t: ModelTunnel): CompiledUnit {
+  rendered++;
   return {
     name: t.tunnel.name,
     fileName: unitFileName(t.tunnel),
