@@ -6,6 +6,7 @@ import { buildModel } from "../model/build-model.ts";
 import { loadSpec } from "../specfile/read.ts";
 import type { RawSeed } from "../specfile/raw.ts";
 import { knownHostsPattern } from "../model/host-format.ts";
+import { expandServer } from "../model/server-forms.ts";
 import { parseKeyscan, type ScannedKey } from "../trust/keyscan.ts";
 import { pinJumpKeys, pinKeys } from "../trust/edit-spec.ts";
 import { writeFileAtomic } from "../install/atomic-write.ts";
@@ -59,21 +60,25 @@ export function runTrust(args: TrustArgs, runner: Runner = processRunner): Outco
     const hasPolicy = own?.hostKeyPolicy !== undefined;
     // Jumps written in this tunnel (not inherited from fleet defaults) get their keys beside them.
     const ownJumps = Array.isArray((own?.server as Record<string, unknown> | undefined)?.jump);
+    // The server as the model read it; after the first edit, in the object form that edit wrote.
+    let server: unknown = own?.server;
     if (ownJumps)
-      jumps.forEach(
-        (j, i) =>
-          (text = pinJumpKeys(
-            text,
-            path,
-            i,
-            j.keys.map((k) => k.key),
-          )),
-      );
+      jumps.forEach((j, i) => {
+        text = pinJumpKeys(
+          text,
+          path,
+          i,
+          j.keys.map((k) => k.key),
+          { server },
+        );
+        server = expandServer(server);
+      });
     text = pinKeys(
       text,
       path,
       keys.map((k) => k.key),
       hasPolicy,
+      { server },
     );
   }
   if (!args.dryRun && text !== source.text)
