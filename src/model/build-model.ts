@@ -74,7 +74,7 @@ function buildSpec(source: SpecText, names: NameCheck): SpecModel {
   let tunnels: ModelTunnel[] = [];
   if (problems.length === 0) {
     const normalized = normalize((merged ?? parsed.value) as RawSpec, form, file);
-    tunnels = normalized.tunnels.map((t) => ({ ...t, file }));
+    tunnels = normalized.tunnels;
     problems.push(
       ...normalized.problems,
       ...names.check(file, tunnels, form === "seed"),

@@ -26,17 +26,17 @@ import type {
   HostKeyPolicy,
   RestartPolicy,
   Scope,
-  SourcedTunnel,
+  ModelTunnel,
   Tunnel,
 } from "./tunnel.ts";
 
 export interface Normalized {
-  tunnels: SourcedTunnel[];
+  tunnels: ModelTunnel[];
   problems: Problem[];
 }
 
-/** Each remote/local/dynamic bind as read once, by its JSON pointer. */
-type Binds = Map<string, EndpointResult>;
+/** Each forward's bind as read once (an allocated "auto" port is read when it is filled in). */
+type Binds = Map<RawForward, EndpointResult>;
 
 /** `raw` has passed the schema (with fleet defaults merged in); `form` is formOf(raw). */
 export function normalize(raw: RawSpec, form: SpecForm, file: string): Normalized {
@@ -56,6 +56,7 @@ export function normalize(raw: RawSpec, form: SpecForm, file: string): Normalize
   const tunnels = resolved.map(([t, pointer]) => ({
     tunnel: normalizeTunnel(t, pointer, binds, out),
     specName,
+    file,
     pointer,
   }));
   return { tunnels, problems: out.list };
@@ -76,11 +77,8 @@ function resolveAutoPorts(
   for (const [t, pointer] of entries) {
     t.forwards.forEach((f, i) => {
       const at = `${pointer}/forwards/${i}`;
-      for (const field of ["remote", "local", "dynamic"] as const) {
-        const value = f[field];
-        if (value !== undefined && value !== "auto")
-          binds.set(`${at}/${field}`, parseEndpoint(value));
-      }
+      const bind = f.remote ?? f.local ?? f.dynamic;
+      if (bind !== undefined && bind !== "auto") binds.set(f, parseEndpoint(bind));
       if (f.local === "auto" || f.dynamic === "auto") {
         out.add(
           "error",
@@ -92,7 +90,7 @@ function resolveAutoPorts(
       if (f.remote === "auto")
         requests.push({ key: `${t.name}/${i}`, relay: relayOf(t), pointer: `${at}/remote` });
       else if (f.remote !== undefined) {
-        const e = binds.get(`${at}/remote`);
+        const e = binds.get(f);
         if (e?.ok && e.endpoint.kind === "tcp")
           taken.set(relayOf(t), (taken.get(relayOf(t)) ?? new Set()).add(e.endpoint.port));
       }
@@ -205,7 +203,7 @@ function normalizeForward(f: RawForward, at: string, binds: Binds, out: Problems
     // An unresolved "auto" was reported by resolveAutoPorts.
     if (value === "auto") return UNRESOLVED;
     // A bind was read by resolveAutoPorts (an allocated port is a number); "to" is read here.
-    const r = (field !== "to" && binds.get(`${at}/${field}`)) || parseEndpoint(value);
+    const r = (field !== "to" && binds.get(f)) || parseEndpoint(value);
     if (r.ok) return r.endpoint;
     out.add("error", "rule/port-range", `${at}/${field}`, r.message);
     return UNRESOLVED;
