@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compileSpecs } from "../src/render/pipeline.ts";
+import { compileSpecs } from "../src/render/units.ts";
+import { unitsWithTunnels } from "./helpers/unit-tunnels.ts";
 import { authorizedKeys, relaySysctl, sshdConfig } from "../src/ends/relay.ts";
 import { sshConfig } from "../src/ends/ssh-config.ts";
 import { allocatePorts } from "../src/model/ports.ts";
@@ -22,9 +23,9 @@ for (const name of readdirSync(DIR).sort()) {
       { file: "spec.json", text: readFileSync(join(DIR, name, "spec.json"), "utf8") },
     ]);
     assert.ok(r.ok, JSON.stringify(r.diagnostics));
-    const devices = r.units.map((u) => ({
-      tunnel: u.source.tunnel,
-      publicKey: u.source.tunnel.publicKey!.split(" ").slice(0, 2).join(" "),
+    const devices = unitsWithTunnels(r).map((u) => ({
+      tunnel: u.tunnel,
+      publicKey: u.tunnel.publicKey!.split(" ").slice(0, 2).join(" "),
       specName: "spec.json",
     }));
     assertGoldenDir(
@@ -34,10 +35,10 @@ for (const name of readdirSync(DIR).sort()) {
         "sshd_config.conf": sshdConfig(devices),
         "sysctl.conf": relaySysctl(),
         ssh_config: sshConfig(devices),
-        "units.txt": r.units
+        "units.txt": unitsWithTunnels(r)
           .map(
             (u) =>
-              `${u.fileName}: ${u.source.tunnel.forwards.map((f) => (f.kind === "dynamic" ? "" : `${f.kind} ${JSON.stringify(f.bind)}`)).join(", ")}\n`,
+              `${u.fileName}: ${u.tunnel.forwards.map((f) => (f.kind === "dynamic" ? "" : `${f.kind} ${JSON.stringify(f.bind)}`)).join(", ")}\n`,
           )
           .join(""),
       },

@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { CLI } from "./helpers/paths.ts";
-import { compileSpecs } from "../src/render/pipeline.ts";
+import { compileSpecs } from "../src/render/units.ts";
 
 const spec = (port: number, names = ["a", "b", "c"]) =>
   JSON.stringify({

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseHop, parseJumpText } from "../src/model/endpoint.ts";
-import { compileSpecs } from "../src/render/pipeline.ts";
+import { compileSpecs } from "../src/render/units.ts";
 import { formatDiagnostic } from "../src/report.ts";
 import { pinJumpKeys, pinKeys } from "../src/trust/edit-spec.ts";
 
@@ -153,7 +153,7 @@ test("trust pins keys into a server string by writing its object form", () => {
   const out = pinKeys(text, [], [key], false);
   const r = compileSpecs([{ file: "spec.json", text: out }]);
   assert.ok(r.ok, out);
-  const t = r.units[0]!.source.tunnel;
+  const t = r.model.tunnels[0]!.tunnel;
   assert.deepEqual([t.server.host, t.server.port, t.server.user], ["relay", 2222, "me"]);
   assert.deepEqual(t.server.hostKeys, [key]);
   const jumped = pinJumpKeys(

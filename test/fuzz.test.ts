@@ -5,10 +5,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { compileSpecs } from "../src/render/pipeline.ts";
+import { compileSpecs } from "../src/render/units.ts";
 import { sshCommandLine } from "../src/render/ssh-argv.ts";
 import { expandWords } from "../src/unit/command-line.ts";
-import type { CompiledUnit } from "../src/render/render-tunnel.ts";
+import { unitsWithTunnels, type UnitWithTunnel } from "./helpers/unit-tunnels.ts";
 import { needs } from "./helpers/prereq.ts";
 import {
   dumpCommandLines,
@@ -155,7 +155,7 @@ const specText = fc.oneof(
 );
 
 test(`fuzz: ${RUNS} hostile specs, no crash, every refusal located, accepted units clean`, (t) => {
-  const accepted: CompiledUnit[] = [];
+  const accepted: UnitWithTunnel[] = [];
   let refused = 0;
   fc.assert(
     fc.property(specText, (text) => {
@@ -174,7 +174,7 @@ test(`fuzz: ${RUNS} hostile specs, no crash, every refusal located, accepted uni
         }
         return;
       }
-      for (const u of r.units) {
+      for (const u of unitsWithTunnels(r)) {
         assert.doesNotMatch(
           u.text,
           /[\u0000-\u0009\u000b-\u001f\u007f]/,
@@ -190,10 +190,10 @@ test(`fuzz: ${RUNS} hostile specs, no crash, every refusal located, accepted uni
   sample = accepted;
 });
 
-let sample: CompiledUnit[] = [];
+let sample: UnitWithTunnel[] = [];
 
 /** Sampled units under unique file names, as systemd will name them. */
-function sampleFiles(units: CompiledUnit[]) {
+function sampleFiles(units: UnitWithTunnel[]) {
   return units.map((u, i) => ({ file: `f${i}-${u.fileName}`, unit: u }));
 }
 
@@ -208,7 +208,7 @@ test("fuzz: systemd reads back the ssh argv of every sampled accepted unit", (t)
     ),
   );
   for (const { file, unit } of files) {
-    const expected = expandWords(sshCommandLine(unit.source.tunnel), {
+    const expected = expandWords(sshCommandLine(unit.tunnel), {
       d: `/run/credentials/${file}`,
       S: "/var/lib",
     });
@@ -220,9 +220,10 @@ test("fuzz: systemd reads back the ssh argv of every sampled accepted unit", (t)
 test("fuzz: systemd-analyze verify accepts a sample of the accepted units", (t) => {
   if (!needs(t, "systemd-analyze", hasSystemdAnalyze())) return;
   // verify also checks that the executable exists: sample the units that run the real ssh.
-  const runnable = sampleFiles(
-    sample.filter((u) => u.source.tunnel.ssh.path === "/usr/bin/ssh"),
-  ).slice(0, 60);
+  const runnable = sampleFiles(sample.filter((u) => u.tunnel.ssh.path === "/usr/bin/ssh")).slice(
+    0,
+    60,
+  );
   assert.ok(runnable.length >= 20, `only ${runnable.length} runnable units sampled`);
   withUnitDir(Object.fromEntries(runnable.map((f) => [f.file, f.unit.text])), (dir) => {
     const v = verifyUnits(runnable.map((f) => join(dir, f.file)));

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./helpers/paths.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
-import { compileSpecs } from "../src/render/pipeline.ts";
+import { compileSpecs } from "../src/render/units.ts";
 
 const CORPUS = join(ROOT, "test", "invalid");
 const files = readdirSync(CORPUS)

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runInit, parseServer } from "../src/commands/init.ts";
 import { parseForwardFlag } from "../src/init/forward-flag.ts";
-import { compileSpecs } from "../src/render/pipeline.ts";
+import { compileSpecs } from "../src/render/units.ts";
 import { SpecError, UsageError } from "../src/errors.ts";
 import type { Runner } from "../src/install/systemctl.ts";
 import { CLI } from "./helpers/paths.ts";
@@ -53,7 +53,7 @@ test("the starter spec compiles, with comments, and carries the flags", async ()
   assert.match(out.stdout, /^\/\/ A tunnelc spec/);
   const r = compileSpecs([{ file: "home.json", text: out.stdout }]);
   assert.ok(r.ok, JSON.stringify(r.diagnostics));
-  const t = r.units[0]!.source.tunnel;
+  const t = r.model.tunnels[0]!.tunnel;
   assert.equal(t.name, "home");
   assert.equal(t.server.user, "phonehome");
   assert.equal(t.identity, "/etc/tunnelc/keys/home");

@@ -12,7 +12,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compileSpecs } from "../src/render/pipeline.ts";
+import { compileSpecs } from "../src/render/units.ts";
 import { planInstall } from "../src/install/plan.ts";
 import { planUninstall } from "../src/install/uninstall-plan.ts";
 import { runInstall, type InstallArgs } from "../src/commands/install.ts";

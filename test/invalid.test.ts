@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { compileSpecs } from "../src/render/pipeline.ts";
+import { compileSpecs } from "../src/render/units.ts";
 import { formatDiagnostic } from "../src/report.ts";
 import { assertGoldenFile } from "./helpers/golden.ts";
 import { ROOT } from "./helpers/paths.ts";

@@ -2,7 +2,8 @@
 //   ssh -NTC -o ServerAliveInterval=60 -o ExitOnForwardFailure=yes -R 2222:localhost:22 -l u -p 22 host
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { compileSpecs } from "../src/render/pipeline.ts";
+import { compileSpecs } from "../src/render/units.ts";
+import { unitsWithTunnels } from "./helpers/unit-tunnels.ts";
 import { sshCommandLine } from "../src/render/ssh-argv.ts";
 import { expandWords } from "../src/unit/command-line.ts";
 
@@ -18,7 +19,7 @@ const SEED = {
 function seedUnit(spec: object) {
   const r = compileSpecs([{ file: "seed.json", text: JSON.stringify(spec) }]);
   assert.equal(r.ok, true, JSON.stringify(r.diagnostics));
-  return r.units[0]!;
+  return unitsWithTunnels(r)[0]!;
 }
 
 test("the seed compiles to ssh-phone-home.service", () => {
@@ -26,7 +27,7 @@ test("the seed compiles to ssh-phone-home.service", () => {
 });
 
 test("the seed's argv carries every flag of the NixOS command, host after --", () => {
-  const argv = expandWords(sshCommandLine(seedUnit(SEED).source.tunnel), {});
+  const argv = expandWords(sshCommandLine(seedUnit(SEED).tunnel), {});
   const nixos = [
     "-N",
     "-T",
@@ -77,7 +78,7 @@ test("seed defaults: remotePort 22 and bindPort 2222, as in the module", () => {
     localUser: "u",
     remoteHostname: "h.example",
     remoteUser: "r",
-  }).source;
+  });
   assert.equal(tunnel.server.port, 22);
   assert.deepEqual(tunnel.forwards, [
     {

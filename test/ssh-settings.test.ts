@@ -7,11 +7,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { compileSpecs } from "../src/render/pipeline.ts";
+import { compileSpecs } from "../src/render/units.ts";
 import { sshCommandLine } from "../src/render/ssh-argv.ts";
 import { sshConfigLines } from "../src/render/ssh-settings.ts";
 import { expandWords } from "../src/unit/command-line.ts";
-import type { CompiledUnit } from "../src/render/render-tunnel.ts";
+import { unitsWithTunnels, type UnitWithTunnel } from "./helpers/unit-tunnels.ts";
 import { ROOT } from "./helpers/paths.ts";
 
 const CREDENTIALS = "/run/credentials/x.service";
@@ -24,8 +24,8 @@ const COMMAND_LINE_ONLY = "ExitOnForwardFailure";
 
 type Pair = [string, string];
 
-function argvOptions(u: CompiledUnit): Pair[] {
-  const argv = expandWords(sshCommandLine(u.source.tunnel), { d: CREDENTIALS, S: STATE_ROOT });
+function argvOptions(u: UnitWithTunnel): Pair[] {
+  const argv = expandWords(sshCommandLine(u.tunnel), { d: CREDENTIALS, S: STATE_ROOT });
   const out: Pair[] = [];
   for (let i = 1; i < argv.length && argv[i] !== "--"; i++) {
     const flag = argv[i]!;
@@ -41,7 +41,7 @@ function argvOptions(u: CompiledUnit): Pair[] {
 }
 
 /** The config credential as the unit sets it, or undefined when the unit has none. */
-function unitConfigLines(u: CompiledUnit): string[] | undefined {
+function unitConfigLines(u: UnitWithTunnel): string[] | undefined {
   const line = u.text.split("\n").find((l) => l.startsWith("SetCredential=ssh-config:"));
   if (line === undefined) return undefined;
   const value = line.slice("SetCredential=ssh-config:".length).replace(/%%/g, "%");
@@ -49,7 +49,7 @@ function unitConfigLines(u: CompiledUnit): string[] | undefined {
   return value.slice(0, -2).split("\\n");
 }
 
-function configOptions(u: CompiledUnit, lines: string[]): Pair[] {
+function configOptions(u: UnitWithTunnel, lines: string[]): Pair[] {
   const state = /^StateDirectory=(.*)$/m.exec(u.text)?.[1];
   assert.equal(lines[0], "Host *");
   return lines.slice(1).map((l) => {
@@ -64,11 +64,11 @@ function configOptions(u: CompiledUnit, lines: string[]): Pair[] {
 
 const sorted = (pairs: Pair[]) => pairs.map((p) => p.join(" ")).sort();
 
-function units(dir: string, files: string[]): [string, CompiledUnit][] {
+function units(dir: string, files: string[]): [string, UnitWithTunnel][] {
   return files.flatMap((f) => {
     const r = compileSpecs([{ file: f, text: readFileSync(join(dir, f), "utf8") }]);
     assert.equal(r.ok, true, `${f} compiles`);
-    return r.units.map((u): [string, CompiledUnit] => [`${f}: ${u.fileName}`, u]);
+    return unitsWithTunnels(r).map((u): [string, UnitWithTunnel] => [`${f}: ${u.fileName}`, u]);
   });
 }
 
@@ -90,13 +90,13 @@ const ALL = [
 ];
 
 test("the golden specs and examples include tunnels with and without jump hosts", () => {
-  const withJumps = ALL.filter(([, u]) => u.source.tunnel.server.jump.length > 0);
+  const withJumps = ALL.filter(([, u]) => u.tunnel.server.jump.length > 0);
   assert.ok(withJumps.length >= 2, "tunnels with jump hosts");
   assert.ok(ALL.length - withJumps.length >= 10, "tunnels without");
 });
 
 for (const [where, u] of ALL) {
-  const t = u.source.tunnel;
+  const t = u.tunnel;
   const jumps = t.server.jump.length > 0;
   test(`${where} (${jumps ? "jump hosts" : "no jump hosts"}): -o options = -F config`, () => {
     const fromUnit = unitConfigLines(u);

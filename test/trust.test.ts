@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runTrust } from "../src/commands/trust.ts";
 import { fingerprint, parseKeyscan } from "../src/trust/keyscan.ts";
-import { compileSpecs } from "../src/render/pipeline.ts";
+import { compileSpecs } from "../src/render/units.ts";
 import type { Runner } from "../src/install/systemctl.ts";
 import { SpecError, SystemError } from "../src/errors.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
@@ -90,7 +90,7 @@ test("trust pins the keys, keeps comments and layout, and the spec then compiles
   const r = compileSpecs([{ file: "spec.json", text }]);
   assert.ok(r.ok, JSON.stringify(r.diagnostics));
   assert.deepEqual(
-    r.units.map((u) => u.source.tunnel.hostKeyPolicy),
+    r.model.tunnels.map((t) => t.tunnel.hostKeyPolicy),
     ["pinned", "pinned"],
   );
   assert.match(
@@ -173,6 +173,6 @@ test("trust pins the jump hosts' keys beside them, and the spec then compiles", 
   assert.match(out.stdout, /^ {2}jump bastion\.example\.net port 2022$/m);
   const r = compileSpecs([{ file: "spec.json", text: readFileSync(f, "utf8") }]);
   assert.ok(r.ok, JSON.stringify(r.diagnostics));
-  assert.equal(r.units[0]!.source.tunnel.server.jump[0]!.hostKeys.length, 2);
+  assert.equal(r.model.tunnels[0]!.tunnel.server.jump[0]!.hostKeys.length, 2);
   assert.match(r.units[0]!.text, /\\n\[bastion\.example\.net\]:2022 ssh-ed25519 /);
 });

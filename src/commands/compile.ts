@@ -1,7 +1,7 @@
 // tunnelc compile SPEC... [-o DIR | -o -] [--json] [--preset FILE]
 import { dirname, join, resolve } from "node:path";
 import type { CommandModule } from "yargs";
-import { compileSpecs } from "../render/pipeline.ts";
+import { compileSpecs, type CompiledUnit } from "../render/units.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { execute } from "../plan/execute.ts";
 import type { Effect } from "../plan/plan.ts";
@@ -10,7 +10,6 @@ import { envelope } from "../envelope.ts";
 import { ExitCode, UsageError } from "../errors.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
-import type { CompiledUnit } from "../render/render-tunnel.ts";
 import { presetNameProblem, presetScopeProblem, renderPreset } from "../render/preset.ts";
 import { someOf, jsonOption, withExamples } from "./options.ts";
 
@@ -104,7 +103,7 @@ function unitReport(
     name: u.name,
     file: u.fileName,
     scope: u.scope,
-    spec: u.source.specName,
+    spec: u.origin.specName,
     ...(path !== undefined && { path }),
     ...(withText && { text: u.text }),
   };

@@ -1,7 +1,7 @@
 // tunnelc diff SPEC... [--user] [--root DIR] [--exit-code]: installed units vs a fresh compile.
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
-import { compileSpecs } from "../render/pipeline.ts";
+import { compileSpecs } from "../render/units.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { readIfExists } from "../install/read-units.ts";
 import { targetOf, unitDir } from "../install/paths.ts";

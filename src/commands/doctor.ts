@@ -1,7 +1,7 @@
 // tunnelc doctor [SPEC...] [--user] [--json]: preflight checks before install, one line each.
 import { basename } from "node:path";
 import type { CommandModule } from "yargs";
-import { compileSpecs } from "../render/pipeline.ts";
+import { buildModel } from "../model/build-model.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
 import * as checks from "../doctor/checks.ts";
@@ -23,12 +23,12 @@ export async function runDoctor(
   bootedDir = checks.SD_BOOTED_DIR,
 ): Promise<Outcome> {
   const given = args.specs ?? [];
-  const result = compileSpecs(given.map(loadSpec));
-  if (!result.ok) throw new SpecError(result.diagnostics);
-  const tunnels = result.units.map((u) => u.source.tunnel);
-  // Hints name the spec file as it was typed, found by the base name each unit records.
+  const model = buildModel(given.map(loadSpec));
+  if (!model.ok) throw new SpecError(model.diagnostics);
+  const tunnels = model.tunnels.map((t) => t.tunnel);
+  // Hints name the spec file as it was typed, found by the base name each tunnel records.
   const specOf = (t: Tunnel) => {
-    const name = result.units.find((u) => u.source.tunnel === t)?.source.specName;
+    const name = model.tunnels.find((m) => m.tunnel === t)?.specName;
     return given.find((f) => basename(f) === name) ?? name ?? "SPEC";
   };
   const sshPaths = [...new Set(tunnels.length ? tunnels.map((t) => t.ssh.path) : ["ssh"])];
@@ -47,7 +47,7 @@ export async function runDoctor(
     const failed = all
       .filter((c) => !c.ok)
       .map((c) => problem("doctor/failed", `${c.name}: ${c.detail}`));
-    const stdout = envelope(ok, [...result.diagnostics, ...failed], { checks: all });
+    const stdout = envelope(ok, [...model.diagnostics, ...failed], { checks: all });
     return outcome({ exitCode, stdout });
   }
   const lines = all.flatMap((c) => [

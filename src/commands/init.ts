@@ -11,7 +11,7 @@ import { generateKey } from "../keygen/generate.ts";
 import { defaultKeyPath, keyComment, onDisk } from "../keygen/key-path.ts";
 import { authorizedKeysLine } from "../ends/relay.ts";
 import { parseHop, type HopText } from "../model/endpoint.ts";
-import { checkSpec } from "../specfile/check.ts";
+import { buildModel } from "../model/build-model.ts";
 import { execute } from "../plan/execute.ts";
 import { SpecError, UsageError, hasErrors } from "../errors.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
@@ -94,7 +94,7 @@ function problemWith(args: InitArgs, pointer: string): string | undefined {
   };
   const options = starterOptions(filled);
   if (typeof options === "string") return options;
-  const checked = checkSpec({ file: "<answer>", text: starterSpec(options) });
+  const checked = buildModel([{ file: "<answer>", text: starterSpec(options) }]);
   return checked.diagnostics.find(
     (d) => d.severity === "error" && d.location.pointer.startsWith(pointer),
   )?.message;
@@ -173,7 +173,7 @@ export async function runInit(
   if (typeof options === "string") throw new UsageError(options);
   // The starter must itself be a valid spec, checked before anything is made or written.
   const file = args.file ?? "<init>";
-  const checked = checkSpec({ file, text: starterSpec(options) });
+  const checked = buildModel([{ file, text: starterSpec(options) }]);
   if (hasErrors(checked.diagnostics)) throw new SpecError(checked.diagnostics);
   const toFile = args.file !== undefined && args.file !== "-";
   if (toFile && fsReader.exists(args.file!) && !args.force)

@@ -1,6 +1,6 @@
 // tunnelc install [SPEC...] [--enable] [--now] [--user] [--root DIR] [--dry-run] [--force]
 import type { Argv, CommandModule } from "yargs";
-import { compileSpecs } from "../render/pipeline.ts";
+import { compileSpecs } from "../render/units.ts";
 import { loadSpec } from "../specfile/read.ts";
 import {
   installEffects,
@@ -24,7 +24,7 @@ import { outcome, refused, refusedPlan, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
 import { specFiles } from "./specs-arg.ts";
 import { join } from "node:path";
-import type { CompiledUnit } from "../render/render-tunnel.ts";
+import type { CompiledUnit } from "../render/units.ts";
 import { flag, jsonOption, dryRunOption, withExamples, text } from "./options.ts";
 import { fsReader } from "../plan/read.ts";
 
@@ -63,7 +63,10 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
   const plan = planInstall(result.units, existing, dir, target, args);
   if (plan.refusals.length > 0) return refusedPlan(args.json, plan.refusals);
   const live = target.root === undefined;
-  const tunnels = result.units.map((u) => u.source.tunnel);
+  const picked = new Set(result.units.map((u) => u.name));
+  const tunnels = result.model.tunnels.flatMap((t) =>
+    picked.has(t.tunnel.name) ? [t.tunnel] : [],
+  );
   const warnings = [
     ...(target.user && live ? [lingerWarning()] : []),
     // Below --root the key belongs to the machine the tree is for, not this one.

@@ -6,7 +6,7 @@ import type { CommandModule } from "yargs";
 import { authorizedKeysLine } from "../ends/relay.ts";
 import { generateKey } from "../keygen/generate.ts";
 import { defaultKeyPath, keyComment, onDisk } from "../keygen/key-path.ts";
-import { checkSpec } from "../specfile/check.ts";
+import { buildModel } from "../model/build-model.ts";
 import { loadSpec, STDIN } from "../specfile/read.ts";
 import { RefusedError, SpecError, UsageError, hasErrors } from "../errors.ts";
 import type { Runner } from "../install/systemctl.ts";
@@ -45,7 +45,7 @@ function isSpecArg(target: string): boolean {
 
 function jobs(args: KeygenArgs): Job[] {
   if (args.target !== undefined && isSpecArg(args.target)) {
-    const checked = checkSpec(loadSpec(args.target));
+    const checked = buildModel([loadSpec(args.target)]);
     // A missing identity is what keygen is for; every other problem stops it.
     const problems = checked.diagnostics.filter((d) => d.code !== "rule/no-identity");
     if (hasErrors(problems)) throw new SpecError(problems);

@@ -1,15 +1,15 @@
 // tunnelc relay SPEC... [--sshd-config | --sysctl] [--only NAME] and tunnelc ssh-config SPEC... [--only NAME]:
 // the other two ends of the tunnels, from the same specs.
 import type { CommandModule } from "yargs";
-import { compileSpecs } from "../render/pipeline.ts";
+import { buildModel } from "../model/build-model.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { authorizedKeys, relaySysctl, sharedKeys, sshdConfig, type Device } from "../ends/relay.ts";
 import { sshConfig } from "../ends/ssh-config.ts";
 import { SpecError, UsageError } from "../errors.ts";
 import { envelope, problem } from "../envelope.ts";
 import { outcome, refused, type Outcome } from "./outcome.ts";
-import { onlyOption, onlyUnits } from "./only.ts";
-import type { CompiledUnit } from "../render/render-tunnel.ts";
+import { onlyOption, onlyTunnels } from "./only.ts";
+import type { ModelTunnel } from "../model/tunnel.ts";
 import { flag, someOf, jsonOption, withExamples, text } from "./options.ts";
 import { fsReader } from "../plan/read.ts";
 
@@ -22,17 +22,16 @@ export interface EndsArgs {
   json: boolean;
 }
 
-function units(args: EndsArgs): CompiledUnit[] {
-  const result = compileSpecs(args.specs.map(loadSpec));
-  if (!result.ok) throw new SpecError(result.diagnostics);
-  return onlyUnits(result.units, args.only);
+function tunnels(args: EndsArgs): ModelTunnel[] {
+  const model = buildModel(args.specs.map(loadSpec));
+  if (!model.ok) throw new SpecError(model.diagnostics);
+  return onlyTunnels(model.tunnels, args.only);
 }
 
 const KEY = /^(\S+) ([A-Za-z0-9+/]+={0,2})(?:\s|$)/;
 
 /** The device's public key: the spec's publicKey, or the identity's .pub file. */
-function publicKey(u: CompiledUnit): string | { problem: string } {
-  const t = u.source.tunnel;
+function publicKey({ tunnel: t }: ModelTunnel): string | { problem: string } {
   let text = t.publicKey;
   if (text === undefined && t.identity !== undefined) {
     text = fsReader.text(`${t.identity}.pub`);
@@ -55,18 +54,17 @@ function printed(args: EndsArgs, field: string, text: string): Outcome {
 export function runRelay(args: EndsArgs): Outcome {
   if (args.sysctl && args.sshdConfig)
     throw new UsageError("--sysctl and --sshd-config print different files: give one");
-  const us = units(args);
+  const us = tunnels(args);
   // Independent of the devices, but the specs are still checked: it belongs with --sshd-config.
   if (args.sysctl) return printed(args, "sysctl", relaySysctl());
   // The Match blocks need only the forwards, not the devices' keys.
-  if (args.sshdConfig)
-    return printed(args, "sshdConfig", sshdConfig(us.map((u) => ({ tunnel: u.source.tunnel }))));
+  if (args.sshdConfig) return printed(args, "sshdConfig", sshdConfig(us));
   const devices: Device[] = [];
   const problems: string[] = [];
   for (const u of us) {
     const key = publicKey(u);
     if (typeof key === "string")
-      devices.push({ tunnel: u.source.tunnel, publicKey: key, specName: u.source.specName });
+      devices.push({ tunnel: u.tunnel, publicKey: key, specName: u.specName });
     else problems.push(key.problem);
   }
   problems.push(...sharedKeys(devices));
@@ -80,11 +78,7 @@ export function runRelay(args: EndsArgs): Outcome {
 }
 
 export function runSshConfig(args: EndsArgs): Outcome {
-  const tunnels = units(args).map((u) => ({
-    tunnel: u.source.tunnel,
-    specName: u.source.specName,
-  }));
-  return printed(args, "sshConfig", sshConfig(tunnels, args.relayUser));
+  return printed(args, "sshConfig", sshConfig(tunnels(args), args.relayUser));
 }
 
 export const relayCommand = (run: (o: Outcome) => void): CommandModule<object, EndsArgs> => ({

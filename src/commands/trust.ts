@@ -1,11 +1,11 @@
 // tunnelc trust SPEC [--only NAME] [--dry-run] [--json]: fetch each server's host keys with
 // ssh-keyscan, show their fingerprints, and pin them in the spec (comments and layout kept).
 import type { CommandModule } from "yargs";
-import { parse } from "jsonc-parser";
-import { checkSpec } from "../specfile/check.ts";
+import { buildModel } from "../model/build-model.ts";
 import { loadSpec } from "../specfile/read.ts";
-import { isSeed, type RawSpec } from "../specfile/raw.ts";
+import type { RawSeed } from "../specfile/raw.ts";
 import { knownHostsPattern } from "../model/host-format.ts";
+import { expandServer } from "../model/server-forms.ts";
 import { parseKeyscan, type ScannedKey } from "../trust/keyscan.ts";
 import { pinJumpKeys, pinKeys } from "../trust/edit-spec.ts";
 import { execute } from "../plan/execute.ts";
@@ -29,12 +29,12 @@ const FIXED_BY_TRUST = new Set(["rule/pinned-without-keys"]);
 
 export function runTrust(args: TrustArgs, runner: Runner = processRunner): Outcome {
   const source = loadSpec(args.spec);
-  const checked = checkSpec(source);
+  const checked = buildModel([source]);
+  const spec = checked.specs[0]!;
   const blocking = checked.diagnostics.filter(
     (d) => d.severity === "error" && !FIXED_BY_TRUST.has(d.code),
   );
   if (blocking.length > 0) throw new SpecError(blocking);
-  const raw = parse(source.text) as RawSpec;
   const tunnels = checked.tunnels.filter(
     (t) => args.only === undefined || t.tunnel.name === args.only,
   );
@@ -48,7 +48,7 @@ export function runTrust(args: TrustArgs, runner: Runner = processRunner): Outco
       keys: scanHost(runner, j.host, j.port),
     })),
   }));
-  if (isSeed(raw)) return seedAdvice(scans, raw.localUser, args);
+  if (spec.form === "seed") return seedAdvice(scans, (spec.value as RawSeed).localUser, args);
   let text = source.text;
   for (const { t, keys, jumps } of scans) {
     const path =
@@ -58,25 +58,29 @@ export function runTrust(args: TrustArgs, runner: Runner = processRunner): Outco
             .slice(1)
             .split("/")
             .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-    const own = tunnelAt(raw, path);
+    const own = tunnelAt(spec.value, path);
     const hasPolicy = own?.hostKeyPolicy !== undefined;
     // Jumps written in this tunnel (not inherited from fleet defaults) get their keys beside them.
     const ownJumps = Array.isArray((own?.server as Record<string, unknown> | undefined)?.jump);
+    // The server as the model read it; after the first edit, in the object form that edit wrote.
+    let server: unknown = own?.server;
     if (ownJumps)
-      jumps.forEach(
-        (j, i) =>
-          (text = pinJumpKeys(
-            text,
-            path,
-            i,
-            j.keys.map((k) => k.key),
-          )),
-      );
+      jumps.forEach((j, i) => {
+        text = pinJumpKeys(
+          text,
+          path,
+          i,
+          j.keys.map((k) => k.key),
+          { server },
+        );
+        server = expandServer(server);
+      });
     text = pinKeys(
       text,
       path,
       keys.map((k) => k.key),
       hasPolicy,
+      { server },
     );
   }
   if (!args.dryRun && text !== source.text) {

@@ -1,7 +1,7 @@
 // tunnelc uninstall NAME|SPEC... [--user] [--root DIR] [--dry-run]
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
-import { compileSpecs } from "../render/pipeline.ts";
+import { buildModel } from "../model/build-model.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { planUninstall, uninstallEffects } from "../install/uninstall-plan.ts";
 import { execute } from "../plan/execute.ts";
@@ -30,9 +30,9 @@ const UNIT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 export function unitNames(targets: string[]): string[] {
   return targets.flatMap((t) => {
     if (t.endsWith(".json") || (t.includes("/") && fsReader.exists(t))) {
-      const r = compileSpecs([loadSpec(t)]);
-      if (!r.ok) throw new SpecError(r.diagnostics);
-      return r.specs.flatMap((s) => s.tunnels);
+      const model = buildModel([loadSpec(t)]);
+      if (!model.ok) throw new SpecError(model.diagnostics);
+      return model.tunnels.map((m) => m.tunnel.name);
     }
     const name = t.replace(/\.service$/, "");
     if (!UNIT_NAME.test(name)) throw new UsageError(`not a tunnel name or spec file: ${t}`);

@@ -1,6 +1,6 @@
 // tunnelc validate SPEC... [--json]
 import type { CommandModule } from "yargs";
-import { checkSpecs } from "../specfile/check.ts";
+import { buildModel } from "../model/build-model.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { diagnosticJson, envelope } from "../envelope.ts";
 import { ExitCode, hasErrors } from "../errors.ts";
@@ -13,7 +13,7 @@ export interface ValidateArgs {
 }
 
 export function runValidate(args: ValidateArgs): Outcome {
-  const checked = checkSpecs(args.specs.map(loadSpec)).map((c) => ({
+  const checked = buildModel(args.specs.map(loadSpec)).specs.map((c) => ({
     ...c,
     ok: !hasErrors(c.diagnostics),
   }));

@@ -1,7 +1,7 @@
 // The generator's core: spec texts by directory → the files and links to write, and every
 // problem. Pure: src/generator/run.ts reads the directories and does the writes.
 import { join } from "node:path";
-import { checkSpecs } from "../specfile/check.ts";
+import { buildModel } from "../model/build-model.ts";
 import { buildUnit } from "../render/build-unit.ts";
 import { renderUnit } from "../unit/render.ts";
 import { entry } from "../unit/model.ts";
@@ -52,7 +52,7 @@ export function planGeneration(dirs: SpecDir[], options: GenerationOptions): Gen
   const scope = options.user ? "user" : "system";
   const chosen = chooseSpecs(dirs);
   const live = chosen.filter((c) => !c.masked);
-  const checked = checkSpecs(live.map((c) => c.spec));
+  const checked = buildModel(live.map((c) => c.spec)).specs;
   const files: GeneratedFile[] = [];
   const links: GeneratedLink[] = [];
   const problems: Diagnostic[] = [...(options.readProblems ?? [])];

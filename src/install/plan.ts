@@ -5,8 +5,10 @@ import { join } from "node:path";
 import { ownershipOf } from "./ownership.ts";
 import { unifiedDiff } from "./diff.ts";
 import { stagingDirFor, systemctlScope, type Target } from "./paths.ts";
-import type { Effect } from "../plan/plan.ts";
-import type { CompiledUnit } from "../render/render-tunnel.ts";
+import type { Effect, Refusal } from "../plan/plan.ts";
+
+export type { Refusal };
+import type { CompiledUnit } from "../render/units.ts";
 
 export type FileAction =
   | { kind: "create"; unit: string; path: string; text: string }
@@ -32,14 +34,6 @@ export interface Command {
    * once every forward is up), so when it fails, some of these did not come up.
    */
   starts?: string[];
-}
-
-export interface Refusal {
-  /** The diagnostic code --json reports it under, e.g. "install/foreign-unit". */
-  code: string;
-  unit: string;
-  path: string;
-  message: string;
 }
 
 export interface InstallPlan {

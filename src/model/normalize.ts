@@ -1,20 +1,21 @@
 // Raw spec (any form) → normalized tunnels with every default filled in. Value-level problems the
 // schema cannot express (a port inside a string, an ssh option off the allow-list) are reported
-// here with their location; cross-field rules live in rules.ts.
+// here by JSON pointer; cross-field rules live in check-rules.ts.
 import { basename } from "node:path/posix";
 import { DEFAULTS } from "./defaults.ts";
-import { formatEndpoint, parseEndpoint, portOf } from "./endpoint.ts";
+import { formatEndpoint, parseEndpoint, portOf, type EndpointResult } from "./endpoint.ts";
 import { unbracket } from "./host-format.ts";
 import { expandTunnelServer } from "./server-forms.ts";
-import { diagnosticFor, escapePointer, keyNodeAt, type SpecDocument } from "../specfile/parse.ts";
-import {
-  isSeed,
-  isTunnelList,
-  type RawBind,
-  type RawForward,
-  type RawSeed,
-  type RawSpec,
-  type RawTunnel,
+import { escapePointer } from "../specfile/parse.ts";
+import { Problems, type Problem } from "../specfile/problem.ts";
+import type {
+  RawBind,
+  RawForward,
+  RawSeed,
+  RawSpec,
+  RawTunnel,
+  RawTunnelList,
+  SpecForm,
 } from "../specfile/raw.ts";
 import { checkSshOption } from "./ssh-options.ts";
 import { allocatePorts, type PortRequest, type Range } from "./ports.ts";
@@ -25,69 +26,72 @@ import type {
   HostKeyPolicy,
   RestartPolicy,
   Scope,
-  SourcedTunnel,
+  ModelTunnel,
   Tunnel,
 } from "./tunnel.ts";
-import type { Diagnostic } from "../errors.ts";
 
 export interface Normalized {
-  tunnels: SourcedTunnel[];
-  diagnostics: Diagnostic[];
+  tunnels: ModelTunnel[];
+  problems: Problem[];
 }
 
-export function normalize(doc: SpecDocument): Normalized {
-  const raw = doc.value as RawSpec;
-  const specName = basename(doc.source.file.replace(/\\/g, "/")) || "-";
-  const diagnostics: Diagnostic[] = [];
+/** Each forward's bind as read once (an allocated "auto" port is read when it is filled in). */
+type Binds = Map<RawForward, EndpointResult>;
+
+/** `raw` has passed the schema (with fleet defaults merged in); `form` is formOf(raw). */
+export function normalize(raw: RawSpec, form: SpecForm, file: string): Normalized {
+  const specName = basename(file.replace(/\\/g, "/")) || "-";
+  const out = new Problems(file);
   const entries: [RawTunnel, string][] = (
-    isTunnelList(raw)
-      ? raw.tunnels.map((t, i): [RawTunnel, string] => [t, `/tunnels/${i}`])
-      : isSeed(raw)
-        ? seedEntries(doc, raw, diagnostics)
+    form === "fleet"
+      ? (raw as RawTunnelList).tunnels.map((t, i): [RawTunnel, string] => [t, `/tunnels/${i}`])
+      : form === "seed"
+        ? seedEntries(raw as RawSeed, out)
         : [[raw as RawTunnel, ""] as [RawTunnel, string]]
   ).map(([t, pointer]) => [expandTunnelServer(t), pointer]);
-  const ports = isTunnelList(raw) ? raw.ports : undefined;
+  const ports = form === "fleet" ? (raw as RawTunnelList).ports : undefined;
   const range = ports && { from: portOf(ports.from) ?? 0, to: portOf(ports.to) ?? 0 };
-  const resolved = resolveAutoPorts(doc, range, entries, diagnostics);
+  const binds: Binds = new Map();
+  const resolved = resolveAutoPorts(range, entries, binds, out);
   const tunnels = resolved.map(([t, pointer]) => ({
-    tunnel: normalizeTunnel(doc, t, pointer, diagnostics, isSeed(raw) ? SEED_FORM : V1_FORM),
+    tunnel: normalizeTunnel(t, pointer, binds, out, form === "seed" ? SEED_FORM : V1_FORM),
     specName,
+    file,
     pointer,
   }));
-  return { tunnels, diagnostics };
+  return { tunnels, problems: out.list };
 }
 
 const relayOf = (t: RawTunnel) =>
   `${unbracket(t.server.host)}:${t.server.port ?? DEFAULTS.serverPort}`;
 
-/** Replaces "remote": "auto" with ports from the spec's range (src/model/ports.ts). */
+/** Reads every bind into `binds`; replaces "remote": "auto" with ports from the spec's range. */
 function resolveAutoPorts(
-  doc: SpecDocument,
   range: Range | undefined,
   entries: [RawTunnel, string][],
-  out: Diagnostic[],
+  binds: Binds,
+  out: Problems,
 ): [RawTunnel, string][] {
   const requests: (PortRequest & { pointer: string })[] = [];
   const taken = new Map<string, Set<number>>();
   for (const [t, pointer] of entries) {
     t.forwards.forEach((f, i) => {
       const at = `${pointer}/forwards/${i}`;
+      const bind = f.remote ?? f.local ?? f.dynamic;
+      if (bind !== undefined && bind !== "auto") binds.set(f, parseEndpoint(bind));
       if (f.local === "auto" || f.dynamic === "auto") {
-        out.push(
-          diagnosticFor(
-            doc,
-            "error",
-            "rule/auto-port",
-            `${at}/${f.local === "auto" ? "local" : "dynamic"}`,
-            '"auto" allocates relay ports: only remote forwards take it',
-          ),
+        out.add(
+          "error",
+          "rule/auto-port",
+          `${at}/${f.local === "auto" ? "local" : "dynamic"}`,
+          '"auto" allocates relay ports: only remote forwards take it',
         );
       }
       if (f.remote === "auto")
         requests.push({ key: `${t.name}/${i}`, relay: relayOf(t), pointer: `${at}/remote` });
       else if (f.remote !== undefined) {
-        const e = parseEndpoint(f.remote);
-        if (e.ok && e.endpoint.kind === "tcp")
+        const e = binds.get(f);
+        if (e?.ok && e.endpoint.kind === "tcp")
           taken.set(relayOf(t), (taken.get(relayOf(t)) ?? new Set()).add(e.endpoint.port));
       }
     });
@@ -98,21 +102,17 @@ function resolveAutoPorts(
       range === undefined
         ? 'needs a "ports": { "from", "to" } range beside "tunnels"'
         : '"ports" has "from" above "to"';
-    for (const r of requests)
-      out.push(diagnosticFor(doc, "error", "rule/auto-port", r.pointer, `"auto" ${why}`));
+    for (const r of requests) out.add("error", "rule/auto-port", r.pointer, `"auto" ${why}`);
     return entries;
   }
   const ports = allocatePorts(requests, range, taken);
   if (!(ports instanceof Map)) {
     const r = requests.find((x) => x.key === ports.exhausted.key)!;
-    out.push(
-      diagnosticFor(
-        doc,
-        "error",
-        "rule/auto-port",
-        r.pointer,
-        `no free port left in ${range.from}-${range.to} on ${r.relay}`,
-      ),
+    out.add(
+      "error",
+      "rule/auto-port",
+      r.pointer,
+      `no free port left in ${range.from}-${range.to} on ${r.relay}`,
     );
     return entries;
   }
@@ -143,20 +143,13 @@ export function seedToTunnel(seed: RawSeed): RawTunnel {
   };
 }
 
-function seedEntries(
-  doc: SpecDocument,
-  seed: RawSeed,
-  diagnostics: Diagnostic[],
-): [RawTunnel, string][] {
+function seedEntries(seed: RawSeed, out: Problems): [RawTunnel, string][] {
   if (seed.enable === false) {
-    diagnostics.push(
-      diagnosticFor(
-        doc,
-        "warning",
-        "rule/seed-disabled",
-        "/enable",
-        "enable is false: no unit is compiled for this spec",
-      ),
+    out.add(
+      "warning",
+      "rule/seed-disabled",
+      "/enable",
+      "enable is false: no unit is compiled for this spec",
     );
     return [];
   }
@@ -180,14 +173,14 @@ const SEED_FORM: FormDefaults = {
 };
 
 function normalizeTunnel(
-  doc: SpecDocument,
   t: RawTunnel,
   at: string,
-  out: Diagnostic[],
+  binds: Binds,
+  out: Problems,
   form: FormDefaults,
 ): Tunnel {
-  const forwards = t.forwards.map((f, i) => normalizeForward(doc, f, `${at}/forwards/${i}`, out));
-  const options = sshOptions(doc, t, at, out);
+  const forwards = t.forwards.map((f, i) => normalizeForward(f, `${at}/forwards/${i}`, binds, out));
+  const options = sshOptions(t, at, out);
   // ssh takes the first value it is given, so a ConnectTimeout in ssh.options replaces ours.
   const connectTimeoutSec = options.some(([name]) => name === "ConnectTimeout")
     ? undefined
@@ -234,18 +227,14 @@ function normalizeTunnel(
 /** A bind that could not be read (already reported): port 0, which the rules pass over. */
 export const UNRESOLVED: Endpoint = { kind: "tcp", port: 0 };
 
-function normalizeForward(
-  doc: SpecDocument,
-  f: RawForward,
-  at: string,
-  out: Diagnostic[],
-): Forward {
+function normalizeForward(f: RawForward, at: string, binds: Binds, out: Problems): Forward {
   const endpoint = (field: keyof RawForward, value: RawBind): Endpoint => {
     // An unresolved "auto" was reported by resolveAutoPorts.
     if (value === "auto") return UNRESOLVED;
-    const r = parseEndpoint(value);
+    // A bind was read by resolveAutoPorts (an allocated port is a number); "to" is read here.
+    const r = (field !== "to" && binds.get(f)) || parseEndpoint(value);
     if (r.ok) return r.endpoint;
-    out.push(diagnosticFor(doc, "error", "rule/port-range", `${at}/${field}`, r.message));
+    out.add("error", "rule/port-range", `${at}/${field}`, r.message);
     return UNRESOLVED;
   };
 
@@ -261,28 +250,16 @@ function normalizeForward(
   return { kind: "dynamic", bind: endpoint("dynamic", f.dynamic ?? 1) };
 }
 
-function sshOptions(
-  doc: SpecDocument,
-  t: RawTunnel,
-  at: string,
-  out: Diagnostic[],
-): [string, string][] {
+function sshOptions(t: RawTunnel, at: string, out: Problems): [string, string][] {
   const options: [string, string][] = [];
   for (const [name, value] of Object.entries(t.ssh?.options ?? {})) {
     const verdict = checkSshOption(name, value);
     const pointer = `${at}/ssh/options/${escapePointer(name)}`;
     if (verdict.ok) options.push([verdict.name, verdict.value]);
     else
-      out.push(
-        diagnosticFor(
-          doc,
-          "error",
-          "rule/ssh-option",
-          pointer,
-          verdict.message,
-          keyNodeAt(doc.root, `${at}/ssh/options`, name),
-        ),
-      );
+      out.add("error", "rule/ssh-option", pointer, verdict.message, {
+        key: { parent: `${at}/ssh/options`, name },
+      });
   }
   // Sorted so that the same options give the same bytes whatever order the file lists them in.
   return options.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -52,3 +52,12 @@ export interface SourcedTunnel {
   /** JSON pointer of the tunnel inside its spec ("" for a single tunnel). */
   pointer: string;
 }
+
+/** A tunnel of the fleet model, with its origin: the file as given, the base name, the pointer. */
+export interface ModelTunnel extends SourcedTunnel {
+  file: string;
+}
+
+export function unitFileName(t: Pick<Tunnel, "name">): string {
+  return `${t.name}.service`;
+}

@@ -38,6 +38,15 @@ export type Effect =
       starts?: string[];
     };
 
+/** A change the plan will not make (a foreign unit, a unit not installed): exit 1, nothing done. */
+export interface Refusal {
+  /** The diagnostic code --json reports it under, e.g. "install/foreign-unit". */
+  code: string;
+  unit: string;
+  path: string;
+  message: string;
+}
+
 /** One line per effect, as --dry-run shows it ("would write …") or as done ("wrote …"). */
 export function describe(e: Effect, dryRun: boolean): string {
   const verb = {

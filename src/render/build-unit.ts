@@ -11,10 +11,6 @@ import type { SourcedTunnel, Tunnel } from "../model/tunnel.ts";
 export const HASH_PREFIX = "tunnelc-hash: ";
 export const SPEC_PREFIX = "tunnelc-spec: ";
 
-export function unitFileName(t: Tunnel): string {
-  return `${t.name}.service`;
-}
-
 export function buildUnit({ tunnel: t, specName }: SourcedTunnel): UnitFile {
   return {
     header: [

@@ -1,7 +1,7 @@
 // compile --preset: a systemd.preset(5) file that enables the compiled tunnels, so
 // `systemctl preset-all` (an image build, first boot, or an RPM's %systemd_post, which runs
 // `systemctl preset`) enables them without a separate `systemctl enable`.
-import type { CompiledUnit } from "./render-tunnel.ts";
+import type { CompiledUnit } from "./units.ts";
 
 /**
  * systemd.preset(5): only files named *.preset in the preset directories are read. A name such

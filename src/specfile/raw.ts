@@ -53,19 +53,21 @@ export interface RawTunnelList {
 
 export type RawSpec = RawSeed | RawTunnel | RawTunnelList;
 
-export function isTunnelList(v: RawSpec): v is RawTunnelList {
-  return "tunnels" in v;
-}
+/** seed: the NixOS module's options; tunnel: one v1 tunnel; fleet: "tunnels" (with "defaults"). */
+export type SpecForm = "seed" | "tunnel" | "fleet";
 
-export function isSeed(v: RawSpec): v is RawSeed {
-  return (
-    !("tunnels" in v) &&
+/** The one place a spec's form is decided. */
+export function formOf(v: unknown): SpecForm {
+  // What is not an object is no form; the schema reports it.
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return "tunnel";
+  if ("tunnels" in v) return "fleet";
+  const seed =
     !("name" in v) &&
     ("remoteHostname" in v ||
       "localUser" in v ||
       "bindPort" in v ||
       "enable" in v ||
       "remoteUser" in v ||
-      "remotePort" in v)
-  );
+      "remotePort" in v);
+  return seed ? "seed" : "tunnel";
 }

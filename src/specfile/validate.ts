@@ -2,17 +2,18 @@
 // its errors turned into located, human messages. Collects every problem, never throws.
 import type { ErrorObject } from "ajv";
 import validateSchema from "./generated/validate.cjs";
-import { diagnosticFor, escapePointer, keyNodeAt, type SpecDocument } from "./parse.ts";
+import { escapePointer, unescapePointer } from "./parse.ts";
 import { closest } from "./suggest.ts";
 import { parseHop, parseJumpText } from "../model/endpoint.ts";
-import type { Diagnostic } from "../errors.ts";
+import type { Problem } from "./problem.ts";
 
 type SchemaNode = Record<string, unknown>;
 
-export function validateDocument(doc: SpecDocument): Diagnostic[] {
-  if (validateSchema(doc.value)) return [];
+/** Problems are marked `unique`: one message per place, after merged pointers are mapped. */
+export function validateDocument(value: unknown, file: string): Problem[] {
+  if (validateSchema(value)) return [];
   const errors = relevantErrors(validateSchema.errors ?? []);
-  return dedupe(errors.map((e) => toDiagnostic(doc, e)));
+  return errors.map((e) => ({ ...toProblem(value, e), file, unique: true }));
 }
 
 /**
@@ -32,17 +33,7 @@ function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
   );
 }
 
-function dedupe(ds: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return ds.filter((d) => {
-    const key = `${d.location.pointer}\0${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-function toDiagnostic(doc: SpecDocument, e: ErrorObject): Diagnostic {
+function toProblem(value: unknown, e: ErrorObject): Omit<Problem, "file"> {
   const pointer = e.instancePath;
   const p = e.params as Record<string, unknown>;
   const parent = (e.parentSchema ?? {}) as SchemaNode;
@@ -54,31 +45,28 @@ function toDiagnostic(doc: SpecDocument, e: ErrorObject): Diagnostic {
       const message = hint
         ? `unknown field "${key}"; did you mean "${hint}"?`
         : `unknown field "${key}"; expected one of: ${allowed.map((k) => `"${k}"`).join(", ")}`;
-      return diagnosticFor(
-        doc,
-        "error",
-        "schema/unknown-field",
-        `${pointer}/${escapePointer(key)}`,
+      return {
+        severity: "error",
+        code: "schema/unknown-field",
+        pointer: `${pointer}/${escapePointer(key)}`,
         message,
-        keyNodeAt(doc.root, pointer, key),
-      );
+        key: { parent: pointer, name: key },
+      };
     }
     case "required":
-      return diagnosticFor(
-        doc,
-        "error",
-        "schema/required",
+      return {
+        severity: "error",
+        code: "schema/required",
         pointer,
-        `missing required field "${String(p.missingProperty)}"`,
-      );
+        message: `missing required field "${String(p.missingProperty)}"`,
+      };
     default:
-      return diagnosticFor(
-        doc,
-        "error",
-        `schema/${e.keyword}`,
+      return {
+        severity: "error",
+        code: `schema/${e.keyword}`,
         pointer,
-        messageFor(e, parent, valueAt(doc.value, pointer)),
-      );
+        message: messageFor(e, parent, valueAt(value, pointer)),
+      };
   }
 }
 
@@ -178,7 +166,7 @@ function typeName(v: unknown): string {
 function valueAt(value: unknown, pointer: string): unknown {
   let v = value;
   for (const seg of pointer.split("/").slice(1)) {
-    v = (v as Record<string, unknown> | undefined)?.[seg.replace(/~1/g, "/").replace(/~0/g, "~")];
+    v = (v as Record<string, unknown> | undefined)?.[unescapePointer(seg)];
   }
   return v;
 }

@@ -1,5 +1,6 @@
 // Writing pinned keys into a spec's text with jsonc-parser's edits, so comments, key order and
-// layout stay as the user wrote them. Pure.
+// layout stay as the user wrote them. Callers with the model pass the server value as written
+// (`written`); without it, it is read from the text. Pure.
 import {
   applyEdits,
   findNodeAtLocation,
@@ -20,15 +21,21 @@ export function detectFormatting(text: string): FormattingOptions {
   };
 }
 
+/** The tunnel's "server" as it stands in the text being edited. */
+export interface Written {
+  server: unknown;
+}
+
 /** Sets server.hostKeys of the tunnel at `path` (e.g. ["tunnels", 2]) and makes its policy "pinned". */
 export function pinKeys(
   text: string,
   path: (string | number)[],
   keys: string[],
   hasPolicy: boolean,
+  written: Written = serverAt(text, path),
 ): string {
   const formattingOptions = detectFormatting(text);
-  const base = serverAsObject(text, path, formattingOptions);
+  const base = serverAsObject(text, path, written.server, formattingOptions);
   let out = applyEdits(
     base,
     modify(base, [...path, "server", "hostKeys"], keys, { formattingOptions }),
@@ -44,9 +51,10 @@ export function pinJumpKeys(
   path: (string | number)[],
   index: number,
   keys: string[],
+  written: Written = serverAt(text, path),
 ): string {
   const formattingOptions = detectFormatting(text);
-  const base = serverAsObject(text, path, formattingOptions);
+  const base = serverAsObject(text, path, written.server, formattingOptions);
   return applyEdits(
     base,
     modify(base, [...path, "server", "jump", index, "hostKeys"], keys, { formattingOptions }),
@@ -60,12 +68,9 @@ export function pinJumpKeys(
 function serverAsObject(
   text: string,
   path: (string | number)[],
+  value: unknown,
   formattingOptions: FormattingOptions,
 ): string {
-  const tree = parseTree(text);
-  const node = tree && findNodeAtLocation(tree, [...path, "server"]);
-  if (!node) return text;
-  const value: unknown = getNodeValue(node);
   const jump = (value as { jump?: unknown } | null)?.jump;
   const hasStrings =
     typeof value === "string" ||
@@ -76,4 +81,10 @@ function serverAsObject(
     text,
     modify(text, [...path, "server"], expandServer(value), { formattingOptions }),
   );
+}
+
+function serverAt(text: string, path: (string | number)[]): Written {
+  const tree = parseTree(text);
+  const node = tree && findNodeAtLocation(tree, [...path, "server"]);
+  return { server: node && (getNodeValue(node) as unknown) };
 }

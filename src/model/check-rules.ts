@@ -1,9 +1,10 @@
 // Semantic rules the schema cannot express, run on the normalized tunnels of one spec. Every
-// problem is collected; errors stop the compile, warnings are printed and compile goes on.
-import { diagnosticFor, type SpecDocument } from "../specfile/parse.ts";
+// problem is collected by JSON pointer; errors stop the compile, warnings are printed and compile
+// goes on. Duplicate names, which span files, are check-names.ts's.
+import { Problems, type Problem } from "../specfile/problem.ts";
 import { bindKey, formatEndpoint, isLoopback, isWildcard, sameBind } from "./endpoint.ts";
 import type { Endpoint, SourcedTunnel } from "./tunnel.ts";
-import type { Diagnostic, Severity } from "../errors.ts";
+import type { Severity } from "../errors.ts";
 
 /** Where the seed form keeps what the v1 pointers name. */
 const SEED_POINTERS: Record<string, string> = {
@@ -14,19 +15,16 @@ const SEED_POINTERS: Record<string, string> = {
   "/name": "",
 };
 
+/** A v1 pointer as the seed form writes it. */
+export const seedPointer = (pointer: string): string => SEED_POINTERS[pointer] ?? pointer;
+
 interface Context {
-  doc: SpecDocument;
   seed: boolean;
-  out: Diagnostic[];
+  out: Problems;
 }
 
-export function checkRules(
-  doc: SpecDocument,
-  tunnels: SourcedTunnel[],
-  seed: boolean,
-): Diagnostic[] {
-  const ctx: Context = { doc, seed, out: [] };
-  checkNames(ctx, tunnels);
+export function checkRules(file: string, tunnels: SourcedTunnel[], seed: boolean): Problem[] {
+  const ctx: Context = { seed, out: new Problems(file) };
   checkBinds(ctx, tunnels);
   for (const t of tunnels) {
     checkHostKeys(ctx, t);
@@ -34,7 +32,7 @@ export function checkRules(
     checkLogin(ctx, t);
     checkForwards(ctx, t);
   }
-  return ctx.out;
+  return ctx.out.list;
 }
 
 function report(
@@ -44,24 +42,7 @@ function report(
   pointer: string,
   message: string,
 ): void {
-  const at = ctx.seed ? (SEED_POINTERS[pointer] ?? pointer) : pointer;
-  ctx.out.push(diagnosticFor(ctx.doc, severity, code, at, message));
-}
-
-function checkNames(ctx: Context, tunnels: SourcedTunnel[]): void {
-  const first = new Map<string, string>();
-  for (const { tunnel, pointer } of tunnels) {
-    const seen = first.get(tunnel.name);
-    if (seen !== undefined) {
-      report(
-        ctx,
-        "error",
-        "rule/duplicate-name",
-        `${pointer}/name`,
-        `tunnel name "${tunnel.name}" is already used at ${seen || "/"}: each tunnel is one unit file, ${tunnel.name}.service`,
-      );
-    } else first.set(tunnel.name, pointer);
-  }
+  ctx.out.add(severity, code, ctx.seed ? seedPointer(pointer) : pointer, message);
 }
 
 interface BindUse {
