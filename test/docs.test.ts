@@ -3,9 +3,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { CLI, ROOT } from "./helpers/paths.ts";
 import { hasSystemdAnalyze } from "./helpers/systemd.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
@@ -131,4 +138,15 @@ test("docs/cli.md's systemd-analyze verify line works as written", (t) => {
     },
   );
   assert.notEqual(piped.status, 0);
+});
+
+test("docs/architecture.md names every module of src/ (commands as src/commands/*.ts)", () => {
+  const doc = readFileSync(join(ROOT, "docs", "architecture.md"), "utf8");
+  assert.match(doc, /`src\/commands\/\*\.ts`/);
+  const modules = (readdirSync(join(ROOT, "src"), { recursive: true }) as string[]).filter(
+    (f) => f.endsWith(".ts") && !f.startsWith("commands/") && !f.includes("generated"),
+  );
+  assert.ok(modules.length > 50, `${modules.length} modules`);
+  const missing = modules.filter((f) => !doc.includes(basename(f)));
+  assert.deepEqual(missing, []);
 });
