@@ -69,7 +69,7 @@ test("compile of several units to stdout names each", () => {
 test("compile reads a spec from stdin", () => {
   const r = tunnelc(["compile", "-"], { input: readFileSync(SEED, "utf8") });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^ExecStart=\/usr\/bin\/ssh -N -T -C/m);
+  assert.match(r.stdout, /^ExecStart=\/usr\/bin\/ssh -f -y -N -T -C/m);
 });
 
 test("a bad spec: exit 1, located messages, nothing written", () => {

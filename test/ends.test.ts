@@ -1,5 +1,5 @@
 // The relay's and the laptop's ends as golden files: test/golden-ends/<case>/spec.json →
-// authorized_keys, sshd_config.conf, ssh_config (UPDATE_GOLDEN=1 rewrites). Fleets: defaults,
+// authorized_keys, sshd_config.conf, sysctl.conf, ssh_config (UPDATE_GOLDEN=1 rewrites). Fleets: defaults,
 // allocated ports that stay put, --only.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compileSpecs } from "../src/render/pipeline.ts";
-import { authorizedKeys, sshdConfig } from "../src/ends/relay.ts";
+import { authorizedKeys, relaySysctl, sshdConfig } from "../src/ends/relay.ts";
 import { sshConfig } from "../src/ends/ssh-config.ts";
 import { allocatePorts } from "../src/model/ports.ts";
 import { assertGoldenDir } from "./helpers/golden.ts";
@@ -32,6 +32,7 @@ for (const name of readdirSync(DIR).sort()) {
       {
         authorized_keys: authorizedKeys(devices),
         "sshd_config.conf": sshdConfig(devices),
+        "sysctl.conf": relaySysctl(),
         ssh_config: sshConfig(devices),
         "units.txt": r.units
           .map(
@@ -196,4 +197,15 @@ test("relay --sshd-config needs no keys: every tunnel's account gets its block",
     [...r.stdout.matchAll(/^Match User (\S+)$/gm)].map((m) => m[1]),
     ["office", "dbtunnel"],
   );
+});
+
+test("relay --sysctl prints the sysctl.d file; with --sshd-config it is a usage error", () => {
+  const spec = join(ROOT, "docs", "examples", "office.json");
+  const r = tunnelc(["relay", spec, "--sysctl"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^net\.ipv4\.tcp_retries2 = 5$/m);
+  assert.equal(r.stdout, relaySysctl());
+  const both = tunnelc(["relay", spec, "--sysctl", "--sshd-config"]);
+  assert.equal(both.status, 2, both.stderr);
+  assert.equal(both.stdout, "");
 });

@@ -42,6 +42,7 @@ const DEFAULT_TABLE: [string, unknown, unknown][] = [
     ((props("tunnel").restart!.properties as Record<string, Node>).delaySec as Node).default,
     DEFAULTS.restartDelaySec,
   ],
+  ["startTimeoutSec", props("tunnel").startTimeoutSec!.default, DEFAULTS.startTimeoutSec],
   ["hardening", props("tunnel").hardening!.default, DEFAULTS.hardening],
   ["scope", props("tunnel").scope!.default, DEFAULTS.scope],
   [

@@ -4,9 +4,9 @@ import { readFileSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import { compileSpecs } from "../render/pipeline.ts";
 import { loadSpec } from "../specfile/read.ts";
-import { authorizedKeys, sharedKeys, sshdConfig, type Device } from "../ends/relay.ts";
+import { authorizedKeys, relaySysctl, sharedKeys, sshdConfig, type Device } from "../ends/relay.ts";
 import { sshConfig } from "../ends/ssh-config.ts";
-import { ExitCode, SpecError } from "../errors.ts";
+import { ExitCode, SpecError, UsageError } from "../errors.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
 import type { CompiledUnit } from "../render/render-tunnel.ts";
@@ -15,6 +15,7 @@ export interface EndsArgs {
   specs: string[];
   only?: string;
   sshdConfig?: boolean;
+  sysctl?: boolean;
   relayUser?: string;
 }
 
@@ -46,7 +47,11 @@ function publicKey(u: CompiledUnit): string | { problem: string } {
 }
 
 export function runRelay(args: EndsArgs): Outcome {
+  if (args.sysctl && args.sshdConfig)
+    throw new UsageError("--sysctl and --sshd-config print different files: give one");
   const us = units(args);
+  // Independent of the devices, but the specs are still checked: it belongs with --sshd-config.
+  if (args.sysctl) return outcome({ stdout: relaySysctl() });
   // The Match blocks need only the forwards, not the devices' keys.
   if (args.sshdConfig)
     return outcome({ stdout: sshdConfig(us.map((u) => ({ tunnel: u.source.tunnel }))) });
@@ -88,6 +93,11 @@ export const relayCommand = (run: (o: Outcome) => void): CommandModule<object, E
         default: false,
         describe: "print a sshd_config.d Match User block instead",
       })
+      .option("sysctl", {
+        type: "boolean",
+        default: false,
+        describe: "print the relay's sysctl.d file (tcp_retries2: a dead device frees its port)",
+      })
       .option("only", onlyOption)
       .example(
         "$0 relay fleet.json >> ~relay/.ssh/authorized_keys",
@@ -96,6 +106,10 @@ export const relayCommand = (run: (o: Outcome) => void): CommandModule<object, E
       .example(
         "$0 relay fleet.json --sshd-config > /etc/ssh/sshd_config.d/tunnelc.conf",
         "lock the relay account down",
+      )
+      .example(
+        "$0 relay fleet.json --sysctl > /etc/sysctl.d/90-tunnelc-relay.conf",
+        "free a vanished device's port within seconds (then: sysctl --system)",
       ) as never,
   handler: (args) => run(runRelay(args)),
 });

@@ -50,7 +50,7 @@ export function normalize(doc: SpecDocument): Normalized {
   const range = ports && { from: portOf(ports.from) ?? 0, to: portOf(ports.to) ?? 0 };
   const resolved = resolveAutoPorts(doc, range, entries, diagnostics);
   const tunnels = resolved.map(([t, pointer]) => ({
-    tunnel: normalizeTunnel(doc, t, pointer, diagnostics),
+    tunnel: normalizeTunnel(doc, t, pointer, diagnostics, isSeed(raw) ? SEED_FORM : V1_FORM),
     specName,
     pointer,
   }));
@@ -163,8 +163,35 @@ function seedEntries(
   return [[seedToTunnel(seed), ""]];
 }
 
-function normalizeTunnel(doc: SpecDocument, t: RawTunnel, at: string, out: Diagnostic[]): Tunnel {
+/** Defaults that differ by form: the seed keeps the NixOS module's timing. */
+interface FormDefaults {
+  keepAliveInterval: number;
+  restartDelaySec: number;
+  connectTimeoutSec?: number;
+}
+const V1_FORM: FormDefaults = {
+  keepAliveInterval: DEFAULTS.keepAliveInterval,
+  restartDelaySec: DEFAULTS.restartDelaySec,
+  connectTimeoutSec: DEFAULTS.connectTimeoutSec,
+};
+const SEED_FORM: FormDefaults = {
+  keepAliveInterval: DEFAULTS.seedKeepAliveInterval,
+  restartDelaySec: DEFAULTS.seedRestartDelaySec,
+};
+
+function normalizeTunnel(
+  doc: SpecDocument,
+  t: RawTunnel,
+  at: string,
+  out: Diagnostic[],
+  form: FormDefaults,
+): Tunnel {
   const forwards = t.forwards.map((f, i) => normalizeForward(doc, f, `${at}/forwards/${i}`, out));
+  const options = sshOptions(doc, t, at, out);
+  // ssh takes the first value it is given, so a ConnectTimeout in ssh.options replaces ours.
+  const connectTimeoutSec = options.some(([name]) => name === "ConnectTimeout")
+    ? undefined
+    : form.connectTimeoutSec;
   const hostKeys = t.server.hostKeys ?? [];
   return {
     name: t.name,
@@ -186,17 +213,19 @@ function normalizeTunnel(doc: SpecDocument, t: RawTunnel, at: string, out: Diagn
     ...(t.publicKey !== undefined && { publicKey: t.publicKey }),
     forwards,
     keepAlive: {
-      interval: t.keepAlive?.interval ?? DEFAULTS.keepAliveInterval,
+      interval: t.keepAlive?.interval ?? form.keepAliveInterval,
       countMax: t.keepAlive?.countMax ?? DEFAULTS.keepAliveCountMax,
     },
     compression: t.compression ?? DEFAULTS.compression,
     restart: {
       policy: (t.restart?.policy ?? DEFAULTS.restartPolicy) as RestartPolicy,
-      delaySec: t.restart?.delaySec ?? DEFAULTS.restartDelaySec,
+      delaySec: t.restart?.delaySec ?? form.restartDelaySec,
     },
+    startTimeoutSec: t.startTimeoutSec ?? DEFAULTS.startTimeoutSec,
+    ...(connectTimeoutSec !== undefined && { connectTimeoutSec }),
     hardening: (t.hardening ?? DEFAULTS.hardening) as Hardening,
     scope: (t.scope ?? DEFAULTS.scope) as Scope,
-    ssh: { path: t.ssh?.path ?? DEFAULTS.sshPath, options: sshOptions(doc, t, at, out) },
+    ssh: { path: t.ssh?.path ?? DEFAULTS.sshPath, options },
     hostKeyPolicy: (t.hostKeyPolicy ??
       (hostKeys.length > 0 ? "pinned" : DEFAULTS.hostKeyPolicy)) as HostKeyPolicy,
   };

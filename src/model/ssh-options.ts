@@ -79,8 +79,8 @@ export const REFUSED_SSH_OPTIONS: Readonly<Record<string, string>> = {
   User: "use server.user",
   RequestTTY: "a tunnel needs no TTY (ssh -T)",
   SessionType: "a tunnel runs no session (ssh -N)",
-  StdinNull: "set by the unit",
-  ForkAfterAuthentication: "the service must stay in the foreground",
+  StdinNull: "set by the unit (ssh -f)",
+  ForkAfterAuthentication: "set by the unit (ssh -f, Type=forking)",
 };
 
 const CANONICAL = new Map(

@@ -32,6 +32,10 @@ export interface Tunnel {
   keepAlive: { interval: number; countMax: number };
   compression: boolean;
   restart: { policy: RestartPolicy; delaySec: number };
+  /** TimeoutStartSec=: how long a start may take until every forward is up. */
+  startTimeoutSec: number;
+  /** ssh's ConnectTimeout; undefined in the seed form and when ssh.options sets it. */
+  connectTimeoutSec?: number;
   hardening: Hardening;
   scope: Scope;
   ssh: { path: string; options: [string, string][] };

@@ -57,8 +57,15 @@ function unitSection(t: Tunnel): Entry[] {
 
 function serviceSection(t: Tunnel): Entry[] {
   return [
-    entry("Type", "exec"),
+    { comment: "ssh forks once every forward is up (ssh(1) -f, ExitOnForwardFailure): the start" },
+    { comment: "ends when the tunnel is up. The forked ssh is the main process (GuessMainPID=)." },
+    entry("Type", "forking"),
     entry("ExecStart", sshCommandLine(t)),
+    entry(
+      "TimeoutStartSec",
+      String(t.startTimeoutSec),
+      "A relay that never confirms the forwards fails the start, which is then retried.",
+    ),
     entry("Restart", t.restart.policy),
     entry("RestartSec", String(t.restart.delaySec)),
   ];

@@ -11,7 +11,10 @@ const FLAGS = { remote: "-R", local: "-L", dynamic: "-D" } as const;
 
 export function sshCommandLine(t: Tunnel): CommandLine {
   const b = new CommandLineBuilder();
-  b.group(t.ssh.path, "-N", "-T", ...(t.compression ? ["-C"] : []));
+  // -f: ssh goes to the background only once it is authenticated and, with ExitOnForwardFailure,
+  // every forward is confirmed (ssh(1) -f), so Type=forking's start ends when the tunnel is up.
+  // -y: after the fork ssh's stderr is /dev/null; syslog keeps its errors in the journal (ssh(1) -y).
+  b.group(t.ssh.path, "-f", "-y", "-N", "-T", ...(t.compression ? ["-C"] : []));
   // The jump hosts' connections read the tunnel's options from this file (ssh-settings.ts).
   if (t.server.jump.length > 0) b.group("-F", [specifier("d"), `/${CREDENTIALS.sshConfig}`]);
   // Every -o option comes from the one table the -F config file is also written from.

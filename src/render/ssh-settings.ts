@@ -31,7 +31,12 @@ export function sshSettings(t: Tunnel): SshSetting[] {
   const out = [
     setting("keep-alive", "ServerAliveInterval", String(t.keepAlive.interval)),
     setting("keep-alive", "ServerAliveCountMax", String(t.keepAlive.countMax)),
-    // A tunnel whose forward failed must die and be restarted, not linger half-up.
+    ...(t.connectTimeoutSec !== undefined
+      ? [setting("keep-alive", "ConnectTimeout", String(t.connectTimeoutSec))]
+      : []),
+    // A tunnel whose forward failed must die and be restarted, not linger half-up; with -f it
+    // also makes ssh fork only once every -R is confirmed (ssh(1) -f), which is the readiness
+    // Type=forking waits for.
     { ...setting("service", "ExitOnForwardFailure", "yes"), commandLineOnly: true as const },
     // A service can never answer a prompt.
     setting("service", "BatchMode", "yes"),

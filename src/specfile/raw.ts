@@ -29,6 +29,7 @@ export interface RawTunnel {
   keepAlive?: { interval?: number; countMax?: number };
   compression?: boolean;
   restart?: { policy?: string; delaySec?: number };
+  startTimeoutSec?: number;
   hardening?: string;
   scope?: string;
   ssh?: { path?: string; options?: Record<string, string | number | boolean> };
