@@ -15,7 +15,7 @@ check "boot: the tunnel wants network-online.target" bash -c \
   "systemctl show boot-up.service -p Wants --value | tr ' ' '\n' | grep -qx network-online.target"
 check "boot: network-online.target is reached" bash -c "[ \"\$(systemctl is-active network-online.target)\" = active ]"
 if check "boot: bytes through the reachable relay, no manual start" wait_banner ra 2222 60; then
-  say "figure boot reachable $(awk -v a="$booted" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }') s-after-systemd-started"
+  say "figure boot reachable $(awk -v a="$booted" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }') after the container's systemd started"
 fi
 check "boot: the relays' network was up before the tunnel started" bash -c \
   "[ \$(systemctl show tunnelc-boot-net.service -p ExecMainExitTimestampMonotonic --value) -gt 0 ] &&

@@ -170,7 +170,21 @@ three_hosts_checks() {
     "journalctl -u greedy.service -o cat | grep -q 'remote port forwarding failed for listen port 2223'"
   check "three hosts: the refused tunnel keeps retrying" bash -c \
     "[ \"\$(systemctl show greedy.service -p NRestarts --value)\" -ge 1 ]"
+  # What an idle tunnel costs on the wire: both directions of the device's link for 60 s,
+  # with nothing but the keep-alives (and any relay probes) crossing it.
+  systemctl stop greedy.service
+  sleep 3
+  local b0 p0 b1 p1
+  read -r b0 p0 < <(link_bytes d0 v0b)
+  sleep 60
+  read -r b1 p1 < <(link_bytes d0 v0b)
+  say "figure idle $((b1 - b0)) bytes-per-60s packets=$((p1 - p0))"
 }
+link_bytes() { # NS DEV: "BYTES PACKETS", both directions (ip netns exec remounts /sys)
+  ip netns exec "$1" sh -c "cd /sys/class/net/$2/statistics &&
+    echo \$((\$(cat rx_bytes) + \$(cat tx_bytes))) \$((\$(cat rx_packets) + \$(cat tx_packets)))"
+}
+
 
 setup >/dev/null
 check "setup: three hosts' namespaces, accounts and units" three_hosts

@@ -206,6 +206,9 @@ test(
         .map((l) => l.split(" ").slice(1));
 
       if (name === "faults") {
+        const idle = figures.find((f) => f[0] === "idle");
+        if (idle)
+          t.diagnostic(`an idle v1 tunnel's link, both directions: ${idle.slice(1).join(" ")}`);
         const table = new Map(figures.map(([c, f, v, ...rest]) => [`${c} ${f}`, { v: v!, rest }]));
         t.diagnostic(`| fault | ${configs.map((c) => CONFIGS[c]).join(" | ")} |`);
         for (const f of faults) {
@@ -227,7 +230,7 @@ test(
           }
       } else {
         for (const [, kind, v, ...rest] of figures)
-          t.diagnostic(`boot ${kind}: ${v} s ${rest.join(" ")}`);
+          t.diagnostic(`boot, ${kind} relay: ${v} s ${rest.join(" ")}`);
         const late = figures.find((f) => f[1] === "late");
         await t.test(
           `boot: bytes within the restart delay (+${BOOT_LATE_SLACK} s) after the relay answers`,
