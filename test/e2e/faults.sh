@@ -170,15 +170,19 @@ three_hosts_checks() {
     "journalctl -u greedy.service -o cat | grep -q 'remote port forwarding failed for listen port 2223'"
   check "three hosts: the refused tunnel keeps retrying" bash -c \
     "[ \"\$(systemctl show greedy.service -p NRestarts --value)\" -ge 1 ]"
-  # What an idle tunnel costs on the wire: both directions of the device's link for 60 s,
-  # with nothing but the keep-alives (and any relay probes) crossing it.
+  # What an idle tunnel costs on the wire: both directions of the device's link for 120 s,
+  # with nothing but the keep-alives and the relay's probes crossing it: the v1 device "dev"
+  # and the seed form's device of case "idle", both with tunnelc's relay config.
   systemctl stop greedy.service
   sleep 3
-  local b0 p0 b1 p1
+  local b0 p0 b1 p1 s0 q0 s1 q1
   read -r b0 p0 < <(link_bytes d0 v0b)
-  sleep 60
+  read -r s0 q0 < <(link_bytes didle vidleb)
+  sleep 120
   read -r b1 p1 < <(link_bytes d0 v0b)
-  say "figure idle $((b1 - b0)) bytes-per-60s packets=$((p1 - p0))"
+  read -r s1 q1 < <(link_bytes didle vidleb)
+  say "figure idle v1 $((b1 - b0)) bytes-per-120s packets=$((p1 - p0))"
+  say "figure idle seed $((s1 - s0)) bytes-per-120s packets=$((q1 - q0))"
 }
 link_bytes() { # NS DEV: "BYTES PACKETS", both directions (ip netns exec remounts /sys)
   ip netns exec "$1" sh -c "cd /sys/class/net/$2/statistics &&
@@ -188,6 +192,7 @@ link_bytes() { # NS DEV: "BYTES PACKETS", both directions (ip netns exec remount
 
 setup >/dev/null
 check "setup: three hosts' namespaces, accounts and units" three_hosts
+check "setup: an idle seed-form tunnel" pair idle seed
 cases=() n=0
 for c in $CONFIGS; do
   for f in $FAULTS; do
@@ -197,7 +202,7 @@ for c in $CONFIGS; do
 done
 systemctl daemon-reload
 for c in "${cases[@]}"; do set -- $c; systemctl start --no-block "tun-$1.service"; done
-systemctl start --no-block dev.service greedy.service
+systemctl start --no-block dev.service greedy.service tun-idle.service
 three_hosts_checks &
 up=()
 for c in "${cases[@]}"; do

@@ -206,9 +206,8 @@ test(
         .map((l) => l.split(" ").slice(1));
 
       if (name === "faults") {
-        const idle = figures.find((f) => f[0] === "idle");
-        if (idle)
-          t.diagnostic(`an idle v1 tunnel's link, both directions: ${idle.slice(1).join(" ")}`);
+        for (const f of figures.filter((f) => f[0] === "idle"))
+          t.diagnostic(`an idle ${f[1]} tunnel's link, both directions: ${f.slice(2).join(" ")}`);
         const table = new Map(figures.map(([c, f, v, ...rest]) => [`${c} ${f}`, { v: v!, rest }]));
         t.diagnostic(`| fault | ${configs.map((c) => CONFIGS[c]).join(" | ")} |`);
         for (const f of faults) {
