@@ -314,3 +314,159 @@ test("status --root lists owned units only, with their enabled state", () => {
     [["a.service", "enabled", "s.json"]],
   );
 });
+
+/** A user-scope install into a temporary XDG_CONFIG_HOME, so live (non --root) paths are testable. */
+function withConfigHome<T>(f: () => T): T {
+  const saved = process.env.XDG_CONFIG_HOME;
+  process.env.XDG_CONFIG_HOME = mkdtempSync(join(tmpdir(), "tunnelc-xdg-"));
+  try {
+    return f();
+  } finally {
+    if (saved === undefined) delete process.env.XDG_CONFIG_HOME;
+    else process.env.XDG_CONFIG_HOME = saved;
+  }
+}
+
+const userSpec = (names: string[]) => {
+  const f = specFile([]);
+  writeFileSync(
+    f,
+    JSON.stringify({
+      tunnels: names.map((name, i) => ({
+        name,
+        scope: "user",
+        server: { host: "relay.example.net" },
+        identity: `/etc/tunnelc/keys/${name}`,
+        forwards: [{ remote: 2000 + i, to: "localhost:22" }],
+      })),
+    }),
+  );
+  return f;
+};
+
+const REFUSED = "Error: remote port forwarding failed for listen port 2000";
+
+/** systemctl and journalctl as they answer when a.service's forward is refused and b is up. */
+function refusedA(calls: string[][], startStatus = 1): Runner {
+  return {
+    run(argv) {
+      calls.push(argv);
+      const ok = (stdout: string) => ({ status: 0, stdout, stderr: "" });
+      if (argv.includes("start") || argv.includes("--now"))
+        return startStatus === 0
+          ? ok("")
+          : {
+              status: startStatus,
+              stdout: "",
+              stderr:
+                "Job for a.service failed because the control process exited with error code.",
+            };
+      if (argv.includes("show"))
+        return ok(
+          [
+            "Id=a.service\nActiveState=activating\nSubState=auto-restart\nResult=exit-code\nNRestarts=3\nStateChangeTimestamp=Mon 2025-01-06 10:00:05 UTC\nActiveEnterTimestamp=\nUnitFileState=enabled",
+            "Id=b.service\nActiveState=active\nSubState=running\nResult=success\nNRestarts=0\nStateChangeTimestamp=Mon 2025-01-06 10:00:01 UTC\nActiveEnterTimestamp=Mon 2025-01-06 10:00:00 UTC\nUnitFileState=enabled",
+          ].join("\n\n") + "\n",
+        );
+      if (argv[0] === "journalctl")
+        return ok(argv.includes("_SYSTEMD_USER_UNIT=a.service") ? `${REFUSED}\n` : "");
+      return ok("");
+    },
+  };
+}
+
+test("install --now: a tunnel that did not come up is named with its last log line and the fix, exit 3", () =>
+  withConfigHome(() => {
+    const calls: string[][] = [];
+    assert.throws(
+      () =>
+        runInstall(
+          install({ specs: [userSpec(["a", "b"])], user: true, now: true }),
+          refusedA(calls),
+        ),
+      (e: unknown) => {
+        assert.ok(e instanceof SystemError);
+        assert.equal(e.exitCode, 3);
+        assert.equal(
+          e.message,
+          "systemctl --user start a.service b.service failed: 1 of 2 tunnel(s) did not come up",
+        );
+        const lines = (e.detail ?? "").split("\n");
+        assert.equal(lines[0], `a.service did not come up (activating (auto-restart)): ${REFUSED}`);
+        assert.match(
+          lines[1]!,
+          /^a\.service: the relay refused port 2000: .*--sshd-config.*--sysctl/,
+        );
+        assert.match(
+          lines[1]!,
+          /ClientAliveInterval 5, ClientAliveCountMax 3.*net\.ipv4\.tcp_retries2 = 5/,
+        );
+        assert.equal(
+          lines[2],
+          "Job for a.service failed because the control process exited with error code.",
+        );
+        assert.equal(lines.length, 3, "b.service came up: not named");
+        return true;
+      },
+    );
+    assert.deepEqual(
+      calls.filter((c) => c[0] === "journalctl"),
+      [
+        [
+          "journalctl",
+          "--user",
+          "_SYSTEMD_USER_UNIT=a.service",
+          "-n",
+          "1",
+          "-o",
+          "cat",
+          "--no-pager",
+          "-q",
+        ],
+      ],
+    );
+  }));
+
+test("install --enable --now that succeeds asks nothing more: the start itself waited for readiness", () =>
+  withConfigHome(() => {
+    const calls: string[][] = [];
+    const out = runInstall(
+      install({ specs: [userSpec(["a"])], user: true, enable: true, now: true }),
+      refusedA(calls, 0),
+    );
+    assert.equal(out.exitCode, 0);
+    assert.deepEqual(calls, [
+      ["systemctl", "--user", "daemon-reload"],
+      ["systemctl", "--user", "enable", "--now", "a.service"],
+    ]);
+  }));
+
+test("status: up, since, restarts, the last log line and the stale relay port, in text and JSON", () =>
+  withConfigHome(() => {
+    runInstall(install({ specs: [userSpec(["a", "b"])], user: true }), new Recorder());
+    const report = JSON.parse(runStatus({ user: true, json: true }, refusedA([])).stdout) as {
+      tunnels: Record<string, unknown>[];
+    };
+    const [a, b] = report.tunnels;
+    assert.deepEqual(
+      [a!.unit, a!.up, a!.restarts, a!.since, a!.lastLog, a!.refusedRelayPort],
+      ["a.service", false, 3, "Mon 2025-01-06 10:00:05 UTC", REFUSED, 2000],
+    );
+    assert.match(String(a!.hint), /tunnelc relay SPEC --sysctl/);
+    assert.deepEqual(
+      [b!.unit, b!.up, b!.restarts, b!.since, b!.lastLog],
+      ["b.service", true, 0, "Mon 2025-01-06 10:00:00 UTC", undefined],
+    );
+    const text = runStatus({ user: true, json: false }, refusedA([])).stdout;
+    assert.match(text, /^UNIT +UP +ENABLED +STATE +RESTARTS +SINCE$/m);
+    assert.match(
+      text,
+      /^a\.service +no +enabled +activating \(auto-restart\) +3 +Mon 2025-01-06 10:00:05 UTC$/m,
+    );
+    assert.match(
+      text,
+      /^b\.service +yes +enabled +active \(running\) +0 +Mon 2025-01-06 10:00:00 UTC$/m,
+    );
+    assert.match(text, new RegExp(`^a\\.service: last log: ${REFUSED}$`, "m"));
+    assert.match(text, /^a\.service: the relay refused port 2000: /m);
+  }));

@@ -3,7 +3,8 @@ import type { Argv, CommandModule } from "yargs";
 import { compileSpecs } from "../render/pipeline.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { planInstall, type FileAction, type InstallPlan } from "../install/plan.ts";
-import { applyCommands, applyFiles } from "../install/apply.ts";
+import { applyCommands, applyFiles, type StartFailure } from "../install/apply.ts";
+import { startFailure } from "../install/start-failure.ts";
 import { readExisting } from "../install/read-units.ts";
 import { unitDir, vendorUnitDir, type Target } from "../install/paths.ts";
 import { lingerWarning } from "../install/linger.ts";
@@ -62,7 +63,8 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
   ].filter((w): w is string => w !== undefined);
   if (!args.dryRun) {
     applyFiles(dir, plan.files);
-    warnings.push(...applyCommands(runner, plan.commands).warnings);
+    const failed: StartFailure = (c, r) => startFailure(runner, target, c, r);
+    warnings.push(...applyCommands(runner, plan.commands, failed).warnings);
   }
   return report(args, plan, warnings, result.diagnostics);
 }

@@ -1,4 +1,4 @@
-// tunnelc relay SPEC... [--sshd-config] [--only NAME] and tunnelc ssh-config SPEC... [--only NAME]:
+// tunnelc relay SPEC... [--sshd-config | --sysctl] [--only NAME] and tunnelc ssh-config SPEC... [--only NAME]:
 // the other two ends of the tunnels, from the same specs.
 import { readFileSync } from "node:fs";
 import type { CommandModule } from "yargs";

@@ -9,8 +9,10 @@ import {
   needsLog,
   parseShow,
   toState,
+  withLog,
   type TunnelState,
 } from "../install/status-model.ts";
+import { lastJournalLine } from "../install/journal.ts";
 import { ExitCode } from "../errors.ts";
 import { json, outcome, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
@@ -67,18 +69,8 @@ function liveStates(runner: Runner, target: Target, installed: InstalledUnit[]):
       ...(byUnit.get(u.unit) ?? toState({ Id: u.unit })),
       ...(u.ownership.spec !== undefined && { spec: u.ownership.spec }),
     };
-    if (!needsLog(state)) return state;
-    const lastLog = lastJournalLine(runner, target, u.unit);
-    return lastLog ? { ...state, lastLog } : state;
+    return needsLog(state) ? withLog(state, lastJournalLine(runner, target, u.unit)) : state;
   });
-}
-
-/** The unit's own last log line (its processes, not systemd's messages about it). */
-function lastJournalLine(runner: Runner, target: Target, unit: string): string | undefined {
-  const match = target.user ? [`--user`, `_SYSTEMD_USER_UNIT=${unit}`] : [`_SYSTEMD_UNIT=${unit}`];
-  const r = runner.run(["journalctl", ...match, "-n", "1", "-o", "cat", "--no-pager", "-q"]);
-  const line = r.status === 0 ? r.stdout.trim().split("\n").pop() : undefined;
-  return line ? line : undefined;
 }
 
 /** Below --root there is no manager: only whether each unit is enabled. */
@@ -98,7 +90,8 @@ function offlineStates(runner: Runner, target: Target, installed: InstalledUnit[
 
 export const statusCommand = (run: (o: Outcome) => void): CommandModule<object, StatusArgs> => ({
   command: "status [names..]",
-  describe: "Show installed tunnels: enabled, state, restarts, since when, last log line",
+  describe:
+    "Show installed tunnels: up or not, enabled, state, restarts, since when, last log line",
   builder: (y) =>
     scopeOptions(
       y.positional("names", {

@@ -6,7 +6,7 @@ import {
   stagingDirFor,
   writeFileAtomic,
 } from "./atomic-write.ts";
-import { runChecked, type Runner } from "./systemctl.ts";
+import { runChecked, type RunResult, type Runner } from "./systemctl.ts";
 import { SystemError } from "../errors.ts";
 import { reason } from "../specfile/read.ts";
 import type { Command, FileAction } from "./plan.ts";
@@ -33,9 +33,21 @@ export function applyFiles(dir: string, files: FileAction[]): void {
   }
 }
 
-export function applyCommands(runner: Runner, commands: Command[]): Applied {
+/** Explains a failed command that starts units (which of them did not come up, and why). */
+export type StartFailure = (c: Command & { starts: string[] }, r: RunResult) => SystemError;
+
+export function applyCommands(
+  runner: Runner,
+  commands: Command[],
+  onStartFailure?: StartFailure,
+): Applied {
   const warnings: string[] = [];
   for (const c of commands) {
+    if (c.starts !== undefined && onStartFailure !== undefined) {
+      const r = runner.run(c.argv);
+      if (r.status !== 0) throw onStartFailure({ ...c, starts: c.starts }, r);
+      continue;
+    }
     if (!c.tolerate) {
       runChecked(runner, c.argv);
       continue;

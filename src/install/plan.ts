@@ -26,6 +26,11 @@ export interface Command {
   why: string;
   /** A failure here is reported but does not fail the run (e.g. reset-failed of a gone unit). */
   tolerate?: boolean;
+  /**
+   * The units this command starts. systemctl waits for them to be up (Type=forking: ssh forks
+   * once every forward is up), so when it fails, some of these did not come up.
+   */
+  starts?: string[];
 }
 
 export interface Refusal {
@@ -123,9 +128,10 @@ function installCommands(files: FileAction[], target: Target, opts: InstallOptio
     out.push({
       argv: [...sc, "enable", ...(opts.now ? ["--now"] : []), ...all],
       why: opts.now ? "enable and start" : "enable at boot",
+      ...(opts.now && { starts: all }),
     });
   } else if (opts.now && all.length > 0) {
-    out.push({ argv: [...sc, "start", ...all], why: "start" });
+    out.push({ argv: [...sc, "start", ...all], why: "start", starts: all });
   }
   return out;
 }

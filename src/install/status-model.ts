@@ -1,4 +1,5 @@
 // `systemctl show` output → tunnel states, and the table `tunnelc status` prints. Pure.
+import { refusedRelayPort, staleRelayPortHint } from "./stale-port.ts";
 
 export const SHOW_PROPERTIES = [
   "Id",
@@ -8,6 +9,7 @@ export const SHOW_PROPERTIES = [
   "UnitFileState",
   "NRestarts",
   "StateChangeTimestamp",
+  "ActiveEnterTimestamp",
   "MainPID",
   "Result",
 ] as const;
@@ -15,6 +17,11 @@ export const SHOW_PROPERTIES = [
 export interface TunnelState {
   unit: string;
   spec?: string;
+  /**
+   * The tunnel carries bytes: the units are Type=forking and ssh forks only once every forward
+   * is up, so active (running) means up (docs/unit.md).
+   */
+  up: boolean;
   enabled: string;
   active: string;
   sub: string;
@@ -23,6 +30,10 @@ export interface TunnelState {
   mainPid: number;
   result: string;
   lastLog?: string;
+  /** The relay port the last log line says was refused (most likely held by a dead session). */
+  refusedRelayPort?: number;
+  /** What to do about it. */
+  hint?: string;
 }
 
 /** `systemctl show A B -p …`: blocks of KEY=VALUE lines separated by blank lines. */
@@ -41,29 +52,42 @@ export function parseShow(text: string): Record<string, string>[] {
 }
 
 export function toState(rec: Record<string, string>): TunnelState {
+  const up = rec.ActiveState === "active" && rec.SubState === "running";
   return {
     unit: rec.Id ?? "",
+    up,
     enabled: rec.UnitFileState || "unknown",
     active: rec.ActiveState || "unknown",
     sub: rec.SubState || "",
     restarts: Number(rec.NRestarts ?? 0) || 0,
-    since: rec.StateChangeTimestamp ?? "",
+    // Up: since it came up; otherwise since it entered its present state.
+    since: (up ? rec.ActiveEnterTimestamp : rec.StateChangeTimestamp) ?? "",
     mainPid: Number(rec.MainPID ?? 0) || 0,
     result: rec.Result ?? "",
   };
 }
 
-/** A tunnel has something to explain when it is not running or has restarted. */
+/** A tunnel has something to explain when it is not up or has restarted. */
 export function needsLog(s: TunnelState): boolean {
-  return s.active !== "active" || s.restarts > 0 || (s.result !== "" && s.result !== "success");
+  return !s.up || s.restarts > 0 || (s.result !== "" && s.result !== "success");
+}
+
+/** The state with its last log line, and what that line means when it is a refused relay port. */
+export function withLog(s: TunnelState, lastLog: string | undefined): TunnelState {
+  if (lastLog === undefined) return s;
+  const port = refusedRelayPort(lastLog);
+  return port === undefined
+    ? { ...s, lastLog }
+    : { ...s, lastLog, refusedRelayPort: port, hint: staleRelayPortHint(port) };
 }
 
 export function formatStatus(states: TunnelState[]): string {
   if (states.length === 0) return "no tunnelc units installed\n";
   const rows = [
-    ["UNIT", "ENABLED", "STATE", "RESTARTS", "SINCE"],
+    ["UNIT", "UP", "ENABLED", "STATE", "RESTARTS", "SINCE"],
     ...states.map((s) => [
       s.unit,
+      s.active === "offline" ? "-" : s.up ? "yes" : "no",
       s.enabled,
       s.sub ? `${s.active} (${s.sub})` : s.active,
       String(s.restarts),
@@ -74,6 +98,11 @@ export function formatStatus(states: TunnelState[]): string {
   const lines = rows.map((r) =>
     r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  "),
   );
-  const logs = states.filter((s) => s.lastLog).map((s) => `${s.unit}: last log: ${s.lastLog}`);
+  const logs = states
+    .filter((s) => s.lastLog)
+    .flatMap((s) => [
+      `${s.unit}: last log: ${s.lastLog}`,
+      ...(s.hint !== undefined ? [`${s.unit}: ${s.hint}`] : []),
+    ]);
   return [...lines, ...(logs.length ? ["", ...logs] : [])].join("\n") + "\n";
 }

@@ -81,16 +81,23 @@ lifecycle() {
   shift 2
   check "$name: install --enable --now" tunnelc install "$spec" --enable --now
   check "$name: enabled" is_enabled "$unit"
-  check "$name: active" wait_for is_active "$unit"
+  # Readiness: install --now returned, so the tunnel is up and carries bytes, with no wait.
+  check "$name: active" is_active "$unit"
+  check "$name: bytes through the forward at once" "$@"
   check "$name: runs unprivileged" bash -c "[ \"\$(ps -o user= -p \$(systemctl show $unit -p MainPID --value))\" != root ]"
-  check "$name: bytes through the forward" wait_for "$@"
+  check "$name: MainPID is the forked ssh" test "$(ps -o comm= -p "$(prop "$unit" MainPID)")" = ssh
+  check "$name: systemctl status names ssh" bash -c "systemctl status $unit --no-pager | grep -qE 'Main PID: [0-9]+ \(ssh\)'"
   local pid before
   pid=$(prop "$unit" MainPID)
   systemctl kill -s KILL "$unit"
-  check "$name: restarted after kill" wait_for restarted_since "$unit" "$pid"
+  check "$name: restarted after kill (new MainPID)" wait_for restarted_since "$unit" "$pid"
   check "$name: NRestarts counted" bash -c "[ \$(systemctl show $unit -p NRestarts --value) -ge 1 ]"
-  check "$name: bytes again after restart" wait_for "$@"
-  check "$name: status shows it active" bash -c "node $TUNNELC status $name --json | grep -q '\"active\": \"active\"'"
+  check "$name: bytes again once restarted, no wait" "$@"
+  pid=$(prop "$unit" MainPID)
+  check "$name: systemctl restart returns" systemctl restart "$unit"
+  check "$name: bytes at once after restart" "$@"
+  check "$name: restart made a new ssh" test "$(prop "$unit" MainPID)" != "$pid"
+  check "$name: status --json: up, since, restarts" bash -c "node $TUNNELC status $name --json | grep -q '\"up\": true' && node $TUNNELC status $name --json | grep -qE '\"since\": \"[A-Z][a-z]{2} ' && node $TUNNELC status $name --json | grep -qE '\"restarts\": [0-9]'"
   before=$(stat -c %Y.%i "$path")
   pid=$(prop "$unit" MainPID)
   local again
@@ -102,6 +109,7 @@ lifecycle() {
   check "$name: unit file gone" test ! -e "$path"
   check "$name: enable symlink gone" test ! -e "/etc/systemd/system/multi-user.target.wants/$unit"
   check "$name: stopped" bash -c "! systemctl is-active --quiet $unit"
+  check "$name: stop leaves no ssh" bash -c "! pgrep -f '^/usr/bin/ssh -f -y'"
 }
 
 setup
@@ -139,12 +147,11 @@ JSON
 }
 jump_spec e2e-jump 2260 "$HOSTKEY"
 check "jump: install" tunnelc install /specs/e2e-jump.json --enable --now
-check "jump: bytes through a tunnel that jumps" wait_for banner 2260
+check "jump: bytes through a tunnel that jumps" banner 2260
 check "jump: uninstall" tunnelc uninstall e2e-jump
 printf "127.0.0.1 %s\nlocalhost %s\n" "$HOSTKEY" "$HOSTKEY" >/etc/ssh/ssh_known_hosts
 jump_spec e2e-jump-wrong 2261 "$WRONGKEY"
-check "jump: a wrong pin for the jump host: installs" tunnelc install /specs/e2e-jump-wrong.json --enable --now
-sleep 3
+check "jump: a wrong pin for the jump host: install --now fails (exit 3) with ssh's error" bash -c "out=\$(node $TUNNELC install /specs/e2e-jump-wrong.json --enable --now 2>&1); [ \$? -eq 3 ] && grep -q 'e2e-jump-wrong.service did not come up' <<<\"\$out\""
 check "jump: the pinned file, not the system's, judges the jump: never connects" closed 2261
 check "jump: the jump's refusal is in the log" bash -c "journalctl _SYSTEMD_UNIT=e2e-jump-wrong.service -o cat | grep -qi 'host key verification failed'"
 tunnelc uninstall e2e-jump-wrong >/dev/null 2>&1
@@ -155,15 +162,15 @@ port=2250
 for profile in basic none; do
   sed "s/\"name\": \"e2e-remote\"/\"name\": \"e2e-$profile\", \"hardening\": \"$profile\"/; s/2222/$port/" /specs/e2e-remote.json >/specs/e2e-$profile.json
   check "$profile profile: install" tunnelc install /specs/e2e-$profile.json --enable --now
-  check "$profile profile: bytes through the forward" wait_for banner $port
+  check "$profile profile: bytes through the forward" banner $port
   check "$profile profile: uninstall" tunnelc uninstall e2e-$profile
   port=$((port + 1))
 done
 
 # A wrong pinned host key never connects: the forward never listens.
 spec_v1 e2e-wrongkey '{ "remote": 2225, "to": "localhost:22" }' "$WRONGKEY"
-check "wrong host key: installs" tunnelc install /specs/e2e-wrongkey.json --enable --now
-sleep 3
+check "wrong host key: install --now fails (exit 3) naming the tunnel" bash -c "out=\$(node $TUNNELC install /specs/e2e-wrongkey.json --enable --now 2>&1); [ \$? -eq 3 ] && grep -q 'e2e-wrongkey.service did not come up' <<<\"\$out\""
+sleep 2
 check "wrong host key: port never opens" closed 2225
 check "wrong host key: ssh keeps failing and restarting" bash -c "[ \$(systemctl show e2e-wrongkey.service -p NRestarts --value) -ge 1 ]"
 check "wrong host key: status shows the error line" bash -c "node $TUNNELC status e2e-wrongkey | grep -qi 'host key'"
@@ -186,7 +193,7 @@ check "trust: fetches and pins the relay's keys" tunnelc trust /specs/e2e-trust.
 check "trust: shows the ed25519 fingerprint" bash -c "node $TUNNELC trust /specs/e2e-trust.json --dry-run | grep -qF \"\$(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub | cut -d' ' -f2)\""
 check "trust: comments kept" grep -q '^// keys to be pinned by tunnelc trust' /specs/e2e-trust.json
 check "trust: pinned tunnel comes up" tunnelc install /specs/e2e-trust.json --enable --now
-check "trust: bytes through the pinned tunnel" wait_for banner 2228
+check "trust: bytes through the pinned tunnel" banner 2228
 check "trust: uninstall" tunnelc uninstall e2e-trust
 
 # hostKeyPolicy "yes" with no pins trusts the system's known_hosts, and nothing else.
@@ -194,8 +201,7 @@ cat >/specs/e2e-system-kh.json <<JSON
 { "name": "e2e-system-kh", "server": { "host": "127.0.0.1", "user": "relay" }, "identity": "/etc/tunnelc/keys/device",
   "forwards": [{ "remote": 2229, "to": "localhost:22" }], "restart": { "delaySec": 1 } }
 JSON
-check "system known_hosts: install" tunnelc install /specs/e2e-system-kh.json --enable --now
-sleep 2
+check "system known_hosts: install --now fails (exit 3): unknown host key" bash -c "node $TUNNELC install /specs/e2e-system-kh.json --enable --now; [ \$? -eq 3 ]"
 check "system known_hosts: unknown host key, no tunnel" closed 2229
 printf "127.0.0.1 %s\nlocalhost %s\n" "$HOSTKEY" "$HOSTKEY" >/etc/ssh/ssh_known_hosts
 check "system known_hosts: once the key is known, bytes flow" wait_for banner 2229
@@ -208,7 +214,7 @@ cat >/specs/e2e-tofu.json <<JSON
   "identity": "/etc/tunnelc/keys/device", "forwards": [{ "remote": 2230, "to": "localhost:22" }], "restart": { "delaySec": 1 } }
 JSON
 check "accept-new: install" tunnelc install /specs/e2e-tofu.json --enable --now
-check "accept-new: bytes flow on first use" wait_for banner 2230
+check "accept-new: bytes flow on first use" banner 2230
 check "accept-new: the key is recorded in the state directory" grep -qF "$HOSTKEY" /var/lib/tunnelc/e2e-tofu/known_hosts
 check "accept-new: uninstall" tunnelc uninstall e2e-tofu
 
@@ -231,13 +237,14 @@ asme() { runuser -u me -- env XDG_RUNTIME_DIR="/run/user/$(id -u me)" HOME=/home
 user_scope >/dev/null 2>&1
 check "user unit: install --user --enable --now" asme node "$TUNNELC" install --user /home/me/laptop.json --enable --now
 check "user unit: in ~/.config/systemd/user" test -f /home/me/.config/systemd/user/e2e-user.service
-check "user unit: active in the user manager" wait_for asme systemctl --user is-active e2e-user
-check "user unit: bytes through the local forward" wait_for banner 2401
+check "user unit: active in the user manager" asme systemctl --user is-active e2e-user
+check "user unit: bytes through the local forward at once" banner 2401
 pid=$(asme systemctl --user show e2e-user -p MainPID --value)
 asme systemctl --user kill -s KILL e2e-user
-check "user unit: restarted after kill" wait_for bash -c "[ \"\$(runuser -u me -- env XDG_RUNTIME_DIR=/run/user/$(id -u me) systemctl --user show e2e-user -p MainPID --value)\" != $pid ]"
-check "user unit: bytes again" wait_for banner 2401
-check "user unit: status --user" bash -c "runuser -u me -- env XDG_RUNTIME_DIR=/run/user/$(id -u me) HOME=/home/me node $TUNNELC status --user | grep -q 'e2e-user.service  enabled'"
+user_restarted() { local now; now=$(asme systemctl --user show e2e-user -p MainPID --value); [ "$now" != "$pid" ] && [ "$now" != 0 ] && asme systemctl --user is-active --quiet e2e-user; }
+check "user unit: restarted after kill" wait_for user_restarted
+check "user unit: bytes again" banner 2401
+check "user unit: status --user" bash -c "runuser -u me -- env XDG_RUNTIME_DIR=/run/user/$(id -u me) HOME=/home/me node $TUNNELC status --user | grep -qE 'e2e-user.service +yes +enabled'"
 check "user unit: uninstall --user" asme node "$TUNNELC" uninstall --user e2e-user
 check "user unit: port closed" wait_for closed 2401
 check "user unit: no lingering, a warning" bash -c "runuser -u relay -- env HOME=/home/relay node $TUNNELC install --user /specs/laptop.json --dry-run 2>&1 | grep -q 'lingering is off for relay'"
@@ -266,11 +273,14 @@ three_ends_setup >/dev/null 2>&1
 check "relay: authorized_keys from tunnelc relay" bash -c "node $TUNNELC relay /specs/e2e-dev.json >/home/fleet/.ssh/authorized_keys && chown fleet:fleet /home/fleet/.ssh/authorized_keys && grep -q 'permitlisten=\"localhost:2240\"' /home/fleet/.ssh/authorized_keys"
 check "relay: sshd_config block accepted by sshd -t" bash -c "node $TUNNELC relay /specs/e2e-dev.json --sshd-config >/etc/ssh/sshd_config.d/tunnelc.conf && sshd -t && systemctl reload ssh"
 check "relay: the device's tunnel comes up" tunnelc install /specs/e2e-dev.json --enable --now
-check "relay: bytes through the allowed port" wait_for banner 2240
-check "relay: same key, another port: install runs" tunnelc install /specs/e2e-greedy.json --enable --now
-sleep 3
+check "relay: bytes through the allowed port" banner 2240
+greedy=$(tunnelc install /specs/e2e-greedy.json --enable --now 2>&1)
+check "relay: a refused forward fails install --now (exit 3)" test $? -eq 3
+check "relay: install names the refusal and the relay fix" bash -c "grep -q 'e2e-greedy.service did not come up.*remote port forwarding failed for listen port 2241' <<<\"\$1\" && grep -q 'relay SPEC --sysctl' <<<\"\$1\"" _ "$greedy"
+check "relay: systemctl start of the refused tunnel fails too" bash -c "! systemctl restart e2e-greedy.service"
+check "relay: status explains the held port" bash -c "node $TUNNELC status e2e-greedy --json | grep -q '\"refusedRelayPort\": 2241'"
 check "relay: sshd refuses the other port, it never listens" closed 2241
-check "relay: the refused tunnel fails and restarts" bash -c "[ \$(systemctl show e2e-greedy.service -p NRestarts --value) -ge 1 ]"
+check "relay: the refused tunnel fails and restarts" wait_for bash -c "[ \$(systemctl show e2e-greedy.service -p NRestarts --value) -ge 1 ]"
 check "relay: the refusal is in the tunnel's log" bash -c "journalctl _SYSTEMD_UNIT=e2e-greedy.service -o cat | grep -qi 'remote port forwarding failed'"
 tunnelc uninstall e2e-greedy >/dev/null 2>&1
 check "laptop: ssh-config output" bash -c "node $TUNNELC ssh-config /specs/e2e-dev.json --relay-user laptop >/root/laptop.conf && printf 'Host *\n    User devuser\n    IdentityFile /root/laptop-key\n    UserKnownHostsFile /root/laptop-kh\n    StrictHostKeyChecking yes\n    BatchMode yes\n' >>/root/laptop.conf"
@@ -304,6 +314,6 @@ JSON
 batch=$(tunnelc install /specs/batch.json --enable --now 2>&1)
 check "batch: one daemon-reload" test "$(grep -c 'daemon-reload' <<<"$batch")" = 1
 check "batch: one enable for both" grep -qx 'systemctl enable --now b1.service b2.service' <<<"$batch"
-check "batch: both forwards carry bytes" wait_for bash -c "$(declare -f banner); banner 2231 && banner 2232"
+check "batch: both forwards carry bytes at once" bash -c "$(declare -f banner); banner 2231 && banner 2232"
 check "batch: uninstall by spec" tunnelc uninstall /specs/batch.json
 say "done"

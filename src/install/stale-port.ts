@@ -1,0 +1,22 @@
+// ssh's "remote port forwarding failed for listen port N" (ssh.c, with ExitOnForwardFailure) after
+// a reconnect usually means the relay still holds N for the device's dead session: sshd keeps it
+// until its ClientAlive probes or TCP give up (docs/relay.md "A dead device's port"). Pure.
+
+const REFUSED = /remote port forwarding failed for listen port (\d+)/;
+
+/** The relay port a log line says was refused, if it says so. */
+export function refusedRelayPort(line: string | undefined): number | undefined {
+  const m = line === undefined ? null : REFUSED.exec(line);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** What to tell the user about a refused relay port: the cause and the relay's fix. */
+export function staleRelayPortHint(port: number): string {
+  return (
+    `the relay refused port ${port}: it most likely still holds it for a dead session of this ` +
+    `device (or another client took it). On the relay, install "tunnelc relay SPEC --sshd-config" ` +
+    `and "tunnelc relay SPEC --sysctl" (or set ClientAliveInterval 5, ClientAliveCountMax 3 in ` +
+    `sshd_config and net.ipv4.tcp_retries2 = 5 in sysctl.d); the port then frees itself within ` +
+    `about 20 s (docs/relay.md)`
+  );
+}
