@@ -1,7 +1,7 @@
 // A Debian rootfs booted with systemd-nspawn (docs/testing.md): built once with debootstrap and
 // cached, then booted with --volatile=overlay so every run starts from the same pristine tree.
 // Never boots anything on the host's own root.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -66,15 +66,18 @@ export interface BootOptions {
   bindRo: [string, string][];
   unitName: string;
   timeoutMs: number;
+  /** More systemd-nspawn options, e.g. --overlay= of a staged tree. */
+  extraArgs?: string[];
 }
 
-/** Boots the container, which runs unitName and powers off; returns nspawn's own output. */
-export function bootOnce(o: BootOptions): {
+export interface BootResult {
   status: number | null;
   output: string;
   timedOut: boolean;
-} {
-  const args = [
+}
+
+function nspawnArgs(o: BootOptions): string[] {
+  return [
     "--keep-unit",
     "--register=no",
     "-q",
@@ -84,12 +87,17 @@ export function bootOnce(o: BootOptions): {
     "--private-network",
     `--bind=${o.results}:/results`,
     ...o.bindRo.map(([h, c]) => `--bind-ro=${h}:${c}`),
+    ...(o.extraArgs ?? []),
     "-b",
     "--console=pipe",
     "--",
     `systemd.wants=${o.unitName}`,
   ];
-  const r = spawnSync("systemd-nspawn", args, {
+}
+
+/** Boots the container, which runs unitName and powers off; returns nspawn's own output. */
+export function bootOnce(o: BootOptions): BootResult {
+  const r = spawnSync("systemd-nspawn", nspawnArgs(o), {
     encoding: "utf8",
     timeout: o.timeoutMs,
     killSignal: "SIGKILL",
@@ -99,6 +107,35 @@ export function bootOnce(o: BootOptions): {
     output: `${r.stdout ?? ""}${r.stderr ?? ""}`,
     timedOut: r.error !== undefined,
   };
+}
+
+/**
+ * bootOnce without blocking the event loop, so several containers run at once
+ * (--volatile=overlay mounts the cached tree read-only, so they can share it).
+ */
+export function boot(o: BootOptions): Promise<BootResult> {
+  return new Promise((resolve) => {
+    const child = spawn("systemd-nspawn", nspawnArgs(o), { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    let timedOut = false;
+    const keep = (b: Buffer) => {
+      output = (output + b.toString("utf8")).slice(-20_000);
+    };
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, o.timeoutMs);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      resolve({ status: null, output: `${output}${String(e)}`, timedOut });
+    });
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      resolve({ status, output, timedOut });
+    });
+  });
 }
 
 export function canBoot(): string | undefined {
