@@ -1,6 +1,5 @@
 // tunnelc compile SPEC... [-o DIR | -o -] [--json] [--preset FILE]
 import { dirname, join, resolve } from "node:path";
-import type { CommandModule } from "yargs";
 import { compileSpecs, type CompiledUnit } from "../render/units.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { execute } from "../plan/execute.ts";
@@ -11,7 +10,7 @@ import { ExitCode, UsageError } from "../errors.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
 import { presetNameProblem, presetScopeProblem, renderPreset } from "../render/preset.ts";
-import { someOf, jsonOption, withExamples } from "./options.ts";
+import { text, someOf, jsonOption, defineCommand } from "./options.ts";
 
 export interface CompileArgs {
   specs: string[];
@@ -109,32 +108,27 @@ function unitReport(
   };
 }
 
-export const compileCommand = (run: (o: Outcome) => void): CommandModule<object, CompileArgs> => ({
+export const compileCommand = defineCommand<CompileArgs>({
   command: "compile <specs..>",
   describe: "Compile tunnel specs into systemd .service units",
-  builder: (y) =>
-    withExamples(
-      y
-        .positional("specs", someOf("spec files (- for stdin)"))
-        .option("output", {
-          alias: "o",
-          type: "string",
-          default: "-",
-          describe: "directory to write units to, or - for stdout",
-        })
-        .option("json", jsonOption)
-        .option("only", onlyOption)
-        .option("preset", {
-          type: "string",
-          describe: "also write a systemd.preset(5) file (NAME.preset) enabling the tunnels",
-        }),
-      [
-        ["$0 compile home.json -o /etc/systemd/system", "write home.service"],
-        ["$0 compile fleet.json --only pi-kitchen -o /etc/systemd/system", "one device of a fleet"],
-        ['$0 compile fleet.json -o "$pkgdir/usr/lib/systemd/system"', "package the units"],
-        ["$0 compile home.json -o units --preset 80-tunnelc.preset", "and enable it by preset"],
-        ["$0 compile home.json", "print the unit"],
-      ],
-    ) as never,
-  handler: (args) => run(runCompile(args)),
+  positionals: { specs: someOf("spec files (- for stdin)") },
+  options: {
+    output: {
+      alias: "o",
+      type: "string",
+      default: "-",
+      describe: "directory to write units to, or - for stdout",
+    },
+    json: jsonOption,
+    only: onlyOption,
+    preset: text("also write a systemd.preset(5) file (NAME.preset) enabling the tunnels"),
+  },
+  examples: [
+    ["$0 compile home.json -o /etc/systemd/system", "write home.service"],
+    ["$0 compile fleet.json --only pi-kitchen -o /etc/systemd/system", "one device of a fleet"],
+    ['$0 compile fleet.json -o "$pkgdir/usr/lib/systemd/system"', "package the units"],
+    ["$0 compile home.json -o units --preset 80-tunnelc.preset", "and enable it by preset"],
+    ["$0 compile home.json", "print the unit"],
+  ],
+  run: runCompile,
 });

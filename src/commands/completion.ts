@@ -1,9 +1,8 @@
 // tunnelc completion [bash|zsh]: the shell script that completes commands and options. The script
 // asks `tunnelc --get-yargs-completions WORDS...`, which yargs answers; the scripts are yargs's
 // own, for the shell named rather than the one $SHELL happens to be.
-import type { CommandModule } from "yargs";
 import { outcome, type Outcome } from "./outcome.ts";
-import { withExamples } from "./options.ts";
+import { defineCommand } from "./options.ts";
 
 export const SHELLS = ["bash", "zsh"] as const;
 export type Shell = (typeof SHELLS)[number];
@@ -69,22 +68,16 @@ export function runCompletion(args: CompletionArgs, loginShell: string | undefin
   return outcome({ stdout: SCRIPTS[shell] });
 }
 
-export const completionCommand = (
-  run: (o: Outcome) => void,
-  loginShell: string | undefined,
-): CommandModule<object, CompletionArgs> => ({
-  command: "completion [shell]",
-  describe: "Print a shell completion script for bash or zsh",
-  builder: (y) =>
-    withExamples(
-      y.positional("shell", {
-        choices: SHELLS,
-        describe: "the shell (default: bash, or zsh when SHELL is zsh)",
-      }),
-      [
-        ["$0 completion bash >> ~/.bashrc", "complete in bash"],
-        ["$0 completion zsh >> ~/.zshrc", "complete in zsh"],
-      ],
-    ) as never,
-  handler: (args) => run(runCompletion(args, loginShell)),
-});
+export const completionCommand = (print: (o: Outcome) => void, loginShell: string | undefined) =>
+  defineCommand<CompletionArgs>({
+    command: "completion [shell]",
+    describe: "Print a shell completion script for bash or zsh",
+    positionals: {
+      shell: { choices: SHELLS, describe: "the shell (default: bash, or zsh when SHELL is zsh)" },
+    },
+    examples: [
+      ["$0 completion bash >> ~/.bashrc", "complete in bash"],
+      ["$0 completion zsh >> ~/.zshrc", "complete in zsh"],
+    ],
+    run: (args) => runCompletion(args, loginShell),
+  })(print);

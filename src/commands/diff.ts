@@ -1,6 +1,5 @@
 // tunnelc diff SPEC... [--user] [--root DIR] [--exit-code]: installed units vs a fresh compile.
 import { join } from "node:path";
-import type { CommandModule } from "yargs";
 import { compileSpecs } from "../render/units.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { readIfExists } from "../install/read-units.ts";
@@ -10,7 +9,7 @@ import { ExitCode, SpecError } from "../errors.ts";
 import { envelope } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
-import { flag, someOf, withExamples } from "./options.ts";
+import { flag, someOf, defineCommand } from "./options.ts";
 
 export interface DiffArgs {
   specs: string[];
@@ -53,15 +52,11 @@ export function runDiff(args: DiffArgs): Outcome {
   return outcome({ exitCode, stdout: text, diagnostics: result.diagnostics });
 }
 
-export const diffCommand = (run: (o: Outcome) => void): CommandModule<object, DiffArgs> => ({
+export const diffCommand = defineCommand<DiffArgs>({
   command: "diff <specs..>",
   describe: "Show how installed units differ from a fresh compile of their specs",
-  builder: (y) =>
-    withExamples(
-      scopeOptions(
-        y.positional("specs", someOf("spec files whose units to compare (- for stdin)")),
-      ).option("exit-code", flag("exit 4 when anything differs")),
-      [["$0 diff home.json", "what install would change"]],
-    ) as never,
-  handler: (args) => run(runDiff(args)),
+  positionals: { specs: someOf("spec files whose units to compare (- for stdin)") },
+  options: { ...scopeOptions, "exit-code": flag("exit 4 when anything differs") },
+  examples: [["$0 diff home.json", "what install would change"]],
+  run: runDiff,
 });

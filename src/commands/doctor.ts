@@ -1,6 +1,5 @@
 // tunnelc doctor [SPEC...] [--user] [--json]: preflight checks before install, one line each.
 import { basename } from "node:path";
-import type { CommandModule } from "yargs";
 import { buildModel } from "../model/build-model.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
@@ -9,7 +8,7 @@ import { ExitCode, SpecError } from "../errors.ts";
 import { envelope, problem } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import type { Tunnel } from "../model/tunnel.ts";
-import { flag, jsonOption, withExamples } from "./options.ts";
+import { flag, anyOf, jsonOption, defineCommand } from "./options.ts";
 
 export interface DoctorArgs {
   specs?: string[];
@@ -82,23 +81,14 @@ async function tunnelChecks(
   ];
 }
 
-export const doctorCommand = (run: (o: Outcome) => void): CommandModule<object, DoctorArgs> => ({
+export const doctorCommand = defineCommand<DoctorArgs>({
   command: "doctor [specs..]",
   describe: "Check this machine (and the tunnels of SPECs) before installing",
-  builder: (y) =>
-    withExamples(
-      y
-        .positional("specs", {
-          type: "string",
-          array: true,
-          describe: "spec files whose tunnels to check too",
-        })
-        .option("user", flag("also check what user units need"))
-        .option("json", jsonOption),
-      [
-        ["$0 doctor", "the machine"],
-        ["$0 doctor home.json", "the machine and home.json's tunnel"],
-      ],
-    ) as never,
-  handler: async (args) => run(await runDoctor(args)),
+  positionals: { specs: anyOf("spec files whose tunnels to check too") },
+  options: { user: flag("also check what user units need"), json: jsonOption },
+  examples: [
+    ["$0 doctor", "the machine"],
+    ["$0 doctor home.json", "the machine and home.json's tunnel"],
+  ],
+  run: runDoctor,
 });

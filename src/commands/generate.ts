@@ -1,6 +1,6 @@
 // tunnelc generate [NORMAL_DIR [EARLY_DIR LATE_DIR]] [--user] [--dry-run] [--json] [--spec-dir DIR]...
 // What the installed generator runs (docs/generator.md), and its dry run for debugging.
-import type { CommandModule } from "yargs";
+import { defineCommand, flag, text, anyOf } from "./options.ts";
 import { planGeneration, type GenerationPlan } from "../generator/plan.ts";
 import { existsSync } from "node:fs";
 import {
@@ -82,38 +82,19 @@ function dryRun(plan: GenerationPlan, asJson: boolean): Outcome {
   return outcome({ exitCode, stdout, diagnostics: plan.problems });
 }
 
-export const generateCommand = (
-  run: (o: Outcome) => void,
-): CommandModule<object, GenerateArgs> => ({
+export const generateCommand = defineCommand<GenerateArgs>({
   command: "generate [dirs..]",
   describe: "Generate units from the spec directories, as systemd's generator (docs/generator.md)",
-  builder: (y) =>
-    y
-      .positional("dirs", {
-        type: "string",
-        array: true,
-        describe: "the normal, early and late output dirs",
-      })
-      .option("user", {
-        type: "boolean",
-        default: false,
-        describe: "the user generator: ~/.config/tunnelc (also when $SYSTEMD_SCOPE is user)",
-      })
-      .option("dry-run", {
-        type: "boolean",
-        default: false,
-        describe: "print what would be written, write nothing",
-      })
-      .option("json", {
-        type: "boolean",
-        default: false,
-        describe: "with --dry-run: JSON on stdout",
-      })
-      .option("spec-dir", {
-        type: "string",
-        describe: "read specs from this directory (repeat: highest priority first)",
-      })
-      .example("$0 generate --dry-run", "what the generator would write now")
-      .example("$0 generate /tmp/out", "run it by hand into a directory") as never,
-  handler: async (args) => run(await runGenerate(args)),
+  positionals: { dirs: anyOf("the normal, early and late output dirs") },
+  options: {
+    user: flag("the user generator: ~/.config/tunnelc (also when $SYSTEMD_SCOPE is user)"),
+    "dry-run": flag("print what would be written, write nothing"),
+    json: flag("with --dry-run: JSON on stdout"),
+    "spec-dir": text("read specs from this directory (repeat: highest priority first)"),
+  },
+  examples: [
+    ["$0 generate --dry-run", "what the generator would write now"],
+    ["$0 generate /tmp/out", "run it by hand into a directory"],
+  ],
+  run: runGenerate,
 });

@@ -1,7 +1,7 @@
 // tunnelc generator install|uninstall [--user] [--root DIR] [--node PATH] [--bundle PATH] [--dry-run]
 import { realpathSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
-import type { CommandModule } from "yargs";
+import { defineCommand, flag, text } from "./options.ts";
 import { generatorScript, SCRIPT_MARKER } from "../generator/script.ts";
 import { GENERATOR_NAME, generatorDir } from "../generator/locations.ts";
 import { ensureDir, writeFileAtomic } from "../install/atomic-write.ts";
@@ -72,39 +72,27 @@ function remove(path: string): void {
   }
 }
 
-export const generatorCommand = (
-  run: (o: Outcome) => void,
-): CommandModule<object, GeneratorArgs> => ({
+export const generatorCommand = defineCommand<GeneratorArgs>({
   command: "generator <action>",
   describe:
     "Install or remove the systemd generator that turns /etc/tunnelc/*.json into units at boot",
-  builder: (y) =>
-    y
-      .positional("action", {
-        choices: ["install", "uninstall"] as const,
-        demandOption: true,
-        describe: "install or remove the generator",
-      })
-      .option("user", {
-        type: "boolean",
-        default: false,
-        describe: "the user generator (each user's ~/.config/tunnelc)",
-      })
-      .option("root", {
-        type: "string",
-        describe: "install below this directory, in usr/lib/systemd (packaging)",
-      })
-      .option("node", { type: "string", describe: "node's absolute path on the target system" })
-      .option("bundle", {
-        type: "string",
-        describe: "tunnelc's bin/tunnelc.cjs on the target system",
-      })
-      .option("dry-run", {
-        type: "boolean",
-        default: false,
-        describe: "print the script, write nothing",
-      })
-      .example("$0 generator install", "/etc/systemd/system-generators/tunnelc-generator")
-      .example('$0 generator install --root "$pkgdir"', "in a package's usr/lib") as never,
-  handler: (args) => run(runGenerator(args)),
+  positionals: {
+    action: {
+      choices: ["install", "uninstall"] as const,
+      demandOption: true,
+      describe: "install or remove the generator",
+    },
+  },
+  options: {
+    user: flag("the user generator (each user's ~/.config/tunnelc)"),
+    root: text("install below this directory, in usr/lib/systemd (packaging)"),
+    node: text("node's absolute path on the target system"),
+    bundle: text("tunnelc's bin/tunnelc.cjs on the target system"),
+    "dry-run": flag("print the script, write nothing"),
+  },
+  examples: [
+    ["$0 generator install", "/etc/systemd/system-generators/tunnelc-generator"],
+    ['$0 generator install --root "$pkgdir"', "in a package's usr/lib"],
+  ],
+  run: runGenerator,
 });

@@ -4,7 +4,6 @@
 // made like `tunnelc keygen`. On a terminal it asks for what is missing and asks again when an
 // answer is invalid; it never waits for input that is not a terminal.
 import { hostname } from "node:os";
-import type { CommandModule } from "yargs";
 import { parseForwardFlag, type ForwardFlag } from "../init/forward-flag.ts";
 import { starterSpec, type StarterOptions } from "../init/starter.ts";
 import { generateKey } from "../keygen/generate.ts";
@@ -16,7 +15,7 @@ import { execute } from "../plan/execute.ts";
 import { SpecError, UsageError, hasErrors } from "../errors.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
 import { outcome, type Outcome } from "./outcome.ts";
-import { flag, withExamples, text, jsonOption } from "./options.ts";
+import { flag, text, anyOf, jsonOption, defineCommand } from "./options.ts";
 import { envelope } from "../envelope.ts";
 import { fsReader } from "../plan/read.ts";
 
@@ -214,55 +213,39 @@ export async function runInit(
   return outcome({ notes: [...notes, `wrote ${args.file}; next: tunnelc trust ${args.file}`] });
 }
 
-export const initCommand = (
-  run: (o: Outcome) => void,
-  ask: Ask | undefined,
-): CommandModule<object, InitArgs> => ({
-  command: "init [file]",
-  describe:
-    "Write a commented starter spec and make its key (asks on a terminal for what flags leave out)",
-  builder: (y) =>
-    withExamples(
-      y
-        .positional("file", text("where to write it (default: stdout)"))
-        .option("name", text("tunnel name (the unit is NAME.service)"))
-        .option("server", text("[user@]host[:port] of the SSH server"))
-        .option("R", {
-          type: "string",
-          array: true,
-          describe: "remote forward, as ssh -R: [addr:]port:host:hostport",
-        })
-        .option("L", {
-          type: "string",
-          array: true,
-          describe: "local forward, as ssh -L: [addr:]port:host:hostport",
-        })
-        .option("D", {
-          type: "string",
-          array: true,
-          describe: "SOCKS proxy, as ssh -D: [addr:]port",
-        })
-        .option("identity", text("private key path (default: a new key, as tunnelc keygen makes)"))
-        .option("keygen", {
-          type: "boolean",
-          default: true,
-          describe: "make a key when no --identity is given (--no-keygen: then name --account)",
-        })
-        .option("account", text("local account to run as (User=)"))
-        .option("user", flag("a user unit (systemctl --user), as --user means elsewhere"))
-        .option("root", text("make the key below this directory"))
-        .option("force", flag("overwrite FILE"))
-        .option("json", jsonOption),
+export const initCommand = (print: (o: Outcome) => void, ask: Ask | undefined) =>
+  defineCommand<InitArgs>({
+    command: "init [file]",
+    describe:
+      "Write a commented starter spec and make its key (asks on a terminal for what flags leave out)",
+    positionals: { file: text("where to write it (default: stdout)") },
+    options: {
+      name: text("tunnel name (the unit is NAME.service)"),
+      server: text("[user@]host[:port] of the SSH server"),
+      R: anyOf("remote forward, as ssh -R: [addr:]port:host:hostport"),
+      L: anyOf("local forward, as ssh -L: [addr:]port:host:hostport"),
+      D: anyOf("SOCKS proxy, as ssh -D: [addr:]port"),
+      identity: text("private key path (default: a new key, as tunnelc keygen makes)"),
+      keygen: {
+        type: "boolean",
+        default: true,
+        describe: "make a key when no --identity is given (--no-keygen: then name --account)",
+      },
+      account: text("local account to run as (User=)"),
+      user: flag("a user unit (systemctl --user), as --user means elsewhere"),
+      root: text("make the key below this directory"),
+      force: flag("overwrite FILE"),
+      json: jsonOption,
+    },
+    examples: [
       [
-        [
-          "$0 init home.json --name home --server phonehome@relay.example.net -R 2222:localhost:22",
-          "a phone-home tunnel and its key",
-        ],
-        [
-          "$0 init --server me@bastion -L 5432:db.internal:5432 -D 1080 --account me --no-keygen",
-          "print a spec that runs as your account, with its keys",
-        ],
+        "$0 init home.json --name home --server phonehome@relay.example.net -R 2222:localhost:22",
+        "a phone-home tunnel and its key",
       ],
-    ) as never,
-  handler: async (args) => run(await runInit(args, ask)),
-});
+      [
+        "$0 init --server me@bastion -L 5432:db.internal:5432 -D 1080 --account me --no-keygen",
+        "print a spec that runs as your account, with its keys",
+      ],
+    ],
+    run: (args) => runInit(args, ask),
+  })(print);

@@ -1,5 +1,4 @@
 // tunnelc install [SPEC...] [--enable] [--now] [--user] [--root DIR] [--dry-run] [--force]
-import type { Argv, CommandModule } from "yargs";
 import { compileSpecs } from "../render/units.ts";
 import { loadSpec } from "../specfile/read.ts";
 import {
@@ -25,7 +24,7 @@ import { onlyOption, onlyUnits } from "./only.ts";
 import { specFiles } from "./specs-arg.ts";
 import { join } from "node:path";
 import type { CompiledUnit } from "../render/units.ts";
-import { flag, jsonOption, dryRunOption, withExamples, text } from "./options.ts";
+import { flag, text, anyOf, jsonOption, dryRunOption, defineCommand } from "./options.ts";
 import { fsReader } from "../plan/read.ts";
 
 export interface InstallArgs {
@@ -150,38 +149,34 @@ function report(
   });
 }
 
-export function scopeOptions<T>(y: Argv<T>) {
-  return y
-    .option("user", flag("user units (systemctl --user)"))
-    .option("root", text("operate offline below this directory (packaging)"))
-    .option("json", jsonOption);
-}
+/** The options every command on installed units shares. */
+export const scopeOptions = {
+  user: flag("user units (systemctl --user)"),
+  root: text("operate offline below this directory (packaging)"),
+  json: jsonOption,
+};
 
-export const installCommand = (run: (o: Outcome) => void): CommandModule<object, InstallArgs> => ({
+const ABOUT =
+  "Compile specs and install their units (default: every spec in /etc/tunnelc, or DIR/etc/tunnelc with --root DIR)";
+
+export const installCommand = defineCommand<InstallArgs>({
   command: "install [specs..]",
-  describe:
-    "Compile specs and install their units (default: every spec in /etc/tunnelc, or DIR/etc/tunnelc with --root DIR)",
-  builder: (y) =>
-    withExamples(
-      scopeOptions(
-        y.positional("specs", {
-          type: "string",
-          array: true,
-          describe: "spec files (default: every spec in the spec directory)",
-        }),
-      )
-        .option("enable", flag("enable the units at boot"))
-        .option("now", flag("start them now (with --enable: enable --now)"))
-        .option("dry-run", dryRunOption)
-        .option("force", flag("replace units tunnelc did not generate (keeps a backup)"))
-        .option("only", onlyOption)
-        .option("spec-dir", text("where specs are found when none is named")),
-      [
-        ["$0 install home.json --enable --now", "install, enable and start"],
-        ['$0 install fleet.json --enable --root "$pkgdir"', "package: write and enable offline"],
-        ["$0 install --user --enable --now", "every spec in ~/.config/tunnelc as user units"],
-        ["$0 install home.json --dry-run", "show what would change"],
-      ],
-    ) as never,
-  handler: (args) => run(runInstall(args)),
+  describe: ABOUT,
+  positionals: { specs: anyOf("spec files (default: every spec in the spec directory)") },
+  options: {
+    ...scopeOptions,
+    enable: flag("enable the units at boot"),
+    now: flag("start them now (with --enable: enable --now)"),
+    "dry-run": dryRunOption,
+    force: flag("replace units tunnelc did not generate (keeps a backup)"),
+    only: onlyOption,
+    "spec-dir": text("where specs are found when none is named"),
+  },
+  examples: [
+    ["$0 install home.json --enable --now", "install, enable and start"],
+    ['$0 install fleet.json --enable --root "$pkgdir"', "package: write and enable offline"],
+    ["$0 install --user --enable --now", "every spec in ~/.config/tunnelc as user units"],
+    ["$0 install home.json --dry-run", "show what would change"],
+  ],
+  run: runInstall,
 });

@@ -2,7 +2,6 @@
 // Makes a tunnel's ed25519 key where its unit's LoadCredential= reads it, and prints the public
 // key and the relay's authorized_keys line for it (the same line `tunnelc relay` writes).
 import { hostname } from "node:os";
-import type { CommandModule } from "yargs";
 import { authorizedKeysLine } from "../ends/relay.ts";
 import { generateKey } from "../keygen/generate.ts";
 import { defaultKeyPath, keyComment, onDisk } from "../keygen/key-path.ts";
@@ -14,7 +13,7 @@ import type { Scope, Tunnel } from "../model/tunnel.ts";
 import { ExitCode } from "../errors.ts";
 import { envelope, errorDiagnostics } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
-import { flag, jsonOption, withExamples, text } from "./options.ts";
+import { flag, text, jsonOption, defineCommand } from "./options.ts";
 import { fsReader } from "../plan/read.ts";
 
 export interface KeygenArgs {
@@ -134,26 +133,23 @@ export function runKeygen(args: KeygenArgs, runner?: Runner): Outcome {
   return outcome({ stdout, notes });
 }
 
-export const keygenCommand = (run: (o: Outcome) => void): CommandModule<object, KeygenArgs> => ({
+export const keygenCommand = defineCommand<KeygenArgs>({
   command: "keygen [target]",
   describe:
     "Make a tunnel's ed25519 key where its unit reads it; print the relay's authorized_keys line",
-  builder: (y) =>
-    withExamples(
-      y
-        .positional(
-          "target",
-          text("a tunnel NAME, or a SPEC (its tunnels' identity paths and remote ports)"),
-        )
-        .option("name", text("the tunnel (with a SPEC: only this one)"))
-        .option("user", flag("for a user unit: ~/.config/tunnelc/keys/NAME (without a SPEC)"))
-        .option("root", text("write the key below this directory"))
-        .option("force", flag("replace an existing key"))
-        .option("json", jsonOption),
-      [
-        ["$0 keygen home", "/etc/tunnelc/keys/home and home.pub"],
-        ["$0 keygen fleet.json --name pi-garage", "the key and the line for one device"],
-      ],
-    ) as never,
-  handler: (args) => run(runKeygen(args)),
+  positionals: {
+    target: text("a tunnel NAME, or a SPEC (its tunnels' identity paths and remote ports)"),
+  },
+  options: {
+    name: text("the tunnel (with a SPEC: only this one)"),
+    user: flag("for a user unit: ~/.config/tunnelc/keys/NAME (without a SPEC)"),
+    root: text("write the key below this directory"),
+    force: flag("replace an existing key"),
+    json: jsonOption,
+  },
+  examples: [
+    ["$0 keygen home", "/etc/tunnelc/keys/home and home.pub"],
+    ["$0 keygen fleet.json --name pi-garage", "the key and the line for one device"],
+  ],
+  run: runKeygen,
 });

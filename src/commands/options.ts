@@ -1,5 +1,6 @@
 // Options and positionals the commands share, declared once.
-import type { Argv } from "yargs";
+import type { ArgumentsCamelCase, Argv, CommandModule, Options, PositionalOptions } from "yargs";
+import type { Outcome } from "./outcome.ts";
 
 /** A switch, off unless given. */
 export const flag = (describe: string) => ({ type: "boolean", default: false, describe }) as const;
@@ -11,6 +12,9 @@ export const text = (describe: string) => ({ type: "string", describe }) as cons
 export const someOf = (describe: string) =>
   ({ type: "string", array: true, demandOption: true, describe }) as const;
 
+/** A list of words that may be empty (optional spec files, forwards). */
+export const anyOf = (describe: string) => ({ type: "string", array: true, describe }) as const;
+
 /** --json: one envelope on stdout, success or failure (docs/cli.md "JSON"). */
 export const jsonOption = flag("print a JSON report on stdout");
 
@@ -20,3 +24,43 @@ export const dryRunOption = flag("print the plan, change nothing");
 export function withExamples<T>(y: Argv<T>, rows: readonly [string, string][]): Argv<T> {
   return rows.reduce((acc, [command, what]) => acc.example(command, what), y);
 }
+
+/** A command as data: its positionals and options in the order its help lists them. */
+export interface CommandSpec<A> {
+  command: string;
+  describe: string;
+  positionals?: Record<string, PositionalOptions>;
+  options?: Record<string, Options>;
+  examples?: readonly [string, string][];
+  run: (args: ArgumentsCamelCase<A>) => Outcome | Promise<Outcome>;
+}
+
+/**
+ * The yargs module for a command declared as data, given what prints its outcome (cli.ts reads
+ * its `command` string and the options its builder declares).
+ */
+export const defineCommand =
+  <A>(spec: CommandSpec<A>) =>
+  (print: (o: Outcome) => void): CommandModule<object, A> => {
+    const { positionals = {}, options = {}, examples = [] } = spec;
+    return {
+      command: spec.command,
+      describe: spec.describe,
+      builder: (y: Argv) => {
+        const withPositionals = Object.entries(positionals).reduce(
+          (acc, [name, p]) => acc.positional(name, p),
+          y,
+        );
+        const withOptions = Object.entries(options).reduce(
+          (acc, [name, o]) => acc.option(name, o) as Argv,
+          withPositionals,
+        );
+        return withExamples(withOptions, examples) as never;
+      },
+      // A synchronous command stays synchronous: its outcome is printed before parse returns.
+      handler: (args) => {
+        const outcome = spec.run(args);
+        return outcome instanceof Promise ? outcome.then(print) : print(outcome);
+      },
+    };
+  };

@@ -1,6 +1,5 @@
 // tunnelc relay SPEC... [--sshd-config | --sysctl] [--only NAME] and tunnelc ssh-config SPEC... [--only NAME]:
 // the other two ends of the tunnels, from the same specs.
-import type { CommandModule } from "yargs";
 import { buildModel } from "../model/build-model.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { authorizedKeys, relaySysctl, sharedKeys, sshdConfig, type Device } from "../ends/relay.ts";
@@ -10,7 +9,7 @@ import { envelope, problem } from "../envelope.ts";
 import { outcome, refused, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyTunnels } from "./only.ts";
 import type { ModelTunnel } from "../model/tunnel.ts";
-import { flag, someOf, jsonOption, withExamples, text } from "./options.ts";
+import { flag, text, someOf, jsonOption, defineCommand } from "./options.ts";
 import { fsReader } from "../plan/read.ts";
 
 export interface EndsArgs {
@@ -81,54 +80,48 @@ export function runSshConfig(args: EndsArgs): Outcome {
   return printed(args, "sshConfig", sshConfig(tunnels(args), args.relayUser));
 }
 
-export const relayCommand = (run: (o: Outcome) => void): CommandModule<object, EndsArgs> => ({
+export const relayCommand = defineCommand<EndsArgs>({
   command: "relay <specs..>",
   describe:
     "Print the relay's authorized_keys lines (or its sshd_config block) for the specs' devices",
-  builder: (y) =>
-    withExamples(
-      y
-        .positional("specs", someOf("fleet or tunnel spec files"))
-        .option("sshd-config", flag("print a sshd_config.d Match User block instead"))
-        .option(
-          "sysctl",
-          flag("print the relay's sysctl.d file (tcp_retries2: a dead device frees its port)"),
-        )
-        .option("only", onlyOption)
-        .option("json", jsonOption),
-      [
-        [
-          "$0 relay fleet.json >> ~relay/.ssh/authorized_keys",
-          "let each device open exactly its ports",
-        ],
-        [
-          "$0 relay fleet.json --sshd-config > /etc/ssh/sshd_config.d/tunnelc.conf",
-          "lock the relay account down",
-        ],
-        [
-          "$0 relay fleet.json --sysctl > /etc/sysctl.d/90-tunnelc-relay.conf",
-          "free a vanished device's port within seconds (then: sysctl --system)",
-        ],
-      ],
-    ) as never,
-  handler: (args) => run(runRelay(args)),
+  positionals: { specs: someOf("fleet or tunnel spec files") },
+  options: {
+    "sshd-config": flag("print a sshd_config.d Match User block instead"),
+    sysctl: flag("print the relay's sysctl.d file (tcp_retries2: a dead device frees its port)"),
+    only: onlyOption,
+    json: jsonOption,
+  },
+  examples: [
+    [
+      "$0 relay fleet.json >> ~relay/.ssh/authorized_keys",
+      "let each device open exactly its ports",
+    ],
+    [
+      "$0 relay fleet.json --sshd-config > /etc/ssh/sshd_config.d/tunnelc.conf",
+      "lock the relay account down",
+    ],
+    [
+      "$0 relay fleet.json --sysctl > /etc/sysctl.d/90-tunnelc-relay.conf",
+      "free a vanished device's port within seconds (then: sysctl --system)",
+    ],
+  ],
+  run: runRelay,
 });
 
-export const sshConfigCommand = (run: (o: Outcome) => void): CommandModule<object, EndsArgs> => ({
+export const sshConfigCommand = defineCommand<EndsArgs>({
   command: "ssh-config <specs..>",
   describe: "Print ~/.ssh/config Host blocks that reach each device through the relay (ProxyJump)",
-  builder: (y) =>
-    y
-      .positional("specs", someOf("fleet or tunnel spec files"))
-      .option("only", onlyOption)
-      .option("json", jsonOption)
-      .option(
-        "relay-user",
-        text("your own account on the relay (default: the devices' relay account)"),
-      )
-      .example(
-        "$0 ssh-config fleet.json --relay-user me > ~/.ssh/config.d/fleet",
-        "then: Include config.d/* and ssh pi-kitchen",
-      ) as never,
-  handler: (args) => run(runSshConfig(args)),
+  positionals: { specs: someOf("fleet or tunnel spec files") },
+  options: {
+    only: onlyOption,
+    json: jsonOption,
+    "relay-user": text("your own account on the relay (default: the devices' relay account)"),
+  },
+  examples: [
+    [
+      "$0 ssh-config fleet.json --relay-user me > ~/.ssh/config.d/fleet",
+      "then: Include config.d/* and ssh pi-kitchen",
+    ],
+  ],
+  run: runSshConfig,
 });

@@ -1,5 +1,5 @@
 // tunnelc schema: print the JSON Schema specs are checked against (for editors and "$schema").
-import type { CommandModule } from "yargs";
+import { defineCommand } from "./options.ts";
 import schema from "../../schemas/tunnel.schema.json" with { type: "json" };
 import { json, outcome, type Outcome } from "./outcome.ts";
 
@@ -7,9 +7,9 @@ export function runSchema(): Outcome {
   return outcome({ stdout: json(schema) });
 }
 
-export const schemaCommand = (run: (o: Outcome) => void): CommandModule => ({
+export const schemaCommand = defineCommand({
   command: "schema",
   describe: "Print the JSON Schema of tunnel specs",
-  builder: (y) => y.example("$0 schema > tunnel.schema.json", "save it for your editor"),
-  handler: () => run(runSchema()),
+  examples: [["$0 schema > tunnel.schema.json", "save it for your editor"]],
+  run: runSchema,
 });

@@ -1,5 +1,4 @@
 // tunnelc status [NAME...] [--user] [--root DIR] [--json]
-import type { CommandModule } from "yargs";
 import { ownedUnits, type InstalledUnit } from "../install/read-units.ts";
 import { systemctlScope, targetOf, unitDir, type Target } from "../install/paths.ts";
 import { processRunner, runChecked, type Runner } from "../install/systemctl.ts";
@@ -17,7 +16,7 @@ import { ExitCode } from "../errors.ts";
 import { envelope, problem } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
-import { withExamples } from "./options.ts";
+import { anyOf, defineCommand } from "./options.ts";
 import { normalDir } from "../generator/locations.ts";
 import { formatLastRun, readLastRun } from "../generator/last-run.ts";
 
@@ -115,23 +114,15 @@ function offlineStates(runner: Runner, target: Target, installed: Listed[]): Tun
   }));
 }
 
-export const statusCommand = (run: (o: Outcome) => void): CommandModule<object, StatusArgs> => ({
+export const statusCommand = defineCommand<StatusArgs>({
   command: "status [names..]",
   describe:
     "Show installed tunnels: up or not, enabled, state, restarts, since when, last log line",
-  builder: (y) =>
-    withExamples(
-      scopeOptions(
-        y.positional("names", {
-          type: "string",
-          array: true,
-          describe: "tunnel names (default: every installed tunnel)",
-        }),
-      ),
-      [
-        ["$0 status", "every installed tunnel"],
-        ["$0 status home --json", "one tunnel, machine-readable"],
-      ],
-    ) as never,
-  handler: (args) => run(runStatus(args)),
+  positionals: { names: anyOf("tunnel names (default: every installed tunnel)") },
+  options: scopeOptions,
+  examples: [
+    ["$0 status", "every installed tunnel"],
+    ["$0 status home --json", "one tunnel, machine-readable"],
+  ],
+  run: runStatus,
 });

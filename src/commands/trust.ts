@@ -1,6 +1,5 @@
 // tunnelc trust SPEC [--only NAME] [--dry-run] [--json]: fetch each server's host keys with
 // ssh-keyscan, show their fingerprints, and pin them in the spec (comments and layout kept).
-import type { CommandModule } from "yargs";
 import { buildModel } from "../model/build-model.ts";
 import { loadSpec } from "../specfile/read.ts";
 import type { RawSeed } from "../specfile/raw.ts";
@@ -14,7 +13,7 @@ import { SpecError, SystemError, UsageError } from "../errors.ts";
 import { envelope } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import type { SourcedTunnel } from "../model/tunnel.ts";
-import { flag, jsonOption, withExamples, text } from "./options.ts";
+import { flag, text, jsonOption, defineCommand } from "./options.ts";
 import { fsReader } from "../plan/read.ts";
 
 export interface TrustArgs {
@@ -156,24 +155,20 @@ function seedAdvice(scans: Scans, localUser: string, args: TrustArgs): Outcome {
   return report(scans, { ...args, dryRun: true }, done);
 }
 
-export const trustCommand = (run: (o: Outcome) => void): CommandModule<object, TrustArgs> => ({
+export const trustCommand = defineCommand<TrustArgs>({
   command: "trust <spec>",
   describe: "Fetch the servers' host keys (ssh-keyscan), show fingerprints, pin them in the spec",
-  builder: (y) =>
-    withExamples(
-      y
-        .positional("spec", {
-          type: "string",
-          demandOption: true,
-          describe: "the spec file to pin the keys in",
-        })
-        .option("only", text("only the tunnel with this name"))
-        .option("dry-run", flag("show the keys, change nothing"))
-        .option("json", jsonOption),
-      [
-        ["$0 trust home.json", "pin the relay's keys in home.json"],
-        ["$0 trust fleet.json --only office --dry-run", "just show one server's fingerprints"],
-      ],
-    ) as never,
-  handler: (args) => run(runTrust(args)),
+  positionals: {
+    spec: { type: "string", demandOption: true, describe: "the spec file to pin the keys in" },
+  },
+  options: {
+    only: text("only the tunnel with this name"),
+    "dry-run": flag("show the keys, change nothing"),
+    json: jsonOption,
+  },
+  examples: [
+    ["$0 trust home.json", "pin the relay's keys in home.json"],
+    ["$0 trust fleet.json --only office --dry-run", "just show one server's fingerprints"],
+  ],
+  run: runTrust,
 });

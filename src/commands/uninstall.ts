@@ -1,6 +1,5 @@
 // tunnelc uninstall NAME|SPEC... [--user] [--root DIR] [--dry-run]
 import { join } from "node:path";
-import type { CommandModule } from "yargs";
 import { buildModel } from "../model/build-model.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { planUninstall, uninstallEffects } from "../install/uninstall-plan.ts";
@@ -13,7 +12,7 @@ import { SpecError, UsageError } from "../errors.ts";
 import { envelope } from "../envelope.ts";
 import { outcome, refusedPlan, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
-import { someOf, dryRunOption, withExamples } from "./options.ts";
+import { someOf, dryRunOption, defineCommand } from "./options.ts";
 import { fsReader } from "../plan/read.ts";
 
 export interface UninstallArgs {
@@ -58,21 +57,14 @@ export function runUninstall(args: UninstallArgs, runner: Runner = processRunner
   return outcome({ stdout: lines.join("\n") + "\n", notes: warnings.map((w) => `note: ${w}`) });
 }
 
-export const uninstallCommand = (
-  run: (o: Outcome) => void,
-): CommandModule<object, UninstallArgs> => ({
+export const uninstallCommand = defineCommand<UninstallArgs>({
   command: "uninstall <targets..>",
   describe: "Stop, disable and remove installed tunnels (by name or spec)",
-  builder: (y) =>
-    withExamples(
-      scopeOptions(y.positional("targets", someOf("tunnel names or spec files"))).option(
-        "dry-run",
-        dryRunOption,
-      ),
-      [
-        ["$0 uninstall home", "remove home.service"],
-        ["$0 uninstall fleet.json", "remove every tunnel of a spec"],
-      ],
-    ) as never,
-  handler: (args) => run(runUninstall(args)),
+  positionals: { targets: someOf("tunnel names or spec files") },
+  options: { ...scopeOptions, "dry-run": dryRunOption },
+  examples: [
+    ["$0 uninstall home", "remove home.service"],
+    ["$0 uninstall fleet.json", "remove every tunnel of a spec"],
+  ],
+  run: runUninstall,
 });

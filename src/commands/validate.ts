@@ -1,11 +1,10 @@
 // tunnelc validate SPEC... [--json]
-import type { CommandModule } from "yargs";
 import { buildModel } from "../model/build-model.ts";
 import { loadSpec } from "../specfile/read.ts";
 import { diagnosticJson, envelope } from "../envelope.ts";
 import { ExitCode, hasErrors } from "../errors.ts";
 import { outcome, type Outcome } from "./outcome.ts";
-import { someOf, jsonOption, withExamples } from "./options.ts";
+import { someOf, jsonOption, defineCommand } from "./options.ts";
 
 export interface ValidateArgs {
   specs: string[];
@@ -38,18 +37,14 @@ export function runValidate(args: ValidateArgs): Outcome {
   return outcome({ exitCode, diagnostics: checked.flatMap((c) => c.diagnostics), notes });
 }
 
-export const validateCommand = (
-  run: (o: Outcome) => void,
-): CommandModule<object, ValidateArgs> => ({
+export const validateCommand = defineCommand<ValidateArgs>({
   command: "validate <specs..>",
   describe: "Check tunnel specs and report every problem",
-  builder: (y) =>
-    withExamples(
-      y.positional("specs", someOf("spec files (- for stdin)")).option("json", jsonOption),
-      [
-        ["$0 validate home.json", "check one spec"],
-        ["$0 validate --json /etc/tunnelc/*.json", "machine-readable report"],
-      ],
-    ) as never,
-  handler: (args) => run(runValidate(args)),
+  positionals: { specs: someOf("spec files (- for stdin)") },
+  options: { json: jsonOption },
+  examples: [
+    ["$0 validate home.json", "check one spec"],
+    ["$0 validate --json /etc/tunnelc/*.json", "machine-readable report"],
+  ],
+  run: runValidate,
 });

@@ -1,7 +1,9 @@
 // Sandboxing profiles as one table: a row per directive, with its value in each profile and the
-// one reason it is there (systemd.exec(5), systemd.resource-control(5)). The unit builder adds the account and credential settings; it
-// adjusts only what the table marks as depending on the tunnel (ProtectHome, capabilities).
+// one reason it is there (systemd.exec(5), systemd.resource-control(5)). The rows are data, in
+// hardening.json; the unit builder adds the account and credential settings, and this file adjusts
+// only what depends on the tunnel (ProtectHome, capabilities).
 import type { Hardening } from "../model/tunnel.ts";
+import rows from "./hardening.json" with { type: "json" };
 
 export interface Directive {
   key: string;
@@ -9,118 +11,19 @@ export interface Directive {
   why: string;
 }
 
-/** One directive: its value in each profile (absent: not emitted there) and why it is there. */
-interface Row {
-  key: string;
-  in: Partial<Record<Hardening, string>>;
-  why: string;
-}
+/**
+ * One directive: its value in each profile (absent: not emitted there) and why it is there. The
+ * rows, in the order the unit lists them, are in hardening.json; "none" emits nothing.
+ */
+type Row = { key: string; why: string } & Partial<Record<Hardening, string>>;
 
-const strict = (value: string) => ({ strict: value });
-const both = (value: string) => ({ strict: value, basic: value });
-
-// In the order the unit lists them; "none" emits nothing.
-const TABLE: Row[] = [
-  {
-    key: "NoNewPrivileges",
-    in: both("yes"),
-    why: "ssh never needs to gain privileges through setuid or file capabilities",
-  },
-  {
-    key: "ProtectSystem",
-    in: { strict: "strict", basic: "full" },
-    why: "the file system is read-only to the tunnel: all of it (strict), or /usr, /boot and /etc (full)",
-  },
-  {
-    key: "ProtectHome",
-    in: { strict: "yes", basic: "read-only" },
-    why: "no access to /home, /root and /run/user (read-only when the account's ~/.ssh is used)",
-  },
-  { key: "PrivateTmp", in: both("yes"), why: "a /tmp of its own" },
-  {
-    key: "PrivateDevices",
-    in: both("yes"),
-    why: "no physical devices, only /dev/null and friends",
-  },
-  {
-    key: "PrivateIPC",
-    in: strict("yes"),
-    why: "no System V IPC or POSIX message queues shared with other services",
-  },
-  {
-    key: "PrivateMounts",
-    in: strict("yes"),
-    why: "mounts it makes stay its own; the host's do not propagate in",
-  },
-  {
-    key: "PrivateUsers",
-    in: strict("yes"),
-    why: "a user namespace: no other account's files are its own, no capabilities in the host namespace",
-  },
-  { key: "ProtectKernelTunables", in: both("yes"), why: "/proc/sys and /sys are read-only" },
-  { key: "ProtectKernelModules", in: both("yes"), why: "cannot load kernel modules" },
-  { key: "ProtectKernelLogs", in: strict("yes"), why: "cannot read the kernel log" },
-  { key: "ProtectControlGroups", in: both("yes"), why: "the cgroup tree is read-only" },
-  { key: "ProtectClock", in: strict("yes"), why: "cannot set the clock" },
-  { key: "ProtectHostname", in: strict("yes"), why: "cannot change the host name" },
-  { key: "ProtectProc", in: strict("invisible"), why: "other processes are hidden in /proc" },
-  { key: "ProcSubset", in: strict("pid"), why: "only the process entries of /proc" },
-  {
-    key: "RestrictAddressFamilies",
-    in: both("AF_INET AF_INET6 AF_UNIX"),
-    why: "IP for the tunnel, AF_UNIX for socket forwards and name lookups",
-  },
-  { key: "RestrictNamespaces", in: strict("yes"), why: "cannot create namespaces" },
-  {
-    key: "RestrictRealtime",
-    in: strict("yes"),
-    why: "no realtime scheduling that could starve the machine",
-  },
-  { key: "RestrictSUIDSGID", in: both("yes"), why: "cannot create setuid or setgid files" },
-  { key: "LockPersonality", in: both("yes"), why: "cannot change the execution domain" },
-  {
-    key: "MemoryDenyWriteExecute",
-    in: strict("yes"),
-    why: "no writable and executable memory: ssh needs none",
-  },
-  {
-    key: "SystemCallArchitectures",
-    in: strict("native"),
-    why: "no system calls through other ABIs",
-  },
-  {
-    key: "SystemCallFilter",
-    in: strict("@system-service"),
-    why: "only the system calls ordinary services use",
-  },
-  {
-    key: "SystemCallFilter",
-    in: strict("~@privileged @resources"),
-    why: "minus the privileged ones and resource control",
-  },
-  {
-    key: "SystemCallErrorNumber",
-    in: strict("EPERM"),
-    why: "refused calls fail instead of killing ssh",
-  },
-  {
-    key: "CapabilityBoundingSet",
-    in: strict(""),
-    why: "no capabilities at all (CAP_NET_BIND_SERVICE only for a privileged local port)",
-  },
-  {
-    key: "AmbientCapabilities",
-    in: strict(""),
-    why: "none handed to ssh (CAP_NET_BIND_SERVICE only for a privileged local port)",
-  },
-  { key: "UMask", in: strict("0077"), why: "files ssh creates (known_hosts, sockets) are private" },
-  { key: "RemoveIPC", in: strict("yes"), why: "IPC objects are removed when the service stops" },
-];
+const TABLE: readonly Row[] = rows;
 
 /** A profile's directives, in table order. */
 function profile(name: Hardening): Directive[] {
-  return TABLE.flatMap(({ key, in: values, why }) => {
-    const value = values[name];
+  return TABLE.flatMap((row) => {
+    const { key, why } = row;
+    const value = row[name];
     return value === undefined ? [] : [{ key, value, why }];
   });
 }
