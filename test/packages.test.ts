@@ -23,6 +23,7 @@ import { CLI, ROOT } from "./helpers/paths.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
 import { bootOnce, canBoot, ensureRootfs } from "./e2e/container.ts";
+import { readRunLog, reportChecks } from "./e2e/checks.ts";
 
 const DOC = readFileSync(join(ROOT, "docs", "packaging.md"), "utf8");
 const FILE_BLOCK = /```\S+ recipe=(\w+) file=(\S+)\n([\s\S]*?)```/g;
@@ -215,20 +216,11 @@ async function inContainer(t: TestContext, rootfs: string, deb: string) {
     timeoutMs: 180_000,
   });
   t.diagnostic(`container run took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const read = (f: string) =>
-    existsSync(join(results, f)) ? readFileSync(join(results, f), "utf8") : "";
-  const context = `\n--- nspawn ---\n${boot.output.slice(-2000)}\n--- trace ---\n${read("trace").slice(-3000)}`;
-  assert.ok(!boot.timedOut, `the container did not finish in time${context}`);
-  const lines = read("log").split("\n").filter(Boolean);
-  for (const line of lines) {
-    const m = /^(ok|not ok) - (.*?)(?: # (.*))?$/.exec(line);
-    if (!m) continue;
-    await t.test(m[2]!, () =>
-      assert.equal(m[1], "ok", `${m[3] ?? ""}${m[1] === "ok" ? "" : context}`),
-    );
-  }
-  assert.ok(lines.includes("done"), `the scenarios did not run to the end${context}`);
-  assert.equal(lines.filter((l) => l.startsWith("ok - ")).length, 12, "every check ran");
+  const passed = await reportChecks(t, "deb", {
+    ...readRunLog(results, boot.output),
+    timedOut: boot.timedOut,
+  });
+  assert.equal(passed, 12, "every check ran");
   rmSync(results, { recursive: true, force: true });
 }
 

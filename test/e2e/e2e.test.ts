@@ -2,12 +2,13 @@
 // (test/e2e/inside.sh has the scenarios). Each line the container reports becomes a subtest.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, readFileSync, existsSync, writeFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, existsSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../helpers/paths.ts";
 import { needs } from "../helpers/prereq.ts";
 import { bootOnce, canBoot, ensureRootfs } from "./container.ts";
+import { readRunLog, reportChecks } from "./checks.ts";
 
 const UNIT = "tunnelc-e2e.service";
 const RUNNER_UNIT = `[Unit]
@@ -48,23 +49,11 @@ test("end to end in a booted container", { timeout: 900_000 }, async (t) => {
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   t.diagnostic(`container run took ${seconds} s`);
-  const logPath = join(results, "log");
-  const log = existsSync(logPath) ? readFileSync(logPath, "utf8") : "";
-  const trace = existsSync(join(results, "trace"))
-    ? readFileSync(join(results, "trace"), "utf8")
-    : "";
-  const context = `\n--- nspawn ---\n${boot.output.slice(-2000)}\n--- trace (tail) ---\n${trace.slice(-4000)}`;
-  assert.ok(!boot.timedOut, `the container did not finish in time${context}`);
-  const lines = log.split("\n").filter(Boolean);
-  for (const line of lines) {
-    const m = /^(ok|not ok) - (.*?)(?: # (.*))?$/.exec(line);
-    if (!m) continue;
-    await t.test(m[2]!, () =>
-      assert.equal(m[1], "ok", `${m[3] ?? ""}${m[1] === "ok" ? "" : context}`),
-    );
-  }
-  assert.ok(lines.includes("done"), `the scenarios did not run to the end${context}`);
-  assert.ok(lines.filter((l) => l.startsWith("ok - ")).length >= 30, "too few checks ran");
+  const passed = await reportChecks(t, "e2e", {
+    ...readRunLog(results, boot.output),
+    timedOut: boot.timedOut,
+  });
+  assert.ok(passed >= 30, "too few checks ran");
   if (process.env.TUNNELC_E2E_KEEP) t.diagnostic(`results kept in ${results}`);
   else rmSync(results, { recursive: true, force: true });
 });

@@ -19,7 +19,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { CLI, ROOT } from "../helpers/paths.ts";
 import { needs } from "../helpers/prereq.ts";
-import { boot, canBoot, ensureRootfs, type BootResult } from "./container.ts";
+import { boot, canBoot, ensureRootfs } from "./container.ts";
+import { readRunLog, reportChecks } from "./checks.ts";
 
 /** The cases faults.sh runs: every configuration meets every fault. */
 const CONFIGS = {
@@ -130,13 +131,6 @@ function stageBoot(dir: string, rootfs: string): string {
   return `--overlay=+/etc:${harness}/etc:${stage}/etc::/etc`;
 }
 
-function readLog(results: string, boot: BootResult): { lines: string[]; context: string } {
-  const read = (f: string) =>
-    existsSync(join(results, f)) ? readFileSync(join(results, f), "utf8") : "";
-  const context = `\n--- nspawn ---\n${boot.output.slice(-2000)}\n--- trace (tail) ---\n${read("trace").slice(-4000)}`;
-  return { lines: read("log").split("\n").filter(Boolean), context };
-}
-
 const seconds = (v: string) => (v.startsWith(">") ? Infinity : Number(v));
 
 test(
@@ -190,17 +184,9 @@ test(
       ["faults", faultsDir, faultsRun],
       ["boot", bootDir, bootRun],
     ] as const) {
-      const { lines, context } = readLog(results, run);
-      assert.ok(!run.timedOut, `the ${name} container did not finish in time${context}`);
-      for (const line of lines) {
-        const m = /^(ok|not ok) - (.*?)(?: # (.*))?$/.exec(line);
-        if (m)
-          await t.test(m[2]!, () =>
-            assert.equal(m[1], "ok", `${m[3] ?? ""}${m[1] === "ok" ? "" : context}`),
-          );
-        else if (line.startsWith("note ")) t.diagnostic(line.slice(5));
-      }
-      assert.ok(lines.includes("done"), `the ${name} scenarios did not run to the end${context}`);
+      const log = readRunLog(results, run.output);
+      await reportChecks(t, name, { ...log, timedOut: run.timedOut });
+      const { lines } = log;
       const figures = lines
         .filter((l) => l.startsWith("figure "))
         .map((l) => l.split(" ").slice(1));

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { CLI, ROOT } from "../helpers/paths.ts";
 import { hasTool, needs } from "../helpers/prereq.ts";
 import { bootOnce, canBoot, ensureRootfs } from "./container.ts";
+import { readRunLog, reportChecks } from "./checks.ts";
 
 const UNIT = "tunnelc-e2e-generator.service";
 const runnerUnit = (phase: string) => `[Unit]
@@ -61,20 +62,11 @@ async function boot(
     timeoutMs: 300_000,
   });
   t.diagnostic(`${phase}: container run took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const read = (f: string) =>
-    existsSync(join(results, f)) ? readFileSync(join(results, f), "utf8") : "";
-  const context = `\n--- nspawn ---\n${r.output.slice(-2000)}\n--- trace (tail) ---\n${read("trace").slice(-4000)}`;
-  assert.ok(!r.timedOut, `the container did not finish in time${context}`);
-  const lines = read("log").split("\n").filter(Boolean);
-  for (const line of lines) {
-    const m = /^(ok|not ok) - (.*?)(?: # (.*))?$/.exec(line);
-    if (!m) continue;
-    await t.test(m[2]!, () =>
-      assert.equal(m[1], "ok", `${m[3] ?? ""}${m[1] === "ok" ? "" : context}`),
-    );
-  }
-  assert.ok(lines.includes("done"), `the scenarios did not run to the end${context}`);
-  assert.ok(lines.filter((l) => l.startsWith("ok - ")).length >= minChecks, "too few checks ran");
+  const passed = await reportChecks(t, phase, {
+    ...readRunLog(results, r.output),
+    timedOut: r.timedOut,
+  });
+  assert.ok(passed >= minChecks, "too few checks ran");
   if (process.env.TUNNELC_E2E_KEEP) t.diagnostic(`results kept in ${results}`);
   else rmSync(results, { recursive: true, force: true });
 }

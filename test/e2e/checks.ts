@@ -1,0 +1,45 @@
+// What a container run reports (the protocol of test/e2e/*.sh): "ok - NAME" or
+// "not ok - NAME # detail" per check, "note …" and "figure …" lines, and "done" at the end. Read
+// once here, each check turned into a subtest, for every suite that boots a container.
+import type { TestContext } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export interface RunLog {
+  lines: string[];
+  /** What a failure shows: the tail of nspawn's output and of the scenario's trace. */
+  context: string;
+}
+
+export function readRunLog(results: string, nspawnOutput: string): RunLog {
+  const read = (f: string) =>
+    existsSync(join(results, f)) ? readFileSync(join(results, f), "utf8") : "";
+  const context = `\n--- nspawn ---\n${nspawnOutput.slice(-2000)}\n--- trace (tail) ---\n${read("trace").slice(-4000)}`;
+  return { lines: read("log").split("\n").filter(Boolean), context };
+}
+
+/**
+ * Each check line as a subtest and each note as a diagnostic; then the run must have reached
+ * "done" and not timed out. Returns how many checks passed.
+ */
+export async function reportChecks(
+  t: TestContext,
+  name: string,
+  run: RunLog & { timedOut: boolean },
+): Promise<number> {
+  assert.ok(!run.timedOut, `the ${name} container did not finish in time${run.context}`);
+  for (const line of run.lines) {
+    const m = /^(ok|not ok) - (.*?)(?: # (.*))?$/.exec(line);
+    if (m)
+      await t.test(m[2]!, () =>
+        assert.equal(m[1], "ok", `${m[3] ?? ""}${m[1] === "ok" ? "" : run.context}`),
+      );
+    else if (line.startsWith("note ")) t.diagnostic(line.slice(5));
+  }
+  assert.ok(
+    run.lines.includes("done"),
+    `the ${name} scenarios did not run to the end${run.context}`,
+  );
+  return run.lines.filter((l) => l.startsWith("ok - ")).length;
+}
