@@ -22,8 +22,8 @@ import { dirname, join } from "node:path";
 import { CLI, ROOT } from "./helpers/paths.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
-import { bootOnce, canBoot, ensureRootfs } from "./e2e/container.ts";
-import { readRunLog, reportChecks } from "./e2e/checks.ts";
+import { canBoot, ensureRootfs } from "./e2e/container.ts";
+import { runScenarios } from "./e2e/checks.ts";
 
 const DOC = readFileSync(join(ROOT, "docs", "packaging.md"), "utf8");
 const FILE_BLOCK = /```\S+ recipe=(\w+) file=(\S+)\n([\s\S]*?)```/g;
@@ -199,29 +199,19 @@ ExecStopPost=/bin/systemctl poweroff --no-block
 
 /** Boots the cached rootfs (--volatile=overlay: it stays pristine) once; a subtest per check. */
 async function inContainer(t: TestContext, rootfs: string, deb: string) {
-  const results = mkdtempSync(join(tmpdir(), "tunnelc-pkg-e2e-"));
-  chmodSync(results, 0o755);
-  const unitFile = join(results, RUNNER);
-  writeFileSync(unitFile, RUNNER_UNIT);
-  const started = Date.now();
-  const boot = bootOnce({
+  const passed = await runScenarios(t, {
+    name: "deb",
     rootfs,
-    results,
-    bindRo: [
+    unitName: RUNNER,
+    unitText: RUNNER_UNIT,
+    bindRo: () => [
       [deb, "/pkg/tunnels.deb"],
       [join(ROOT, "test", "packages", "deb-inside.sh"), "/pkg/deb-inside.sh"],
-      [unitFile, `/etc/systemd/system/${RUNNER}`],
+      [join(ROOT, "test", "e2e", "checks.sh"), "/pkg/checks.sh"],
     ],
-    unitName: RUNNER,
     timeoutMs: 180_000,
   });
-  t.diagnostic(`container run took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const passed = await reportChecks(t, "deb", {
-    ...readRunLog(results, boot.output),
-    timedOut: boot.timedOut,
-  });
   assert.equal(passed, 12, "every check ran");
-  rmSync(results, { recursive: true, force: true });
 }
 
 test("Arch: makepkg builds a package holding the unit", (t) => {

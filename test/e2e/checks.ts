@@ -3,8 +3,10 @@
 // once here, each check turned into a subtest, for every suite that boots a container.
 import type { TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { bootOnce } from "./container.ts";
 
 export interface RunLog {
   lines: string[];
@@ -42,4 +44,43 @@ export async function reportChecks(
     `the ${name} scenarios did not run to the end${run.context}`,
   );
   return run.lines.filter((l) => l.startsWith("ok - ")).length;
+}
+
+export interface Scenarios {
+  /** For messages and the results directory's name. */
+  name: string;
+  rootfs: string;
+  /** The oneshot unit that runs the scenarios and powers the container off. */
+  unitName: string;
+  unitText: string;
+  /** Host path → container path, read-only, given the results directory. */
+  bindRo: (results: string) => [string, string][];
+  timeoutMs: number;
+}
+
+/**
+ * Boots the cached rootfs once (--volatile=overlay: it stays pristine) with the runner unit, then
+ * reports each check as a subtest. Returns how many checks passed.
+ */
+export async function runScenarios(t: TestContext, s: Scenarios): Promise<number> {
+  const results = mkdtempSync(join(tmpdir(), `tunnelc-${s.name}-`));
+  chmodSync(results, 0o755);
+  const unitFile = join(results, s.unitName);
+  writeFileSync(unitFile, s.unitText);
+  const started = Date.now();
+  const boot = bootOnce({
+    rootfs: s.rootfs,
+    results,
+    bindRo: [[unitFile, `/etc/systemd/system/${s.unitName}`], ...s.bindRo(results)],
+    unitName: s.unitName,
+    timeoutMs: s.timeoutMs,
+  });
+  t.diagnostic(`${s.name}: container run took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const passed = await reportChecks(t, s.name, {
+    ...readRunLog(results, boot.output),
+    timedOut: boot.timedOut,
+  });
+  if (process.env.TUNNELC_E2E_KEEP) t.diagnostic(`results kept in ${results}`);
+  else rmSync(results, { recursive: true, force: true });
+  return passed;
 }

@@ -2,13 +2,12 @@
 // (test/e2e/inside.sh has the scenarios). Each line the container reports becomes a subtest.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, existsSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../helpers/paths.ts";
 import { needs } from "../helpers/prereq.ts";
-import { bootOnce, canBoot, ensureRootfs } from "./container.ts";
-import { readRunLog, reportChecks } from "./checks.ts";
+import { canBoot, ensureRootfs } from "./container.ts";
+import { runScenarios } from "./checks.ts";
 
 const UNIT = "tunnelc-e2e.service";
 const RUNNER_UNIT = `[Unit]
@@ -31,29 +30,16 @@ test("end to end in a booted container", { timeout: 900_000 }, async (t) => {
   if (!needs(t, why ?? "", why === undefined)) return;
   assert.ok(existsSync(join(ROOT, "dist", "cli.cjs")), "build first (npm run build)");
   const rootfs = ensureRootfs((s) => t.diagnostic(s));
-  const results = mkdtempSync(join(tmpdir(), "tunnelc-e2e-"));
-  chmodSync(results, 0o755);
-  const unitFile = join(results, UNIT);
-  writeFileSync(unitFile, RUNNER_UNIT);
-  const started = Date.now();
-  const boot = bootOnce({
+  const passed = await runScenarios(t, {
+    name: "e2e",
     rootfs,
-    results,
-    bindRo: [
+    unitName: UNIT,
+    unitText: RUNNER_UNIT,
+    bindRo: () => [
       [ROOT, "/tunnelc"],
       [process.execPath, "/usr/bin/node"],
-      [unitFile, `/etc/systemd/system/${UNIT}`],
     ],
-    unitName: UNIT,
     timeoutMs: 300_000,
   });
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  t.diagnostic(`container run took ${seconds} s`);
-  const passed = await reportChecks(t, "e2e", {
-    ...readRunLog(results, boot.output),
-    timedOut: boot.timedOut,
-  });
   assert.ok(passed >= 30, "too few checks ran");
-  if (process.env.TUNNELC_E2E_KEEP) t.diagnostic(`results kept in ${results}`);
-  else rmSync(results, { recursive: true, force: true });
 });

@@ -4,30 +4,11 @@
 # boot. PHASE=live: tunnelc generator install, specs dropped into /etc/tunnelc, daemon-reload.
 # sshd on 127.0.0.1:22 is the relay. Every check writes "ok - NAME" or "not ok - NAME # detail"
 # to /results/log; "done" ends it.
-set -u
-LOG=/results/log
+. "$(dirname "$0")/checks.sh"
 : >"$LOG"
-export NO_COLOR=1
+WAIT_TRIES=100 # 20 s: a daemon-reload runs the generator first
 GEN=/run/systemd/generator
 tunnelc() { node "$TUNNELC" "$@"; }
-say() { echo "$*" >>"$LOG"; }
-check() {
-  local name=$1 out
-  shift
-  if out=$("$@" 2>&1); then say "ok - $name"; else say "not ok - $name # $(echo "$out" | tail -n 4 | tr '\r\n' '  ')"; fi
-}
-wait_for() { # up to 20 s
-  local i
-  for i in $(seq 1 100); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
-  "$@"
-}
-banner() {
-  local got
-  got=$(timeout 5 nc -w 3 127.0.0.1 "$1" </dev/null 2>&1 | head -c 7)
-  [ "$got" = "SSH-2.0" ] || { echo "got '$got' on port $1"; return 1; }
-}
-prop() { systemctl show "$1" --property="$2" --value; }
-is_active() { [ "$(systemctl is-active "$1")" = active ]; }
 same_process() { is_active "$1" && [ "$(prop "$1" MainPID)" = "$2" ]; }
 journal_has() { journalctl -b -t tunnelc-generator -p warning -o cat | grep -qE "$1"; }
 unit_log_has() { journalctl -b -u "$1" -o cat | grep -qE "$2"; }

@@ -4,13 +4,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLI, ROOT } from "../helpers/paths.ts";
 import { hasTool, needs } from "../helpers/prereq.ts";
-import { bootOnce, canBoot, ensureRootfs } from "./container.ts";
-import { readRunLog, reportChecks } from "./checks.ts";
+import { canBoot, ensureRootfs } from "./container.ts";
+import { runScenarios } from "./checks.ts";
 
 const UNIT = "tunnelc-e2e-generator.service";
 const runnerUnit = (phase: string) => `[Unit]
@@ -44,31 +43,19 @@ async function boot(
   minChecks: number,
 ) {
   const rootfs = ensureRootfs((s) => t.diagnostic(s));
-  const results = mkdtempSync(join(tmpdir(), "tunnelc-e2e-gen-"));
-  chmodSync(results, 0o755);
-  const unitFile = join(results, UNIT);
-  writeFileSync(unitFile, runnerUnit(phase));
-  const started = Date.now();
-  const r = bootOnce({
+  const passed = await runScenarios(t, {
+    name: phase,
     rootfs,
-    results,
-    bindRo: [
+    unitName: UNIT,
+    unitText: runnerUnit(phase),
+    bindRo: (results) => [
       [ROOT, "/tunnelc"],
       [process.execPath, "/usr/bin/node"],
-      [unitFile, `/etc/systemd/system/${UNIT}`],
       ...extra(results),
     ],
-    unitName: UNIT,
     timeoutMs: 300_000,
   });
-  t.diagnostic(`${phase}: container run took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const passed = await reportChecks(t, phase, {
-    ...readRunLog(results, r.output),
-    timedOut: r.timedOut,
-  });
   assert.ok(passed >= minChecks, "too few checks ran");
-  if (process.env.TUNNELC_E2E_KEEP) t.diagnostic(`results kept in ${results}`);
-  else rmSync(results, { recursive: true, force: true });
 }
 
 test(

@@ -2,42 +2,15 @@
 # The end-to-end scenarios, run inside the booted container (test/e2e/e2e.test.ts) by a oneshot
 # unit. sshd on 127.0.0.1:22 is the relay; the same machine is the device that phones home.
 # Every check writes "ok - NAME" or "not ok - NAME # detail" to /results/log; "done" ends it.
-set -u
-LOG=/results/log
+. "$(dirname "$0")/checks.sh"
 : >"$LOG"
-export NO_COLOR=1
 tunnelc() { node "$TUNNELC" "$@"; }
-say() { echo "$*" >>"$LOG"; }
 
-# check NAME COMMAND...: one reported check.
-check() {
-  local name=$1 out
-  shift
-  if out=$("$@" 2>&1); then say "ok - $name"; else say "not ok - $name # $(echo "$out" | tail -n 4 | tr '\r\n' '  ')"; fi
-}
-
-# wait_for COMMAND...: up to 15 s.
-wait_for() {
-  local i
-  for i in $(seq 1 75); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
-  "$@"
-}
-
-banner() { # banner PORT [nc options...]: the sshd banner arrives through the forward
-  local port=$1 got
-  shift
-  got=$(timeout 5 nc -w 3 "$@" 127.0.0.1 "$port" </dev/null 2>&1 | head -c 7)
-  [ "$got" = "SSH-2.0" ] || { echo "got '$got' on port $port"; return 1; }
-}
 socks_banner() { # through the SOCKS proxy on PORT to the relay's sshd
   local got
   got=$(timeout 5 nc -w 3 -X 5 -x "127.0.0.1:$1" 127.0.0.1 22 </dev/null 2>&1 | head -c 7)
   [ "$got" = "SSH-2.0" ] || { echo "got '$got' through SOCKS on $1"; return 1; }
 }
-closed() { ! timeout 3 nc -z -w 2 127.0.0.1 "$1"; }
-prop() { systemctl show "$1" --property="$2" --value; }
-is_active() { [ "$(systemctl is-active "$1")" = active ]; }
-is_enabled() { [ "$(systemctl is-enabled "$1")" = enabled ]; }
 restarted_since() { [ "$(prop "$1" MainPID)" != "$2" ] && [ "$(prop "$1" MainPID)" != 0 ] && is_active "$1"; }
 
 # ---- the relay: an account that accepts the device's key ----------------------------------

@@ -1,19 +1,10 @@
-# Sourced inside the booted container by faults.sh and boot-*.sh: the reporting protocol of
-# inside.sh ("ok - NAME", "not ok - NAME # detail" in /results/log) and network namespaces
-# joined by veth pairs. Only addresses from 192.0.2.0/24 (RFC 5737, documentation) are used.
-set -u
-LOG=/results/log
-export NO_COLOR=1
+# Sourced inside the booted container by faults.sh and boot-*.sh: the reporting protocol
+# (checks.sh) and network namespaces joined by veth pairs. Only addresses from 192.0.2.0/24
+# (RFC 5737, documentation) are used.
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 tunnelc() { node /tunnelc/bin/tunnelc.cjs "$@"; }
-say() { echo "$*" >>"$LOG"; }
-check() { # check NAME COMMAND...
-  local name=$1 out
-  shift
-  if out=$("$@" 2>&1); then say "ok - $name"; else say "not ok - $name # $(echo "$out" | tail -n 4 | tr '\r\n' '  ')"; fi
-}
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; } # elapsed FROM TO
-prop() { systemctl show "$1" --property="$2" --value; }
 
 # veth NS1 ADDR1/LEN NS2 ADDR2/LEN NAME: a link between two namespaces, both ends up.
 veth() {

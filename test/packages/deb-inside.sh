@@ -3,30 +3,10 @@
 # docs/packaging.md's recipe, installed with dpkg -i and purged with dpkg --purge. sshd on
 # 127.0.0.1:22 is the relay. Every check writes "ok - NAME" or "not ok - NAME # detail" to
 # /results/log; "done" ends it.
-set -u
-LOG=/results/log
+. "$(dirname "$0")/checks.sh"
 : >"$LOG"
 UNIT=office-reverse.service
 FILE=/lib/systemd/system/$UNIT
-say() { echo "$*" >>"$LOG"; }
-check() {
-  local name=$1 out
-  shift
-  if out=$("$@" 2>&1); then say "ok - $name"; else say "not ok - $name # $(echo "$out" | tail -n 4 | tr '\r\n' '  ')"; fi
-}
-wait_for() { # up to 15 s
-  local i
-  for i in $(seq 1 75); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
-  "$@"
-}
-banner() {
-  local got
-  got=$(timeout 5 nc -w 3 127.0.0.1 "$1" </dev/null 2>&1 | head -c 7)
-  [ "$got" = "SSH-2.0" ] || { echo "got '$got' on port $1"; return 1; }
-}
-closed() { ! timeout 3 nc -z -w 2 127.0.0.1 "$1"; }
-is_active() { [ "$(systemctl is-active "$UNIT")" = active ]; }
-is_enabled() { [ "$(systemctl is-enabled "$UNIT")" = enabled ]; }
 
 # The relay account accepts the key the spec names (/etc/tunnelc/keys/office).
 setup() {
@@ -44,8 +24,8 @@ setup() {
 check "setup: relay account and key" setup
 check "dpkg -i installs the package" dpkg -i /pkg/tunnels.deb
 check "the unit file is installed" test -f "$FILE"
-check "postinst enabled the unit" is_enabled
-check "postinst started the unit" wait_for is_active
+check "postinst enabled the unit" is_enabled "$UNIT"
+check "postinst started the unit" wait_for is_active "$UNIT"
 check "bytes through the -R forward" wait_for banner 2222
 check "dpkg --purge removes the package" dpkg --purge tunnels
 check "the unit is stopped" bash -c "! systemctl is-active --quiet $UNIT"
