@@ -23,6 +23,54 @@ export default tseslint.config(
     },
   },
   {
+    // Effects live in one place: the pipeline's stages and the commands read through the gatherer
+    // (src/plan/read.ts) and change things through the executor (src/plan/execute.ts), never
+    // with fs, processes or sockets of their own. The edge modules are allowed by name.
+    files: [
+      "src/commands/**",
+      "src/model/**",
+      "src/render/**",
+      "src/unit/**",
+      "src/specfile/**",
+      "src/doctor/**",
+      "src/ends/**",
+      "src/init/**",
+      "src/trust/**",
+    ],
+    ignores: ["src/specfile/read.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: ["fs", "fs/promises", "child_process", "net"].flatMap((m) =>
+            [m, `node:${m}`].map((name) => ({
+              name,
+              message:
+                "Read through src/plan/read.ts (the gatherer); change through src/plan/execute.ts.",
+            })),
+          ),
+          patterns: [
+            {
+              group: ["**/install/systemctl.ts", "**/install/atomic-write.ts"],
+              allowTypeImports: true,
+              message: "Run commands through the gatherer or the executor (src/plan/).",
+            },
+            {
+              group: ["**/specfile/read.ts"],
+              importNames: ["loadSpec"],
+              message: "Read specs through the gatherer: loadSpecs in src/commands/specs-arg.ts.",
+            },
+            {
+              group: ["**/generator/run.ts"],
+              importNames: ["readSpecDirs"],
+              message: 'Read spec directories through the gatherer ({ kind: "spec-dirs" }).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The loader is CommonJS on purpose: it runs the bundle from a V8 code cache.
     files: ["bin/*.cjs", "scripts/*.cjs"],
     languageOptions: { sourceType: "commonjs" },

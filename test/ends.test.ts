@@ -23,18 +23,17 @@ for (const name of readdirSync(DIR).sort()) {
       { file: "spec.json", text: readFileSync(join(DIR, name, "spec.json"), "utf8") },
     ]);
     assert.ok(r.ok, JSON.stringify(r.diagnostics));
-    const devices = unitsWithTunnels(r).map((u) => ({
-      tunnel: u.tunnel,
-      publicKey: u.tunnel.publicKey!.split(" ").slice(0, 2).join(" "),
-      specName: "spec.json",
-    }));
+    const model = r.model;
+    const keys = new Map(
+      model.tunnels.map(({ tunnel: t }) => [t.name, t.publicKey!.split(" ").slice(0, 2).join(" ")]),
+    );
     assertGoldenDir(
       join(DIR, name),
       {
-        authorized_keys: authorizedKeys(devices),
-        "sshd_config.conf": sshdConfig(devices),
+        authorized_keys: authorizedKeys(model, keys),
+        "sshd_config.conf": sshdConfig(model),
         "sysctl.conf": relaySysctl(),
-        ssh_config: sshConfig(devices),
+        ssh_config: sshConfig(model),
         "units.txt": unitsWithTunnels(r)
           .map(
             (u) =>

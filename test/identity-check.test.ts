@@ -3,11 +3,14 @@ import assert from "node:assert/strict";
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { identityWarnings } from "../src/install/identity-check.ts";
+import { identityQueries, identityWarnings } from "../src/install/identity-check.ts";
+import { gathererFor } from "../src/plan/read.ts";
 import type { Tunnel } from "../src/model/tunnel.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "tunnelc-key-"));
 const tunnel = (identity: string) => ({ identity }) as Tunnel;
+/** The warnings, with the modes read by the gatherer from the real files. */
+const warn = (ts: Tunnel[]) => identityWarnings(ts, gathererFor().gather(identityQueries(ts)));
 
 const CASES: [string, number | null, RegExp | null][] = [
   ["private key", 0o600, null],
@@ -24,7 +27,7 @@ for (const [name, mode, expected] of CASES) {
       writeFileSync(path, "key");
       chmodSync(path, mode);
     }
-    const warnings = identityWarnings([tunnel(path)]);
+    const warnings = warn([tunnel(path)]);
     if (expected === null) assert.deepEqual(warnings, []);
     else {
       assert.equal(warnings.length, 1);
@@ -37,11 +40,13 @@ test("one warning per key file, however many tunnels use it", () => {
   const path = join(dir, "shared");
   writeFileSync(path, "key");
   chmodSync(path, 0o644);
-  assert.equal(identityWarnings([tunnel(path), tunnel(path)]).length, 1);
+  assert.equal(warn([tunnel(path), tunnel(path)]).length, 1);
 });
 
 test("nss-systemd: a warning only for dynamic accounts on a system without it", async () => {
-  const { nssWarning } = await import("../src/install/nss-check.ts");
+  const { nssQuery, nssWarning: warning } = await import("../src/install/nss-check.ts");
+  const nssWarning = (ts: Tunnel[], f: string) =>
+    warning(ts, gathererFor().gather([nssQuery(f)]), f);
   const without = join(dir, "nsswitch-files");
   writeFileSync(without, "passwd:         files\ngroup:          files\n");
   const withIt = join(dir, "nsswitch-systemd");

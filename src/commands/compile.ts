@@ -1,10 +1,10 @@
 // tunnelc compile SPEC... [-o DIR | -o -] [--json] [--preset FILE]
 import { dirname, join, resolve } from "node:path";
 import { compileSpecs, type CompiledUnit } from "../render/units.ts";
-import { loadSpec } from "../specfile/read.ts";
 import { execute } from "../plan/execute.ts";
 import type { Effect } from "../plan/plan.ts";
-import { processRunner } from "../install/systemctl.ts";
+import { gathererFor, processRunner } from "../plan/read.ts";
+import { loadSpecs } from "./specs-arg.ts";
 import { envelope } from "../envelope.ts";
 import { ExitCode, UsageError } from "../errors.ts";
 import { outcome, type Outcome } from "./outcome.ts";
@@ -23,7 +23,7 @@ export interface CompileArgs {
 export function runCompile(args: CompileArgs): Outcome {
   const badPreset = args.preset === undefined ? undefined : presetNameProblem(args.preset);
   if (badPreset !== undefined) throw new UsageError(badPreset);
-  const all = compileSpecs(args.specs.map(loadSpec));
+  const all = compileSpecs(loadSpecs(args.specs, gathererFor()));
   const result = all.ok ? { ...all, units: onlyUnits(all.units, args.only) } : all;
   const diagnostics = result.diagnostics;
   if (!result.ok) {

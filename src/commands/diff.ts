@@ -1,8 +1,10 @@
 // tunnelc diff SPEC... [--user] [--root DIR] [--exit-code]: installed units vs a fresh compile.
 import { join } from "node:path";
 import { compileSpecs } from "../render/units.ts";
-import { loadSpec } from "../specfile/read.ts";
-import { readIfExists } from "../install/read-units.ts";
+import { fileQuery, textOf } from "../install/read-units.ts";
+import { gathererFor } from "../plan/read.ts";
+import type { Gatherer } from "../plan/query.ts";
+import { loadSpecs } from "./specs-arg.ts";
 import { targetOf, unitDir } from "../install/paths.ts";
 import { unifiedDiff } from "../install/diff.ts";
 import { ExitCode, SpecError } from "../errors.ts";
@@ -19,13 +21,14 @@ export interface DiffArgs {
   exitCode: boolean;
 }
 
-export function runDiff(args: DiffArgs): Outcome {
-  const result = compileSpecs(args.specs.map(loadSpec));
+export function runDiff(args: DiffArgs, gatherer: Gatherer = gathererFor()): Outcome {
+  const result = compileSpecs(loadSpecs(args.specs, gatherer));
   if (!result.ok) throw new SpecError(result.diagnostics);
   const dir = unitDir(targetOf(args));
+  const facts = gatherer.gather(result.units.map((u) => fileQuery(join(dir, u.fileName))));
   const units = result.units.map((u) => {
     const path = join(dir, u.fileName);
-    const installed = readIfExists(path);
+    const installed = textOf(facts, path);
     const state =
       installed === undefined ? "not-installed" : installed === u.text ? "same" : "differs";
     return { unit: u.fileName, path, state, diff: unifiedDiff(path, installed ?? "", u.text) };

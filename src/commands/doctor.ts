@@ -1,14 +1,15 @@
 // tunnelc doctor [SPEC...] [--user] [--json]: preflight checks before install, one line each.
 import { basename } from "node:path";
 import { buildModel } from "../model/build-model.ts";
-import { loadSpec } from "../specfile/read.ts";
-import { processRunner, type Runner } from "../install/systemctl.ts";
 import * as checks from "../doctor/checks.ts";
 import { ExitCode, SpecError } from "../errors.ts";
 import { envelope, problem } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import type { Tunnel } from "../model/tunnel.ts";
 import { flag, anyOf, jsonOption, defineCommand } from "./options.ts";
+import { gathererOf, processRunner, type Runner } from "../plan/read.ts";
+import type { Gatherer } from "../plan/query.ts";
+import { loadSpecs } from "./specs-arg.ts";
 
 export interface DoctorArgs {
   specs?: string[];
@@ -16,37 +17,40 @@ export interface DoctorArgs {
   json: boolean;
 }
 
+/** Reads only: a Runner (behind the edge's gatherer) or a whole gatherer. */
 export async function runDoctor(
   args: DoctorArgs,
-  runner: Runner = processRunner,
+  edge: Runner | Gatherer = processRunner,
   bootedDir = checks.SD_BOOTED_DIR,
 ): Promise<Outcome> {
+  const gatherer = gathererOf(edge);
   const given = args.specs ?? [];
-  const model = buildModel(given.map(loadSpec));
+  const model = buildModel(loadSpecs(given, gatherer));
   if (!model.ok) throw new SpecError(model.diagnostics);
-  const tunnels = model.tunnels.map((t) => t.tunnel);
   // Hints name the spec file as it was typed, found by the base name each tunnel records.
-  const specOf = (t: Tunnel) => {
+  const specFile = (t: Tunnel) => {
     const name = model.tunnels.find((m) => m.tunnel === t)?.specName;
     return given.find((f) => basename(f) === name) ?? name ?? "SPEC";
   };
-  const sshPaths = [...new Set(tunnels.length ? tunnels.map((t) => t.ssh.path) : ["ssh"])];
-  const list: (checks.Check | undefined)[] = [
-    checks.checkSystemd(runner, bootedDir),
-    ...sshPaths.map((p) => checks.checkSsh(runner, p)),
-    checks.checkDistro(),
-    checks.checkNss(tunnels),
-    ...(args.user || tunnels.some((t) => t.scope === "user") ? [checks.checkLinger()] : []),
-  ];
-  for (const t of tunnels) list.push(...(await tunnelChecks(runner, t, specOf(t))));
-  const all = list.filter((c): c is checks.Check => c !== undefined);
+  const input = { model, user: args.user, bootedDir, specFile };
+  const first = await gatherer.gatherAsync(checks.doctorQueries(input));
+  const facts = first.with(gatherer.gather(checks.followUpQueries(input, first)));
+  return doctorReport(args, model.diagnostics, checks.doctorChecks(input, facts));
+}
+
+/** The report, from the checks. Pure. */
+export function doctorReport(
+  args: DoctorArgs,
+  diagnostics: Outcome["diagnostics"],
+  all: checks.Check[],
+): Outcome {
   const ok = all.every((c) => c.ok);
   const exitCode = ok ? ExitCode.ok : ExitCode.spec;
   if (args.json) {
     const failed = all
       .filter((c) => !c.ok)
       .map((c) => problem("doctor/failed", `${c.name}: ${c.detail}`));
-    const stdout = envelope(ok, [...model.diagnostics, ...failed], { checks: all });
+    const stdout = envelope(ok, [...diagnostics, ...failed], { checks: all });
     return outcome({ exitCode, stdout });
   }
   const lines = all.flatMap((c) => [
@@ -54,31 +58,6 @@ export async function runDoctor(
     ...(c.hint && !c.ok ? [`    hint: ${c.hint}`] : []),
   ]);
   return outcome({ exitCode, stdout: lines.join("\n") + "\n" });
-}
-
-async function tunnelChecks(
-  runner: Runner,
-  t: Tunnel,
-  specFile: string,
-): Promise<(checks.Check | undefined)[]> {
-  const ports = t.forwards.flatMap((f) =>
-    f.kind !== "remote" && f.bind.kind === "tcp" ? [f.bind] : [],
-  );
-  return [
-    checks.checkIdentity(t),
-    checks.checkHostKey(runner, t, specFile),
-    checks.checkAccount(runner, t),
-    ...(await Promise.all(
-      ports.map((b) =>
-        checks.checkPort(
-          runner,
-          t,
-          b.kind === "tcp" ? b.address : undefined,
-          b.kind === "tcp" ? b.port : 0,
-        ),
-      ),
-    )),
-  ];
 }
 
 export const doctorCommand = defineCommand<DoctorArgs>({

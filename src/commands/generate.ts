@@ -2,10 +2,8 @@
 // What the installed generator runs (docs/generator.md), and its dry run for debugging.
 import { defineCommand, flag, text, anyOf } from "./options.ts";
 import { planGeneration, type GenerationPlan } from "../generator/plan.ts";
-import { existsSync } from "node:fs";
 import {
   problemLines,
-  readSpecDirs,
   tagged,
   writeGeneration,
   writeJournalStream,
@@ -16,6 +14,8 @@ import { normalDir, specDirs } from "../generator/locations.ts";
 import { envelope } from "../envelope.ts";
 import { ExitCode, UsageError, hasErrors } from "../errors.ts";
 import { outcome, type Outcome } from "./outcome.ts";
+import { gathererFor } from "../plan/read.ts";
+import type { Gatherer } from "../plan/query.ts";
 
 export interface GenerateArgs {
   dirs?: string[];
@@ -29,6 +29,7 @@ export interface GenerateArgs {
 export async function runGenerate(
   args: GenerateArgs,
   env: NodeJS.ProcessEnv = process.env,
+  gatherer: Gatherer = gathererFor(),
 ): Promise<Outcome> {
   const dirs = args.dirs ?? [];
   if (dirs.length > 3) throw new UsageError("generate takes at most three directories");
@@ -37,7 +38,8 @@ export async function runGenerate(
   // systemd.generator(7) $SYSTEMD_SCOPE: the user manager says so itself.
   const user = args.user || env.SYSTEMD_SCOPE === "user";
   const given = args.specDir === undefined ? [] : [args.specDir].flat();
-  const read = readSpecDirs(given.length > 0 ? given : specDirs(user, env));
+  const q = { kind: "spec-dirs", dirs: given.length > 0 ? given : specDirs(user, env) } as const;
+  const read = gatherer.gather([q]).get(q);
   const plan = planGeneration(read.dirs, {
     user,
     normalDir: dirs[0] ?? normalDir({ user }, env),
@@ -46,7 +48,7 @@ export async function runGenerate(
   if (args.dryRun) return dryRun(plan, args.json);
   writeGeneration(plan);
   const lines = problemLines(plan.problems, plan.specs);
-  const logged = lines.length === 0 || (!user && (await logSystem(lines, env)));
+  const logged = lines.length === 0 || (!user && (await logSystem(lines, env, gatherer)));
   // Exit 0 whatever the specs say: a generator's failure helps nobody at boot; the problems are
   // in the journal, in the units that report them, and in tunnelc status.
   return outcome({ notes: logged ? [] : lines.map(tagged) });
@@ -57,10 +59,17 @@ export async function runGenerate(
  * without one, to journald's stream socket once journald runs; the user manager sends a
  * generator's stderr to the journal itself, so the caller falls back to stderr.
  */
-async function logSystem(lines: Line[], env: NodeJS.ProcessEnv): Promise<boolean> {
+async function logSystem(
+  lines: Line[],
+  env: NodeJS.ProcessEnv,
+  gatherer: Gatherer,
+): Promise<boolean> {
   if (writeKmsg(lines, env.TUNNELC_KMSG || "/dev/kmsg")) return true;
-  const socket = env.TUNNELC_JOURNAL_STREAM || "/run/systemd/journal/stdout";
-  return existsSync(socket) && (await writeJournalStream(lines, socket));
+  const socket = {
+    kind: "exists",
+    path: env.TUNNELC_JOURNAL_STREAM || "/run/systemd/journal/stdout",
+  } as const;
+  return gatherer.gather([socket]).get(socket) && (await writeJournalStream(lines, socket.path));
 }
 
 function dryRun(plan: GenerationPlan, asJson: boolean): Outcome {

@@ -1,13 +1,13 @@
 // tunnelc generator install|uninstall [--user] [--root DIR] [--node PATH] [--bundle PATH] [--dry-run]
-import { realpathSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { defineCommand, flag, text } from "./options.ts";
 import { generatorScript, SCRIPT_MARKER } from "../generator/script.ts";
 import { GENERATOR_NAME, generatorDir } from "../generator/locations.ts";
-import { ensureDir, writeFileAtomic } from "../install/atomic-write.ts";
-import { readIfExists } from "../install/read-units.ts";
-import { reason } from "../specfile/read.ts";
+import { fileQuery, textOf } from "../install/read-units.ts";
 import { SystemError } from "../errors.ts";
+import { execute } from "../plan/execute.ts";
+import { gathererFor, processRunner } from "../plan/read.ts";
+import type { Gatherer } from "../plan/query.ts";
 import type { Target } from "../install/paths.ts";
 import { outcome, refused, type Outcome } from "./outcome.ts";
 
@@ -25,23 +25,28 @@ export interface GeneratorArgs {
  * global prefix /usr, as Debian's and Arch's node packages use it. Live, the node and the
  * tunnelc running now.
  */
-function paths(args: GeneratorArgs): { node: string; bundle: string } {
+function paths(args: GeneratorArgs, gatherer: Gatherer): { node: string; bundle: string } {
   if (args.root !== undefined)
     return {
       node: args.node ?? "/usr/bin/node",
       bundle: args.bundle ?? "/usr/lib/node_modules/tunnelc/bin/tunnelc.cjs",
     };
-  return {
-    node: args.node ?? process.execPath,
-    bundle: args.bundle ?? realpathSync(process.argv[1] ?? ""),
-  };
+  return { node: args.node ?? process.execPath, bundle: args.bundle ?? running(gatherer) };
 }
 
-export function runGenerator(args: GeneratorArgs): Outcome {
+/** The tunnelc running now, its links resolved. */
+function running(gatherer: Gatherer): string {
+  const q = { kind: "realpath", path: process.argv[1] ?? "" } as const;
+  const found = gatherer.gather([q]).get(q);
+  if (found.path === undefined) throw new SystemError(`cannot find ${q.path}: ${found.error}`);
+  return found.path;
+}
+
+export function runGenerator(args: GeneratorArgs, gatherer: Gatherer = gathererFor()): Outcome {
   const target: Target = { user: args.user, ...(args.root !== undefined && { root: args.root }) };
   const dir = generatorDir(target);
   const path = join(dir, GENERATOR_NAME);
-  const existing = readIfExists(path);
+  const existing = textOf(gatherer.gather([fileQuery(path)]), path);
   const ours = existing === undefined || existing.includes(SCRIPT_MARKER);
   if (!ours)
     return refused(false, [], { notes: [`${path} was not written by tunnelc: left alone`] });
@@ -49,27 +54,21 @@ export function runGenerator(args: GeneratorArgs): Outcome {
   const reload = target.root === undefined ? ["run systemctl daemon-reload to apply it now"] : [];
   if (args.action === "uninstall") {
     if (existing === undefined) return outcome({ notes: [`${path} is not installed`] });
-    if (!args.dryRun) remove(path);
+    if (!args.dryRun) execute([{ kind: "remove", path }], processRunner);
     return outcome({ notes: [`${would}remove ${path}`, ...(args.dryRun ? [] : reload)] });
   }
-  const script = generatorScript({ ...paths(args), user: args.user });
+  const script = generatorScript({ ...paths(args, gatherer), user: args.user });
   if (existing === script) return outcome({ notes: [`unchanged ${path}`] });
   if (args.dryRun) return outcome({ stdout: script, notes: [`would write ${path}`] });
-  try {
-    ensureDir(dir);
-    writeFileAtomic(path, script, { mode: 0o755 });
-  } catch (e) {
-    throw new SystemError(`cannot write ${path}: ${reason(e)}`);
-  }
+  const failure = `cannot write ${path}`;
+  execute(
+    [
+      { kind: "mkdir", path: dir, failure },
+      { kind: "write", path, text: script, mode: 0o755, durable: true, failure },
+    ],
+    processRunner,
+  );
   return outcome({ notes: [`wrote ${path}`, ...reload] });
-}
-
-function remove(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (e) {
-    throw new SystemError(`cannot remove ${path}: ${reason(e)}`);
-  }
 }
 
 export const generatorCommand = defineCommand<GeneratorArgs>({

@@ -13,11 +13,10 @@ import { parseHop, type HopText } from "../model/endpoint.ts";
 import { buildModel } from "../model/build-model.ts";
 import { execute } from "../plan/execute.ts";
 import { SpecError, UsageError, hasErrors } from "../errors.ts";
-import { processRunner, type Runner } from "../install/systemctl.ts";
+import { gathererFor, processRunner, type Runner } from "../plan/read.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { flag, text, anyOf, jsonOption, defineCommand } from "./options.ts";
 import { envelope } from "../envelope.ts";
-import { fsReader } from "../plan/read.ts";
 
 export interface InitArgs {
   file?: string;
@@ -175,7 +174,8 @@ export async function runInit(
   const checked = buildModel([{ file, text: starterSpec(options) }]);
   if (hasErrors(checked.diagnostics)) throw new SpecError(checked.diagnostics);
   const toFile = args.file !== undefined && args.file !== "-";
-  if (toFile && fsReader.exists(args.file!) && !args.force)
+  const exists = { kind: "exists", path: args.file ?? "" } as const;
+  if (toFile && gathererFor().gather([exists]).get(exists) && !args.force)
     throw new UsageError(`${args.file} exists; --force overwrites it`);
   const notes: string[] = [];
   let key: { file: string; created: boolean; authorizedKeys: string } | null = null;

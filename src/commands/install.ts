@@ -1,6 +1,5 @@
 // tunnelc install [SPEC...] [--enable] [--now] [--user] [--root DIR] [--dry-run] [--force]
 import { compileSpecs } from "../render/units.ts";
-import { loadSpec } from "../specfile/read.ts";
 import {
   installEffects,
   planInstall,
@@ -11,21 +10,21 @@ import {
 import { execute, type StartFailure } from "../plan/execute.ts";
 import { describe } from "../plan/plan.ts";
 import { startFailure } from "../install/start-failure.ts";
-import { readExisting } from "../install/read-units.ts";
+import { existingOf, fileQuery } from "../install/read-units.ts";
 import { targetOf, unitDir, vendorUnitDir, type Target } from "../install/paths.ts";
-import { lingerWarning } from "../install/linger.ts";
-import { identityWarnings } from "../install/identity-check.ts";
-import { nssWarning } from "../install/nss-check.ts";
-import { processRunner, type Runner } from "../install/systemctl.ts";
+import { lingerQuery, lingerWarning } from "../install/linger.ts";
+import { identityQueries, identityWarnings } from "../install/identity-check.ts";
+import { nssQuery, nssWarning } from "../install/nss-check.ts";
 import { envelope, problem } from "../envelope.ts";
 import { UsageError } from "../errors.ts";
 import { outcome, refused, refusedPlan, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
-import { specFiles } from "./specs-arg.ts";
+import { loadSpecs, specFiles } from "./specs-arg.ts";
 import { join } from "node:path";
 import type { CompiledUnit } from "../render/units.ts";
 import { flag, text, anyOf, jsonOption, dryRunOption, defineCommand } from "./options.ts";
-import { fsReader } from "../plan/read.ts";
+import { gathererFor, processRunner, type Runner } from "../plan/read.ts";
+import type { Facts, Query } from "../plan/query.ts";
 
 export interface InstallArgs {
   specs?: string[];
@@ -41,12 +40,13 @@ export interface InstallArgs {
 }
 
 export function runInstall(args: InstallArgs, runner: Runner = processRunner): Outcome {
+  const gatherer = gathererFor(runner);
   const target = targetOf(args);
   if (args.now && target.root !== undefined)
     throw new UsageError("--now needs a running manager; with --root only --enable applies");
-  const { files: specs, dir: specDir } = specFiles(args.specs, target, args.specDir);
+  const { files: specs, dir: specDir } = specFiles(args.specs, target, args.specDir, gatherer);
   if (specs.length === 0) return outcome({ notes: [`no specs in ${specDir}: nothing to install`] });
-  const result = compileSpecs(specs.map(loadSpec));
+  const result = compileSpecs(loadSpecs(specs, gatherer));
   if (!result.ok)
     return refused(args.json, result.diagnostics, { diagnostics: result.diagnostics });
   result.units = onlyUnits(result.units, args.only);
@@ -58,7 +58,8 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
       { notes: misplaced },
     );
   const dir = unitDir(target);
-  const existing = readExisting(result.units.map((u) => join(dir, u.fileName)));
+  const paths = result.units.map((u) => join(dir, u.fileName));
+  const existing = existingOf(gatherer.gather(paths.map(fileQuery)), paths);
   const plan = planInstall(result.units, existing, dir, target, args);
   if (plan.refusals.length > 0) return refusedPlan(args.json, plan.refusals);
   const live = target.root === undefined;
@@ -66,27 +67,41 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
   const tunnels = result.model.tunnels.flatMap((t) =>
     picked.has(t.tunnel.name) ? [t.tunnel] : [],
   );
-  const warnings = [
-    ...(target.user && live ? [lingerWarning()] : []),
+  const facts = gatherer.gather([
+    ...(target.user && live ? [lingerQuery()] : []),
     // Below --root the key belongs to the machine the tree is for, not this one.
-    ...(live ? identityWarnings(tunnels) : []),
-    ...(live ? [nssWarning(tunnels)] : []),
-    ...shadowed(plan, target),
+    ...(live ? [...identityQueries(tunnels), nssQuery()] : []),
+    ...shadowQueries(plan, target),
+  ]);
+  const warnings = [
+    ...(target.user && live ? [lingerWarning(facts)] : []),
+    ...(live ? identityWarnings(tunnels, facts) : []),
+    ...(live ? [nssWarning(tunnels, facts)] : []),
+    ...shadowed(plan, target, facts),
   ].filter((w): w is string => w !== undefined);
   if (!args.dryRun) {
     const effects = installEffects(plan, dir);
-    const failed: StartFailure = (c, r) => startFailure(runner, target, c, r);
+    const failed: StartFailure = (c, r) => startFailure(gatherer, target, c, r);
     warnings.push(...execute(effects, runner, failed).warnings);
   }
   return report(args, plan, warnings, result.diagnostics);
 }
 
-/** A unit a package already ships (compile -o usr/lib/systemd/system) gets a second copy. */
-function shadowed(plan: InstallPlan, target: Target): string[] {
+/** Where a package's unit of each created unit's name would be. */
+function shadowQueries(plan: InstallPlan, target: Target): Query[] {
   const vendor = vendorUnitDir(target);
   if (vendor === undefined) return [];
   return plan.files
-    .filter((f) => f.kind === "create" && fsReader.exists(join(vendor, f.unit)))
+    .filter((f) => f.kind === "create")
+    .map((f) => ({ kind: "exists", path: join(vendor, f.unit) }));
+}
+
+/** A unit a package already ships (compile -o usr/lib/systemd/system) gets a second copy. */
+function shadowed(plan: InstallPlan, target: Target, facts: Facts): string[] {
+  const vendor = vendorUnitDir(target);
+  if (vendor === undefined) return [];
+  return plan.files
+    .filter((f) => f.kind === "create" && facts.get({ kind: "exists", path: join(vendor, f.unit) }))
     .map(
       (f) =>
         `${join(vendor, f.unit)} (a package's unit) exists too: ${f.path} overrides it; for a packaged tunnel run systemctl enable, not tunnelc install`,

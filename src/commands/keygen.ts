@@ -6,15 +6,17 @@ import { authorizedKeysLine } from "../ends/relay.ts";
 import { generateKey } from "../keygen/generate.ts";
 import { defaultKeyPath, keyComment, onDisk } from "../keygen/key-path.ts";
 import { buildModel } from "../model/build-model.ts";
-import { loadSpec, STDIN } from "../specfile/read.ts";
+import { STDIN } from "../specfile/read.ts";
 import { RefusedError, SpecError, UsageError, hasErrors } from "../errors.ts";
-import type { Runner } from "../install/systemctl.ts";
+import type { Runner } from "../plan/read.ts";
 import type { Scope, Tunnel } from "../model/tunnel.ts";
 import { ExitCode } from "../errors.ts";
 import { envelope, errorDiagnostics } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { flag, text, jsonOption, defineCommand } from "./options.ts";
-import { fsReader } from "../plan/read.ts";
+import { gathererFor } from "../plan/read.ts";
+import type { Gatherer } from "../plan/query.ts";
+import { loadSpecs } from "./specs-arg.ts";
 
 export interface KeygenArgs {
   target?: string;
@@ -38,13 +40,15 @@ interface Job {
 
 const UNIT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$/;
 
-function isSpecArg(target: string): boolean {
-  return target === "-" || target === STDIN || target.endsWith(".json") || fsReader.exists(target);
+function isSpecArg(target: string, gatherer: Gatherer): boolean {
+  if (target === "-" || target === STDIN || target.endsWith(".json")) return true;
+  const q = { kind: "exists", path: target } as const;
+  return gatherer.gather([q]).get(q);
 }
 
-function jobs(args: KeygenArgs): Job[] {
-  if (args.target !== undefined && isSpecArg(args.target)) {
-    const checked = buildModel([loadSpec(args.target)]);
+function jobs(args: KeygenArgs, gatherer: Gatherer): Job[] {
+  if (args.target !== undefined && isSpecArg(args.target, gatherer)) {
+    const checked = buildModel(loadSpecs([args.target], gatherer));
     // A missing identity is what keygen is for; every other problem stops it.
     const problems = checked.diagnostics.filter((d) => d.code !== "rule/no-identity");
     if (hasErrors(problems)) throw new SpecError(problems);
@@ -83,8 +87,12 @@ function jobs(args: KeygenArgs): Job[] {
 
 const KEY = /^(\S+ [A-Za-z0-9+/]+={0,2})/;
 
-export function runKeygen(args: KeygenArgs, runner?: Runner): Outcome {
-  const todo = jobs(args);
+export function runKeygen(
+  args: KeygenArgs,
+  runner?: Runner,
+  gatherer: Gatherer = gathererFor(),
+): Outcome {
+  const todo = jobs(args, gatherer);
   const keys = [];
   const notes: string[] = [];
   try {

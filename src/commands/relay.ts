@@ -1,8 +1,13 @@
 // tunnelc relay SPEC... [--sshd-config | --sysctl] [--only NAME] and tunnelc ssh-config SPEC... [--only NAME]:
 // the other two ends of the tunnels, from the same specs.
 import { buildModel } from "../model/build-model.ts";
-import { loadSpec } from "../specfile/read.ts";
-import { authorizedKeys, relaySysctl, sharedKeys, sshdConfig, type Device } from "../ends/relay.ts";
+import {
+  authorizedKeys,
+  relaySysctl,
+  sharedKeys,
+  sshdConfig,
+  type EndsModel,
+} from "../ends/relay.ts";
 import { sshConfig } from "../ends/ssh-config.ts";
 import { SpecError, UsageError } from "../errors.ts";
 import { envelope, problem } from "../envelope.ts";
@@ -10,7 +15,9 @@ import { outcome, refused, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyTunnels } from "./only.ts";
 import type { ModelTunnel } from "../model/tunnel.ts";
 import { flag, text, someOf, jsonOption, defineCommand } from "./options.ts";
-import { fsReader } from "../plan/read.ts";
+import { gathererFor } from "../plan/read.ts";
+import type { Facts, Gatherer } from "../plan/query.ts";
+import { loadSpecs } from "./specs-arg.ts";
 
 export interface EndsArgs {
   specs: string[];
@@ -21,19 +28,28 @@ export interface EndsArgs {
   json: boolean;
 }
 
-function tunnels(args: EndsArgs): ModelTunnel[] {
-  const model = buildModel(args.specs.map(loadSpec));
+/** The model of the specs, only --only's tunnel when given. */
+function modelOf(args: EndsArgs, gatherer: Gatherer): EndsModel {
+  const model = buildModel(loadSpecs(args.specs, gatherer));
   if (!model.ok) throw new SpecError(model.diagnostics);
-  return onlyTunnels(model.tunnels, args.only);
+  return { ...model, tunnels: onlyTunnels(model.tunnels, args.only) };
 }
+
+/** A device's key file, read when the spec has no publicKey. */
+const pubQuery = (t: ModelTunnel) =>
+  t.tunnel.publicKey === undefined && t.tunnel.identity !== undefined
+    ? [{ kind: "file", path: `${t.tunnel.identity}.pub` } as const]
+    : [];
 
 const KEY = /^(\S+) ([A-Za-z0-9+/]+={0,2})(?:\s|$)/;
 
 /** The device's public key: the spec's publicKey, or the identity's .pub file. */
-function publicKey({ tunnel: t }: ModelTunnel): string | { problem: string } {
+function publicKey(mt: ModelTunnel, facts: Facts): string | { problem: string } {
+  const t = mt.tunnel;
   let text = t.publicKey;
-  if (text === undefined && t.identity !== undefined) {
-    text = fsReader.text(`${t.identity}.pub`);
+  const [q] = pubQuery(mt);
+  if (q !== undefined) {
+    text = facts.get(q).text;
     if (text === undefined)
       return {
         problem: `${t.name}: no publicKey in the spec and no ${t.identity}.pub to read it from`,
@@ -50,34 +66,34 @@ function printed(args: EndsArgs, field: string, text: string): Outcome {
   return outcome({ stdout: args.json ? envelope(true, [], { [field]: text }) : text });
 }
 
-export function runRelay(args: EndsArgs): Outcome {
+export function runRelay(args: EndsArgs, gatherer: Gatherer = gathererFor()): Outcome {
   if (args.sysctl && args.sshdConfig)
     throw new UsageError("--sysctl and --sshd-config print different files: give one");
-  const us = tunnels(args);
+  const model = modelOf(args, gatherer);
   // Independent of the devices, but the specs are still checked: it belongs with --sshd-config.
   if (args.sysctl) return printed(args, "sysctl", relaySysctl());
   // The Match blocks need only the forwards, not the devices' keys.
-  if (args.sshdConfig) return printed(args, "sshdConfig", sshdConfig(us));
-  const devices: Device[] = [];
+  if (args.sshdConfig) return printed(args, "sshdConfig", sshdConfig(model));
+  const facts = gatherer.gather(model.tunnels.flatMap(pubQuery));
+  const keys = new Map<string, string>();
   const problems: string[] = [];
-  for (const u of us) {
-    const key = publicKey(u);
-    if (typeof key === "string")
-      devices.push({ tunnel: u.tunnel, publicKey: key, specName: u.specName });
+  for (const m of model.tunnels) {
+    const key = publicKey(m, facts);
+    if (typeof key === "string") keys.set(m.tunnel.name, key);
     else problems.push(key.problem);
   }
-  problems.push(...sharedKeys(devices));
+  problems.push(...sharedKeys(model, keys));
   if (problems.length > 0)
     return refused(
       args.json,
       problems.map((p) => problem("relay/public-key", p)),
       { notes: problems },
     );
-  return printed(args, "authorizedKeys", authorizedKeys(devices));
+  return printed(args, "authorizedKeys", authorizedKeys(model, keys));
 }
 
-export function runSshConfig(args: EndsArgs): Outcome {
-  return printed(args, "sshConfig", sshConfig(tunnels(args), args.relayUser));
+export function runSshConfig(args: EndsArgs, gatherer: Gatherer = gathererFor()): Outcome {
+  return printed(args, "sshConfig", sshConfig(modelOf(args, gatherer), args.relayUser));
 }
 
 export const relayCommand = defineCommand<EndsArgs>({

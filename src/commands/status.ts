@@ -1,39 +1,31 @@
 // tunnelc status [NAME...] [--user] [--root DIR] [--json]
-import { ownedUnits, type InstalledUnit } from "../install/read-units.ts";
-import { systemctlScope, targetOf, unitDir, type Target } from "../install/paths.ts";
-import { processRunner, runChecked, type Runner } from "../install/systemctl.ts";
+// Gathered in rounds (src/plan/query.ts): list the unit directories, read the units they hold,
+// ask systemd their states, then the journal of those with something to explain.
 import {
-  SHOW_PROPERTIES,
-  formatStatus,
-  needsLog,
-  parseShow,
-  toState,
-  withLog,
-  type TunnelState,
-} from "../install/status-model.ts";
-import { lastJournalLine } from "../install/journal.ts";
+  dirQuery,
+  fileQuery,
+  ownedUnits,
+  serviceFileQueries,
+  textOf,
+} from "../install/read-units.ts";
+import { targetOf, unitDir, type Target } from "../install/paths.ts";
+import { formatStatus, type TunnelState } from "../install/status-model.ts";
+import {
+  logQueries,
+  stateQuery,
+  statesOf,
+  withLogs,
+  type Listed,
+} from "../install/status-facts.ts";
 import { ExitCode } from "../errors.ts";
 import { envelope, problem } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
 import { anyOf, defineCommand } from "./options.ts";
 import { normalDir } from "../generator/locations.ts";
-import { formatLastRun, readLastRun } from "../generator/last-run.ts";
-
-type Listed = InstalledUnit & { source: "installed" | "generated" };
-
-/** Installed units, then the generator's (a unit in /etc overrides a generated one of its name). */
-function listUnits(target: Target): Listed[] {
-  const installed = ownedUnits(unitDir(target)).map((u) => ({
-    ...u,
-    source: "installed" as const,
-  }));
-  const names = new Set(installed.map((u) => u.unit));
-  const generated = ownedUnits(normalDir(target))
-    .filter((u) => !names.has(u.unit))
-    .map((u) => ({ ...u, source: "generated" as const }));
-  return [...installed, ...generated];
-}
+import { formatLastRun, lastRunPath, parseLastRun, type LastRun } from "../generator/last-run.ts";
+import { gathererOf, processRunner, type Runner } from "../plan/read.ts";
+import type { Facts, Gatherer } from "../plan/query.ts";
 
 export interface StatusArgs {
   names?: string[];
@@ -42,18 +34,49 @@ export interface StatusArgs {
   json: boolean;
 }
 
-export function runStatus(args: StatusArgs, runner: Runner = processRunner): Outcome {
+/** Reads only: a Runner (systemctl, behind the edge's gatherer) or a whole gatherer. */
+export function runStatus(args: StatusArgs, edge: Runner | Gatherer = processRunner): Outcome {
+  const gatherer = gathererOf(edge);
   const target = targetOf(args);
+  const dirs = [unitDir(target), normalDir(target)];
+  const lastRun = lastRunPath(normalDir(target));
+  let facts = gatherer.gather([...dirs.map(dirQuery), fileQuery(lastRun)]);
+  facts = facts.with(gatherer.gather(serviceFileQueries(facts, dirs)));
+  const all = listUnits(target, facts);
   const wanted = new Set((args.names ?? []).map((n) => n.replace(/\.service$/, "") + ".service"));
-  const all = listUnits(target);
   const installed = all.filter((u) => wanted.size === 0 || wanted.has(u.unit));
-  const missing = [...wanted].filter((w) => !installed.some((u) => u.unit === w));
-  const states =
-    installed.length === 0
-      ? []
-      : target.root !== undefined
-        ? offlineStates(runner, target, installed)
-        : liveStates(runner, target, installed);
+  let states: TunnelState[] = [];
+  if (installed.length > 0) {
+    const units = installed.map((u) => u.unit);
+    states = statesOf(target, installed, gatherer.gather([stateQuery(target, units)]));
+    states = withLogs(target, states, gatherer.gather(logQueries(target, states)));
+  }
+  return statusReport(args, target, all, states, parseLastRun(textOf(facts, lastRun)));
+}
+
+/** Installed units, then the generator's (a unit in /etc overrides a generated one of its name). */
+function listUnits(target: Target, facts: Facts): Listed[] {
+  const installed = ownedUnits(facts, unitDir(target)).map((u) => ({
+    ...u,
+    source: "installed" as const,
+  }));
+  const names = new Set(installed.map((u) => u.unit));
+  const generated = ownedUnits(facts, normalDir(target))
+    .filter((u) => !names.has(u.unit))
+    .map((u) => ({ ...u, source: "generated" as const }));
+  return [...installed, ...generated];
+}
+
+/** The report, from what was gathered. Pure. */
+export function statusReport(
+  args: StatusArgs,
+  target: Target,
+  all: Listed[],
+  states: TunnelState[],
+  lastRun: LastRun | undefined,
+): Outcome {
+  const wanted = new Set((args.names ?? []).map((n) => n.replace(/\.service$/, "") + ".service"));
+  const missing = [...wanted].filter((w) => !all.some((u) => u.unit === w));
   const exitCode = missing.length > 0 ? ExitCode.spec : ExitCode.ok;
   // A mistyped name must not read as "nothing is installed": say what is.
   const present = all.map((u) => u.unit.replace(/\.service$/, ""));
@@ -64,7 +87,6 @@ export function runStatus(args: StatusArgs, runner: Runner = processRunner): Out
   const notes = missing.map(
     (m) => `no tunnel named ${m.replace(/\.service$/, "")} is installed (${others})`,
   );
-  const lastRun = readLastRun(normalDir(target));
   if (args.json)
     return outcome({
       exitCode,
@@ -77,41 +99,6 @@ export function runStatus(args: StatusArgs, runner: Runner = processRunner): Out
   const stdout =
     states.length === 0 && missing.length > 0 ? "" : formatStatus(states) + formatLastRun(lastRun);
   return outcome({ exitCode, stdout, notes });
-}
-
-function liveStates(runner: Runner, target: Target, installed: Listed[]): TunnelState[] {
-  const sc = ["systemctl", ...systemctlScope(target)];
-  const shown = runChecked(runner, [
-    ...sc,
-    "show",
-    ...installed.map((u) => u.unit),
-    `--property=${SHOW_PROPERTIES.join(",")}`,
-  ]);
-  const byUnit = new Map(parseShow(shown.stdout).map((r) => [r.Id, toState(r)]));
-  return installed.map((u) => {
-    const state = {
-      ...(byUnit.get(u.unit) ?? toState({ Id: u.unit })),
-      ...(u.ownership.spec !== undefined && { spec: u.ownership.spec }),
-      source: u.source,
-    };
-    return needsLog(state) ? withLog(state, lastJournalLine(runner, target, u.unit)) : state;
-  });
-}
-
-/** Below --root there is no manager: only whether each unit is enabled. */
-function offlineStates(runner: Runner, target: Target, installed: Listed[]): TunnelState[] {
-  const r = runner.run([
-    "systemctl",
-    ...systemctlScope(target),
-    "is-enabled",
-    ...installed.map((u) => u.unit),
-  ]);
-  const enabled = r.stdout.trim().split("\n");
-  return installed.map((u, i) => ({
-    ...toState({ Id: u.unit, UnitFileState: enabled[i] ?? "unknown", ActiveState: "offline" }),
-    ...(u.ownership.spec !== undefined && { spec: u.ownership.spec }),
-    source: u.source,
-  }));
 }
 
 export const statusCommand = defineCommand<StatusArgs>({

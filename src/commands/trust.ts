@@ -1,20 +1,20 @@
 // tunnelc trust SPEC [--only NAME] [--dry-run] [--json]: fetch each server's host keys with
 // ssh-keyscan, show their fingerprints, and pin them in the spec (comments and layout kept).
 import { buildModel } from "../model/build-model.ts";
-import { loadSpec } from "../specfile/read.ts";
 import type { RawSeed } from "../specfile/raw.ts";
 import { knownHostsPattern } from "../model/host-format.ts";
 import { expandServer } from "../model/server-forms.ts";
 import { parseKeyscan, type ScannedKey } from "../trust/keyscan.ts";
 import { pinJumpKeys, pinKeys } from "../trust/edit-spec.ts";
 import { execute } from "../plan/execute.ts";
-import { processRunner, type Runner } from "../install/systemctl.ts";
 import { SpecError, SystemError, UsageError } from "../errors.ts";
 import { envelope } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import type { SourcedTunnel } from "../model/tunnel.ts";
 import { flag, text, jsonOption, defineCommand } from "./options.ts";
-import { fsReader } from "../plan/read.ts";
+import { gathererFor, processRunner, type Runner } from "../plan/read.ts";
+import type { Facts } from "../plan/query.ts";
+import { loadSpecs } from "./specs-arg.ts";
 
 export interface TrustArgs {
   spec: string;
@@ -27,7 +27,9 @@ export interface TrustArgs {
 const FIXED_BY_TRUST = new Set(["rule/pinned-without-keys"]);
 
 export function runTrust(args: TrustArgs, runner: Runner = processRunner): Outcome {
-  const source = loadSpec(args.spec);
+  const gatherer = gathererFor(runner);
+  const [source] = loadSpecs([args.spec], gatherer);
+  if (source === undefined) throw new Error("unreachable: one spec was read");
   const checked = buildModel([source]);
   const spec = checked.specs[0]!;
   const blocking = checked.diagnostics.filter(
@@ -38,13 +40,15 @@ export function runTrust(args: TrustArgs, runner: Runner = processRunner): Outco
     (t) => args.only === undefined || t.tunnel.name === args.only,
   );
   if (tunnels.length === 0) throw new UsageError(`no tunnel named ${args.only} in ${args.spec}`);
+  const hosts = tunnels.flatMap(({ tunnel: { server } }) => [server, ...server.jump]);
+  const scanned = gatherer.gather(hosts.map((h) => keyscan(h.host, h.port)));
   const scans = tunnels.map((t) => ({
     t,
-    keys: scanHost(runner, t.tunnel.server.host, t.tunnel.server.port),
+    keys: scanHost(scanned, t.tunnel.server.host, t.tunnel.server.port),
     jumps: t.tunnel.server.jump.map((j) => ({
       host: j.host,
       port: j.port,
-      keys: scanHost(runner, j.host, j.port),
+      keys: scanHost(scanned, j.host, j.port),
     })),
   }));
   if (spec.form === "seed") return seedAdvice(scans, (spec.value as RawSeed).localUser, args);
@@ -84,8 +88,10 @@ export function runTrust(args: TrustArgs, runner: Runner = processRunner): Outco
   }
   if (!args.dryRun && text !== source.text) {
     // The spec keeps its own mode (it may be private).
-    const mode = fsReader.mode(args.spec);
-    execute([{ kind: "write", path: args.spec, text, mode, durable: true }], runner);
+    const q = { kind: "mode", path: args.spec } as const;
+    const { mode, error } = gatherer.gather([q]).get(q);
+    if (mode === undefined) throw new SystemError(`cannot read ${args.spec}: ${error}`);
+    execute([{ kind: "write", path: args.spec, text, mode: mode & 0o777, durable: true }], runner);
   }
   return report(
     scans,
@@ -94,8 +100,13 @@ export function runTrust(args: TrustArgs, runner: Runner = processRunner): Outco
   );
 }
 
-function scanHost(runner: Runner, host: string, port: number): ScannedKey[] {
-  const r = runner.run(["ssh-keyscan", "-T", "5", "-p", String(port), "--", host]);
+const keyscan = (host: string, port: number) => ({
+  kind: "run" as const,
+  argv: ["ssh-keyscan", "-T", "5", "-p", String(port), "--", host],
+});
+
+function scanHost(scanned: Facts, host: string, port: number): ScannedKey[] {
+  const r = scanned.get(keyscan(host, port));
   const keys = parseKeyscan(r.stdout);
   if (keys.length === 0) {
     throw new SystemError(

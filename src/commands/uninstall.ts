@@ -1,19 +1,19 @@
 // tunnelc uninstall NAME|SPEC... [--user] [--root DIR] [--dry-run]
 import { join } from "node:path";
 import { buildModel } from "../model/build-model.ts";
-import { loadSpec } from "../specfile/read.ts";
 import { planUninstall, uninstallEffects } from "../install/uninstall-plan.ts";
 import { execute } from "../plan/execute.ts";
 import { describe } from "../plan/plan.ts";
-import { readExisting } from "../install/read-units.ts";
+import { existingOf, fileQuery } from "../install/read-units.ts";
 import { targetOf, unitDir } from "../install/paths.ts";
-import { processRunner, type Runner } from "../install/systemctl.ts";
 import { SpecError, UsageError } from "../errors.ts";
 import { envelope } from "../envelope.ts";
 import { outcome, refusedPlan, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
 import { someOf, dryRunOption, defineCommand } from "./options.ts";
-import { fsReader } from "../plan/read.ts";
+import { gathererFor, processRunner, type Runner } from "../plan/read.ts";
+import type { Gatherer } from "../plan/query.ts";
+import { loadSpecs } from "./specs-arg.ts";
 
 export interface UninstallArgs {
   targets: string[];
@@ -26,10 +26,12 @@ export interface UninstallArgs {
 const UNIT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 /** NAME, NAME.service, or a spec file whose tunnels are meant. */
-export function unitNames(targets: string[]): string[] {
+export function unitNames(targets: string[], gatherer: Gatherer = gathererFor()): string[] {
+  const exists = (path: string) => ({ kind: "exists", path }) as const;
+  const facts = gatherer.gather(targets.filter((t) => t.includes("/")).map(exists));
   return targets.flatMap((t) => {
-    if (t.endsWith(".json") || (t.includes("/") && fsReader.exists(t))) {
-      const model = buildModel([loadSpec(t)]);
+    if (t.endsWith(".json") || (t.includes("/") && facts.get(exists(t)))) {
+      const model = buildModel(loadSpecs([t], gatherer));
       if (!model.ok) throw new SpecError(model.diagnostics);
       return model.tunnels.map((m) => m.tunnel.name);
     }
@@ -40,11 +42,17 @@ export function unitNames(targets: string[]): string[] {
 }
 
 export function runUninstall(args: UninstallArgs, runner: Runner = processRunner): Outcome {
+  const gatherer = gathererFor(runner);
   const target = targetOf(args);
   const dir = unitDir(target);
-  const names = [...new Set(unitNames(args.targets))];
+  const names = [...new Set(unitNames(args.targets, gatherer))];
   const targets = names.map((n) => ({ unit: `${n}.service`, path: join(dir, `${n}.service`) }));
-  const plan = planUninstall(targets, readExisting(targets.map((t) => t.path)), target);
+  const paths = targets.map((t) => t.path);
+  const plan = planUninstall(
+    targets,
+    existingOf(gatherer.gather(paths.map(fileQuery)), paths),
+    target,
+  );
   if (plan.refusals.length > 0) return refusedPlan(args.json, plan.refusals);
   const effects = uninstallEffects(plan);
   const warnings = args.dryRun ? [] : execute(effects, runner).warnings;

@@ -1,6 +1,8 @@
 // tunnelc validate SPEC... [--json]
 import { buildModel } from "../model/build-model.ts";
-import { loadSpec } from "../specfile/read.ts";
+import { gathererFor } from "../plan/read.ts";
+import type { Gatherer } from "../plan/query.ts";
+import { loadSpecs } from "./specs-arg.ts";
 import { diagnosticJson, envelope } from "../envelope.ts";
 import { ExitCode, hasErrors } from "../errors.ts";
 import { outcome, type Outcome } from "./outcome.ts";
@@ -11,8 +13,8 @@ export interface ValidateArgs {
   json: boolean;
 }
 
-export function runValidate(args: ValidateArgs): Outcome {
-  const checked = buildModel(args.specs.map(loadSpec)).specs.map((c) => ({
+export function runValidate(args: ValidateArgs, gatherer: Gatherer = gathererFor()): Outcome {
+  const checked = buildModel(loadSpecs(args.specs, gatherer)).specs.map((c) => ({
     ...c,
     ok: !hasErrors(c.diagnostics),
   }));

@@ -1,16 +1,16 @@
-// doctor's checks: the machine (systemd, ssh, distro, nss-systemd) and each tunnel of the given
-// specs (identity, host key, account, lingering, free local ports). I/O lives here; each check
-// returns a line's worth of verdict.
-import { existsSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
+// doctor's checks: the machine (systemd, ssh, distro, nss-systemd) and each tunnel of the model
+// (identity, host key, account, lingering, free local ports). Pure: each check asks for what it
+// needs as queries (src/plan/query.ts), answered in two rounds by the gatherer, and returns a
+// line's worth of verdict from the facts.
 import { parse as parseIni } from "ini";
 import { MIN_OPENSSH, MIN_SYSTEMD, atLeast, opensshVersion, systemdVersion } from "./versions.ts";
-import { hasNssSystemd } from "../install/nss-check.ts";
-import { identityWarnings } from "../install/identity-check.ts";
-import { lingerWarning } from "../install/linger.ts";
-import type { Runner } from "../install/systemctl.ts";
+import { hasNssSystemd, nssQuery } from "../install/nss-check.ts";
+import { identityQueries, identityWarnings } from "../install/identity-check.ts";
+import { lingerQuery, lingerWarning } from "../install/linger.ts";
 import { knownHostsPattern, unbracket } from "../model/host-format.ts";
+import type { FleetModel } from "../model/build-model.ts";
 import type { Tunnel } from "../model/tunnel.ts";
+import type { Facts, Query } from "../plan/query.ts";
 
 export interface Check {
   name: string;
@@ -18,6 +18,20 @@ export interface Check {
   detail: string;
   hint?: string;
 }
+
+/** What doctor checks: the model of the given specs, and the machine's scope. */
+export interface DoctorInput {
+  model: Pick<FleetModel, "tunnels">;
+  /** --user: check what user units need even without a user tunnel. */
+  user: boolean;
+  /** sd_booted(3): systemd is the running service manager exactly when this directory exists. */
+  bootedDir: string;
+  /** The spec as the user named it, for a hint they can paste. */
+  specFile: (t: Tunnel) => string;
+}
+
+export const SD_BOOTED_DIR = "/run/systemd/system";
+const OS_RELEASE = "/etc/os-release";
 
 const pass = (name: string, detail: string): Check => ({ name, ok: true, detail });
 const failed = (name: string, detail: string, hint: string): Check => ({
@@ -27,20 +41,81 @@ const failed = (name: string, detail: string, hint: string): Check => ({
   hint,
 });
 
-function tryRun(runner: Runner, argv: string[]): { status: number; out: string } {
-  try {
-    const r = runner.run(argv);
-    return { status: r.status, out: `${r.stdout}${r.stderr}` };
-  } catch {
-    return { status: 127, out: "" };
-  }
+const probe = (...argv: string[]) => ({ kind: "probe", argv }) as const;
+const exists = (path: string) => ({ kind: "exists", path }) as const;
+const port = (host: string, p: number) => ({ kind: "port", host, port: p }) as const;
+const getent = (user: string) => probe("getent", "passwd", user);
+const isActive = (t: Tunnel) =>
+  probe("systemctl", ...(t.scope === "user" ? ["--user"] : []), "is-active", `${t.name}.service`);
+
+const tunnelsOf = (input: DoctorInput) => input.model.tunnels.map((m) => m.tunnel);
+const sshPaths = (tunnels: Tunnel[]) => [
+  ...new Set(tunnels.length ? tunnels.map((t) => t.ssh.path) : ["ssh"]),
+];
+const wantsLinger = (input: DoctorInput) =>
+  input.user || tunnelsOf(input).some((t) => t.scope === "user");
+
+/** A local forward's bind address as doctor binds it to see whether it is free. */
+function ports(t: Tunnel): { host: string; port: number }[] {
+  return t.forwards.flatMap((f) => {
+    if (f.kind === "remote" || f.bind.kind !== "tcp") return [];
+    const a = f.bind.address;
+    const host =
+      a === undefined || a === "localhost" ? "127.0.0.1" : unbracket(a).replace(/^\*$/, "0.0.0.0");
+    return [{ host, port: f.bind.port }];
+  });
 }
 
-/** sd_booted(3): systemd is the running service manager exactly when this directory exists. */
-export const SD_BOOTED_DIR = "/run/systemd/system";
+/** The first round: every version, file, account and port. */
+export function doctorQueries(input: DoctorInput): Query[] {
+  const tunnels = tunnelsOf(input);
+  return [
+    probe("systemctl", "--version"),
+    exists(input.bootedDir),
+    ...sshPaths(tunnels).map((p) => probe(p, "-V")),
+    { kind: "file", path: OS_RELEASE },
+    nssQuery(),
+    ...(wantsLinger(input) ? [lingerQuery()] : []),
+    ...identityQueries(tunnels),
+    ...tunnels.flatMap((t) => (t.identity === undefined ? [] : [exists(t.identity)])),
+    ...tunnels.flatMap((t) => (t.user === undefined ? [] : [getent(t.user)])),
+    ...tunnels.flatMap((t) => ports(t).map((b) => port(b.host, b.port))),
+  ];
+}
 
-export function checkSystemd(runner: Runner, bootedDir = SD_BOOTED_DIR): Check {
-  const v = systemdVersion(tryRun(runner, ["systemctl", "--version"]).out);
+/** The second round, from the first: known_hosts files to search, ports held by whom. */
+export function followUpQueries(input: DoctorInput, facts: Facts): Query[] {
+  return tunnelsOf(input).flatMap((t) => [
+    ...(t.hostKeyPolicy === "yes"
+      ? knownHostsFiles(t, facts).map((f) => searchKnownHosts(t, f))
+      : []),
+    ...(ports(t).some((b) => facts.get(port(b.host, b.port)).code === "EADDRINUSE")
+      ? [isActive(t)]
+      : []),
+  ]);
+}
+
+/** Every check, in the order doctor prints them. */
+export function doctorChecks(input: DoctorInput, facts: Facts): Check[] {
+  const tunnels = tunnelsOf(input);
+  const list = [
+    checkSystemd(input.bootedDir, facts),
+    ...sshPaths(tunnels).map((p) => checkSsh(p, facts)),
+    checkDistro(facts),
+    checkNss(tunnels, facts),
+    ...(wantsLinger(input) ? [checkLinger(facts)] : []),
+    ...tunnels.flatMap((t) => [
+      checkIdentity(t, facts),
+      checkHostKey(t, input.specFile(t), facts),
+      checkAccount(t, facts),
+      ...ports(t).map((b) => checkPort(t, b.host, b.port, facts)),
+    ]),
+  ];
+  return list.filter((c): c is Check => c !== undefined);
+}
+
+function checkSystemd(bootedDir: string, facts: Facts): Check {
+  const v = systemdVersion(facts.get(probe("systemctl", "--version")).out);
   if (v === undefined)
     return failed("systemd", "systemctl not found", "tunnelc needs a systemd machine");
   if (v < MIN_SYSTEMD)
@@ -49,7 +124,7 @@ export function checkSystemd(runner: Runner, bootedDir = SD_BOOTED_DIR): Check {
       `systemd ${v}`,
       `the units use the %d credentials specifier: systemd ${MIN_SYSTEMD} or later`,
     );
-  if (!existsSync(bootedDir))
+  if (!facts.get(exists(bootedDir)))
     return failed(
       "systemd",
       `systemd ${v} is installed but not running as the service manager (no ${bootedDir})`,
@@ -58,8 +133,8 @@ export function checkSystemd(runner: Runner, bootedDir = SD_BOOTED_DIR): Check {
   return pass("systemd", `systemd ${v}, running`);
 }
 
-export function checkSsh(runner: Runner, path: string): Check {
-  const v = opensshVersion(tryRun(runner, [path, "-V"]).out);
+function checkSsh(path: string, facts: Facts): Check {
+  const v = opensshVersion(facts.get(probe(path, "-V")).out);
   if (v === undefined)
     return failed(
       "ssh",
@@ -76,19 +151,17 @@ export function checkSsh(runner: Runner, path: string): Check {
 }
 
 /** /etc/os-release is KEY=VALUE lines with shell-style quotes: INI semantics hold here. */
-export function checkDistro(osRelease = "/etc/os-release"): Check {
-  try {
-    const info = parseIni(readFileSync(osRelease, "utf8")) as Record<string, string>;
-    return pass("distro", info.PRETTY_NAME ?? info.NAME ?? "unknown");
-  } catch {
-    return pass("distro", `${osRelease} not found`);
-  }
+function checkDistro(facts: Facts): Check {
+  const text = facts.get({ kind: "file", path: OS_RELEASE }).text;
+  if (text === undefined) return pass("distro", `${OS_RELEASE} not found`);
+  const info = parseIni(text) as Record<string, string>;
+  return pass("distro", info.PRETTY_NAME ?? info.NAME ?? "unknown");
 }
 
-export function checkNss(tunnels: Tunnel[]): Check | undefined {
+function checkNss(tunnels: Tunnel[], facts: Facts): Check | undefined {
   const dynamic = tunnels.filter((t) => t.scope === "system" && t.user === undefined);
   if (tunnels.length > 0 && dynamic.length === 0) return undefined;
-  if (hasNssSystemd()) return pass("nss-systemd", "present: dynamic accounts resolve");
+  if (hasNssSystemd(facts)) return pass("nss-systemd", "present: dynamic accounts resolve");
   return failed(
     "nss-systemd",
     "missing from the passwd line of /etc/nsswitch.conf",
@@ -96,32 +169,35 @@ export function checkNss(tunnels: Tunnel[]): Check | undefined {
   );
 }
 
-export function checkIdentity(t: Tunnel): Check | undefined {
+function checkIdentity(t: Tunnel, facts: Facts): Check | undefined {
   const key = t.identity;
   if (key === undefined) return undefined;
-  const [problem] = identityWarnings([t]);
+  const [problem] = identityWarnings([t], facts);
   if (problem === undefined) return pass(`${t.name}: identity`, `${key} is private to its owner`);
-  const hint = existsSync(key)
+  const hint = facts.get(exists(key))
     ? `chmod 600 ${key} && chown root:root ${key}`
     : `create it (as root): ssh-keygen -t ed25519 -N "" -f ${key}`;
   return failed(`${t.name}: identity`, problem, hint);
 }
 
-/** specFile: the spec as the user named it, for a hint they can paste. */
-export function checkHostKey(runner: Runner, t: Tunnel, specFile: string): Check {
+/** The system's known_hosts, and the account's own when it has a home. */
+function knownHostsFiles(t: Tunnel, facts: Facts): string[] {
+  const home = t.user === undefined ? undefined : facts.get(getent(t.user)).out.split(":")[5];
+  return ["/etc/ssh/ssh_known_hosts", ...(home ? [`${home}/.ssh/known_hosts`] : [])];
+}
+
+const searchKnownHosts = (t: Tunnel, file: string) =>
+  probe("ssh-keygen", "-F", knownHostsPattern(t.server.host, t.server.port), "-f", file);
+
+function checkHostKey(t: Tunnel, specFile: string, facts: Facts): Check {
   const name = `${t.name}: host key`;
   if (t.hostKeyPolicy === "pinned")
     return pass(name, `${t.server.hostKeys.length} key(s) pinned in the spec`);
   if (t.hostKeyPolicy === "accept-new")
     return pass(name, "accept-new: the first key seen will be trusted");
   const pattern = knownHostsPattern(t.server.host, t.server.port);
-  const files = [
-    "/etc/ssh/ssh_known_hosts",
-    ...(t.user !== undefined ? knownHostsOf(runner, t.user) : []),
-  ];
-  const found = files.find(
-    (f) => tryRun(runner, ["ssh-keygen", "-F", pattern, "-f", f]).status === 0,
-  );
+  const files = knownHostsFiles(t, facts);
+  const found = files.find((f) => facts.get(searchKnownHosts(t, f)).status === 0);
   if (found) return pass(name, `${pattern} is known in ${found}`);
   return failed(
     name,
@@ -130,15 +206,9 @@ export function checkHostKey(runner: Runner, t: Tunnel, specFile: string): Check
   );
 }
 
-function knownHostsOf(runner: Runner, user: string): string[] {
-  const entry = tryRun(runner, ["getent", "passwd", user]).out.split(":");
-  return entry[5] ? [`${entry[5]}/.ssh/known_hosts`] : [];
-}
-
-export function checkAccount(runner: Runner, t: Tunnel): Check | undefined {
+function checkAccount(t: Tunnel, facts: Facts): Check | undefined {
   if (t.user === undefined) return undefined;
-  const ok = tryRun(runner, ["getent", "passwd", t.user]).status === 0;
-  return ok
+  return facts.get(getent(t.user)).status === 0
     ? pass(`${t.name}: account`, `${t.user} exists`)
     : failed(
         `${t.name}: account`,
@@ -147,48 +217,27 @@ export function checkAccount(runner: Runner, t: Tunnel): Check | undefined {
       );
 }
 
-export function checkLinger(): Check {
-  const warning = lingerWarning();
+function checkLinger(facts: Facts): Check {
+  const warning = lingerWarning(facts);
   return warning === undefined
     ? pass("lingering", "on: user units run without a login")
     : failed("lingering", "off", warning);
 }
 
 /** Whether a local forward's port can be bound now (or is held by the tunnel itself). */
-export async function checkPort(
-  runner: Runner,
-  t: Tunnel,
-  address: string | undefined,
-  port: number,
-): Promise<Check> {
-  const name = `${t.name}: port ${port}`;
-  const host =
-    address === undefined || address === "localhost"
-      ? "127.0.0.1"
-      : unbracket(address).replace(/^\*$/, "0.0.0.0");
-  const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
-    const server = createServer();
-    server.once("error", (e) => resolve(e as NodeJS.ErrnoException));
-    server.listen(port, host, () => server.close(() => resolve(undefined)));
-  });
-  if (error === undefined) return pass(name, `${host}:${port} is free`);
+function checkPort(t: Tunnel, host: string, p: number, facts: Facts): Check {
+  const name = `${t.name}: port ${p}`;
+  const error = facts.get(port(host, p));
+  if (error.code === undefined && error.message === undefined)
+    return pass(name, `${host}:${p} is free`);
   const unit = `${t.name}.service`;
-  if (
-    error.code === "EADDRINUSE" &&
-    tryRun(runner, [
-      "systemctl",
-      ...(t.scope === "user" ? ["--user"] : []),
-      "is-active",
-      unit,
-    ]).out.trim() === "active"
-  ) {
-    return pass(name, `${host}:${port} is held by ${unit} itself`);
-  }
+  if (error.code === "EADDRINUSE" && facts.get(isActive(t)).out.trim() === "active")
+    return pass(name, `${host}:${p} is held by ${unit} itself`);
   if (error.code === "EACCES")
-    return pass(name, `${host}:${port} is privileged: the unit grants CAP_NET_BIND_SERVICE`);
+    return pass(name, `${host}:${p} is privileged: the unit grants CAP_NET_BIND_SERVICE`);
   return failed(
     name,
-    `${host}:${port}: ${error.code ?? error.message}`,
+    `${host}:${p}: ${error.code ?? error.message}`,
     "another program listens there: pick another port or stop it",
   );
 }

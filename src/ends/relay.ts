@@ -2,13 +2,27 @@
 // FORMAT", sshd_config(5)): one authorized_keys line per device key that lets it open exactly
 // the listeners its spec asks for, and a Match User block that locks the account down. Pure.
 import { isLoopback } from "../model/endpoint.ts";
+import type { FleetModel } from "../model/build-model.ts";
 import type { Endpoint, Tunnel } from "../model/tunnel.ts";
 
-export interface Device {
+/** The model's tunnels (buildModel's result, or a part of it: --only), as every back end takes it. */
+export type EndsModel = Pick<FleetModel, "tunnels">;
+
+/** Each device's public key, "type base64" without a comment, by tunnel name. */
+export type PublicKeys = ReadonlyMap<string, string>;
+
+interface Device {
   tunnel: Tunnel;
-  /** "type base64", without a comment. */
   publicKey: string;
   specName: string;
+}
+
+/** The model's tunnels that have a key. */
+function devicesOf(model: EndsModel, keys: PublicKeys): Device[] {
+  return model.tunnels.flatMap(({ tunnel, specName }) => {
+    const publicKey = keys.get(tunnel.name);
+    return publicKey === undefined ? [] : [{ tunnel, publicKey, specName }];
+  });
 }
 
 /** sshd matches `-R port:…` (no bind address) against "localhost:port" (OpenSSH regress cfgmatchlisten.sh). */
@@ -57,7 +71,8 @@ function groups<T extends { tunnel: Tunnel }>(devices: T[]): Map<string, T[]> {
  * sshd uses the first authorized_keys line whose key matches, so two devices with one key would
  * both get the first one's permissions: each device needs its own key.
  */
-export function sharedKeys(devices: Device[]): string[] {
+export function sharedKeys(model: EndsModel, keys: PublicKeys): string[] {
+  const devices = devicesOf(model, keys);
   const first = new Map<string, string>();
   const problems: string[] = [];
   for (const d of devices) {
@@ -72,9 +87,9 @@ export function sharedKeys(devices: Device[]): string[] {
   return problems;
 }
 
-export function authorizedKeys(devices: Device[]): string {
+export function authorizedKeys(model: EndsModel, keys: PublicKeys): string {
   const lines: string[] = [];
-  for (const [user, ds] of groups(devices)) {
+  for (const [user, ds] of groups(devicesOf(model, keys))) {
     lines.push(
       `# tunnelc: ~${user}/.ssh/authorized_keys on the relay (${[...new Set(ds.map((d) => d.specName))].join(", ")})`,
     );
@@ -91,9 +106,9 @@ export function authorizedKeys(devices: Device[]): string {
 }
 
 /** One sshd_config.d Match block per relay account. */
-export function sshdConfig(devices: { tunnel: Tunnel }[]): string {
+export function sshdConfig(model: EndsModel): string {
   const blocks: string[] = [];
-  for (const [user, ds] of groups(devices)) {
+  for (const [user, ds] of groups(model.tunnels)) {
     const tunnels = ds.map((d) => d.tunnel);
     const listen = [...new Set(tunnels.flatMap(remoteTcp).map(listenSpec))];
     const local = tunnels.some((t) => t.forwards.some((f) => f.kind !== "remote"));

@@ -3,6 +3,7 @@
 import { isWildcard } from "../model/endpoint.ts";
 import { formatJump, unbracket } from "../model/host-format.ts";
 import type { Endpoint, Tunnel } from "../model/tunnel.ts";
+import type { EndsModel } from "./relay.ts";
 
 /** The remote forward that leads to the device's sshd: the one to port 22. */
 function sshForward(t: Tunnel): (Endpoint & { kind: "tcp" }) | undefined {
@@ -29,11 +30,8 @@ function hostName(bind: Endpoint & { kind: "tcp" }): string {
   return unbracket(bind.address);
 }
 
-export function sshConfig(
-  tunnels: { tunnel: Tunnel; specName: string }[],
-  relayUser?: string,
-): string {
-  const blocks = tunnels.map(({ tunnel: t, specName }) => {
+export function sshConfig(model: EndsModel, relayUser?: string): string {
+  const blocks = model.tunnels.map(({ tunnel: t, specName }) => {
     const bind = sshForward(t);
     if (bind === undefined)
       return `# tunnelc: ${t.name} has no remote forward to port 22: nothing to reach (${specName})`;

@@ -1,7 +1,6 @@
 // What the generator reported about its last run (STATUS_FILE in its normal-dir), for
-// `tunnelc status`: read at the edge, formatted purely.
+// `tunnelc status`: read by the gatherer (src/plan/read.ts), parsed and formatted purely.
 import { join } from "node:path";
-import { readIfExists } from "../install/read-units.ts";
 import { STATUS_FILE } from "./locations.ts";
 
 export interface LastRun {
@@ -17,8 +16,9 @@ export interface LastRun {
   }[];
 }
 
-export function readLastRun(dir: string): LastRun | undefined {
-  const text = readIfExists(join(dir, STATUS_FILE));
+export const lastRunPath = (dir: string): string => join(dir, STATUS_FILE);
+
+export function parseLastRun(text: string | undefined): LastRun | undefined {
   if (text === undefined) return undefined;
   try {
     const v = JSON.parse(text) as LastRun;

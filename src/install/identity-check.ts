@@ -1,24 +1,24 @@
 // The identity file as install finds it: systemd reads it as root (LoadCredential=), so it
-// should be readable by root alone; a key others can read is as good as leaked.
-import { statSync } from "node:fs";
+// should be readable by root alone; a key others can read is as good as leaked. Pure: the
+// gatherer (src/plan/read.ts) answers the mode queries.
 import type { Tunnel } from "../model/tunnel.ts";
+import type { Facts } from "../plan/query.ts";
 
-export function identityWarnings(tunnels: Tunnel[]): string[] {
-  const seen = new Set<string>();
-  return tunnels.flatMap((t) => {
-    if (t.identity === undefined || seen.has(t.identity)) return [];
-    seen.add(t.identity);
-    return checkKey(t.identity);
-  });
+const modeQuery = (path: string) => ({ kind: "mode", path }) as const;
+
+const keysOf = (tunnels: Tunnel[]) => [
+  ...new Set(tunnels.flatMap((t) => (t.identity === undefined ? [] : [t.identity]))),
+];
+
+export const identityQueries = (tunnels: Tunnel[]) => keysOf(tunnels).map(modeQuery);
+
+export function identityWarnings(tunnels: Tunnel[], facts: Facts): string[] {
+  return keysOf(tunnels).flatMap((path) => checkKey(path, facts.get(modeQuery(path)).mode));
 }
 
-function checkKey(path: string): string[] {
-  let mode: number;
-  try {
-    mode = statSync(path).mode;
-  } catch {
+function checkKey(path: string, mode: number | undefined): string[] {
+  if (mode === undefined)
     return [`identity ${path} does not exist: the tunnel cannot start until it does`];
-  }
   if ((mode & 0o077) === 0) return [];
   const who = mode & 0o007 ? "everyone" : "its group";
   return [

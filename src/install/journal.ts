@@ -1,11 +1,17 @@
-// A unit's own last journal line: what its processes (ssh, through syslog with -y) said last,
-// not systemd's messages about it (journalctl(1) matches on _SYSTEMD_UNIT=).
-import type { Target } from "./paths.ts";
-import type { Runner } from "./systemctl.ts";
+// A unit's own journal lines: what its processes (ssh, through syslog with -y) said, not
+// systemd's messages about it (journalctl(1) matches on _SYSTEMD_UNIT=). The gatherer
+// (src/plan/read.ts) runs it; the answer is the lines.
 
-export function lastJournalLine(runner: Runner, target: Target, unit: string): string | undefined {
-  const match = target.user ? [`--user`, `_SYSTEMD_USER_UNIT=${unit}`] : [`_SYSTEMD_UNIT=${unit}`];
-  const r = runner.run(["journalctl", ...match, "-n", "1", "-o", "cat", "--no-pager", "-q"]);
-  const line = r.status === 0 ? r.stdout.trim().split("\n").pop() : undefined;
+export function journalArgv(user: boolean, unit: string, lines: number): string[] {
+  const match = user ? [`--user`, `_SYSTEMD_USER_UNIT=${unit}`] : [`_SYSTEMD_UNIT=${unit}`];
+  return ["journalctl", ...match, "-n", String(lines), "-o", "cat", "--no-pager", "-q"];
+}
+
+/** The query for a unit's last line, and that line from the gathered answer. */
+export const lastLineQuery = (user: boolean, unit: string) =>
+  ({ kind: "journal", user, unit, lines: 1 }) as const;
+
+export function lastLine(lines: string[]): string | undefined {
+  const line = lines.at(-1);
   return line ? line : undefined;
 }

@@ -1,9 +1,12 @@
-// User units stop at logout unless the user lingers (loginctl(1) enable-linger).
-import { existsSync } from "node:fs";
+// User units stop at logout unless the user lingers (loginctl(1) enable-linger): logind keeps
+// a file per lingering user. Pure: the gatherer (src/plan/read.ts) answers the query.
 import { userInfo } from "node:os";
+import type { Facts } from "../plan/query.ts";
 
-export function lingerWarning(): string | undefined {
-  const name = userInfo().username;
-  if (existsSync(`/var/lib/systemd/linger/${name}`)) return undefined;
+export const lingerQuery = (name = userInfo().username) =>
+  ({ kind: "exists", path: `/var/lib/systemd/linger/${name}` }) as const;
+
+export function lingerWarning(facts: Facts, name = userInfo().username): string | undefined {
+  if (facts.get(lingerQuery(name))) return undefined;
   return `lingering is off for ${name}: user units stop when you log out and do not start at boot; run "loginctl enable-linger ${name}" to keep the tunnels up`;
 }

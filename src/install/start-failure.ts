@@ -2,11 +2,12 @@
 // (Type=forking), so a non-zero exit means some did not come up. Which ones, and each one's own
 // last log line (ssh's error), make the message; a refused relay port gets its fix too.
 import { SystemError } from "../errors.ts";
-import { lastJournalLine } from "./journal.ts";
+import { lastLine, lastLineQuery } from "./journal.ts";
 import { systemctlScope, type Target } from "./paths.ts";
 import { parseShow, toState } from "./status-model.ts";
 import { refusedRelayPort, staleRelayPortHint } from "./stale-port.ts";
-import type { RunResult, Runner } from "./systemctl.ts";
+import type { RunResult } from "./systemctl.ts";
+import type { Gatherer } from "../plan/query.ts";
 
 export interface NotUp {
   unit: string;
@@ -15,40 +16,42 @@ export interface NotUp {
   hint?: string;
 }
 
-export function notUp(runner: Runner, target: Target, units: string[]): NotUp[] {
-  const shown = runner.run([
-    "systemctl",
-    ...systemctlScope(target),
-    "show",
-    ...units,
-    "--property=Id,ActiveState,SubState,Result",
-  ]);
+const PROPERTIES = ["Id", "ActiveState", "SubState", "Result"];
+
+/** Two rounds: the units' states, then the last log line of each that is not up. */
+export function notUp(gatherer: Gatherer, target: Target, units: string[]): NotUp[] {
+  const q = {
+    kind: "unit-state" as const,
+    scope: systemctlScope(target),
+    units,
+    properties: PROPERTIES,
+  };
+  const shown = gatherer.gather([q]).get(q);
   const states = new Map(
     (shown.status === 0 ? parseShow(shown.stdout) : []).map((r) => [r.Id, toState(r)]),
   );
-  return units.flatMap((unit) => {
+  const down = units.filter((u) => states.get(u)?.up !== true);
+  const logs = gatherer.gather(down.map((u) => lastLineQuery(target.user, u)));
+  return down.map((unit) => {
     const s = states.get(unit);
-    if (s?.up === true) return [];
-    const lastLog = lastJournalLine(runner, target, unit);
+    const lastLog = lastLine(logs.get(lastLineQuery(target.user, unit)));
     const port = refusedRelayPort(lastLog);
-    return [
-      {
-        unit,
-        state: s === undefined ? "unknown" : `${s.active}${s.sub ? ` (${s.sub})` : ""}`,
-        ...(lastLog !== undefined && { lastLog }),
-        ...(port !== undefined && { hint: staleRelayPortHint(port) }),
-      },
-    ];
+    return {
+      unit,
+      state: s === undefined ? "unknown" : `${s.active}${s.sub ? ` (${s.sub})` : ""}`,
+      ...(lastLog !== undefined && { lastLog }),
+      ...(port !== undefined && { hint: staleRelayPortHint(port) }),
+    };
   });
 }
 
 export function startFailure(
-  runner: Runner,
+  gatherer: Gatherer,
   target: Target,
   c: { argv: string[]; starts: string[] },
   r: RunResult,
 ): SystemError {
-  const down = notUp(runner, target, c.starts);
+  const down = notUp(gatherer, target, c.starts);
   const lines = down.flatMap((d) => [
     `${d.unit} did not come up (${d.state}): ${d.lastLog ?? "no log line"}`,
     ...(d.hint !== undefined ? [`${d.unit}: ${d.hint}`] : []),

@@ -1,12 +1,13 @@
 // A tunnel's ed25519 key pair, made by the real ssh-keygen(1) (an argv array, never a shell):
 // private key mode 0600 in a directory of mode 0700, the public key beside it as NAME.pub.
-import { existsSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { spawnSync } from "node:child_process";
 import type { Runner } from "../install/systemctl.ts";
 import { RefusedError, SystemError } from "../errors.ts";
 import { execute } from "../plan/execute.ts";
 import type { Effect } from "../plan/plan.ts";
+import { gathererFor } from "../plan/read.ts";
+import type { Gatherer } from "../plan/query.ts";
 
 export interface KeyRequest {
   /** The file to write (already below --root). */
@@ -68,24 +69,33 @@ export const sshKeygen: Runner = {
   },
 };
 
-export function generateKey(req: KeyRequest, runner: Runner = sshKeygen): KeyPair {
+export function generateKey(
+  req: KeyRequest,
+  runner: Runner = sshKeygen,
+  gatherer: Gatherer = gathererFor(),
+): KeyPair {
   const pub = `${req.file}.pub`;
-  const exists = existsSync(req.file) || existsSync(pub);
-  if (exists && req.reuse && !req.force) return { publicKey: readPublic(pub), created: false };
-  if (exists && !req.force)
+  const found = gatherer.gather([req.file, pub].map(exists));
+  const present = found.get(exists(req.file)) || found.get(exists(pub));
+  if (present && req.reuse && !req.force)
+    return { publicKey: readPublic(pub, gatherer), created: false };
+  if (present && !req.force)
     throw new RefusedError(
       `${req.file} exists: keygen never replaces a key (the relay may trust it); --force replaces it`,
       "keygen/key-exists",
       req.file,
     );
   execute(keyEffects(req), runner);
-  return { publicKey: readPublic(pub), created: true };
+  return { publicKey: readPublic(pub, gatherer), created: true };
 }
 
-function readPublic(pub: string): string {
-  try {
-    return readFileSync(pub, "utf8").trim();
-  } catch (e) {
-    throw new SystemError(`cannot read ${pub}: ${(e as Error).message}`);
-  }
+const exists = (path: string) => ({ kind: "exists", path }) as const;
+
+/** The .pub file, read after ssh-keygen made it (a second round). */
+function readPublic(pub: string, gatherer: Gatherer): string {
+  const q = { kind: "file", path: pub } as const;
+  const { text, error } = gatherer.gather([q]).get(q);
+  if (text === undefined)
+    throw new SystemError(`cannot read ${pub}: ${error ?? "no such file or directory"}`);
+  return text.trim();
 }

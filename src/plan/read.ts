@@ -1,24 +1,114 @@
-// The reads a command makes before it plans, behind one small interface at the edge, so that
-// planning code can be handed a fake. Spec files are read by src/specfile/read.ts, unit
-// directories by src/install/read-units.ts, read-only commands through the Runner.
-import { existsSync, readFileSync, statSync } from "node:fs";
+// The one gatherer: answers a command's queries (query.ts) with the file system, the spec reader
+// (src/specfile/read.ts) and the injectable Runner, the one thing that runs systemctl and
+// journalctl, beside the one executor (execute.ts) that makes changes. Reads only.
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import { loadSpec, reason } from "../specfile/read.ts";
+import { journalArgv } from "../install/journal.ts";
+import { readSpecDirs } from "../generator/run.ts";
+import { processRunner, type Runner } from "../install/systemctl.ts";
+import { Facts, keyOf, type Answer, type Gatherer, type Query } from "./query.ts";
 
-export interface Reader {
-  exists(path: string): boolean;
-  /** The file's text, or undefined when it cannot be read. */
-  text(path: string): string | undefined;
-  /** The permission bits of an existing file. */
-  mode(path: string): number;
+export { processRunner, type Runner };
+
+const errnoOf = (e: unknown) => (e as NodeJS.ErrnoException).code;
+
+function answer(q: Exclude<Query, { kind: "port" }>, runner: Runner): Answer<typeof q> {
+  switch (q.kind) {
+    case "file":
+      try {
+        return { text: readFileSync(q.path, "utf8") };
+      } catch (e) {
+        return errnoOf(e) === "ENOENT" ? {} : { error: reason(e) };
+      }
+    case "dir":
+      try {
+        return { names: readdirSync(q.path).sort() };
+      } catch (e) {
+        return { code: errnoOf(e) ?? "", error: reason(e) };
+      }
+    case "exists":
+      return existsSync(q.path);
+    case "realpath":
+      try {
+        return { path: realpathSync(q.path) };
+      } catch (e) {
+        return { error: reason(e) };
+      }
+    case "mode":
+      try {
+        return { mode: statSync(q.path).mode & 0o7777 };
+      } catch (e) {
+        return { error: reason(e) };
+      }
+    case "spec":
+      return loadSpec(q.file);
+    case "spec-dirs":
+      return readSpecDirs(q.dirs);
+    case "unit-state": {
+      const argv = [
+        "systemctl",
+        ...q.scope,
+        "show",
+        ...q.units,
+        `--property=${q.properties.join(",")}`,
+      ];
+      return { argv, ...runner.run(argv) };
+    }
+    case "unit-enabled": {
+      const argv = ["systemctl", ...q.scope, "is-enabled", ...q.units];
+      return { argv, ...runner.run(argv) };
+    }
+    case "journal": {
+      const r = runner.run(journalArgv(q.user, q.unit, q.lines));
+      const text = r.status === 0 ? r.stdout.trim() : "";
+      return text === "" ? [] : text.split("\n");
+    }
+    case "run":
+      return runner.run(q.argv);
+    case "probe":
+      try {
+        const r = runner.run(q.argv);
+        return { status: r.status, out: `${r.stdout}${r.stderr}` };
+      } catch {
+        return { status: 127, out: "" };
+      }
+  }
 }
 
-export const fsReader: Reader = {
-  exists: (path) => existsSync(path),
-  text(path) {
-    try {
-      return readFileSync(path, "utf8");
-    } catch {
-      return undefined;
-    }
-  },
-  mode: (path) => statSync(path).mode & 0o777,
-};
+/** Whether a port can be bound now: listen, then close at once. */
+function bindable(host: string, port: number): Promise<Answer<{ kind: "port" } & Query>> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", (e: NodeJS.ErrnoException) =>
+      resolve({ ...(e.code !== undefined && { code: e.code }), message: e.message }),
+    );
+    server.listen(port, host, () => server.close(() => resolve({})));
+  });
+}
+
+/** A test's gatherer as it is; a Runner (the real one, or a test's recorder) behind the edge's. */
+export const gathererOf = (edge: Runner | Gatherer): Gatherer =>
+  "gather" in edge ? edge : gathererFor(edge);
+
+/** The edge's gatherer, over the real file system and this Runner. */
+export function gathererFor(runner: Runner = processRunner): Gatherer {
+  // A query asked twice (two tunnels, one account) is answered once.
+  const sync = (queries: readonly Query[]) =>
+    new Facts(
+      [...new Map(queries.map((q) => [keyOf(q), q])).values()].map((q) => {
+        if (q.kind === "port") throw new Error("a port query waits: use gatherAsync");
+        return [q, answer(q, runner)] as const;
+      }),
+    );
+  return {
+    gather: sync,
+    async gatherAsync(queries) {
+      const ports = queries.filter((q) => q.kind === "port");
+      const waited = await Promise.all(ports.map((q) => bindable(q.host, q.port)));
+      return sync(queries.filter((q) => q.kind !== "port")).with(
+        new Facts(ports.map((q, i) => [q, waited[i]] as const)),
+      );
+    },
+  };
+}

@@ -1,6 +1,6 @@
-// The I/O edge of the spec stage: read spec files (or stdin as "-") into SpecText.
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+// The I/O edge of the spec stage: read spec files (or stdin as "-") into SpecText; commands
+// ask for them through the gatherer (src/plan/read.ts).
+import { readFileSync } from "node:fs";
 import { SpecError, SystemError } from "../errors.ts";
 import type { SpecText } from "./source.ts";
 
@@ -19,18 +19,6 @@ export function loadSpec(file: string): SpecText {
   } catch (e) {
     if (e instanceof SystemError || e instanceof SpecError) throw e;
     throw new SystemError(`cannot read ${file}: ${reason(e)}`);
-  }
-}
-
-/** Every *.json in a directory, sorted, for "install" with no SPEC. */
-export function listSpecs(dir: string): string[] {
-  try {
-    return readdirSync(dir)
-      .filter((f) => f.endsWith(".json"))
-      .sort()
-      .map((f) => join(dir, f));
-  } catch (e) {
-    throw new SystemError(`cannot list specs in ${dir}: ${reason(e)}`);
   }
 }
 

@@ -1,0 +1,99 @@
+// A command's reads as data, like its effects (plan.ts): what to read, list, stat, ask systemctl
+// or the journal. One gatherer at the edge (read.ts) answers them; the command (or its planner)
+// turns the answers, its Facts, into a report or a plan by pure functions, so a test can hand it
+// facts without a file system or a systemd.
+import type { SpecText } from "../specfile/source.ts";
+import type { RunResult } from "../install/systemctl.ts";
+import type { ReadResult } from "../generator/run.ts";
+
+export type Query =
+  /** A text file: its text, or why not (a missing file is neither). */
+  | { kind: "file"; path: string }
+  /** A directory's entries, sorted; a missing one is neither names nor error. */
+  | { kind: "dir"; path: string }
+  | { kind: "exists"; path: string }
+  /** The path with every symbolic link resolved (realpath(3)). */
+  | { kind: "realpath"; path: string }
+  /** The permission bits of a file, or why there are none. */
+  | { kind: "mode"; path: string }
+  /** A spec file, or standard input as "-" (src/specfile/read.ts: its errors are thrown). */
+  | { kind: "spec"; file: string }
+  /** Every spec of each directory, as the generator reads them (src/generator/run.ts). */
+  | { kind: "spec-dirs"; dirs: string[] }
+  /** `systemctl [scope] show UNITS --property=…` (systemctl(1)). */
+  | { kind: "unit-state"; scope: string[]; units: string[]; properties: readonly string[] }
+  /** `systemctl [scope] is-enabled UNITS`, which works offline (--root) too. */
+  | { kind: "unit-enabled"; scope: string[]; units: string[] }
+  /** A unit's own last journal lines (journal.ts). */
+  | { kind: "journal"; user: boolean; unit: string; lines: number }
+  /** A command that only reads (ssh-keyscan); a missing tool is a SystemError (systemctl.ts). */
+  | { kind: "run"; argv: string[] }
+  /** A command run to see what it says; a missing tool is status 127, never an error. */
+  | { kind: "probe"; argv: string[] }
+  /** Whether a TCP port can be bound now: the only read that waits (see gatherPorts). */
+  | { kind: "port"; host: string; port: number };
+
+export interface FileFact {
+  text?: string;
+  error?: string;
+}
+
+export interface DirFact {
+  names?: string[];
+  /** The errno code of a failed listing (ENOENT: missing), and its reason. */
+  code?: string;
+  error?: string;
+}
+
+/** The answer to each kind of query. */
+export interface Answers {
+  file: FileFact;
+  dir: DirFact;
+  exists: boolean;
+  realpath: { path?: string; error?: string };
+  mode: { mode?: number; error?: string };
+  spec: SpecText;
+  "spec-dirs": ReadResult;
+  "unit-state": RunResult & { argv: string[] };
+  "unit-enabled": RunResult & { argv: string[] };
+  journal: string[];
+  run: RunResult;
+  probe: { status: number; out: string };
+  /** The errno code when the port cannot be bound (EADDRINUSE, EACCES), else free. */
+  port: { code?: string; message?: string };
+}
+
+export type Answer<Q extends Query> = Answers[Q["kind"]];
+
+// Field order does not matter: the same query, however written, is one fact.
+export const keyOf = (q: Query): string => JSON.stringify(q, Object.keys(q).sort());
+
+/** What the gatherer found, looked up by the query that found it. */
+export class Facts {
+  private readonly answers = new Map<string, unknown>();
+
+  constructor(pairs: Iterable<readonly [Query, unknown]> = []) {
+    for (const [q, a] of pairs) this.answers.set(keyOf(q), a);
+  }
+
+  get<Q extends Query>(q: Q): Answer<Q> {
+    const key = keyOf(q);
+    // A planner asking for what it did not gather is a bug in the planner, not the machine.
+    if (!this.answers.has(key)) throw new Error(`not gathered: ${key}`);
+    return this.answers.get(key) as Answer<Q>;
+  }
+
+  /** These facts and more, as one. */
+  with(more: Facts): Facts {
+    const all = new Facts();
+    for (const f of [this, more]) for (const [k, v] of f.answers) all.answers.set(k, v);
+    return all;
+  }
+}
+
+/** Performs queries: the edge (read.ts) with the file system and a Runner, or a test's fake. */
+export interface Gatherer {
+  gather(queries: readonly Query[]): Facts;
+  /** The same, for queries that wait (port); doctor's only. */
+  gatherAsync(queries: readonly Query[]): Promise<Facts>;
+}
