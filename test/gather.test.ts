@@ -6,6 +6,7 @@ import { compileSpecs } from "../src/render/units.ts";
 import { runStatus } from "../src/commands/status.ts";
 import { runDiff } from "../src/commands/diff.ts";
 import { runDoctor } from "../src/commands/doctor.ts";
+import { notUp } from "../src/install/start-failure.ts";
 import type { Query } from "../src/plan/query.ts";
 import { fakeGatherer, type World } from "./helpers/fake-gatherer.ts";
 
@@ -120,6 +121,31 @@ test("status on facts: a failed systemctl show is a system error naming the comm
       /^systemctl show a\.service failed with exit status 1$/.test(e.message) &&
       e.detail === "Failed to connect to bus",
   );
+});
+
+test("a failed start on facts: only the units not up are named, each with its own log line", () => {
+  const asked: Query[] = [];
+  const world = {
+    show: `Id=a.service\n${DOWN}\n\nId=b.service\n${UP}\n`,
+    journal: { "a.service": [REFUSED] },
+  };
+  const down = notUp(fakeGatherer(world, asked), { user: false }, [
+    "a.service",
+    "b.service",
+    "c.service",
+  ]);
+  assert.deepEqual(
+    down.map((d) => [d.unit, d.state, d.lastLog]),
+    [
+      ["a.service", "activating (auto-restart)", REFUSED],
+      ["c.service", "unknown", undefined],
+    ],
+  );
+  assert.match(down[0]!.hint ?? "", /relay refused port 2000/);
+  const journals = asked
+    .filter((q) => q.kind === "journal")
+    .map((q) => q.kind === "journal" && q.unit);
+  assert.deepEqual(journals, ["a.service", "c.service"]);
 });
 
 const DIFF: { name: string; world: World; exitCode: boolean; exit: number; out: RegExp }[] = [

@@ -43,7 +43,7 @@ export function runStatus(args: StatusArgs, edge: Runner | Gatherer = processRun
   let facts = gatherer.gather([...dirs.map(dirQuery), fileQuery(lastRun)]);
   facts = facts.with(gatherer.gather(serviceFileQueries(facts, dirs)));
   const all = listUnits(target, facts);
-  const wanted = new Set((args.names ?? []).map((n) => n.replace(/\.service$/, "") + ".service"));
+  const wanted = wantedUnits(args);
   const installed = all.filter((u) => wanted.size === 0 || wanted.has(u.unit));
   let states: TunnelState[] = [];
   if (installed.length > 0) {
@@ -53,6 +53,9 @@ export function runStatus(args: StatusArgs, edge: Runner | Gatherer = processRun
   }
   return statusReport(args, target, all, states, parseLastRun(textOf(facts, lastRun)));
 }
+
+const wantedUnits = (args: StatusArgs) =>
+  new Set((args.names ?? []).map((n) => n.replace(/\.service$/, "") + ".service"));
 
 /** Installed units, then the generator's (a unit in /etc overrides a generated one of its name). */
 function listUnits(target: Target, facts: Facts): Listed[] {
@@ -75,8 +78,7 @@ export function statusReport(
   states: TunnelState[],
   lastRun: LastRun | undefined,
 ): Outcome {
-  const wanted = new Set((args.names ?? []).map((n) => n.replace(/\.service$/, "") + ".service"));
-  const missing = [...wanted].filter((w) => !all.some((u) => u.unit === w));
+  const missing = [...wantedUnits(args)].filter((w) => !all.some((u) => u.unit === w));
   const exitCode = missing.length > 0 ? ExitCode.spec : ExitCode.ok;
   // A mistyped name must not read as "nothing is installed": say what is.
   const present = all.map((u) => u.unit.replace(/\.service$/, ""));
