@@ -24,13 +24,13 @@ export type Query =
   | { kind: "unit-state"; scope: string[]; units: string[]; properties: readonly string[] }
   /** `systemctl [scope] is-enabled UNITS`, which works offline (--root) too. */
   | { kind: "unit-enabled"; scope: string[]; units: string[] }
-  /** A unit's own last journal lines (journal.ts). */
+  /** A unit's own last journal lines (src/install/journal.ts). */
   | { kind: "journal"; user: boolean; unit: string; lines: number }
   /** A command that only reads (ssh-keyscan); a missing tool is a SystemError (systemctl.ts). */
   | { kind: "run"; argv: string[] }
   /** A command run to see what it says; a missing tool is status 127, never an error. */
   | { kind: "probe"; argv: string[] }
-  /** Whether a TCP port can be bound now: the only read that waits (see gatherPorts). */
+  /** Whether a TCP port can be bound now: the only read that waits (Gatherer.gatherAsync). */
   | { kind: "port"; host: string; port: number };
 
 export interface FileFact {
