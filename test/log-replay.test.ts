@@ -1,6 +1,6 @@
-// The unit's log replay (src/render/log-replay.ts): which tunnels get it, and the ExecStopPost=
-// command itself run by sed on sample logs, as systemd would exec it (the argv systemd reads
-// back from the same line is checked in test/fuzz.test.ts).
+// The unit's log replay (src/render/log-replay.ts): which tunnels get it, the ExecStopPost=
+// command itself run by sed on sample logs as systemd would exec it (test/fuzz.test.ts has systemd
+// read the same line back), and how status reads the journal after it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { compileSpecs } from "../src/render/units.ts";
 import { unitsWithTunnels } from "./helpers/unit-tunnels.ts";
 import { sshCommandLine } from "../src/render/ssh-argv.ts";
-import { logReplayCommands, runtimeDirectory } from "../src/render/log-replay.ts";
+import { isReplayLine, logReplayCommand, runtimeDirectory } from "../src/render/log-replay.ts";
 import { expandWords } from "../src/unit/command-line.ts";
 import {
   STALE_PORT,
@@ -19,6 +19,7 @@ import {
   staleRelayPortHint,
 } from "../src/install/stale-port.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
+import { lastJournalLine } from "../src/install/journal.ts";
 import type { Tunnel } from "../src/model/tunnel.ts";
 
 const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICrEM716nxe4LfvKB6vD0AJ/7XlaayCe0GE1zFcdYHA3";
@@ -125,7 +126,7 @@ for (const [name, log, expected] of CASES) {
         log.map((l) => `${l}\n`).join(""),
       );
       // The argv systemd execs: %t is the runtime directory root, the "-" prefix is systemd's.
-      const [exe, ...args] = expandWords(logReplayCommands(tunnel).replay, { t: dir });
+      const [exe, ...args] = expandWords(logReplayCommand(tunnel), { t: dir });
       const r = spawnSync(exe!, args, { encoding: "utf8" });
       assert.equal(r.status, 0, r.stderr);
       assert.deepEqual(r.stdout.split("\n").slice(0, -1), expected);
@@ -142,3 +143,62 @@ test("log replay: the journal's hint line is told from ssh's, and ssh's still na
   assert.equal(isJournalHint(staleRelayPortHint(2222)), false, "needs the prefix");
   assert.equal(refusedRelayPort(REFUSAL), 2222);
 });
+
+test("log replay: sed's complaint about a log ssh never opened is the replay's line, not ssh's", (t) => {
+  if (!needs(t, "GNU sed at /usr/bin/sed", hasTool("/usr/bin/sed"))) return;
+  const dir = mkdtempSync(join(tmpdir(), "tunnelc-replay-"));
+  try {
+    const [exe, ...args] = expandWords(logReplayCommand({ name: "home" }), { t: dir });
+    const r = spawnSync(exe!, args, { encoding: "utf8", env: { ...process.env, LC_ALL: "C" } });
+    assert.notEqual(r.status, 0, "the log is missing");
+    const complaint = r.stderr.trim();
+    assert.match(complaint, /^\/usr\/bin\/sed: /);
+    assert.equal(isReplayLine(complaint), true);
+    assert.equal(isReplayLine(`${STALE_PORT.journalPrefix}${staleRelayPortHint(2222)}`), true);
+    for (const ssh of [
+      REFUSAL,
+      "Host key verification failed.",
+      "ssh: connect to host relay port 22: Connection refused",
+    ])
+      assert.equal(isReplayLine(ssh), false, ssh);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const EXEC_FAILED =
+  "home.service: Failed at step EXEC spawning /usr/bin/ssh: No such file or directory";
+const SED_COMPLAINT =
+  "/usr/bin/sed: can't read /run/tunnelc-home/ssh.log: No such file or directory";
+for (const [name, journal, expected] of [
+  [
+    "ssh's refusal, then the unit's hint: ssh's line",
+    [REFUSAL, `${STALE_PORT.journalPrefix}${staleRelayPortHint(2222)}`],
+    REFUSAL,
+  ],
+  [
+    "ssh never ran, then sed's complaint: systemd's line",
+    [EXEC_FAILED, SED_COMPLAINT],
+    EXEC_FAILED,
+  ],
+  [
+    "a plain last line (the seed form's -y)",
+    ["Host key verification failed.", "Timeout, server relay not responding."],
+    "Timeout, server relay not responding.",
+  ],
+  ["nothing", [], undefined],
+] as const) {
+  test(`status' last log line: ${name}`, () => {
+    const calls: string[][] = [];
+    const runner = {
+      run(argv: string[]) {
+        calls.push(argv);
+        return { status: 0, stdout: journal.map((l) => `${l}\n`).join(""), stderr: "" };
+      },
+    };
+    assert.equal(lastJournalLine(runner, { user: false }, "home.service"), expected);
+    assert.deepEqual(calls, [
+      ["journalctl", "_SYSTEMD_UNIT=home.service", "-n", "2", "-o", "cat", "--no-pager", "-q"],
+    ]);
+  });
+}

@@ -18,12 +18,11 @@ import {
   type Word,
 } from "../unit/command-line.ts";
 import { entry, shared, type Entry } from "../unit/model.ts";
-import { STALE_PORT } from "../install/stale-port.ts";
+import { STALE_PORT, isJournalHint } from "../install/stale-port.ts";
 import type { Tunnel } from "../model/tunnel.ts";
 
 /** A fixed path, as units are compiled for packages (usrmerge: /usr/bin on every distro). */
 const SED = "/usr/bin/sed";
-const TOUCH = "/usr/bin/touch";
 const LOG_FILE = "ssh.log";
 
 /** The unit's runtime directory, under /run (or $XDG_RUNTIME_DIR): prefixed, so a tunnel named
@@ -56,32 +55,35 @@ const COMMENT = [
   "ssh logs to a file of this run (ssh -E above); once it exits, even from a failed start,",
   "sed copies the file to the journal and, after a refused relay port, adds the fix.",
 ].map((comment) => shared({ comment }));
-const TOUCH_WHY =
-  "The file exists even when ssh fails before opening it, so sed never reports it missing.";
 // The replayed lines read as ssh's own, as they do with ssh -y (the seed form).
 const IDENTIFIER = shared(entry("SyslogIdentifier", "ssh"));
 const MODE = shared(entry("RuntimeDirectoryMode", "0700"));
 
-/** The two command lines, for the entries below and for tests that parse them with systemd. */
-export function logReplayCommands(t: Tunnel): { touch: CommandLine; replay: CommandLine } {
-  return {
-    touch: new CommandLineBuilder().group(TOUCH, sshLogPath(t)).build(),
-    replay: new CommandLineBuilder()
-      .group(SED, "-n", "-e", "p", "-e", HINT_COMMAND)
-      .group(sshLogPath(t))
-      .build("-"),
-  };
+/** The replay's command line, for the entry below and for tests that parse it with systemd. */
+export function logReplayCommand(t: Pick<Tunnel, "name">): CommandLine {
+  return new CommandLineBuilder()
+    .group(SED, "-n", "-e", "p", "-e", HINT_COMMAND)
+    .group(sshLogPath(t))
+    .build("-");
 }
 
 export function logReplayEntries(t: Tunnel): Entry[] {
   if (t.logReplay !== true) return [];
-  const { touch, replay } = logReplayCommands(t);
   return [
     ...COMMENT,
     entry("RuntimeDirectory", runtimeDirectory(t)),
     MODE,
     IDENTIFIER,
-    entry("ExecStartPre", touch, TOUCH_WHY),
-    entry("ExecStopPost", replay),
+    entry("ExecStopPost", logReplayCommand(t)),
   ];
+}
+
+/**
+ * A line the replay adds, not ssh: the hint, or sed's complaint (in the locale's words) when ssh
+ * never opened its log, having failed before (no executable, an option it does not know). No
+ * ExecStartPre= creates the file: that would be one more sandboxed process, about 0.1 s, on
+ * every start.
+ */
+export function isReplayLine(line: string): boolean {
+  return isJournalHint(line) || (line.startsWith(`${SED}: `) && line.includes(`/${LOG_FILE}`));
 }
