@@ -1,4 +1,5 @@
-// ssh's log, replayed into the journal with the fix for a refused relay port (v1 forms only).
+// ssh's log, replayed into the journal with the fix for a refused relay port (v1 tunnels with a
+// remote TCP forward: Tunnel.logReplay).
 //
 // A refused relay port is the one failure the device can explain but ssh does not: the relay most
 // likely still holds the port for the device's dead session (src/install/stale-port.ts). So ssh
