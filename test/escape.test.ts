@@ -2,8 +2,8 @@
 // (systemd.service(5) "Command lines", systemd.syntax(7)).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { EscapeError, escapeValue, quoteWord } from "../src/unit/escape.ts";
-import { specifier, type Word } from "../src/unit/command-line.ts";
+import { EscapeError, escapeValue, quoteCommandLine, quoteWord } from "../src/unit/escape.ts";
+import { CommandLineBuilder, specifier, type Word } from "../src/unit/command-line.ts";
 
 const WORDS: [string, Word, string][] = [
   ["plain word", ["-N"], "-N"],
@@ -54,6 +54,22 @@ for (const [name, word, expected] of FIRST) {
   test(`quoteWord (executable): ${name}`, () => {
     if (expected === null) assert.throws(() => quoteWord(word, true), EscapeError);
     else assert.equal(quoteWord(word, true), expected);
+  });
+}
+
+// The "-" prefix (failure ignored) is written by the builder, before the checked executable: the
+// executable itself can never carry one.
+const PREFIXED: [string, (string | Word)[], "-" | undefined, string[] | null][] = [
+  ["'-' before the path", ["/usr/bin/sed", "-n"], "-", ["-/usr/bin/sed", "-n"]],
+  ["'-' before a quoted path", ["/opt/my sed", "p"], "-", ['-"/opt/my sed"', "p"]],
+  ["no prefix", ["/usr/bin/sed"], undefined, ["/usr/bin/sed"]],
+  ["still no relative executable", ["sed"], "-", null],
+];
+for (const [name, words, prefix, expected] of PREFIXED) {
+  test(`quoteCommandLine with a prefix: ${name}`, () => {
+    const line = new CommandLineBuilder().group(...words).build(prefix);
+    if (expected === null) assert.throws(() => quoteCommandLine(line), EscapeError);
+    else assert.deepEqual(quoteCommandLine(line), expected);
   });
 }
 

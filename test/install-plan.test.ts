@@ -21,6 +21,7 @@ import { runStatus } from "../src/commands/status.ts";
 import { ownershipOf } from "../src/install/ownership.ts";
 import type { Runner } from "../src/install/systemctl.ts";
 import { SystemError } from "../src/errors.ts";
+import { STALE_PORT, staleRelayPortHint } from "../src/install/stale-port.ts";
 
 const spec = (names: string[]) =>
   JSON.stringify({
@@ -345,6 +346,8 @@ const userSpec = (names: string[]) => {
 };
 
 const REFUSED = "Error: remote port forwarding failed for listen port 2000";
+/** The line the unit's ExecStopPost= adds after it (src/render/log-replay.ts): not ssh's line. */
+const JOURNAL_HINT = `${STALE_PORT.journalPrefix}${staleRelayPortHint(2000)}`;
 
 /** systemctl and journalctl as they answer when a.service's forward is refused and b is up. */
 function refusedA(calls: string[][], startStatus = 1): Runner {
@@ -369,7 +372,9 @@ function refusedA(calls: string[][], startStatus = 1): Runner {
           ].join("\n\n") + "\n",
         );
       if (argv[0] === "journalctl")
-        return ok(argv.includes("_SYSTEMD_USER_UNIT=a.service") ? `${REFUSED}\n` : "");
+        return ok(
+          argv.includes("_SYSTEMD_USER_UNIT=a.service") ? `${REFUSED}\n${JOURNAL_HINT}\n` : "",
+        );
       return ok("");
     },
   };
@@ -417,7 +422,7 @@ test("install --now: a tunnel that did not come up is named with its last log li
           "--user",
           "_SYSTEMD_USER_UNIT=a.service",
           "-n",
-          "1",
+          "2",
           "-o",
           "cat",
           "--no-pager",

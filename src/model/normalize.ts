@@ -161,11 +161,14 @@ interface FormDefaults {
   keepAliveInterval: number;
   restartDelaySec: number;
   connectTimeoutSec?: number;
+  /** The seed form keeps the NixOS module's ssh -y; v1 replays ssh's log (Tunnel.logReplay). */
+  logReplay?: true;
 }
 const V1_FORM: FormDefaults = {
   keepAliveInterval: DEFAULTS.keepAliveInterval,
   restartDelaySec: DEFAULTS.restartDelaySec,
   connectTimeoutSec: DEFAULTS.connectTimeoutSec,
+  logReplay: true,
 };
 const SEED_FORM: FormDefaults = {
   keepAliveInterval: DEFAULTS.seedKeepAliveInterval,
@@ -221,6 +224,9 @@ function normalizeTunnel(
     ssh: { path: t.ssh?.path ?? DEFAULTS.sshPath, options },
     hostKeyPolicy: (t.hostKeyPolicy ??
       (hostKeys.length > 0 ? "pinned" : DEFAULTS.hostKeyPolicy)) as HostKeyPolicy,
+    // Only a relay port can be refused for a dead session: other tunnels keep ssh -y.
+    ...(form.logReplay &&
+      forwards.some((f) => f.kind === "remote" && f.bind.kind === "tcp") && { logReplay: true }),
   };
 }
 

@@ -40,6 +40,12 @@ export interface Tunnel {
   scope: Scope;
   ssh: { path: string; options: [string, string][] };
   hostKeyPolicy: HostKeyPolicy;
+  /**
+   * ssh logs to a file of the run that ExecStopPost= replays into the journal, with the fix after
+   * a refused relay port (src/render/log-replay.ts): v1 tunnels with a remote TCP forward.
+   * Undefined otherwise: ssh -y, as the seed form has it.
+   */
+  logReplay?: true;
   /** The device's public key, for the relay's authorized_keys (not part of the unit). */
   publicKey?: string;
 }

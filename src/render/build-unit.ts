@@ -6,6 +6,7 @@ import { CREDENTIALS, knownHostsCredential, stateDirectory } from "./credentials
 import { sshConfigCredential } from "./ssh-settings.ts";
 import { profileDirectives, type ProfileContext } from "./hardening.ts";
 import { tunnelHash } from "./hash.ts";
+import { logReplayEntries } from "./log-replay.ts";
 import type { SourcedTunnel, Tunnel } from "../model/tunnel.ts";
 
 export const HASH_PREFIX = "tunnelc-hash: ";
@@ -79,6 +80,7 @@ function serviceSection(t: Tunnel): Entry[] {
   return [
     ...READY,
     entry("ExecStart", sshCommandLine(t)),
+    ...logReplayEntries(t),
     entry(
       "TimeoutStartSec",
       String(t.startTimeoutSec),

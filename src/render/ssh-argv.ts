@@ -6,6 +6,7 @@ import { formatJump } from "../model/host-format.ts";
 import type { Endpoint, Forward, Tunnel } from "../model/tunnel.ts";
 import { CREDENTIALS } from "./credentials.ts";
 import { settingWords } from "./ssh-settings.ts";
+import { sshLogPath } from "./log-replay.ts";
 
 const FLAGS = { remote: "-R", local: "-L", dynamic: "-D" } as const;
 
@@ -13,8 +14,11 @@ export function sshCommandLine(t: Tunnel): CommandLine {
   const b = new CommandLineBuilder();
   // -f: ssh goes to the background only once it is authenticated and, with ExitOnForwardFailure,
   // every forward is confirmed (ssh(1) -f), so Type=forking's start ends when the tunnel is up.
-  // -y: after the fork ssh's stderr is /dev/null; syslog keeps its errors in the journal (ssh(1) -y).
-  b.group(t.ssh.path, "-f", "-y", "-N", "-T", ...(t.compression ? ["-C"] : []));
+  // After the fork ssh's stderr is /dev/null, so its log goes elsewhere: -y, syslog, keeps it in
+  // the journal (the seed form); -E, a file of the run that the unit replays into the journal
+  // with the fix for a refused relay port (log-replay.ts). ssh(1) -y, -E.
+  const log = t.logReplay === true ? ["-E", sshLogPath(t)] : ["-y"];
+  b.group(t.ssh.path, "-f", ...log, "-N", "-T", ...(t.compression ? ["-C"] : []));
   // The jump hosts' connections read the tunnel's options from this file (ssh-settings.ts).
   if (t.server.jump.length > 0) b.group("-F", [specifier("d"), `/${CREDENTIALS.sshConfig}`]);
   // Every -o option comes from the one table the -F config file is also written from.

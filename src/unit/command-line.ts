@@ -8,6 +8,8 @@ export interface CommandLine {
   words: Word[];
   /** Word indexes that start a new continuation line when rendered, for readability only. */
   breaks: number[];
+  /** "-": a failure of this command is ignored (systemd.service(5), "Command lines"). */
+  prefix?: "-";
 }
 
 export function literal(text: string): Word {
@@ -30,8 +32,12 @@ export class CommandLineBuilder {
     return this;
   }
 
-  build(): CommandLine {
-    return { words: [...this.words], breaks: [...this.breaks] };
+  build(prefix?: "-"): CommandLine {
+    return {
+      words: [...this.words],
+      breaks: [...this.breaks],
+      ...(prefix !== undefined && { prefix }),
+    };
   }
 }
 

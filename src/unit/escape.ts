@@ -74,5 +74,7 @@ export function quoteWord(word: Word, first: boolean): string {
 export function quoteCommandLine(line: CommandLine): string[] {
   if (line.words.length === 0)
     throw new EscapeError("a command line needs at least the executable");
-  return line.words.map((w, i) => quoteWord(w, i === 0));
+  // The prefix goes before the (unquoted, "/"-led) executable: checkExecutable keeps its own
+  // text from ever reading as one.
+  return line.words.map((w, i) => (i === 0 ? (line.prefix ?? "") : "") + quoteWord(w, i === 0));
 }

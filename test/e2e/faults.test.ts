@@ -21,6 +21,7 @@ import { CLI, ROOT } from "../helpers/paths.ts";
 import { needs } from "../helpers/prereq.ts";
 import { boot, canBoot, ensureRootfs } from "./container.ts";
 import { readRunLog, reportChecks } from "./checks.ts";
+import { STALE_PORT, staleRelayPortHint } from "../../src/install/stale-port.ts";
 
 /** The cases faults.sh runs: every configuration meets every fault. */
 const CONFIGS = {
@@ -47,6 +48,13 @@ const TARGETS: Partial<Record<Config, Partial<Record<Fault, number>> & { other: 
 const BOOT_LATE_SLACK = 5;
 // Wait for figures this long after each fault's end (issue 11: report '>330' past it).
 const CAP = Number(process.env.TUNNELC_FAULTS_CAP ?? 330);
+/** The relay port of every case's tunnel (faults.sh, v1_spec). */
+const RELAY_PORT = 2222;
+/** Where a stock relay keeps the dead session's port, so the device is refused and says why. */
+const REFUSED_CASES: [Config, Fault][] = [
+  ["stock", "addr5"],
+  ["stock", "addr30"],
+];
 
 const faultsUnit = (env: string) => `[Unit]
 Description=tunnelc network faults and the three hosts
@@ -200,6 +208,37 @@ test(
           const cells = configs.map((c) => table.get(`${c} ${f}`)?.v ?? "none");
           t.diagnostic(`| ${FAULTS[f]} | ${cells.join(" | ")} |`);
         }
+        // "ok - setup: case N (CONFIG, FAULT)": the case's journal is journal-tun-N.txt.
+        const caseOf = new Map(
+          lines.flatMap((l) => {
+            const m = /^ok - setup: case (\d+) \((\w+), (\w+)\)$/.exec(l);
+            return m ? [[`${m[2]} ${m[3]}`, m[1]!] as const] : [];
+          }),
+        );
+        const hint = `${STALE_PORT.journalPrefix}${staleRelayPortHint(RELAY_PORT)}`;
+        for (const [c, f] of REFUSED_CASES.filter(
+          ([c, f]) => configs.includes(c) && faults.includes(f),
+        ))
+          await t.test(
+            `${FAULTS[f]}, ${CONFIGS[c]}: the device's journal says the relay still holds port ${RELAY_PORT}, and the fix`,
+            () => {
+              const n = caseOf.get(`${c} ${f}`);
+              assert.ok(n, "the case did not come up");
+              const journal = readFileSync(join(faultsDir, `journal-tun-${n}.txt`), "utf8").split(
+                "\n",
+              );
+              const at = journal.findIndex((l) => l.endsWith(`: ${hint}`));
+              assert.ok(
+                at > 0,
+                `no hint line for port ${RELAY_PORT} in journalctl -u tun-${n}.service:\n${journal.slice(-15).join("\n")}`,
+              );
+              assert.match(
+                journal[at - 1]!,
+                new RegExp(`${STALE_PORT.sshSays}${RELAY_PORT}$`),
+                "ssh's refusal is the line before",
+              );
+            },
+          );
         for (const c of configs)
           for (const f of faults) {
             const target = TARGETS[c]?.[f] ?? TARGETS[c]?.other;
