@@ -23,6 +23,7 @@ import { planGeneration } from "../src/generator/plan.ts";
 import { leanArgs } from "../src/generator/main.ts";
 import { intendedNames } from "../src/generator/broken.ts";
 import { STATUS_FILE } from "../src/generator/locations.ts";
+import { V8_FLAGS } from "../src/generator/script.ts";
 import { CLI, ROOT } from "./helpers/paths.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
@@ -534,6 +535,21 @@ test("generator install --root: an executable script with absolute paths; it run
   const un = tunnelc(["generator", "uninstall", "--root", root]);
   assert.equal(un.status, 0);
   assert.ok(!existsSync(path));
+});
+
+test("the build's generator code cache is one V8 accepts under the installed script's flags", () => {
+  // A cache made under other V8 flags is rejected: the generator would compile its whole bundle
+  // at every boot (docs/performance.md).
+  const probe = `
+    const fs = require("node:fs"), vm = require("node:vm"), Module = require("node:module");
+    const file = ${JSON.stringify(join(ROOT, "dist", "generator.cjs"))};
+    const cachedData = fs.readFileSync(file + "." + process.versions.v8 + ".cache");
+    const script = new vm.Script(Module.wrap(fs.readFileSync(file, "utf8")), { filename: file, cachedData });
+    process.stdout.write(String(script.cachedDataRejected));`;
+  const run = spawnSync(process.execPath, [...V8_FLAGS.split(" "), "-e", probe], {
+    encoding: "utf8",
+  });
+  assert.equal(run.stdout, "false", run.stderr);
 });
 
 test("generator install --root defaults to the packaged paths; a foreign file is left alone", () => {
