@@ -1,7 +1,8 @@
 // The generator's I/O edge: read the spec directories, write what planGeneration decided, and log
 // problems where the journal finds them at early boot. Nothing else is touched: no /tmp, no
 // /var, no network (systemd.generator(7) "Notes about writing generators").
-import { createConnection } from "node:net";
+import type * as Net from "node:net";
+import { createRequire } from "node:module";
 import {
   closeSync,
   constants,
@@ -163,7 +164,7 @@ export function writeJournalStream(
   timeoutMs = 1000,
 ): Promise<boolean> {
   return new Promise((done) => {
-    const conn = createConnection(socket);
+    const conn = loadNet().createConnection(socket);
     const timer = setTimeout(() => {
       conn.destroy();
       done(false);
@@ -181,4 +182,15 @@ export function writeJournalStream(
       done(!hadError);
     });
   });
+}
+
+/**
+ * node:net, loaded only when a line goes to journald's socket: with the stream modules it pulls
+ * in it costs a few milliseconds at every start (more under the generator's V8 flags, which turn
+ * off Node's own code cache), and most runs log nothing. A require, not import(): the loader in
+ * bin/ runs the bundle in a vm.Script, where a dynamic import() fails. Any absolute path serves
+ * as the base: a built-in module is not looked up on disk.
+ */
+function loadNet(): typeof Net {
+  return createRequire(process.execPath)("node:net") as typeof Net;
 }

@@ -1,6 +1,6 @@
 // The hash in a unit's header: of the normalized tunnel, in a canonical JSON form, so that
 // layout, key order and defaults spelled out or left out do not change it.
-import * as crypto from "node:crypto";
+import { sha256Hex } from "./sha256.ts";
 import type { Tunnel } from "../model/tunnel.ts";
 
 export function canonicalJson(value: unknown): string {
@@ -25,13 +25,4 @@ export function canonicalJson(value: unknown): string {
 export function tunnelHash(t: Tunnel): string {
   const { publicKey: _relayOnly, ...unitFields } = t;
   return `sha256:${sha256Hex(canonicalJson(unitFields)).slice(0, 32)}`;
-}
-
-/** crypto.hash, one call without a Hash object, is Node ≥ 20.12; older Node 20 has createHash. */
-const oneShot = (crypto as { hash?: (alg: string, data: string, enc: "hex") => string }).hash;
-
-export function sha256Hex(text: string): string {
-  return oneShot !== undefined
-    ? oneShot("sha256", text, "hex")
-    : crypto.createHash("sha256").update(text).digest("hex");
 }
