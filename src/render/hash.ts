@@ -13,12 +13,27 @@ export function canonicalJson(value: unknown): string {
   }
   const obj = value as Record<string, unknown>;
   let out = "{";
+  let first = true;
   for (const k of Object.keys(obj).sort()) {
     const v = obj[k];
     if (v === undefined) continue;
-    out += `${out.length > 1 ? "," : ""}${JSON.stringify(k)}:${canonicalJson(v)}`;
+    out += (first ? "" : ",") + quotedKey(k) + ":" + canonicalJson(v);
+    first = false;
   }
   return `${out}}`;
+}
+
+/** The tunnel's field names, each quoted once per run rather than once per tunnel. */
+const quotedKeys = new Map<string, string>();
+
+function quotedKey(k: string): string {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    // Only names from the model's fixed set stay; ssh option names are few too, but bounded here.
+    if (quotedKeys.size < 256) quotedKeys.set(k, q);
+  }
+  return q;
 }
 
 /** publicKey is for the relay's authorized_keys, not the unit: changing it must not touch the unit. */

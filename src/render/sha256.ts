@@ -4,107 +4,63 @@
 // and 10 ms or more under the generator's V8 flags, which disable Node's own code cache
 // (docs/performance.md). test/hash.test.ts checks it against node:crypto.
 
+// prettier-ignore
 const K = Int32Array.of(
-  0x428a2f98,
-  0x71374491,
-  0xb5c0fbcf,
-  0xe9b5dba5,
-  0x3956c25b,
-  0x59f111f1,
-  0x923f82a4,
-  0xab1c5ed5,
-  0xd807aa98,
-  0x12835b01,
-  0x243185be,
-  0x550c7dc3,
-  0x72be5d74,
-  0x80deb1fe,
-  0x9bdc06a7,
-  0xc19bf174,
-  0xe49b69c1,
-  0xefbe4786,
-  0x0fc19dc6,
-  0x240ca1cc,
-  0x2de92c6f,
-  0x4a7484aa,
-  0x5cb0a9dc,
-  0x76f988da,
-  0x983e5152,
-  0xa831c66d,
-  0xb00327c8,
-  0xbf597fc7,
-  0xc6e00bf3,
-  0xd5a79147,
-  0x06ca6351,
-  0x14292967,
-  0x27b70a85,
-  0x2e1b2138,
-  0x4d2c6dfc,
-  0x53380d13,
-  0x650a7354,
-  0x766a0abb,
-  0x81c2c92e,
-  0x92722c85,
-  0xa2bfe8a1,
-  0xa81a664b,
-  0xc24b8b70,
-  0xc76c51a3,
-  0xd192e819,
-  0xd6990624,
-  0xf40e3585,
-  0x106aa070,
-  0x19a4c116,
-  0x1e376c08,
-  0x2748774c,
-  0x34b0bcb5,
-  0x391c0cb3,
-  0x4ed8aa4a,
-  0x5b9cca4f,
-  0x682e6ff3,
-  0x748f82ee,
-  0x78a5636f,
-  0x84c87814,
-  0x8cc70208,
-  0x90befffa,
-  0xa4506ceb,
-  0xbef9a3f7,
-  0xc67178f2,
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 );
+// prettier-ignore
 const INITIAL = Int32Array.of(
-  0x6a09e667,
-  0xbb67ae85,
-  0x3c6ef372,
-  0xa54ff53a,
-  0x510e527f,
-  0x9b05688c,
-  0x1f83d9ab,
-  0x5be0cd19,
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 );
 const W = new Int32Array(64);
 const H = new Int32Array(8);
+/** The padded message, reused from call to call: a unit header is hashed for every tunnel. */
+let m = new Uint8Array(1024);
 
 export function sha256Hex(text: string): string {
-  const data = Buffer.from(text, "utf8");
+  const length = encode(text);
   // The message, a 0x80 byte, zeros, and its length in bits as a 64-bit big-endian number.
-  const blocks = Math.ceil((data.length + 9) / 64);
-  const m = new Uint8Array(blocks * 64);
-  m.set(data);
-  m[data.length] = 0x80;
-  const end = m.length;
-  const high = Math.floor(data.length / 0x20000000);
-  const low = (data.length * 8) >>> 0;
+  const end = Math.ceil((length + 9) / 64) * 64;
+  m.fill(0, length, end);
+  m[length] = 0x80;
+  const high = Math.floor(length / 0x20000000);
+  const low = (length * 8) >>> 0;
   for (let i = 0; i < 4; i++) {
     m[end - 8 + i] = high >>> (24 - 8 * i);
     m[end - 4 + i] = low >>> (24 - 8 * i);
   }
   H.set(INITIAL);
-  for (let off = 0; off < end; off += 64) compress(m, off);
+  for (let off = 0; off < end; off += 64) compress(off);
   let hex = "";
   for (let i = 0; i < 8; i++) hex += (H[i]! >>> 0).toString(16).padStart(8, "0");
   return hex;
 }
 
-function compress(m: Uint8Array, off: number): void {
+/** The UTF-8 bytes of `text` into `m` (with room for the padding); returns their number. */
+function encode(text: string): number {
+  if (m.length < text.length + 72) m = new Uint8Array(text.length * 2 + 72);
+  // ASCII, the usual header, byte by byte; anything else through Buffer's encoder.
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) {
+      const data = Buffer.from(text, "utf8");
+      if (m.length < data.length + 72) m = new Uint8Array(data.length + 72);
+      m.set(data);
+      return data.length;
+    }
+    m[i] = c;
+  }
+  return text.length;
+}
+
+function compress(off: number): void {
   for (let i = 0; i < 16; i++) {
     const j = off + i * 4;
     W[i] = (m[j]! << 24) | (m[j + 1]! << 16) | (m[j + 2]! << 8) | m[j + 3]!;

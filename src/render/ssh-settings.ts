@@ -77,19 +77,24 @@ const FLAGS: Readonly<Record<string, string>> = { IdentityFile: "-i" };
 /** The settings as argv words, one group of words per rendered line. */
 export function settingWords(t: Tunnel): Word[][] {
   // %d is the credentials directory, %S the root of state directories (systemd.unit(5) "Specifiers").
-  const dir = (d: Dir): Part[] =>
-    d === "credentials" ? [specifier("d")] : [specifier("S"), `/${stateDirectory(t)}`];
-  const groups: { group: string; words: Word[] }[] = [];
+  const groups: Word[][] = [];
+  let group: string | undefined;
+  // Plain loops: this runs for every tunnel on every generator run.
   for (const s of sshSettings(t)) {
-    const value = s.value.flatMap((p) => (typeof p === "string" ? [p] : dir(p.dir)));
     const flag = FLAGS[s.option];
-    const words =
-      flag !== undefined ? [[flag], joined(value)] : [["-o"], joined([`${s.option}=`, ...value])];
-    const last = groups[groups.length - 1];
-    if (last?.group === s.group) last.words.push(...words);
-    else groups.push({ group: s.group, words });
+    const value: Part[] = flag !== undefined ? [] : [`${s.option}=`];
+    for (const p of s.value) {
+      if (typeof p !== "string") {
+        if (p.dir === "credentials") value.push(specifier("d"));
+        else value.push(specifier("S"), `/${stateDirectory(t)}`);
+      } else value.push(p);
+    }
+    const words = [[flag ?? "-o"], joined(value)];
+    if (group === s.group) groups[groups.length - 1]!.push(...words);
+    else groups.push(words);
+    group = s.group;
   }
-  return groups.map((g) => g.words);
+  return groups;
 }
 
 /** Adjacent text parts as one, so a word reads as it is written. */

@@ -57,8 +57,19 @@ function checkExecutable(word: Word): void {
   }
 }
 
+/**
+ * A word of one literal part with nothing to escape or quote: no control character, white
+ * space, quote, backslash, "%", "$" or ";". Most words are such, and stand as they are.
+ */
+const BARE = /^[^\s"'\\%$;\u0000-\u001f\u007f]+$/;
+
 /** One argv word as it must stand in an Exec*= line. */
 export function quoteWord(word: Word, first: boolean): string {
+  const only = word.length === 1 ? word[0] : undefined;
+  if (typeof only === "string" && BARE.test(only)) {
+    if (first) checkExecutable(word);
+    return only;
+  }
   for (const p of word) if (typeof p === "string") assertNoControl(p, "command-line word");
   if (first) checkExecutable(word);
   const text = word.map(renderPart).join("");
