@@ -1,43 +1,70 @@
 // The hash in a unit's header: of the normalized tunnel, in a canonical JSON form, so that
 // layout, key order and defaults spelled out or left out do not change it.
-import { sha256Hex } from "./sha256.ts";
+import { sha256Append, sha256Begin, sha256Digest } from "./sha256.ts";
 import type { Tunnel } from "../model/tunnel.ts";
 
 export function canonicalJson(value: unknown): string {
-  // Plain loops and string concatenation: this runs for every tunnel on every generator run.
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "";
-  if (Array.isArray(value)) {
-    let out = "[";
-    for (let i = 0; i < value.length; i++) out += (i > 0 ? "," : "") + canonicalJson(value[i]);
-    return `${out}]`;
-  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   const obj = value as Record<string, unknown>;
-  let out = "{";
-  let first = true;
-  for (const k of Object.keys(obj).sort()) {
-    const v = obj[k];
-    if (v === undefined) continue;
-    out += (first ? "" : ",") + quotedKey(k) + ":" + canonicalJson(v);
-    first = false;
-  }
-  return `${out}}`;
-}
-
-/** The tunnel's field names, each quoted once per run rather than once per tunnel. */
-const quotedKeys = new Map<string, string>();
-
-function quotedKey(k: string): string {
-  let q = quotedKeys.get(k);
-  if (q === undefined) {
-    q = JSON.stringify(k);
-    // Only names from the model's fixed set stay; ssh option names are few too, but bounded here.
-    if (quotedKeys.size < 256) quotedKeys.set(k, q);
-  }
-  return q;
+  const fields = Object.keys(obj)
+    .sort()
+    .filter((k) => obj[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`);
+  return `{${fields.join(",")}}`;
 }
 
 /** publicKey is for the relay's authorized_keys, not the unit: changing it must not touch the unit. */
 export function tunnelHash(t: Tunnel): string {
   const { publicKey: _relayOnly, ...unitFields } = t;
-  return `sha256:${sha256Hex(canonicalJson(unitFields)).slice(0, 32)}`;
+  return `sha256:${canonicalHash(unitFields).slice(0, 32)}`;
+}
+
+/**
+ * sha256Hex(canonicalJson(value)), without building the text: each part goes straight into the
+ * hash's buffer. This runs for every tunnel on every generator run, and the text was a dozen
+ * kilobytes of short-lived strings per tunnel. test/hash.test.ts holds the two to each other.
+ */
+export function canonicalHash(value: unknown): string {
+  sha256Begin();
+  appendCanonical(value);
+  return sha256Digest();
+}
+
+/** What JSON.stringify would escape: a string without any stands between quotes as it is. */
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function appendString(s: string): void {
+  if (ESCAPED.test(s)) sha256Append(JSON.stringify(s));
+  else {
+    sha256Append('"');
+    sha256Append(s);
+    sha256Append('"');
+  }
+}
+
+function appendCanonical(value: unknown): void {
+  if (typeof value === "string") return appendString(value);
+  if (value === null || typeof value !== "object") return sha256Append(JSON.stringify(value) ?? "");
+  if (Array.isArray(value)) {
+    sha256Append("[");
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) sha256Append(",");
+      appendCanonical(value[i]);
+    }
+    return sha256Append("]");
+  }
+  const obj = value as Record<string, unknown>;
+  sha256Append("{");
+  let first = true;
+  for (const k of Object.keys(obj).sort()) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    if (!first) sha256Append(",");
+    first = false;
+    appendString(k);
+    sha256Append(":");
+    appendCanonical(v);
+  }
+  sha256Append("}");
 }

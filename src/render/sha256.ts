@@ -21,11 +21,65 @@ const INITIAL = Int32Array.of(
 );
 const W = new Int32Array(64);
 const H = new Int32Array(8);
-/** The padded message, reused from call to call: a unit header is hashed for every tunnel. */
-let m = new Uint8Array(1024);
+/**
+ * The message, built in place and reused from call to call (a unit header is hashed for every
+ * tunnel): begin, append its parts as text, then digest. Synchronous, so one at a time.
+ */
+let m = new Uint8Array(4096);
+let length = 0;
 
 export function sha256Hex(text: string): string {
-  const length = encode(text);
+  sha256Begin();
+  sha256Append(text);
+  return sha256Digest();
+}
+
+export function sha256Begin(): void {
+  length = 0;
+}
+
+/** Appends the UTF-8 bytes of `text` (a lone surrogate as U+FFFD, as Buffer encodes it). */
+export function sha256Append(text: string): void {
+  // At most 3 bytes per UTF-16 unit, and room for the padding.
+  if (m.length < length + text.length * 3 + 72) {
+    const grown = new Uint8Array((length + text.length * 3 + 72) * 2);
+    grown.set(m.subarray(0, length));
+    m = grown;
+  }
+  let at = length;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x80) {
+      m[at++] = c;
+      continue;
+    }
+    if (c < 0x800) {
+      m[at++] = 0xc0 | (c >> 6);
+      m[at++] = 0x80 | (c & 63);
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const d = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+        m[at++] = 0xf0 | (c >> 18);
+        m[at++] = 0x80 | ((c >> 12) & 63);
+        m[at++] = 0x80 | ((c >> 6) & 63);
+        m[at++] = 0x80 | (c & 63);
+        continue;
+      }
+      c = 0xfffd;
+    }
+    m[at++] = 0xe0 | (c >> 12);
+    m[at++] = 0x80 | ((c >> 6) & 63);
+    m[at++] = 0x80 | (c & 63);
+  }
+  length = at;
+}
+
+/** The digest of what was appended since sha256Begin, as lowercase hex. */
+export function sha256Digest(): string {
   // The message, a 0x80 byte, zeros, and its length in bits as a 64-bit big-endian number.
   const end = Math.ceil((length + 9) / 64) * 64;
   m.fill(0, length, end);
@@ -41,23 +95,6 @@ export function sha256Hex(text: string): string {
   let hex = "";
   for (let i = 0; i < 8; i++) hex += (H[i]! >>> 0).toString(16).padStart(8, "0");
   return hex;
-}
-
-/** The UTF-8 bytes of `text` into `m` (with room for the padding); returns their number. */
-function encode(text: string): number {
-  if (m.length < text.length + 72) m = new Uint8Array(text.length * 2 + 72);
-  // ASCII, the usual header, byte by byte; anything else through Buffer's encoder.
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x80) {
-      const data = Buffer.from(text, "utf8");
-      if (m.length < data.length + 72) m = new Uint8Array(data.length + 72);
-      m.set(data);
-      return data.length;
-    }
-    m[i] = c;
-  }
-  return text.length;
 }
 
 function compress(off: number): void {
