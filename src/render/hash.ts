@@ -57,7 +57,10 @@ function appendCanonical(value: unknown): void {
   const obj = value as Record<string, unknown>;
   sha256Append("{");
   let first = true;
-  for (const k of Object.keys(obj).sort()) {
+  const keys = Object.keys(obj);
+  sortInPlace(keys);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
     const v = obj[k];
     if (v === undefined) continue;
     if (!first) sha256Append(",");
@@ -67,4 +70,17 @@ function appendCanonical(value: unknown): void {
     appendCanonical(v);
   }
   sha256Append("}");
+}
+
+/**
+ * Array.prototype.sort's order for strings (by UTF-16 code units), by insertion: a tunnel's
+ * objects have a few fields each, and the built-in sort allocates a work array per call.
+ */
+function sortInPlace(keys: string[]): void {
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > k; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = k;
+  }
 }

@@ -70,7 +70,10 @@ export function quoteWord(word: Word, first: boolean): string {
     if (first) checkExecutable(word);
     return only;
   }
-  for (const p of word) if (typeof p === "string") assertNoControl(p, "command-line word");
+  for (let i = 0; i < word.length; i++) {
+    const p = word[i]!;
+    if (typeof p === "string") assertNoControl(p, "command-line word");
+  }
   if (first) checkExecutable(word);
   const text = word.map(renderPart).join("");
   const plain = word.map((p) => (typeof p === "string" ? p : "")).join("");
