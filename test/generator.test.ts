@@ -403,6 +403,11 @@ test("the generator runs without the CLI bundle, and writes what generate --dry-
   copyFileSync(bundle, join(pkg, "dist", "generator.cjs"));
   assert.ok(!/yargs|chalk|diffLines/.test(readFileSync(bundle, "utf8")));
   const specs = specTree();
+  // Text beyond ASCII is written byte for byte too (the generator writes strings, not Buffers).
+  writeFileSync(
+    join(specs, "utf8.json"),
+    spec("utf8", 2223, ', "description": "Tünnel ✓ über 🚇 relay"'),
+  );
   const out = tmp();
   const env = { TUNNELC_KMSG: join(out, "kmsg"), TUNNELC_JOURNAL_STREAM: join(out, "journal") };
   const r = spawnSync(
@@ -420,7 +425,11 @@ test("the generator runs without the CLI bundle, and writes what generate --dry-
     tunnelc(["generate", "--dry-run", "--json", "--spec-dir", specs], { env }).stdout,
   ) as { files: { path: string; text: string }[]; links: { path: string; target: string }[] };
   const rel = (p: string) => p.replace("/run/systemd/generator/", "");
-  assert.ok(dry.files.length >= 3);
+  assert.ok(dry.files.length >= 4);
+  assert.match(
+    readFileSync(join(out, "utf8.service"), "utf8"),
+    /^Description=Tünnel ✓ über 🚇 relay$/m,
+  );
   for (const f of dry.files)
     assert.equal(
       readFileSync(join(out, rel(f.path)), "utf8"),

@@ -12,7 +12,6 @@ import {
   readdirSync,
   rmSync,
   symlinkSync,
-  writeFileSync,
   writeSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
@@ -78,7 +77,7 @@ export function writeGeneration(plan: GenerationPlan): void {
     // No fsync and no rename: the directory is a tmpfs that systemd reads once we exit.
     for (const f of plan.files) {
       dirOf(f.path);
-      writeFileSync(f.path, f.text, { mode: 0o644 });
+      writeText(f.path, f.text);
     }
     for (const l of plan.links) {
       dirOf(l.path);
@@ -86,6 +85,25 @@ export function writeGeneration(plan: GenerationPlan): void {
     }
   } catch (e) {
     throw new SystemError(`${GENERATOR_NAME}: cannot write its output: ${reason(e)}`);
+  }
+}
+
+/**
+ * writeFileSync's open, write, close, without the Buffer it makes of a string first: writeSync
+ * writes a string as it is, and a generator run writes a thousand units.
+ */
+function writeText(path: string, text: string): void {
+  const fd = openSync(path, "w", 0o644);
+  try {
+    const written = writeSync(fd, text);
+    // A write may be short (write(2)); the rest, by bytes, then.
+    const bytes = Buffer.byteLength(text);
+    if (written < bytes) {
+      const rest = Buffer.from(text).subarray(written);
+      for (let done = 0; done < rest.length;) done += writeSync(fd, rest, done);
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 
