@@ -24,6 +24,7 @@ import { leanArgs } from "../src/generator/main.ts";
 import { intendedNames } from "../src/generator/broken.ts";
 import { STATUS_FILE } from "../src/generator/locations.ts";
 import { V8_FLAGS } from "../src/generator/script.ts";
+import { readSpecDirs } from "../src/generator/run.ts";
 import { CLI, ROOT } from "./helpers/paths.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
@@ -280,6 +281,28 @@ function specTree(): string {
   writeFileSync(join(dir, "home.json"), BROKEN);
   return dir;
 }
+
+test("reading: a spec that cannot be read is a problem at its file; a byte order mark is dropped", () => {
+  const dir = tmp();
+  mkdirSync(join(dir, "dir.json"));
+  writeFileSync(join(dir, "bom.json"), `\ufeff${spec("bom")}`);
+  writeFileSync(join(dir, "ü.json"), spec("ü-name"));
+  const r = readSpecDirs([dir, join(dir, "missing")]);
+  assert.deepEqual(
+    r.dirs.map((d) => d.specs.map((s) => [s.file, s.text])),
+    [
+      [
+        [join(dir, "bom.json"), spec("bom")],
+        [join(dir, "ü.json"), spec("ü-name")],
+      ],
+      [],
+    ],
+  );
+  assert.deepEqual(
+    r.problems.map((p) => [p.code, p.location.file, p.message]),
+    [["generator/read", join(dir, "dir.json"), "cannot read: is a directory"]],
+  );
+});
 
 test("generate OUT: writes units and links, logs each problem to kmsg at warning level or above, exits 0", () => {
   const specs = specTree();
