@@ -20,7 +20,11 @@ export function renderUnit(unit: UnitFile): string {
     out.push(`[${s.name}]`);
     for (let j = 0; j < s.entries.length; j++) renderEntry(s.entries[j]!, out);
   }
-  return out.join("\n") + "\n";
+  // The final newline as an empty last line: join makes one flat string, where `+ "\n"` would
+  // make a second one to be flattened again when the file is written.
+  if (out.length === 0) return "\n";
+  out.push("");
+  return out.join("\n");
 }
 
 function commentLine(text: string): string {
