@@ -2,7 +2,7 @@
 // generator alone, and a V8 code cache for each (bin/tunnelc.cjs loads them; see
 // docs/performance.md for why).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -50,9 +50,12 @@ execFileSync(
   },
 );
 const out = mkdtempSync(join(tmpdir(), "tunnelc-build-"));
+// Under the installed script's V8 flags: V8 rejects a cache made under other flags (the flag
+// hash is part of it), and the generator would then compile its whole bundle at every boot.
+const generatorFlags = JSON.parse(readFileSync("src/generator/v8-flags.json", "utf8"));
 execFileSync(
   process.execPath,
-  ["bin/tunnelc.cjs", "generate", "--spec-dir", "docs/examples", out, out, out],
+  [...generatorFlags, "bin/tunnelc.cjs", "generate", "--spec-dir", "docs/examples", out, out, out],
   {
     stdio: "ignore",
     env: {

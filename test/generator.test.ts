@@ -23,6 +23,8 @@ import { planGeneration } from "../src/generator/plan.ts";
 import { leanArgs } from "../src/generator/main.ts";
 import { intendedNames } from "../src/generator/broken.ts";
 import { STATUS_FILE } from "../src/generator/locations.ts";
+import { V8_FLAGS } from "../src/generator/script.ts";
+import { readSpecDirs } from "../src/generator/run.ts";
 import { CLI, ROOT } from "./helpers/paths.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
@@ -280,6 +282,28 @@ function specTree(): string {
   return dir;
 }
 
+test("reading: a spec that cannot be read is a problem at its file; a byte order mark is dropped", () => {
+  const dir = tmp();
+  mkdirSync(join(dir, "dir.json"));
+  writeFileSync(join(dir, "bom.json"), `\ufeff${spec("bom")}`);
+  writeFileSync(join(dir, "ü.json"), spec("ü-name"));
+  const r = readSpecDirs([dir, join(dir, "missing")]);
+  assert.deepEqual(
+    r.dirs.map((d) => d.specs.map((s) => [s.file, s.text])),
+    [
+      [
+        [join(dir, "bom.json"), spec("bom")],
+        [join(dir, "ü.json"), spec("ü-name")],
+      ],
+      [],
+    ],
+  );
+  assert.deepEqual(
+    r.problems.map((p) => [p.code, p.location.file, p.message]),
+    [["generator/read", join(dir, "dir.json"), "cannot read: is a directory"]],
+  );
+});
+
 test("generate OUT: writes units and links, logs each problem to kmsg at warning level or above, exits 0", () => {
   const specs = specTree();
   const work = tmp();
@@ -402,6 +426,11 @@ test("the generator runs without the CLI bundle, and writes what generate --dry-
   copyFileSync(bundle, join(pkg, "dist", "generator.cjs"));
   assert.ok(!/yargs|chalk|diffLines/.test(readFileSync(bundle, "utf8")));
   const specs = specTree();
+  // Text beyond ASCII is written byte for byte too (the generator writes strings, not Buffers).
+  writeFileSync(
+    join(specs, "utf8.json"),
+    spec("utf8", 2223, ', "description": "Tünnel ✓ über 🚇 relay"'),
+  );
   const out = tmp();
   const env = { TUNNELC_KMSG: join(out, "kmsg"), TUNNELC_JOURNAL_STREAM: join(out, "journal") };
   const r = spawnSync(
@@ -419,7 +448,11 @@ test("the generator runs without the CLI bundle, and writes what generate --dry-
     tunnelc(["generate", "--dry-run", "--json", "--spec-dir", specs], { env }).stdout,
   ) as { files: { path: string; text: string }[]; links: { path: string; target: string }[] };
   const rel = (p: string) => p.replace("/run/systemd/generator/", "");
-  assert.ok(dry.files.length >= 3);
+  assert.ok(dry.files.length >= 4);
+  assert.match(
+    readFileSync(join(out, "utf8.service"), "utf8"),
+    /^Description=Tünnel ✓ über 🚇 relay$/m,
+  );
   for (const f of dry.files)
     assert.equal(
       readFileSync(join(out, rel(f.path)), "utf8"),
@@ -534,6 +567,21 @@ test("generator install --root: an executable script with absolute paths; it run
   const un = tunnelc(["generator", "uninstall", "--root", root]);
   assert.equal(un.status, 0);
   assert.ok(!existsSync(path));
+});
+
+test("the build's generator code cache is one V8 accepts under the installed script's flags", () => {
+  // A cache made under other V8 flags is rejected: the generator would compile its whole bundle
+  // at every boot (docs/performance.md).
+  const probe = `
+    const fs = require("node:fs"), vm = require("node:vm"), Module = require("node:module");
+    const file = ${JSON.stringify(join(ROOT, "dist", "generator.cjs"))};
+    const cachedData = fs.readFileSync(file + "." + process.versions.v8 + ".cache");
+    const script = new vm.Script(Module.wrap(fs.readFileSync(file, "utf8")), { filename: file, cachedData });
+    process.stdout.write(String(script.cachedDataRejected));`;
+  const run = spawnSync(process.execPath, [...V8_FLAGS.split(" "), "-e", probe], {
+    encoding: "utf8",
+  });
+  assert.equal(run.stdout, "false", run.stderr);
 });
 
 test("generator install --root defaults to the packaged paths; a foreign file is left alone", () => {

@@ -1,7 +1,8 @@
 // The generator's I/O edge: read the spec directories, write what planGeneration decided, and log
 // problems where the journal finds them at early boot. Nothing else is touched: no /tmp, no
 // /var, no network (systemd.generator(7) "Notes about writing generators").
-import { createConnection } from "node:net";
+import type * as Net from "node:net";
+import { createRequire } from "node:module";
 import {
   closeSync,
   constants,
@@ -11,7 +12,6 @@ import {
   readdirSync,
   rmSync,
   symlinkSync,
-  writeFileSync,
   writeSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
@@ -42,9 +42,7 @@ export function readSpecDirs(dirs: string[]): ReadResult {
     const specs = names.sort().flatMap((name) => {
       const file = join(dir, name);
       try {
-        const buf = readFileSync(file);
-        if (buf.length > MAX_SPEC_BYTES) throw new Error(`larger than ${MAX_SPEC_BYTES} bytes`);
-        const text = buf.toString("utf8");
+        const text = readSpecText(file);
         return [{ file, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text }];
       } catch (e) {
         problems.push(readProblem(file, e));
@@ -54,6 +52,24 @@ export function readSpecDirs(dirs: string[]): ReadResult {
     return { dir, specs };
   });
   return { dirs: out, problems };
+}
+
+/**
+ * The file as text. readFileSync with "utf8" is one call into Node's C++ (no Buffer in between),
+ * and a run reads every spec; each UTF-16 unit of the text comes from at most 3 bytes, so a text
+ * of up to a third of the limit is within it. Anything else (a larger text, an error) is read
+ * again as bytes, which gives the exact size and the same messages as before.
+ */
+function readSpecText(file: string): string {
+  try {
+    const text = readFileSync(file, "utf8");
+    if (text.length * 3 <= MAX_SPEC_BYTES) return text;
+  } catch {
+    // Read again below, for the error's own message.
+  }
+  const buf = readFileSync(file);
+  if (buf.length > MAX_SPEC_BYTES) throw new Error(`larger than ${MAX_SPEC_BYTES} bytes`);
+  return buf.toString("utf8");
 }
 
 function readProblem(file: string, e: unknown): Diagnostic {
@@ -77,7 +93,7 @@ export function writeGeneration(plan: GenerationPlan): void {
     // No fsync and no rename: the directory is a tmpfs that systemd reads once we exit.
     for (const f of plan.files) {
       dirOf(f.path);
-      writeFileSync(f.path, f.text, { mode: 0o644 });
+      writeText(f.path, f.text);
     }
     for (const l of plan.links) {
       dirOf(l.path);
@@ -85,6 +101,25 @@ export function writeGeneration(plan: GenerationPlan): void {
     }
   } catch (e) {
     throw new SystemError(`${GENERATOR_NAME}: cannot write its output: ${reason(e)}`);
+  }
+}
+
+/**
+ * writeFileSync's open, write, close, without the Buffer it makes of a string first: writeSync
+ * writes a string as it is, and a generator run writes a thousand units.
+ */
+function writeText(path: string, text: string): void {
+  const fd = openSync(path, "w", 0o644);
+  try {
+    const written = writeSync(fd, text);
+    // A write may be short (write(2)); the rest, by bytes, then.
+    const bytes = Buffer.byteLength(text);
+    if (written < bytes) {
+      const rest = Buffer.from(text).subarray(written);
+      for (let done = 0; done < rest.length;) done += writeSync(fd, rest, done);
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -163,7 +198,7 @@ export function writeJournalStream(
   timeoutMs = 1000,
 ): Promise<boolean> {
   return new Promise((done) => {
-    const conn = createConnection(socket);
+    const conn = loadNet().createConnection(socket);
     const timer = setTimeout(() => {
       conn.destroy();
       done(false);
@@ -181,4 +216,15 @@ export function writeJournalStream(
       done(!hadError);
     });
   });
+}
+
+/**
+ * node:net, loaded only when a line goes to journald's socket: with the stream modules it pulls
+ * in it costs a few milliseconds at every start (more under the generator's V8 flags, which turn
+ * off Node's own code cache), and most runs log nothing. A require, not import(): the loader in
+ * bin/ runs the bundle in a vm.Script, where a dynamic import() fails. Any absolute path serves
+ * as the base: a built-in module is not looked up on disk.
+ */
+function loadNet(): typeof Net {
+  return createRequire(process.execPath)("node:net") as typeof Net;
 }

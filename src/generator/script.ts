@@ -3,14 +3,17 @@
 // boot, and a package knows where its files will be). Pure: commands/generator.ts writes it.
 import { UsageError } from "../errors.ts";
 import { GENERATOR_NAME } from "./locations.ts";
+import flags from "./v8-flags.json" with { type: "json" };
 
 export const SCRIPT_MARKER = `# ${GENERATOR_NAME}: written by tunnelc generator install`;
 
 /**
  * V8 sizes its heap when node starts, so the generator's flag goes on node's command line, not
- * into the loader (docs/performance.md has the measurements).
+ * into the loader (docs/performance.md has the measurements). A data file, because the build
+ * reads it too: V8 rejects a code cache made under other flags, so scripts/build.mjs warms
+ * dist/generator.cjs's cache under these.
  */
-export const V8_FLAGS = "--max-semi-space-size=1";
+export const V8_FLAGS = flags.join(" ");
 
 export interface ScriptPaths {
   node: string;

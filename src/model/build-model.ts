@@ -81,8 +81,12 @@ function buildSpec(source: SpecText, names: NameCheck): SpecModel {
       ...checkRules(file, tunnels, form === "seed"),
     );
   }
-  const located = locate(problems, [{ ...source, mergedDefaults: merged !== undefined }]);
-  return { file, form, value: parsed.value, tunnels, problems, diagnostics: byPosition(located) };
+  // A good spec, the usual case, has nothing to locate.
+  const diagnostics =
+    problems.length === 0
+      ? []
+      : byPosition(locate(problems, [{ ...source, mergedDefaults: merged !== undefined }]));
+  return { file, form, value: parsed.value, tunnels, problems, diagnostics };
 }
 
 function byPosition(ds: Diagnostic[]): Diagnostic[] {

@@ -1,37 +1,86 @@
 // The hash in a unit's header: of the normalized tunnel, in a canonical JSON form, so that
 // layout, key order and defaults spelled out or left out do not change it.
-import * as crypto from "node:crypto";
+import { sha256Append, sha256Begin, sha256Digest } from "./sha256.ts";
 import type { Tunnel } from "../model/tunnel.ts";
 
 export function canonicalJson(value: unknown): string {
-  // Plain loops and string concatenation: this runs for every tunnel on every generator run.
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "";
-  if (Array.isArray(value)) {
-    let out = "[";
-    for (let i = 0; i < value.length; i++) out += (i > 0 ? "," : "") + canonicalJson(value[i]);
-    return `${out}]`;
-  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   const obj = value as Record<string, unknown>;
-  let out = "{";
-  for (const k of Object.keys(obj).sort()) {
-    const v = obj[k];
-    if (v === undefined) continue;
-    out += `${out.length > 1 ? "," : ""}${JSON.stringify(k)}:${canonicalJson(v)}`;
-  }
-  return `${out}}`;
+  const fields = Object.keys(obj)
+    .sort()
+    .filter((k) => obj[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`);
+  return `{${fields.join(",")}}`;
 }
 
 /** publicKey is for the relay's authorized_keys, not the unit: changing it must not touch the unit. */
 export function tunnelHash(t: Tunnel): string {
   const { publicKey: _relayOnly, ...unitFields } = t;
-  return `sha256:${sha256Hex(canonicalJson(unitFields)).slice(0, 32)}`;
+  return `sha256:${canonicalHash(unitFields).slice(0, 32)}`;
 }
 
-/** crypto.hash, one call without a Hash object, is Node ≥ 20.12; older Node 20 has createHash. */
-const oneShot = (crypto as { hash?: (alg: string, data: string, enc: "hex") => string }).hash;
+/**
+ * sha256Hex(canonicalJson(value)), without building the text: each part goes straight into the
+ * hash's buffer. This runs for every tunnel on every generator run, and the text was a dozen
+ * kilobytes of short-lived strings per tunnel. test/hash.test.ts holds the two to each other.
+ */
+export function canonicalHash(value: unknown): string {
+  sha256Begin();
+  appendCanonical(value);
+  return sha256Digest();
+}
 
-export function sha256Hex(text: string): string {
-  return oneShot !== undefined
-    ? oneShot("sha256", text, "hex")
-    : crypto.createHash("sha256").update(text).digest("hex");
+/** What JSON.stringify would escape: a string without any stands between quotes as it is. */
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function appendString(s: string): void {
+  if (ESCAPED.test(s)) sha256Append(JSON.stringify(s));
+  else {
+    sha256Append('"');
+    sha256Append(s);
+    sha256Append('"');
+  }
+}
+
+function appendCanonical(value: unknown): void {
+  if (typeof value === "string") return appendString(value);
+  if (value === null || typeof value !== "object") return sha256Append(JSON.stringify(value) ?? "");
+  if (Array.isArray(value)) {
+    sha256Append("[");
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) sha256Append(",");
+      appendCanonical(value[i]);
+    }
+    return sha256Append("]");
+  }
+  const obj = value as Record<string, unknown>;
+  sha256Append("{");
+  let first = true;
+  const keys = Object.keys(obj);
+  sortInPlace(keys);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = obj[k];
+    if (v === undefined) continue;
+    if (!first) sha256Append(",");
+    first = false;
+    appendString(k);
+    sha256Append(":");
+    appendCanonical(v);
+  }
+  sha256Append("}");
+}
+
+/**
+ * Array.prototype.sort's order for strings (by UTF-16 code units), by insertion: a tunnel's
+ * objects have a few fields each, and the built-in sort allocates a work array per call.
+ */
+function sortInPlace(keys: string[]): void {
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > k; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = k;
+  }
 }

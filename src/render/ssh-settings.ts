@@ -77,30 +77,36 @@ const FLAGS: Readonly<Record<string, string>> = { IdentityFile: "-i" };
 /** The settings as argv words, one group of words per rendered line. */
 export function settingWords(t: Tunnel): Word[][] {
   // %d is the credentials directory, %S the root of state directories (systemd.unit(5) "Specifiers").
-  const dir = (d: Dir): Part[] =>
-    d === "credentials" ? [specifier("d")] : [specifier("S"), `/${stateDirectory(t)}`];
-  const groups: { group: string; words: Word[] }[] = [];
-  for (const s of sshSettings(t)) {
-    const value = s.value.flatMap((p) => (typeof p === "string" ? [p] : dir(p.dir)));
+  const groups: Word[][] = [];
+  let group: string | undefined;
+  // Index loops and no intermediate lists: this runs for every tunnel on every generator run,
+  // mostly as cold code, where each for-of step and each array costs an allocation.
+  const settings = sshSettings(t);
+  for (let i = 0; i < settings.length; i++) {
+    const s = settings[i]!;
     const flag = FLAGS[s.option];
-    const words =
-      flag !== undefined ? [[flag], joined(value)] : [["-o"], joined([`${s.option}=`, ...value])];
-    const last = groups[groups.length - 1];
-    if (last?.group === s.group) last.words.push(...words);
-    else groups.push({ group: s.group, words });
+    const value: Part[] = [];
+    let text = flag !== undefined ? "" : `${s.option}=`;
+    for (let j = 0; j < s.value.length; j++) {
+      const p = s.value[j]!;
+      if (typeof p === "string") text += p;
+      else {
+        // Adjacent text parts as one, so a word reads as it is written.
+        if (text !== "") value.push(text);
+        text = "";
+        if (p.dir === "credentials") value.push(specifier("d"));
+        else {
+          value.push(specifier("S"));
+          text = `/${stateDirectory(t)}`;
+        }
+      }
+    }
+    if (text !== "") value.push(text);
+    if (group === s.group) groups[groups.length - 1]!.push([flag ?? "-o"], value);
+    else groups.push([[flag ?? "-o"], value]);
+    group = s.group;
   }
-  return groups.map((g) => g.words);
-}
-
-/** Adjacent text parts as one, so a word reads as it is written. */
-function joined(parts: Part[]): Word {
-  const out: Part[] = [];
-  for (const p of parts) {
-    const prev = out[out.length - 1];
-    if (typeof p === "string" && typeof prev === "string") out[out.length - 1] = prev + p;
-    else out.push(p);
-  }
-  return out;
+  return groups;
 }
 
 /** The two settings that make a jump connection fail closed lead the config file. */

@@ -37,6 +37,12 @@ const MESSAGES: Record<string, string> = {
 export const MAX_DEPTH = 32;
 
 export function parseSpec(source: SpecText): ParseResult {
+  const plain = plainJson(source.text);
+  return plain === NOT_PLAIN ? parseLocated(source) : { ok: true, value: plain };
+}
+
+/** The streaming parse, which locates every problem; exported for the test that holds the fast path to it. */
+export function parseLocated(source: SpecText): ParseResult {
   const at = (code: string, message: string, offset: number, length: number, pointer = "") => ({
     severity: "error" as const,
     code,
@@ -62,6 +68,72 @@ export function parseSpec(source: SpecText): ParseResult {
   );
   if (dups.length > 0) return { ok: false, problems: dups };
   return { ok: true, value };
+}
+
+const NOT_PLAIN = Symbol("not plain JSON");
+
+/**
+ * The fast path, for the usual spec: plain JSON (no comments) without duplicate fields, nested
+ * no deeper than MAX_DEPTH. JSON.parse is native and many times faster than the streaming
+ * visitor; it keeps the last of duplicate fields silently, so the field names in the text are
+ * counted against the fields in the value. Anything else (a comment, a syntax error, a
+ * duplicate, too deep) returns NOT_PLAIN and takes the located path below, so every message is
+ * the same. The value is copied into objects without prototypes, as buildValue makes them.
+ */
+function plainJson(text: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return NOT_PLAIN;
+  }
+  const count = { fields: 0 };
+  const copy = withoutPrototypes(value, 1, count);
+  if (copy === NOT_PLAIN) return NOT_PLAIN;
+  return fieldNames(text) === count.fields ? copy : NOT_PLAIN;
+}
+
+/** RFC 8259's white space: space, tab, line feed, carriage return. */
+const isJsonSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+/** The number of field names in `text`, which JSON.parse accepted: strings followed by ":". */
+function fieldNames(text: string): number {
+  let names = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) !== 0x22) continue;
+    // Past the string (valid JSON: every backslash escapes the next character).
+    for (i++; text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    let j = i + 1;
+    while (isJsonSpace(text.charCodeAt(j))) j++;
+    if (text.charCodeAt(j) === 0x3a) names++;
+    i = j - 1;
+  }
+  return names;
+}
+
+function withoutPrototypes(v: unknown, depth: number, count: { fields: number }): unknown {
+  if (v === null || typeof v !== "object") return v;
+  if (depth > MAX_DEPTH) return NOT_PLAIN;
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < v.length; i++) {
+      const c = withoutPrototypes(v[i], depth + 1, count);
+      if (c === NOT_PLAIN) return NOT_PLAIN;
+      out.push(c);
+    }
+    return out;
+  }
+  const out = Object.create(null) as Record<string, unknown>;
+  const from = v as Record<string, unknown>;
+  const keys = Object.keys(from);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const c = withoutPrototypes(from[k], depth + 1, count);
+    if (c === NOT_PLAIN) return NOT_PLAIN;
+    out[k] = c;
+    count.fields++;
+  }
+  return out;
 }
 
 interface Frame {

@@ -57,9 +57,23 @@ function checkExecutable(word: Word): void {
   }
 }
 
+/**
+ * A word of one literal part with nothing to escape or quote: no control character, white
+ * space, quote, backslash, "%", "$" or ";". Most words are such, and stand as they are.
+ */
+const BARE = /^[^\s"'\\%$;\u0000-\u001f\u007f]+$/;
+
 /** One argv word as it must stand in an Exec*= line. */
 export function quoteWord(word: Word, first: boolean): string {
-  for (const p of word) if (typeof p === "string") assertNoControl(p, "command-line word");
+  const only = word.length === 1 ? word[0] : undefined;
+  if (typeof only === "string" && BARE.test(only)) {
+    if (first) checkExecutable(word);
+    return only;
+  }
+  for (let i = 0; i < word.length; i++) {
+    const p = word[i]!;
+    if (typeof p === "string") assertNoControl(p, "command-line word");
+  }
   if (first) checkExecutable(word);
   const text = word.map(renderPart).join("");
   const plain = word.map((p) => (typeof p === "string" ? p : "")).join("");

@@ -8,16 +8,23 @@ const KEY = /^[A-Za-z][A-Za-z0-9]*$/;
 const SECTION = /^[A-Za-z][A-Za-z0-9-]*$/;
 
 export function renderUnit(unit: UnitFile): string {
-  // One array of lines for the whole file: a generator run renders a thousand of these.
+  // One array of lines for the whole file: a generator run renders a thousand of these. Index
+  // loops, not for-of, here and below: most of a run is cold code, where each for-of step
+  // allocates an iterator result.
   const out: string[] = [];
-  for (const h of unit.header) out.push(commentLine(h));
-  for (const s of unit.sections) {
+  for (let i = 0; i < unit.header.length; i++) out.push(commentLine(unit.header[i]!));
+  for (let i = 0; i < unit.sections.length; i++) {
+    const s = unit.sections[i]!;
     if (out.length > 0) out.push("");
     if (!SECTION.test(s.name)) throw new EscapeError(`bad section name ${JSON.stringify(s.name)}`);
     out.push(`[${s.name}]`);
-    for (const e of s.entries) renderEntry(e, out);
+    for (let j = 0; j < s.entries.length; j++) renderEntry(s.entries[j]!, out);
   }
-  return out.join("\n") + "\n";
+  // The final newline as an empty last line: join makes one flat string, where `+ "\n"` would
+  // make a second one to be flattened again when the file is written.
+  if (out.length === 0) return "\n";
+  out.push("");
+  return out.join("\n");
 }
 
 function commentLine(text: string): string {
@@ -31,13 +38,9 @@ const rendered = new WeakMap<Entry, string[]>();
 function renderEntry(e: Entry, out: string[]): void {
   const frozen = Object.isFrozen(e);
   const known = frozen ? rendered.get(e) : undefined;
-  if (known !== undefined) {
-    for (const l of known) out.push(l);
-    return;
-  }
-  const lines = entryLines(e);
-  if (frozen) rendered.set(e, lines);
-  for (const l of lines) out.push(l);
+  const lines = known ?? entryLines(e);
+  if (frozen && known === undefined) rendered.set(e, lines);
+  for (let i = 0; i < lines.length; i++) out.push(lines[i]!);
 }
 
 function entryLines(e: Entry): string[] {
@@ -56,16 +59,19 @@ function renderValue(key: string, value: Value): string[] {
 /** A command line over several lines, joined by systemd's "\" continuation. */
 function renderCommandLine(key: string, line: CommandLine): string[] {
   const words = quoteCommandLine(line);
-  const groups: string[][] = [[]];
-  words.forEach((w, i) => {
+  const lines: string[] = [];
+  let text = `${key}=${words[0]!}`;
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i]!;
     // A continuation line that starts with "#" or ";" is a comment line to systemd: keep such a
     // word on the line before.
-    if (line.breaks.includes(i) && !/^[#;]/.test(w)) groups.push([]);
-    groups[groups.length - 1]!.push(w);
-  });
-  return groups.map((g, i) => {
-    const text = g.join(" ");
-    const head = i === 0 ? `${key}=${text}` : `    ${text}`;
-    return i < groups.length - 1 ? `${head} \\` : head;
-  });
+    if (line.breaks.includes(i) && !COMMENT_START.test(w)) {
+      lines.push(`${text} \\`);
+      text = `    ${w}`;
+    } else text += ` ${w}`;
+  }
+  lines.push(text);
+  return lines;
 }
+
+const COMMENT_START = /^[#;]/;
