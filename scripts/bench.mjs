@@ -263,6 +263,16 @@ report(
   rf <= 2 && genOk && genUnits === n && genLinks === n && sysvUnits >= n,
 );
 
+// Not a target: the same I/O with no compiling (scripts/generator-floor.cjs), to show how much of
+// (f) is node's start and the files themselves, which no tuning of tunnelc's own code removes.
+const sample = join(work, "sample.service");
+writeFileSync(sample, readFileSync(join(out, "t0.service")));
+const floorRun = [process.execPath, ["scripts/generator-floor.cjs", thousand, sample, out]];
+const fl = compare(sysvEnabled, floorRun, Math.max(5, Math.floor(RUNS / 3)), cleanOut);
+console.log(
+  `(f) floor: node reading ${n} specs and writing ${n} units + links, compiling nothing: ${fl.b.toFixed(1)} ms, ${(fl.b / fl.a).toFixed(2)}x systemd-sysv-generator (${fl.a.toFixed(1)} ms)`,
+);
+
 cleanOut();
 run(...generate(thousand), {
   NODE_OPTIONS: `-r ${resolve("scripts/report-rss.cjs")}`,
