@@ -112,6 +112,32 @@ export default tseslint.config(
     },
   },
   {
+    // The file applier is in the generator's bundle: no commands, no sockets, so it loads
+    // neither child_process nor net at every boot.
+    files: ["src/plan/apply-files.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: ["child_process", "net"].flatMap((m) =>
+            [m, `node:${m}`].map((name) => ({
+              name,
+              message:
+                "Commands belong to src/plan/execute.ts; the file applier only touches files.",
+            })),
+          ),
+          patterns: [
+            {
+              group: ["**/install/systemctl.ts"],
+              allowTypeImports: true,
+              message: "The Runner belongs to src/plan/execute.ts.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The loader is CommonJS on purpose: it runs the bundle from a V8 code cache.
     files: ["bin/*.cjs", "scripts/*.cjs"],
     languageOptions: { sourceType: "commonjs" },

@@ -111,6 +111,32 @@ for (const c of EFFECTS)
     }
   });
 
+test("a generator run loads no node:crypto (the atomic writes' temp names): it writes in place", () => {
+  const specs = tmp();
+  writeFileSync(join(specs, "a.json"), spec("a"));
+  const work = tmp();
+  const out = join(work, "out");
+  const mods = join(work, "modules");
+  const preload = join(work, "preload.cjs");
+  writeFileSync(
+    preload,
+    'process.on("exit", () => require("node:fs").writeFileSync(process.env.MODS, process.moduleLoadList.join("\\n")));\n',
+  );
+  const r = spawnSync(
+    process.execPath,
+    ["-r", preload, join(ROOT, "bin", "tunnelc.cjs"), "generate", "--spec-dir", specs, out],
+    { encoding: "utf8", env: { ...process.env, MODS: mods, TUNNELC_KMSG: join(work, "none") } },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(existsSync(join(out, "a.service")));
+  const loaded = readFileSync(mods, "utf8").split("\n");
+  assert.ok(loaded.includes("NativeModule fs"), "the list is Node's list of loaded modules");
+  assert.deepEqual(
+    loaded.filter((m) => /crypto/.test(m)),
+    [],
+  );
+});
+
 test("an output directory that cannot be written: exit 3, named, nothing on stdout", () => {
   const specs = tmp();
   writeFileSync(join(specs, "a.json"), spec("a"));
