@@ -24,10 +24,12 @@ export default tseslint.config(
   },
   {
     // Effects live in one place: the pipeline's stages and the commands read through the gatherer
-    // (src/plan/read.ts) and change things through the executor (src/plan/execute.ts), never
-    // with fs, processes or sockets of their own. The edge modules are allowed by name.
+    // (src/plan/read.ts) and change things through the executor (src/plan/execute.ts, whose file
+    // side is src/plan/apply-files.ts), never with fs, processes or sockets of their own. The
+    // edge modules are allowed by name.
     files: [
       "src/*.ts",
+      "src/plan/**",
       "src/commands/**",
       "src/model/**",
       "src/render/**",
@@ -42,11 +44,14 @@ export default tseslint.config(
       "src/generator/**",
     ],
     ignores: [
+      "src/plan/read.ts", // the gatherer
+      "src/plan/execute.ts", // the executor: commands through the Runner
+      "src/plan/apply-files.ts", // the executor's file side, the generator's too
       "src/specfile/read.ts", // the spec reader, which the gatherer calls
-      "src/install/atomic-write.ts", // the executor's writes
+      "src/install/atomic-write.ts", // the file applier's atomic writes
       "src/install/systemctl.ts", // the Runner
       "src/keygen/generate.ts", // ssh-keygen's own Runner (stdin closed)
-      "src/generator/run.ts", // the generator's reads, writes and logs at boot
+      "src/generator/run.ts", // the generator's reads and logs at boot (next block)
     ],
     rules: {
       "@typescript-eslint/no-restricted-imports": [
@@ -74,6 +79,58 @@ export default tseslint.config(
               group: ["**/generator/run.ts"],
               importNames: ["readSpecDirs"],
               message: 'Read spec directories through the gatherer ({ kind: "spec-dirs" }).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The generator's edge reads specs and writes log lines (kmsg, journald's socket); its output
+    // files and links are effects, applied by src/plan/apply-files.ts like every command's.
+    files: ["src/generator/run.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        ...["fs", "node:fs"].map((name) => ({
+          name,
+          importNames: [
+            "mkdirSync",
+            "writeFileSync",
+            "symlinkSync",
+            "rmSync",
+            "unlinkSync",
+            "renameSync",
+            "chmodSync",
+          ],
+          message:
+            "The generator's writes are effects (generationEffects, src/plan/apply-files.ts).",
+        })),
+        { name: "child_process", message: "The generator runs no commands." },
+        { name: "node:child_process", message: "The generator runs no commands." },
+      ],
+    },
+  },
+  {
+    // The file applier is in the generator's bundle: no commands, no sockets, so it loads
+    // neither child_process nor net at every boot.
+    files: ["src/plan/apply-files.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: ["child_process", "net"].flatMap((m) =>
+            [m, `node:${m}`].map((name) => ({
+              name,
+              message:
+                "Commands belong to src/plan/execute.ts; the file applier only touches files.",
+            })),
+          ),
+          patterns: [
+            {
+              group: ["**/install/systemctl.ts"],
+              allowTypeImports: true,
+              message: "The Runner belongs to src/plan/execute.ts.",
             },
           ],
         },

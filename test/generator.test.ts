@@ -19,7 +19,8 @@ import { join } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
 import { once } from "node:events";
-import { planGeneration } from "../src/generator/plan.ts";
+import { generationEffects, planGeneration } from "../src/generator/plan.ts";
+import { describe } from "../src/plan/plan.ts";
 import { leanArgs } from "../src/generator/main.ts";
 import { intendedNames } from "../src/generator/broken.ts";
 import { STATUS_FILE } from "../src/generator/locations.ts";
@@ -63,6 +64,89 @@ test("a good spec: its unit, a .wants link for [Install], the status file; nothi
   assert.match(unit, /^SourcePath=\/etc\/tunnelc\/a\.json$/m);
   assert.match(unit, /^# tunnelc-hash: sha256:[0-9a-f]{32}$/m);
   assert.deepEqual(plan.problems, []);
+});
+
+// The plan as the file applier's effects: each directory once, before its first entry; units and
+// the status file written in place (systemd's tmpfs), 0644; then the .wants links; any failure
+// the one message the generator exits 3 with.
+const EFFECTS: { name: string; user: boolean; specs: string[]; effects: string[] }[] = [
+  {
+    name: "two system tunnels",
+    user: false,
+    specs: ["b", "a"],
+    effects: [
+      `would create ${OUT}`,
+      `would write ${OUT}/a.service`,
+      `would write ${OUT}/b.service`,
+      `would write ${OUT}/${STATUS_FILE}`,
+      `would create ${OUT}/multi-user.target.wants`,
+      `would link ${OUT}/multi-user.target.wants/a.service -> ../a.service`,
+      `would link ${OUT}/multi-user.target.wants/b.service -> ../b.service`,
+    ],
+  },
+  {
+    name: "no specs: the status file alone",
+    user: false,
+    specs: [],
+    effects: [`would create ${OUT}`, `would write ${OUT}/${STATUS_FILE}`],
+  },
+];
+
+for (const c of EFFECTS)
+  test(`generation effects: ${c.name}`, () => {
+    const specs = c.specs.map((n, i) => file("/etc/tunnelc", `${n}.json`, spec(n, 2000 + i)));
+    const plan = planGeneration([{ dir: "/etc/tunnelc", specs }], {
+      user: c.user,
+      normalDir: OUT,
+    });
+    const effects = generationEffects(plan);
+    assert.deepEqual(
+      effects.map((e) => describe(e, true)),
+      c.effects,
+    );
+    for (const e of effects) {
+      assert.equal(e.failure, "tunnelc-generator: cannot write its output");
+      if (e.kind === "write") assert.deepEqual([e.mode, e.atomic], [0o644, false]);
+      if (e.kind === "mkdir") assert.equal(e.mode, undefined, "0755, as ensureDir makes it");
+    }
+  });
+
+test("a generator run loads no node:crypto (the atomic writes' temp names): it writes in place", () => {
+  const specs = tmp();
+  writeFileSync(join(specs, "a.json"), spec("a"));
+  const work = tmp();
+  const out = join(work, "out");
+  const mods = join(work, "modules");
+  const preload = join(work, "preload.cjs");
+  writeFileSync(
+    preload,
+    'process.on("exit", () => require("node:fs").writeFileSync(process.env.MODS, process.moduleLoadList.join("\\n")));\n',
+  );
+  const r = spawnSync(
+    process.execPath,
+    ["-r", preload, join(ROOT, "bin", "tunnelc.cjs"), "generate", "--spec-dir", specs, out],
+    { encoding: "utf8", env: { ...process.env, MODS: mods, TUNNELC_KMSG: join(work, "none") } },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(existsSync(join(out, "a.service")));
+  const loaded = readFileSync(mods, "utf8").split("\n");
+  assert.ok(loaded.includes("NativeModule fs"), "the list is Node's list of loaded modules");
+  assert.deepEqual(
+    loaded.filter((m) => /crypto/.test(m)),
+    [],
+  );
+});
+
+test("an output directory that cannot be written: exit 3, named, nothing on stdout", () => {
+  const specs = tmp();
+  writeFileSync(join(specs, "a.json"), spec("a"));
+  const work = tmp();
+  const out = join(work, "file");
+  writeFileSync(out, "");
+  const r = tunnelc(["generate", "--spec-dir", specs, join(out, "normal")]);
+  assert.equal(r.status, 3, r.stderr);
+  assert.match(r.stderr, /^tunnelc: tunnelc-generator: cannot write its output: /);
+  assert.equal(r.stdout, "");
 });
 
 test("precedence: /etc overrides /run and /usr/lib by file name; an empty file masks", () => {

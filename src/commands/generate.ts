@@ -1,15 +1,15 @@
 // tunnelc generate [NORMAL_DIR [EARLY_DIR LATE_DIR]] [--user] [--dry-run] [--json] [--spec-dir DIR]...
 // What the installed generator runs (docs/generator.md), and its dry run for debugging.
 import { defineCommand, flag, text, anyOf } from "./options.ts";
-import { planGeneration, type GenerationPlan } from "../generator/plan.ts";
+import { generationEffects, planGeneration, type GenerationPlan } from "../generator/plan.ts";
 import {
   problemLines,
   tagged,
-  writeGeneration,
   writeJournalStream,
   writeKmsg,
   type Line,
 } from "../generator/run.ts";
+import { applyFiles } from "../plan/apply-files.ts";
 import { normalDir, specDirs } from "../generator/locations.ts";
 import { envelope } from "../envelope.ts";
 import { ExitCode, UsageError, hasErrors } from "../errors.ts";
@@ -46,7 +46,8 @@ export async function runGenerate(
     readProblems: read.problems,
   });
   if (args.dryRun) return dryRun(plan, args.json);
-  writeGeneration(plan);
+  // Files only: the file applier, without the executor's Runner (child_process) in the bundle.
+  applyFiles(generationEffects(plan));
   const lines = problemLines(plan.problems, plan.specs);
   const logged = lines.length === 0 || (!user && (await logSystem(lines, env, gatherer)));
   // Exit 0 whatever the specs say: a generator's failure helps nobody at boot; the problems are

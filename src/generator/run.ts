@@ -1,22 +1,13 @@
-// The generator's I/O edge: read the spec directories, write what planGeneration decided, and log
-// problems where the journal finds them at early boot. Nothing else is touched: no /tmp, no
-// /var, no network (systemd.generator(7) "Notes about writing generators").
+// The generator's I/O edge: read the spec directories and log problems where the journal finds
+// them at early boot; its writes are effects, applied by src/plan/apply-files.ts. Nothing else
+// is touched: no /tmp, no /var, no network (systemd.generator(7) "Notes about writing
+// generators").
 import type * as Net from "node:net";
 import { createRequire } from "node:module";
-import {
-  closeSync,
-  constants,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  symlinkSync,
-  writeSync,
-} from "node:fs";
-import { dirname, join } from "node:path";
+import { closeSync, constants, openSync, readFileSync, readdirSync, writeSync } from "node:fs";
+import { join } from "node:path";
 import { MAX_SPEC_BYTES, reason } from "../specfile/read.ts";
-import { SystemError, type Diagnostic } from "../errors.ts";
+import type { Diagnostic } from "../errors.ts";
 import { formatDiagnostic, visible } from "../report.ts";
 import type { SpecDir } from "./precedence.ts";
 import type { GenerationPlan } from "./plan.ts";
@@ -79,59 +70,6 @@ function readProblem(file: string, e: unknown): Diagnostic {
     message: `cannot read: ${reason(e)}`,
     location: { file, line: 1, column: 1, pointer: "", length: 1 },
   };
-}
-
-/** The output directory is systemd's, emptied before every run; a manual run may reuse one. */
-export function writeGeneration(plan: GenerationPlan): void {
-  const made = new Set<string>();
-  const dirOf = (p: string) => {
-    const d = dirname(p);
-    if (!made.has(d)) mkdirSync(d, { recursive: true, mode: 0o755 });
-    made.add(d);
-  };
-  try {
-    // No fsync and no rename: the directory is a tmpfs that systemd reads once we exit.
-    for (const f of plan.files) {
-      dirOf(f.path);
-      writeText(f.path, f.text);
-    }
-    for (const l of plan.links) {
-      dirOf(l.path);
-      link(l.target, l.path);
-    }
-  } catch (e) {
-    throw new SystemError(`${GENERATOR_NAME}: cannot write its output: ${reason(e)}`);
-  }
-}
-
-/**
- * writeFileSync's open, write, close, without the Buffer it makes of a string first: writeSync
- * writes a string as it is, and a generator run writes a thousand units.
- */
-function writeText(path: string, text: string): void {
-  const fd = openSync(path, "w", 0o644);
-  try {
-    const written = writeSync(fd, text);
-    // A write may be short (write(2)); the rest, by bytes, then.
-    const bytes = Buffer.byteLength(text);
-    if (written < bytes) {
-      const rest = Buffer.from(text).subarray(written);
-      for (let done = 0; done < rest.length;) done += writeSync(fd, rest, done);
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** A link, replacing one a manual run left (systemd hands over an empty directory). */
-function link(target: string, path: string): void {
-  try {
-    symlinkSync(target, path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    rmSync(path, { force: true });
-    symlinkSync(target, path);
-  }
 }
 
 /** `file:line:col: /pointer: message`, one line per problem, then a summary. */

@@ -16,7 +16,8 @@ import {
   writeSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { randomBytes } from "node:crypto";
+import type * as Crypto from "node:crypto";
+import { createRequire } from "node:module";
 import { failpoint } from "./failpoint.ts";
 
 export interface WriteOptions {
@@ -39,7 +40,7 @@ export function writeFileAtomic(
 ): void {
   const tmp = join(
     stagingDir ?? dirname(path),
-    `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`,
+    `.${basename(path)}.${loadCrypto().randomBytes(6).toString("hex")}.tmp`,
   );
   const fd = openSync(tmp, "wx", mode);
   try {
@@ -91,4 +92,15 @@ function syncDir(dir: string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * node:crypto, loaded at the first atomic write: the generator's bundle holds this module (through
+ * src/plan/apply-files.ts) but writes in place, and loading node:crypto costs milliseconds at
+ * every start under its V8 flags (docs/generator.md "Speed"). A require, not import(): the loader
+ * in bin/ runs the bundle in a vm.Script, where a dynamic import() fails.
+ */
+let crypto: typeof Crypto | undefined;
+function loadCrypto(): typeof Crypto {
+  return (crypto ??= createRequire(process.execPath)("node:crypto") as typeof Crypto);
 }

@@ -16,6 +16,8 @@ export type Effect =
       path: string;
       text: string;
       mode: number;
+      /** Atomic (atomic-write.ts): a reader sees the old file or the new one. The default. */
+      atomic?: true;
       /** fsync file and directory (units, specs); a build directory leaves that to the OS. */
       durable: boolean;
       /** Where the temp file is made (atomic-write.ts); beside the target when not given. */
@@ -23,7 +25,23 @@ export type Effect =
       /** The message a failure is reported with, before its reason. */
       failure?: string;
     }
+  | {
+      kind: "write";
+      path: string;
+      text: string;
+      /** The mode a new file gets (less the umask); an existing file keeps its own. */
+      mode: number;
+      /**
+       * Written in place: open, write, close, no temp file, fsync or rename. Only for a
+       * generator's output directory, a tmpfs that systemd empties before the run and reads only
+       * after the generator exits (systemd.generator(7)), so no reader sees half a file.
+       */
+      atomic: false;
+      failure?: string;
+    }
   | { kind: "remove"; path: string; failure?: string }
+  /** A symbolic link at path to target, replacing a link or file already there. */
+  | { kind: "link"; path: string; target: string; failure?: string }
   | {
       kind: "run";
       argv: string[];
@@ -37,6 +55,9 @@ export type Effect =
        */
       starts?: string[];
     };
+
+/** What the file applier (apply-files.ts) performs: every effect but a command. */
+export type FileEffect = Exclude<Effect, { kind: "run" }>;
 
 /** A change the plan will not make (a foreign unit, a unit not installed): exit 1, nothing done. */
 export interface Refusal {
@@ -54,7 +75,9 @@ export function describe(e: Effect, dryRun: boolean): string {
     chmod: ["set the mode of", "would set the mode of"],
     write: ["wrote", "would write"],
     remove: ["removed", "would remove"],
+    link: ["linked", "would link"],
     run: ["", "would run: "],
   }[e.kind][dryRun ? 1 : 0];
-  return e.kind === "run" ? `${verb}${e.argv.join(" ")}` : `${verb} ${e.path}`;
+  if (e.kind === "run") return `${verb}${e.argv.join(" ")}`;
+  return e.kind === "link" ? `${verb} ${e.path} -> ${e.target}` : `${verb} ${e.path}`;
 }

@@ -1,0 +1,96 @@
+// The executor's file side: makes directories, writes, sets modes, removes and links, in order.
+// Only node:fs and the atomic-write helpers, no Runner, so the generator's bundle, which applies
+// its plan here, does not load child_process. execute.ts delegates every file effect to it.
+import { chmodSync, closeSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from "node:fs";
+import { closeStaging, ensureDir, openStaging, writeFileAtomic } from "../install/atomic-write.ts";
+import { SystemError } from "../errors.ts";
+import { reason } from "../specfile/read.ts";
+import type { FileEffect } from "./plan.ts";
+
+/**
+ * Applies file effects one at a time. A staging directory is cleared of a crashed run's
+ * leftovers before its first use and removed by close(), once its files are in place; a failed
+ * write leaves it, empty, for the next run to clear.
+ */
+export class FileApplier {
+  private readonly staged = new Set<string>();
+
+  apply(e: FileEffect): void {
+    try {
+      if (e.kind === "write" && e.atomic !== false && e.staging !== undefined)
+        if (!this.staged.has(e.staging)) this.staged.add(openStaging(e.staging));
+      perform(e);
+    } catch (err) {
+      if (err instanceof SystemError) throw err;
+      throw new SystemError(`${e.failure ?? `${FAILURE[e.kind]} ${e.path}`}: ${reason(err)}`);
+    }
+  }
+
+  close(): void {
+    for (const dir of this.staged) closeStaging(dir);
+    this.staged.clear();
+  }
+}
+
+/** Every effect in order; the first failure stops the rest as a SystemError. */
+export function applyFiles(effects: readonly FileEffect[]): void {
+  const files = new FileApplier();
+  for (const e of effects) files.apply(e);
+  files.close();
+}
+
+const FAILURE = {
+  mkdir: "cannot create",
+  chmod: "cannot set the mode of",
+  write: "cannot write",
+  remove: "cannot remove",
+  link: "cannot link",
+};
+
+function perform(e: FileEffect): void {
+  if (e.kind === "write") {
+    if (e.atomic === false) writeInPlace(e.path, e.text, e.mode);
+    else
+      writeFileAtomic(e.path, e.text, {
+        mode: e.mode,
+        durable: e.durable,
+        ...(e.staging !== undefined && { stagingDir: e.staging }),
+      });
+  } else if (e.kind === "link") link(e.target, e.path);
+  else if (e.kind === "mkdir" && e.mode === undefined) ensureDir(e.path);
+  else if (e.kind === "mkdir") {
+    mkdirSync(e.path, { recursive: true, mode: e.mode! });
+    chmodSync(e.path, e.mode!);
+  } else if (e.kind === "chmod") chmodSync(e.path, e.mode);
+  else rmSync(e.path, { force: true });
+}
+
+/**
+ * writeFileSync's open, write, close, without the Buffer it makes of a string first: writeSync
+ * writes a string as it is, and a generator run writes a thousand units.
+ */
+function writeInPlace(path: string, text: string, mode: number): void {
+  const fd = openSync(path, "w", mode);
+  try {
+    const written = writeSync(fd, text);
+    // A write may be short (write(2)); the rest, by bytes, then.
+    const bytes = Buffer.byteLength(text);
+    if (written < bytes) {
+      const rest = Buffer.from(text).subarray(written);
+      for (let done = 0; done < rest.length;) done += writeSync(fd, rest, done);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A link, replacing what is there (a manual run may reuse an output directory). */
+function link(target: string, path: string): void {
+  try {
+    symlinkSync(target, path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    rmSync(path, { force: true });
+    symlinkSync(target, path);
+  }
+}
