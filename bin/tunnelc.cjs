@@ -94,4 +94,12 @@ function load(name) {
 const lean = process.argv[2] === "generate" ? load("generator.cjs") : undefined;
 const args = lean && lean.leanArgs(process.argv.slice(2));
 if (args) lean.main(args);
-else load("cli.cjs");
+else {
+  // A young generation that stays at its first size (1 MiB on 64 bits) instead of doubling:
+  // compile of 1,000 tunnels peaks at 68 MiB instead of 80, in the same time. V8 sizes the heap
+  // at start, so --max-semi-space-size cannot be set from here; the growth factor is read each
+  // time the young generation would grow. It changes V8's flag hash, so it is set before the
+  // bundle is compiled: the build warms the code cache through this same line.
+  require("node:v8").setFlagsFromString("--semi-space-growth-factor=1");
+  load("cli.cjs");
+}

@@ -1,5 +1,6 @@
 // The CLI entry: yargs wiring, and the only place that prints and exits (docs/cli.md).
-import { createInterface } from "node:readline/promises";
+import type * as Readline from "node:readline/promises";
+import { isatty } from "node:tty";
 import yargs, { type Argv, type Arguments, type CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { Chalk } from "chalk";
@@ -26,6 +27,7 @@ import { usageMessage, valueProblems, wantsJson, type OptionTable } from "./cli-
 import { envelope, errorDiagnostics } from "./envelope.ts";
 import pkg from "../package.json" with { type: "json" };
 import { STDIN } from "./specfile/read.ts";
+import { lazyBuiltin } from "./builtin.ts";
 
 /** chalk does not look at NO_COLOR (no-color.org) by itself; and no colour into a pipe. */
 function styleFor(stream: NodeJS.WriteStream): Style {
@@ -80,8 +82,12 @@ function fail(e: unknown): never {
  * reader for the session, whose line iterator keeps answers typed (or pasted) ahead.
  */
 let answers: AsyncIterator<string> | undefined;
+const readline = lazyBuiltin<typeof Readline>("node:readline/promises");
 async function ask(question: string): Promise<string> {
-  answers ??= createInterface({ input: process.stdin, terminal: false })[Symbol.asyncIterator]();
+  if (!answers) {
+    const lines = readline().createInterface({ input: process.stdin, terminal: false });
+    answers = lines[Symbol.asyncIterator]();
+  }
   process.stderr.write(question);
   const next = await answers.next();
   if (next.done) throw new UsageError("input ended before every question was answered");
@@ -89,7 +95,9 @@ async function ask(question: string): Promise<string> {
 }
 
 const COMMANDS: CommandModule<object, never>[] = [
-  initCommand(print, process.stdin.isTTY ? ask : undefined),
+  // isatty(0), not process.stdin.isTTY: that getter opens a stream on stdin (loading its stream
+  // modules) at every start, and only init reads it.
+  initCommand(print, isatty(0) ? ask : undefined),
   keygenCommand(print),
   compileCommand(print),
   validateCommand(print),
