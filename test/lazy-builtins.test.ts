@@ -48,14 +48,14 @@ function loadedBy(args: string[]): {
   return JSON.parse(readFileSync(out, "utf8"));
 }
 
-test("compile loads no child_process, dgram or readline, and runs from the build's code cache", () => {
+test("compile loads no child_process, dgram, readline or assert, and runs from the build's code cache", () => {
   const { modules, caches } = loadedBy([
     "compile",
     join(ROOT, "docs/examples/phone-home.json"),
     "-o",
     "-",
   ]);
-  for (const m of ["child_process", "dgram", "readline/promises", "readline"])
+  for (const m of ["child_process", "dgram", "readline/promises", "readline", "assert"])
     assert.ok(!modules.includes(`NativeModule ${m}`), `compile loaded node:${m}`);
   assert.ok(modules.includes("NativeModule path"), "the preload saw no modules");
   // The loader sets a V8 flag before compiling the bundle; the build warms the cache under it.
