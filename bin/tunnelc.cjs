@@ -83,7 +83,12 @@ function load(name) {
           : undefined;
   if (writeTo !== undefined) {
     // At exit, so the cache holds the functions this run compiled too, not only the top level.
-    process.once("exit", () => writeAtomically(writeTo, script.createCachedData()));
+    process.once("exit", () => {
+      // src/cli.ts sets --semi-space-growth-factor=1 once the bundle has started; V8's flag
+      // hash is part of a cache, and the next start checks it under the default flags.
+      require("node:v8").setFlagsFromString("--semi-space-growth-factor=2");
+      writeAtomically(writeTo, script.createCachedData());
+    });
   }
   const mod = { exports: {} };
   const localRequire = Module.createRequire(file);
@@ -94,12 +99,4 @@ function load(name) {
 const lean = process.argv[2] === "generate" ? load("generator.cjs") : undefined;
 const args = lean && lean.leanArgs(process.argv.slice(2));
 if (args) lean.main(args);
-else {
-  // A young generation that stays at its first size (1 MiB on 64 bits) instead of doubling:
-  // compile of 1,000 tunnels peaks at 68 MiB instead of 80, in the same time. V8 sizes the heap
-  // at start, so --max-semi-space-size cannot be set from here; the growth factor is read each
-  // time the young generation would grow. It changes V8's flag hash, so it is set before the
-  // bundle is compiled: the build warms the code cache through this same line.
-  require("node:v8").setFlagsFromString("--semi-space-growth-factor=1");
-  load("cli.cjs");
-}
+else load("cli.cjs");

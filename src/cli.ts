@@ -1,6 +1,7 @@
 // The CLI entry: yargs wiring, and the only place that prints and exits (docs/cli.md).
 import type * as Readline from "node:readline/promises";
 import { isatty } from "node:tty";
+import { setFlagsFromString } from "node:v8";
 import yargs, { type Argv, type Arguments, type CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { Chalk } from "chalk";
@@ -139,12 +140,24 @@ function usage(lines: string[]): UsageError {
 }
 
 /**
+ * A young generation that stays at its first size (1 MiB on 64 bits) instead of doubling as it
+ * fills: compile of 1,000 tunnels peaks at 65 MiB instead of 78 (V8's --semi-space-growth-factor;
+ * --max-semi-space-size works only on node's command line, which the bin script does not have).
+ * Set once start-up is done, which keeps the default and so one scavenge fewer. V8's flag hash is
+ * part of a code cache: bin/tunnelc.cjs puts the default back before it writes one.
+ */
+function smallYoungGeneration(): void {
+  setFlagsFromString("--semi-space-growth-factor=1");
+}
+
+/**
  * Runs before yargs validates (and so before any handler): records what is being parsed and
  * refuses values yargs would let through (cli-args.ts).
  */
 function checkValues(raw: string[]): (argv: Arguments) => void {
   // yargs hands middleware the instance parsing the command too (undeclared in its types).
   return ((argv: Arguments, y: Argv): void => {
+    smallYoungGeneration();
     const c = COMMANDS.find((c) => nameOf(c) === context.command);
     const table = tableOf(y, c ? positionalsOf(c) : []);
     context = { ...context, table, positionals: argv._.map(String) };
