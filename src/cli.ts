@@ -151,6 +151,18 @@ function smallYoungGeneration(): void {
 }
 
 /**
+ * yargs renders the command's whole help (cliui, wrap-ansi, string-width) after starting its
+ * handler, to keep for a later showHelp(): about 2 ms of every command, for a text tunnelc never
+ * shows from a handler (--help and usage errors render their own, before any handler).
+ */
+function skipHelpCache(y: Argv): void {
+  const internals = y as unknown as {
+    getInternalMethods(): { getUsageInstance(): { cacheHelpMessage(): void } };
+  };
+  internals.getInternalMethods().getUsageInstance().cacheHelpMessage = () => {};
+}
+
+/**
  * Runs before yargs validates (and so before any handler): records what is being parsed and
  * refuses values yargs would let through (cli-args.ts).
  */
@@ -158,6 +170,7 @@ function checkValues(raw: string[]): (argv: Arguments) => void {
   // yargs hands middleware the instance parsing the command too (undeclared in its types).
   return ((argv: Arguments, y: Argv): void => {
     smallYoungGeneration();
+    skipHelpCache(y);
     const c = COMMANDS.find((c) => nameOf(c) === context.command);
     const table = tableOf(y, c ? positionalsOf(c) : []);
     context = { ...context, table, positionals: argv._.map(String) };
