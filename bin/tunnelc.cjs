@@ -83,7 +83,12 @@ function load(name) {
           : undefined;
   if (writeTo !== undefined) {
     // At exit, so the cache holds the functions this run compiled too, not only the top level.
-    process.once("exit", () => writeAtomically(writeTo, script.createCachedData()));
+    process.once("exit", () => {
+      // src/cli.ts sets --semi-space-growth-factor=1 once the bundle has started; V8's flag
+      // hash is part of a cache, and the next start checks it under the default flags.
+      require("node:v8").setFlagsFromString("--semi-space-growth-factor=2");
+      writeAtomically(writeTo, script.createCachedData());
+    });
   }
   const mod = { exports: {} };
   const localRequire = Module.createRequire(file);

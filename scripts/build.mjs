@@ -36,7 +36,34 @@ const common = {
   minify: true,
   logLevel: "warning",
 };
-await build({ ...common, entryPoints: ["src/cli.ts"], outfile: "dist/cli.cjs" });
+// yargs's CommonJS build requires node:assert for two internal sanity checks, and node:assert
+// costs about 1 ms of every start (docs/performance.md): the two functions, with assert's test
+// (Object.is), instead.
+const yargsAssert = {
+  name: "yargs-assert",
+  setup(b) {
+    b.onResolve({ filter: /^assert$/ }, (args) =>
+      /[\\/]node_modules[\\/]yargs[\\/]/.test(args.importer)
+        ? { path: "assert", namespace: "yargs-assert" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "yargs-assert" }, () => ({
+      contents: `const check = (ok, message) => {
+  if (!ok) throw new Error(message ?? "yargs: internal assertion failed");
+};
+exports.strictEqual = (a, b, message) => check(Object.is(a, b), message);
+exports.notStrictEqual = (a, b, message) => check(!Object.is(a, b), message);
+`,
+      loader: "js",
+    }));
+  },
+};
+await build({
+  ...common,
+  plugins: [...common.plugins, yargsAssert],
+  entryPoints: ["src/cli.ts"],
+  outfile: "dist/cli.cjs",
+});
 // What the installed generator runs at every boot: no yargs, chalk or other commands in it.
 await build({ ...common, entryPoints: ["src/generator/main.ts"], outfile: "dist/generator.cjs" });
 // Warm the code caches: run a compile and a generator through the loader and keep what V8

@@ -1,6 +1,7 @@
 // Running systemctl (and journalctl): argv arrays only, never a shell. The runner is an
 // interface so fast unit tests can record calls; everything users meet runs the real one.
-import { spawnSync } from "node:child_process";
+import type * as ChildProcess from "node:child_process";
+import { lazyBuiltin } from "../builtin.ts";
 import { SystemError } from "../errors.ts";
 
 export interface RunResult {
@@ -13,10 +14,16 @@ export interface Runner {
   run(argv: string[]): RunResult;
 }
 
+/** Loaded by the first command run: `compile` and `validate` run none. */
+const childProcess = lazyBuiltin<typeof ChildProcess>("node:child_process");
+
 export const processRunner: Runner = {
   run(argv) {
     const [cmd, ...args] = argv;
-    const r = spawnSync(cmd!, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const r = childProcess().spawnSync(cmd!, args, {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
     if (r.error) {
       const code = (r.error as NodeJS.ErrnoException).code;
       throw new SystemError(

@@ -2,7 +2,8 @@
 // (src/specfile/read.ts) and the injectable Runner, the one thing that runs systemctl and
 // journalctl, beside the one executor (execute.ts) that makes changes. Reads only.
 import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
-import { createServer } from "node:net";
+import type * as Net from "node:net";
+import { lazyBuiltin } from "../builtin.ts";
 import { loadSpec, reason } from "../specfile/read.ts";
 import { journalArgv } from "../install/journal.ts";
 import { readSpecDirs } from "../generator/run.ts";
@@ -76,10 +77,13 @@ function answer(q: Exclude<Query, { kind: "port" }>, runner: Runner): Answer<typ
   }
 }
 
+/** Loaded by the first port probe (doctor's): no other command binds a port. */
+const net = lazyBuiltin<typeof Net>("node:net");
+
 /** Whether a port can be bound now: listen, then close at once. */
 function bindable(host: string, port: number): Promise<Answer<{ kind: "port" } & Query>> {
   return new Promise((resolve) => {
-    const server = createServer();
+    const server = net().createServer();
     server.once("error", (e: NodeJS.ErrnoException) =>
       resolve({ ...(e.code !== undefined && { code: e.code }), message: e.message }),
     );
