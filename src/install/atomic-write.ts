@@ -17,7 +17,7 @@ import {
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type * as Crypto from "node:crypto";
-import { createRequire } from "node:module";
+import { lazyBuiltin } from "../builtin.ts";
 import { failpoint } from "./failpoint.ts";
 
 export interface WriteOptions {
@@ -100,7 +100,4 @@ function syncDir(dir: string): void {
  * every start under its V8 flags (docs/generator.md "Speed"). A require, not import(): the loader
  * in bin/ runs the bundle in a vm.Script, where a dynamic import() fails.
  */
-let crypto: typeof Crypto | undefined;
-function loadCrypto(): typeof Crypto {
-  return (crypto ??= createRequire(process.execPath)("node:crypto") as typeof Crypto);
-}
+const loadCrypto = lazyBuiltin<typeof Crypto>("node:crypto");

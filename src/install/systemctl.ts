@@ -17,26 +17,40 @@ export interface Runner {
 /** Loaded by the first command run: `compile` and `validate` run none. */
 const childProcess = lazyBuiltin<typeof ChildProcess>("node:child_process");
 
-export const processRunner: Runner = {
-  run(argv) {
-    const [cmd, ...args] = argv;
-    const r = childProcess().spawnSync(cmd!, args, {
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    if (r.error) {
-      const code = (r.error as NodeJS.ErrnoException).code;
-      throw new SystemError(
-        code === "ENOENT"
-          ? `${cmd} not found: is this a systemd machine?`
-          : `cannot run ${cmd}: ${r.error.message}`,
-        undefined,
-        "system/missing-tool",
-      );
-    }
-    return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
-  },
-};
+export interface SpawnRunnerOptions {
+  /** What to say when the program is not installed. */
+  missing: (cmd: string) => string;
+  /** The error code for that case (src/errors.ts); the default is SystemError's. */
+  code?: string;
+  /** stdin closed, so the program can never wait for an answer. */
+  closedStdin?: boolean;
+}
+
+/** A Runner over spawnSync: an argv, never a shell; a program that cannot start is a SystemError. */
+export function spawnRunner(o: SpawnRunnerOptions): Runner {
+  return {
+    run(argv) {
+      const [cmd, ...args] = argv;
+      const r = childProcess().spawnSync(cmd!, args, {
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+        ...(o.closedStdin === true && { stdio: ["ignore", "pipe", "pipe"] }),
+      });
+      if (r.error) {
+        const code = (r.error as NodeJS.ErrnoException).code;
+        const message =
+          code === "ENOENT" ? o.missing(cmd!) : `cannot run ${cmd}: ${r.error.message}`;
+        throw new SystemError(message, undefined, o.code);
+      }
+      return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+    },
+  };
+}
+
+export const processRunner: Runner = spawnRunner({
+  missing: (cmd) => `${cmd} not found: is this a systemd machine?`,
+  code: "system/missing-tool",
+});
 
 /** Runs a command; a non-zero exit becomes a SystemError carrying its stderr. */
 export function runChecked(runner: Runner, argv: string[]): RunResult {

@@ -1,9 +1,7 @@
 // A tunnel's ed25519 key pair, made by the real ssh-keygen(1) (an argv array, never a shell):
 // private key mode 0600 in a directory of mode 0700, the public key beside it as NAME.pub.
 import { dirname } from "node:path";
-import type * as ChildProcess from "node:child_process";
-import { lazyBuiltin } from "../builtin.ts";
-import type { Runner } from "../install/systemctl.ts";
+import { spawnRunner, type Runner } from "../install/systemctl.ts";
 import { RefusedError, SystemError } from "../errors.ts";
 import { execute } from "../plan/execute.ts";
 import type { Effect } from "../plan/plan.ts";
@@ -53,27 +51,12 @@ export function keyEffects(req: KeyRequest): Effect[] {
   ];
 }
 
-const childProcess = lazyBuiltin<typeof ChildProcess>("node:child_process");
-
 /** The real ssh-keygen; stdin is closed so that it can never wait for an answer. */
-export const sshKeygen: Runner = {
-  run(argv) {
-    const [cmd, ...args] = argv;
-    const r = childProcess().spawnSync(cmd!, args, {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    if (r.error) {
-      const code = (r.error as NodeJS.ErrnoException).code;
-      throw new SystemError(
-        code === "ENOENT"
-          ? `${cmd} not found: install the OpenSSH client (Debian: apt install openssh-client)`
-          : `cannot run ${cmd}: ${r.error.message}`,
-      );
-    }
-    return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
-  },
-};
+export const sshKeygen: Runner = spawnRunner({
+  missing: (cmd) =>
+    `${cmd} not found: install the OpenSSH client (Debian: apt install openssh-client)`,
+  closedStdin: true,
+});
 
 export function generateKey(
   req: KeyRequest,

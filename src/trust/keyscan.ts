@@ -1,6 +1,10 @@
 // Host keys as ssh-keyscan(1) prints them, and their SHA256 fingerprints as ssh-keygen -l shows
 // them (base64 of the SHA-256 of the key blob, without padding).
-import { createHash } from "node:crypto";
+import type * as Crypto from "node:crypto";
+import { lazyBuiltin } from "../builtin.ts";
+
+// Loaded when a key is fingerprinted, not at every start (src/builtin.ts).
+const crypto = lazyBuiltin<typeof Crypto>("node:crypto");
 
 export interface ScannedKey {
   /** "ssh-ed25519 AAAA…", as server.hostKeys takes it. */
@@ -22,6 +26,9 @@ export function parseKeyscan(output: string): ScannedKey[] {
 }
 
 export function fingerprint(base64Blob: string): string {
-  const digest = createHash("sha256").update(Buffer.from(base64Blob, "base64")).digest("base64");
+  const digest = crypto()
+    .createHash("sha256")
+    .update(Buffer.from(base64Blob, "base64"))
+    .digest("base64");
   return `SHA256:${digest.replace(/=+$/, "")}`;
 }
