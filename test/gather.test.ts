@@ -9,18 +9,10 @@ import { runDoctor } from "../src/commands/doctor.ts";
 import { notUp } from "../src/install/start-failure.ts";
 import type { Query } from "../src/plan/query.ts";
 import { fakeGatherer, type World } from "./helpers/fake-gatherer.ts";
+import { fleetSpecText } from "./helpers/fleet-spec.ts";
 
 const SPEC = "/specs/s.json";
-const specText = (names: string[], extra: object = {}) =>
-  JSON.stringify({
-    tunnels: names.map((name, i) => ({
-      name,
-      server: { host: "relay.example.net" },
-      identity: `/etc/tunnelc/keys/${name}`,
-      forwards: [{ remote: 2000 + i, to: "localhost:22" }],
-      ...extra,
-    })),
-  });
+const specText = fleetSpecText;
 
 /** The units tunnelc renders for these tunnels, as installed files. */
 function installed(names: string[], dir = "/etc/systemd/system"): Record<string, string> {

@@ -22,16 +22,9 @@ import { ownershipOf } from "../src/install/ownership.ts";
 import type { Runner } from "../src/install/systemctl.ts";
 import { SystemError } from "../src/errors.ts";
 import { STALE_PORT, staleRelayPortHint } from "../src/install/stale-port.ts";
+import { fleetSpecText } from "./helpers/fleet-spec.ts";
 
-const spec = (names: string[]) =>
-  JSON.stringify({
-    tunnels: names.map((name, i) => ({
-      name,
-      server: { host: "relay.example.net" },
-      identity: `/etc/tunnelc/keys/${name}`,
-      forwards: [{ remote: 2000 + i, to: "localhost:22" }],
-    })),
-  });
+const spec = fleetSpecText;
 
 function units(names: string[]) {
   const r = compileSpecs([{ file: "s.json", text: spec(names) }]);
