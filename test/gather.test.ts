@@ -190,7 +190,7 @@ const MACHINE: World["probes"] = {
 const machine = (world: World = {}): World => ({
   ...world,
   files: { "/etc/os-release": 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n', ...world.files },
-  exists: ["/run/systemd/system", ...(world.exists ?? [])],
+  exists: ["/run/systemd/system", "/usr/bin/sed", ...(world.exists ?? [])],
   probes: { ...MACHINE, ...world.probes },
 });
 
@@ -245,6 +245,22 @@ const DOCTOR: { name: string; spec?: object; world: World; exit: number; lines: 
       /^✓ a: identity: \/etc\/tunnelc\/keys\/a is private to its owner$/m,
       /^✓ a: host key: relay\.example\.net is known in \/var\/lib\/tunnel\/\.ssh\/known_hosts$/m,
       /^✓ a: account: tunnel exists$/m,
+    ],
+  },
+  {
+    name: "a relay tunnel where /usr/bin/sed is missing (no merged /usr): the journal copy fails",
+    spec: { user: "tunnel", hostKeyPolicy: "accept-new" },
+    world: {
+      ...machine({
+        modes: { "/etc/tunnelc/keys/a": 0o600 },
+        probes: { "getent passwd tunnel": { status: 0, out: "tunnel:x:998:998::/:/bin/sh\n" } },
+      }),
+      exists: ["/run/systemd/system", "/etc/tunnelc/keys/a"],
+    },
+    exit: 1,
+    lines: [
+      /^✗ sed: \/usr\/bin\/sed not found: the journal will not get ssh's lines/m,
+      /^ {4}hint: install sed \(Debian: apt install sed\), or on a system without merged \/usr: ln -s \/bin\/sed \/usr\/bin\/sed$/m,
     ],
   },
   {

@@ -11,6 +11,7 @@ import { knownHostsPattern, unbracket } from "../model/host-format.ts";
 import type { FleetModel } from "../model/build-model.ts";
 import type { Tunnel } from "../model/tunnel.ts";
 import type { Facts, Query } from "../plan/query.ts";
+import { SED } from "../install/replay-lines.ts";
 
 export interface Check {
   name: string;
@@ -52,6 +53,8 @@ const tunnelsOf = (input: DoctorInput) => input.model.tunnels.map((m) => m.tunne
 const sshPaths = (tunnels: Tunnel[]) => [
   ...new Set(tunnels.length ? tunnels.map((t) => t.ssh.path) : ["ssh"]),
 ];
+/** Tunnels whose unit copies ssh's log to the journal with sed (src/render/log-replay.ts). */
+const wantsSed = (input: DoctorInput) => tunnelsOf(input).some((t) => t.logReplay === true);
 const wantsLinger = (input: DoctorInput) =>
   input.user || tunnelsOf(input).some((t) => t.scope === "user");
 
@@ -75,6 +78,7 @@ export function doctorQueries(input: DoctorInput): Query[] {
     ...sshPaths(tunnels).map((p) => probe(p, "-V")),
     { kind: "file", path: OS_RELEASE },
     nssQuery(),
+    ...(wantsSed(input) ? [exists(SED)] : []),
     ...(wantsLinger(input) ? [lingerQuery()] : []),
     ...identityQueries(tunnels),
     ...tunnels.flatMap((t) => (t.identity === undefined ? [] : [exists(t.identity)])),
@@ -103,6 +107,7 @@ export function doctorChecks(input: DoctorInput, facts: Facts): Check[] {
     ...sshPaths(tunnels).map((p) => checkSsh(p, facts)),
     checkDistro(facts),
     checkNss(tunnels, facts),
+    ...(wantsSed(input) ? [checkSed(facts)] : []),
     ...(wantsLinger(input) ? [checkLinger(facts)] : []),
     ...tunnels.flatMap((t) => [
       checkIdentity(t, facts),
@@ -166,6 +171,16 @@ function checkNss(tunnels: Tunnel[], facts: Facts): Check | undefined {
     "nss-systemd",
     "missing from the passwd line of /etc/nsswitch.conf",
     'DynamicUser= accounts need it (Debian: apt install libnss-systemd), or set "user" in the spec',
+  );
+}
+
+/** The units' ExecStopPost= runs sed by a fixed path, as units are compiled for packages. */
+function checkSed(facts: Facts): Check {
+  if (facts.get(exists(SED))) return pass("sed", `${SED}: copies ssh's log to the journal`);
+  return failed(
+    "sed",
+    `${SED} not found: the journal will not get ssh's lines nor the fix for a refused relay port`,
+    `install sed (Debian: apt install sed), or on a system without merged /usr: ln -s /bin/sed ${SED}`,
   );
 }
 
