@@ -3,10 +3,10 @@
 // is touched: no /tmp, no /var, no network (systemd.generator(7) "Notes about writing
 // generators").
 import type * as Net from "node:net";
-import { createRequire } from "node:module";
+import { lazyBuiltin } from "../builtin.ts";
 import { closeSync, constants, openSync, readFileSync, readdirSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { MAX_SPEC_BYTES, reason } from "../specfile/read.ts";
+import { MAX_SPEC_BYTES, reason, stripBom } from "../specfile/read.ts";
 import type { Diagnostic } from "../errors.ts";
 import { formatDiagnostic, visible } from "../report.ts";
 import type { SpecDir } from "./precedence.ts";
@@ -33,8 +33,7 @@ export function readSpecDirs(dirs: string[]): ReadResult {
     const specs = names.sort().flatMap((name) => {
       const file = join(dir, name);
       try {
-        const text = readSpecText(file);
-        return [{ file, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text }];
+        return [{ file, text: stripBom(readSpecText(file)) }];
       } catch (e) {
         problems.push(readProblem(file, e));
         return [];
@@ -159,10 +158,6 @@ export function writeJournalStream(
 /**
  * node:net, loaded only when a line goes to journald's socket: with the stream modules it pulls
  * in it costs a few milliseconds at every start (more under the generator's V8 flags, which turn
- * off Node's own code cache), and most runs log nothing. A require, not import(): the loader in
- * bin/ runs the bundle in a vm.Script, where a dynamic import() fails. Any absolute path serves
- * as the base: a built-in module is not looked up on disk.
+ * off Node's own code cache), and most runs log nothing (src/builtin.ts).
  */
-function loadNet(): typeof Net {
-  return createRequire(process.execPath)("node:net") as typeof Net;
-}
+const loadNet = lazyBuiltin<typeof Net>("node:net");

@@ -33,7 +33,8 @@ function tooLarge(file: string, size: number): SpecError {
   ]);
 }
 
-function stripBom(text: string): string {
+/** A UTF-8 byte order mark is not part of the JSON text (RFC 8259 §8.1 lets a parser ignore it). */
+export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
