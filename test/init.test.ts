@@ -126,17 +126,21 @@ test("init FILE writes it, and keeps an existing file without --force", () => {
   );
 });
 
-test("on a real terminal (script(1) gives it a pty), init asks and writes the answers", (t) => {
-  if (!needs(t, "script(1)", hasTool("script", ["--version"]))) return;
-  const r = spawnSync(
+/** `tunnelc init` on a pseudo-terminal (script(1)), typing `input`. */
+const initOnPty = (input: string) =>
+  spawnSync(
     "script",
     ["-qec", `"${process.execPath}" "${CLI}" init --identity /k/x`, "/dev/null"],
     {
-      input: "me@relay.example.net:0\nme@relay.example.net\n2222:localhost:22\nlaptop\n",
+      input,
       encoding: "utf8",
       timeout: 20_000,
     },
   );
+
+test("on a real terminal (script(1) gives it a pty), init asks and writes the answers", (t) => {
+  if (!needs(t, "script(1)", hasTool("script", ["--version"]))) return;
+  const r = initOnPty("me@relay.example.net:0\nme@relay.example.net\n2222:localhost:22\nlaptop\n");
   assert.equal(r.status, 0, r.stdout);
   assert.match(r.stdout, /SSH server \(\[user@\]host\[:port\]\): /);
   assert.match(
@@ -146,15 +150,7 @@ test("on a real terminal (script(1) gives it a pty), init asks and writes the an
   );
   assert.match(r.stdout, /"name": "laptop"/);
   assert.match(r.stdout, /"server": \{ "host": "relay\.example\.net", "user": "me" \}/);
-  const short = spawnSync(
-    "script",
-    ["-qec", `"${process.execPath}" "${CLI}" init --identity /k/x`, "/dev/null"],
-    {
-      input: "me@relay\n",
-      encoding: "utf8",
-      timeout: 20_000,
-    },
-  );
+  const short = initOnPty("me@relay\n");
   assert.equal(short.status, 2, "input that ends early is a usage error");
   assert.match(short.stdout, /input ended before every question was answered/);
 });

@@ -31,3 +31,15 @@ closed() { ! timeout 3 nc -z -w 2 127.0.0.1 "$1"; }
 prop() { systemctl show "$1" --property="$2" --value; }
 is_active() { [ "$(systemctl is-active "$1")" = active ]; }
 is_enabled() { [ "$(systemctl is-enabled "$1")" = enabled ]; }
+
+# relay_account KEY: sshd running, and a "relay" account that accepts a new key pair made at
+# /etc/tunnelc/keys/KEY (where the scenario's spec names its identity).
+relay_account() {
+  systemctl start ssh &&
+    wait_for systemctl is-active ssh &&
+    useradd -m -s /bin/bash relay &&
+    install -d -m 0700 /etc/tunnelc/keys &&
+    ssh-keygen -q -t ed25519 -N '' -C "$1" -f "/etc/tunnelc/keys/$1" &&
+    install -d -m 0700 -o relay -g relay /home/relay/.ssh &&
+    install -m 0600 -o relay -g relay "/etc/tunnelc/keys/$1.pub" /home/relay/.ssh/authorized_keys
+}

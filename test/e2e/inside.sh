@@ -16,13 +16,7 @@ restarted_since() { [ "$(prop "$1" MainPID)" != "$2" ] && [ "$(prop "$1" MainPID
 # ---- the relay: an account that accepts the device's key ----------------------------------
 setup() {
   set -e
-  systemctl start ssh
-  wait_for systemctl is-active ssh
-  useradd -m -s /bin/bash relay
-  install -d -m 0700 /etc/tunnelc/keys
-  ssh-keygen -q -t ed25519 -N '' -C device -f /etc/tunnelc/keys/device
-  install -d -m 0700 -o relay -g relay /home/relay/.ssh
-  install -m 0600 -o relay -g relay /etc/tunnelc/keys/device.pub /home/relay/.ssh/authorized_keys
+  relay_account device
   HOSTKEY=$(cut -d' ' -f1,2 /etc/ssh/ssh_host_ed25519_key.pub)
   WRONGKEY="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICrEM716nxe4LfvKB6vD0AJ/7XlaayCe0GE1zFcdYHA3"
   # The seed form's account keeps key and known_hosts in its own ~/.ssh.

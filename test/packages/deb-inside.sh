@@ -11,13 +11,7 @@ FILE=/lib/systemd/system/$UNIT
 # The relay account accepts the key the spec names (/etc/tunnelc/keys/office).
 setup() {
   set -e
-  systemctl start ssh
-  wait_for systemctl is-active ssh
-  useradd -m -s /bin/bash relay
-  install -d -m 0700 /etc/tunnelc/keys
-  ssh-keygen -q -t ed25519 -N '' -C office -f /etc/tunnelc/keys/office
-  install -d -m 0700 -o relay -g relay /home/relay/.ssh
-  install -m 0600 -o relay -g relay /etc/tunnelc/keys/office.pub /home/relay/.ssh/authorized_keys
+  relay_account office
   set +e
 }
 
