@@ -8,6 +8,7 @@ import { runDiff } from "../src/commands/diff.ts";
 import { runDoctor } from "../src/commands/doctor.ts";
 import { notUp } from "../src/install/start-failure.ts";
 import type { Query } from "../src/plan/query.ts";
+import { gathererFor } from "../src/plan/read.ts";
 import { fakeGatherer, type World } from "./helpers/fake-gatherer.ts";
 import { fleetSpecText } from "./helpers/fleet-spec.ts";
 
@@ -299,3 +300,15 @@ for (const c of DOCTOR) {
     assert.equal(out.exitCode, c.exit, out.stdout);
   });
 }
+
+test("the edge's gatherer binds a port asked twice once: a free port is free for both askers", async () => {
+  const { createServer } = await import("node:net");
+  const probe = createServer();
+  const port = await new Promise<number>((resolve) =>
+    probe.listen(0, "127.0.0.1", () => resolve((probe.address() as { port: number }).port)),
+  );
+  await new Promise((resolve) => probe.close(resolve));
+  const q = { kind: "port", host: "127.0.0.1", port } as const;
+  const facts = await gathererFor().gatherAsync([q, { ...q }]);
+  assert.deepEqual(facts.get(q), {});
+});

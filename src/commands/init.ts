@@ -175,7 +175,9 @@ export async function runInit(
   if (hasErrors(checked.diagnostics)) throw new SpecError(checked.diagnostics);
   const toFile = args.file !== undefined && args.file !== "-";
   const exists = { kind: "exists", path: args.file ?? "" } as const;
-  if (toFile && gathererFor().gather([exists]).get(exists) && !args.force)
+  // One gatherer for the file's and the key's reads.
+  const gatherer = gathererFor();
+  if (toFile && gatherer.gather([exists]).get(exists) && !args.force)
     throw new UsageError(`${args.file} exists; --force overwrites it`);
   const notes: string[] = [];
   let key: { file: string; created: boolean; authorizedKeys: string } | null = null;
@@ -186,6 +188,7 @@ export async function runInit(
     const pair = generateKey(
       { file: keyFile, comment: keyComment(options.name, hostname()), force: false, reuse: true },
       runner,
+      gatherer,
     );
     text = starterSpec({ ...options, publicKey: pair.publicKey });
     const tunnel = checked.tunnels[0]!.tunnel;

@@ -101,6 +101,7 @@ export function runKeygen(
       const pair = generateKey(
         { file, comment: keyComment(job.tunnel.name, hostname()), force: args.force },
         runner,
+        gatherer,
       );
       const authorizedKeys = authorizedKeysLine({
         tunnel: job.tunnel,

@@ -95,12 +95,16 @@ function bindable(host: string, port: number): Promise<Answer<{ kind: "port" } &
 export const gathererOf = (edge: Runner | Gatherer): Gatherer =>
   "gather" in edge ? edge : gathererFor(edge);
 
+/** A query asked twice (two tunnels, one account) is answered once. */
+const once = (queries: readonly Query[]): Query[] => [
+  ...new Map(queries.map((q) => [keyOf(q), q])).values(),
+];
+
 /** The edge's gatherer, over the real file system and this Runner. */
 export function gathererFor(runner: Runner = processRunner): Gatherer {
-  // A query asked twice (two tunnels, one account) is answered once.
   const sync = (queries: readonly Query[]) =>
     new Facts(
-      [...new Map(queries.map((q) => [keyOf(q), q])).values()].map((q) => {
+      once(queries).map((q) => {
         if (q.kind === "port") throw new Error("a port query waits: use gatherAsync");
         return [q, answer(q, runner)] as const;
       }),
@@ -108,7 +112,9 @@ export function gathererFor(runner: Runner = processRunner): Gatherer {
   return {
     gather: sync,
     async gatherAsync(queries) {
-      const ports = queries.filter((q) => q.kind === "port");
+      // Once each port too: a second bind of the same port at the same moment would find it
+      // held by the first.
+      const ports = once(queries).filter((q) => q.kind === "port");
       const waited = await Promise.all(ports.map((q) => bindable(q.host, q.port)));
       return sync(queries.filter((q) => q.kind !== "port")).with(
         new Facts(ports.map((q, i) => [q, waited[i]] as const)),
