@@ -77,3 +77,15 @@ export class RefusedError extends TunnelcError {
     super(message);
   }
 }
+
+/** A command's non-zero exit, as one error: the command, its status, and what it said. */
+export function commandFailed(
+  argv: string[],
+  r: { status: number; stdout: string; stderr: string },
+): SystemError {
+  return new SystemError(
+    `${argv.join(" ")} failed with exit status ${r.status}`,
+    r.stderr.trim() || r.stdout.trim(),
+    "system/command",
+  );
+}

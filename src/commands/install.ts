@@ -87,24 +87,28 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
   return report(args, plan, warnings, result.diagnostics);
 }
 
-/** Where a package's unit of each created unit's name would be. */
-function shadowQueries(plan: InstallPlan, target: Target): Query[] {
+/** Each created unit, with where a package's unit of its name would be. */
+function vendorTwins(plan: InstallPlan, target: Target): { path: string; vendor: string }[] {
   const vendor = vendorUnitDir(target);
   if (vendor === undefined) return [];
   return plan.files
     .filter((f) => f.kind === "create")
-    .map((f) => ({ kind: "exists", path: join(vendor, f.unit) }));
+    .map((f) => ({ path: f.path, vendor: join(vendor, f.unit) }));
+}
+
+const existsQuery = (path: string) => ({ kind: "exists", path }) as const;
+
+function shadowQueries(plan: InstallPlan, target: Target): Query[] {
+  return vendorTwins(plan, target).map((t) => existsQuery(t.vendor));
 }
 
 /** A unit a package already ships (compile -o usr/lib/systemd/system) gets a second copy. */
 function shadowed(plan: InstallPlan, target: Target, facts: Facts): string[] {
-  const vendor = vendorUnitDir(target);
-  if (vendor === undefined) return [];
-  return plan.files
-    .filter((f) => f.kind === "create" && facts.get({ kind: "exists", path: join(vendor, f.unit) }))
+  return vendorTwins(plan, target)
+    .filter((t) => facts.get(existsQuery(t.vendor)))
     .map(
-      (f) =>
-        `${join(vendor, f.unit)} (a package's unit) exists too: ${f.path} overrides it; for a packaged tunnel run systemctl enable, not tunnelc install`,
+      (t) =>
+        `${t.vendor} (a package's unit) exists too: ${t.path} overrides it; for a packaged tunnel run systemctl enable, not tunnelc install`,
     );
 }
 

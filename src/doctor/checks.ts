@@ -5,7 +5,7 @@
 import { parse as parseIni } from "ini";
 import { MIN_OPENSSH, MIN_SYSTEMD, atLeast, opensshVersion, systemdVersion } from "./versions.ts";
 import { hasNssSystemd, nssQuery } from "../install/nss-check.ts";
-import { identityQueries, identityWarnings } from "../install/identity-check.ts";
+import { identityQueries, identityWarnings, modeQuery } from "../install/identity-check.ts";
 import { lingerQuery, lingerWarning } from "../install/linger.ts";
 import { knownHostsPattern, unbracket } from "../model/host-format.ts";
 import type { FleetModel } from "../model/build-model.ts";
@@ -81,7 +81,6 @@ export function doctorQueries(input: DoctorInput): Query[] {
     ...(wantsSed(input) ? [exists(SED)] : []),
     ...(wantsLinger(input) ? [lingerQuery()] : []),
     ...identityQueries(tunnels),
-    ...tunnels.flatMap((t) => (t.identity === undefined ? [] : [exists(t.identity)])),
     ...tunnels.flatMap((t) => (t.user === undefined ? [] : [getent(t.user)])),
     ...tunnels.flatMap((t) => ports(t).map((b) => port(b.host, b.port))),
   ];
@@ -189,9 +188,11 @@ function checkIdentity(t: Tunnel, facts: Facts): Check | undefined {
   if (key === undefined) return undefined;
   const [problem] = identityWarnings([t], facts);
   if (problem === undefined) return pass(`${t.name}: identity`, `${key} is private to its owner`);
-  const hint = facts.get(exists(key))
-    ? `chmod 600 ${key} && chown root:root ${key}`
-    : `create it (as root): ssh-keygen -t ed25519 -N "" -f ${key}`;
+  // The mode query identityWarnings asked: a key that has a mode exists.
+  const hint =
+    facts.get(modeQuery(key)).mode !== undefined
+      ? `chmod 600 ${key} && chown root:root ${key}`
+      : `create it (as root): ssh-keygen -t ed25519 -N "" -f ${key}`;
   return failed(`${t.name}: identity`, problem, hint);
 }
 

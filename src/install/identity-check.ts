@@ -4,7 +4,7 @@
 import type { Tunnel } from "../model/tunnel.ts";
 import type { Facts } from "../plan/query.ts";
 
-const modeQuery = (path: string) => ({ kind: "mode", path }) as const;
+export const modeQuery = (path: string) => ({ kind: "mode", path }) as const;
 
 const keysOf = (tunnels: Tunnel[]) => [
   ...new Set(tunnels.flatMap((t) => (t.identity === undefined ? [] : [t.identity]))),

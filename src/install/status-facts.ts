@@ -5,7 +5,7 @@ import { lastLine, lastLineQuery } from "./journal.ts";
 import { SHOW_PROPERTIES, needsLog, parseShow, toState, withLog } from "./status-model.ts";
 import type { TunnelState } from "./status-model.ts";
 import type { InstalledUnit } from "./read-units.ts";
-import { SystemError } from "../errors.ts";
+import { commandFailed } from "../errors.ts";
 import type { Answers, Facts, Query } from "../plan/query.ts";
 
 export type Listed = InstalledUnit & { source: "installed" | "generated" };
@@ -21,14 +21,9 @@ export function stateQuery(
     : { kind: "unit-state", scope, units, properties: SHOW_PROPERTIES };
 }
 
-/** `systemctl show`'s records, by unit; a failed show is a SystemError (as runChecked says it). */
-export function shownStates(shown: Answers["unit-state"]): Map<string | undefined, TunnelState> {
-  if (shown.status !== 0)
-    throw new SystemError(
-      `${shown.argv.join(" ")} failed with exit status ${shown.status}`,
-      shown.stderr.trim() || shown.stdout.trim(),
-      "system/command",
-    );
+/** `systemctl show`'s records, by unit; a failed show is a SystemError, as runChecked's. */
+function shownStates(shown: Answers["unit-state"]): Map<string | undefined, TunnelState> {
+  if (shown.status !== 0) throw commandFailed(shown.argv, shown);
   return new Map(parseShow(shown.stdout).map((r) => [r.Id, toState(r)]));
 }
 

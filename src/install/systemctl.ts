@@ -2,7 +2,7 @@
 // interface so fast unit tests can record calls; everything users meet runs the real one.
 import type * as ChildProcess from "node:child_process";
 import { lazyBuiltin } from "../builtin.ts";
-import { SystemError } from "../errors.ts";
+import { SystemError, commandFailed } from "../errors.ts";
 
 export interface RunResult {
   status: number;
@@ -55,12 +55,6 @@ export const processRunner: Runner = spawnRunner({
 /** Runs a command; a non-zero exit becomes a SystemError carrying its stderr. */
 export function runChecked(runner: Runner, argv: string[]): RunResult {
   const r = runner.run(argv);
-  if (r.status !== 0) {
-    throw new SystemError(
-      `${argv.join(" ")} failed with exit status ${r.status}`,
-      r.stderr.trim() || r.stdout.trim(),
-      "system/command",
-    );
-  }
+  if (r.status !== 0) throw commandFailed(argv, r);
   return r;
 }
