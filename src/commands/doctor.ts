@@ -39,7 +39,7 @@ export async function runDoctor(
 }
 
 /** The report, from the checks. Pure. */
-export function doctorReport(
+function doctorReport(
   args: DoctorArgs,
   diagnostics: Outcome["diagnostics"],
   all: checks.Check[],

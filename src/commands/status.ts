@@ -71,7 +71,7 @@ function listUnits(target: Target, facts: Facts): Listed[] {
 }
 
 /** The report, from what was gathered. Pure. */
-export function statusReport(
+function statusReport(
   args: StatusArgs,
   target: Target,
   all: Listed[],

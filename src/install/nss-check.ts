@@ -5,7 +5,7 @@
 import type { Tunnel } from "../model/tunnel.ts";
 import type { Facts } from "../plan/query.ts";
 
-export const NSSWITCH = "/etc/nsswitch.conf";
+const NSSWITCH = "/etc/nsswitch.conf";
 
 export const nssQuery = (nsswitch = NSSWITCH) => ({ kind: "file", path: nsswitch }) as const;
 

@@ -27,7 +27,7 @@ export interface InstalledUnit {
 }
 
 /** The .service files a listing of dir found (none when dir does not exist), sorted. */
-export function serviceFiles(facts: Facts, dir: string): string[] {
+function serviceFiles(facts: Facts, dir: string): string[] {
   const listed = facts.get(dirQuery(dir));
   if (listed.names === undefined) {
     if (listed.code === "ENOENT") return [];
