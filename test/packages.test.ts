@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import {
   chmodSync,
+  cpSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -18,7 +19,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { CLI, ROOT } from "./helpers/paths.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
@@ -71,7 +72,13 @@ function build(name: string, specText: string) {
   const src = join(dir, "src");
   mkdirSync(bin);
   mkdirSync(src);
-  writeFileSync(join(bin, "tunnelc"), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+  // The built CLI copied in too: makepkg's build() runs as nobody, who may not be able to reach
+  // the checkout (a clone below a `mktemp -d` directory is mode 0700).
+  const tool = join(dir, "tunnelc");
+  for (const part of ["bin", "dist"])
+    cpSync(join(ROOT, part), join(tool, part), { recursive: true });
+  const cli = join(tool, relative(ROOT, CLI));
+  writeFileSync(join(bin, "tunnelc"), `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`);
   chmodSync(join(bin, "tunnelc"), 0o755);
   writeFileSync(join(src, "tunnels.json"), specText);
   const r = recipe(name);
