@@ -50,11 +50,11 @@ export function runUninstall(args: UninstallArgs, runner: Runner = processRunner
   const paths = targets.map((t) => t.path);
   const plan = planUninstall(
     targets,
-    existingOf(gatherer.gather(paths.map(fileQuery)), paths),
+    existingOf(gatherer.gather(paths.map((p) => fileQuery(p, target.root))), paths, target.root),
     target,
   );
   if (plan.refusals.length > 0) return refusedPlan(args.json, plan.refusals);
-  const effects = uninstallEffects(plan);
+  const effects = uninstallEffects(plan, target);
   const warnings = args.dryRun ? [] : execute(effects, runner).warnings;
   const commands = [...plan.before, ...plan.after].map((c) => c.argv);
   if (args.json)

@@ -5,6 +5,7 @@ import { chmodSync, closeSync, mkdirSync, openSync, rmSync, symlinkSync, writeSy
 import { closeStaging, ensureDir, openStaging, writeFileAtomic } from "../install/atomic-write.ts";
 import { SystemError } from "../errors.ts";
 import { reason } from "../specfile/read.ts";
+import { inRoot } from "./in-root.ts";
 import type { FileEffect } from "./plan.ts";
 
 /**
@@ -17,9 +18,10 @@ export class FileApplier {
 
   apply(e: FileEffect): void {
     try {
-      if (e.kind === "write" && e.atomic !== false && e.staging !== undefined)
-        if (!this.staged.has(e.staging)) this.staged.add(openStaging(e.staging));
-      perform(e);
+      const j = jailed(e);
+      if (j.kind === "write" && j.atomic !== false && j.staging !== undefined)
+        if (!this.staged.has(j.staging)) this.staged.add(openStaging(j.staging));
+      perform(j);
     } catch (err) {
       if (err instanceof SystemError) throw err;
       throw new SystemError(`${e.failure ?? `${FAILURE[e.kind]} ${e.path}`}: ${reason(err)}`);
@@ -46,6 +48,31 @@ const FAILURE = {
   remove: "cannot remove",
   link: "cannot link",
 };
+
+/**
+ * The effect with its paths resolved inside --root (in-root.ts), the one place every write below
+ * it goes through. A write (a rename), a removal or a link replaces a link at its last
+ * component; a mkdir and a chmod follow it, inside the root.
+ */
+function jailed(e: FileEffect): FileEffect {
+  if (e.root === undefined) return e;
+  const at = (path: string, follow: boolean) => inRoot(e.root!, path, follow);
+  switch (e.kind) {
+    case "write":
+      if (e.atomic === false) return { ...e, path: at(e.path, true) };
+      return {
+        ...e,
+        path: at(e.path, false),
+        ...(e.staging !== undefined && { staging: at(e.staging, true) }),
+      };
+    case "mkdir":
+    case "chmod":
+      return { ...e, path: at(e.path, true) };
+    case "remove":
+    case "link":
+      return { ...e, path: at(e.path, false) };
+  }
+}
 
 function perform(e: FileEffect): void {
   if (e.kind === "write") {
