@@ -52,7 +52,17 @@ export function runStatus(args: StatusArgs, edge: Runner | Gatherer = processRun
     states = statesOf(target, installed, gatherer.gather([stateQuery(target, units)]));
     states = withLogs(target, states, gatherer.gather(logQueries(target, states)));
   }
-  return statusReport(args, target, all, states, parseLastRun(textOf(facts, lastRun, root)));
+  return statusReport(args, target, all, states, lastRunOf(facts, lastRun, root));
+}
+
+/**
+ * The generator's last run, as its status file says. The file is root's only (0600: it quotes
+ * problems in specs that may be root's only, src/generator/plan.ts): another user's status shows
+ * the tunnels without it.
+ */
+function lastRunOf(facts: Facts, path: string, root?: string): LastRun | undefined {
+  if (facts.get(fileQuery(path, root)).code === "EACCES") return undefined;
+  return parseLastRun(textOf(facts, path, root));
 }
 
 const wantedUnits = (args: StatusArgs) =>
