@@ -1,7 +1,16 @@
 // The executor's file side: makes directories, writes, sets modes, removes and links, in order.
 // Only node:fs and the atomic-write helpers, no Runner, so the generator's bundle, which applies
 // its plan here, does not load child_process. execute.ts delegates every file effect to it.
-import { chmodSync, closeSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  fchmodSync,
+  mkdirSync,
+  openSync,
+  rmSync,
+  symlinkSync,
+  writeSync,
+} from "node:fs";
 import { closeStaging, ensureDir, openStaging, writeFileAtomic } from "../install/atomic-write.ts";
 import { SystemError } from "../errors.ts";
 import { reason } from "../specfile/read.ts";
@@ -82,6 +91,7 @@ function perform(e: FileEffect): void {
         mode: e.mode,
         durable: e.durable,
         ...(e.staging !== undefined && { stagingDir: e.staging }),
+        ...(e.owner !== undefined && { owner: e.owner }),
       });
   } else if (e.kind === "link") link(e.target, e.path);
   else if (e.kind === "mkdir" && e.mode === undefined) ensureDir(e.path);
@@ -99,6 +109,8 @@ function perform(e: FileEffect): void {
 function writeInPlace(path: string, text: string, mode: number): void {
   const fd = openSync(path, "w", mode);
   try {
+    // Exactly this mode, whatever the umask or a file a manual run left (the status file: 0600).
+    fchmodSync(fd, mode);
     const written = writeSync(fd, text);
     // A write may be short (write(2)); the rest, by bytes, then.
     const bytes = Buffer.byteLength(text);

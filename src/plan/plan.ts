@@ -30,6 +30,8 @@ export type Effect =
       durable: boolean;
       /** Where the temp file is made (atomic-write.ts); beside the target when not given. */
       staging?: string;
+      /** The owner the file keeps (trust rewrites a spec that is not root's); else the writer. */
+      owner?: { uid: number; gid: number };
       /** The message a failure is reported with, before its reason. */
       failure?: string;
     } & Jailed)
@@ -37,7 +39,7 @@ export type Effect =
       kind: "write";
       path: string;
       text: string;
-      /** The mode a new file gets (less the umask); an existing file keeps its own. */
+      /** The file's mode, exactly (set with fchmod after the open). */
       mode: number;
       /**
        * Written in place: open, write, close, no temp file, fsync or rename. Only for a

@@ -24,7 +24,7 @@ export type Query =
   | { kind: "realpath"; path: string }
   /** The path with every link resolved inside root, as in-root.ts does (keygen's argv). */
   | { kind: "in-root"; path: string; root: string }
-  /** The permission bits of a file, or why there are none. */
+  /** The permission bits and owner of a file, or why there are none. */
   | ({ kind: "mode"; path: string } & Jailed)
   /** A spec file, or standard input as "-" (src/specfile/read.ts: its errors are thrown). */
   | { kind: "spec"; file: string }
@@ -66,7 +66,7 @@ export interface Answers {
   exists: boolean;
   realpath: { path?: string; error?: string };
   "in-root": { path?: string; error?: string };
-  mode: { mode?: number; error?: string };
+  mode: { mode?: number; uid?: number; gid?: number; error?: string };
   spec: SpecText;
   "spec-dirs": ReadResult;
   "unit-state": RunResult & { argv: string[] };

@@ -60,7 +60,8 @@ function answer(q: Exclude<Query, { kind: "port" }>, runner: Runner): Answer<typ
       }
     case "mode":
       try {
-        return { mode: statSync(jailed(q, true)).mode & 0o7777 };
+        const st = statSync(jailed(q, true));
+        return { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
       } catch (e) {
         return { error: reason(e) };
       }
