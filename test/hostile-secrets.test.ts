@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import {
+  chmodSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -17,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tunnelc, type CliResult } from "./helpers/run-cli.ts";
 import { needs } from "./helpers/prereq.ts";
+import { CLI } from "./helpers/paths.ts";
 
 const runs = (cmd: string, args: string[]) =>
   spawnSync(cmd, args, { stdio: "ignore" }).error === undefined;
@@ -199,4 +201,34 @@ test("secrets: a spec that starts as JSON keeps its located syntax error and its
   assert.equal(r.status, 1);
   assert.match(r.stdout + r.stderr, /typo\.json:2:\d+: /);
   assert.match(r.stdout + r.stderr, /^\s+2 \| {3}"name": "a",,$/m);
+});
+
+test("secrets: status as a user who may not read the generator's 0600 status file shows the rest, no error", (t) => {
+  // Only root can make a file another user may not read (CI runs as root, as .ci/run's apt-get).
+  if (process.getuid?.() !== 0) return t.skip("needs root");
+  if (!needs(t, "setpriv", runs("setpriv", ["--help"]))) return;
+  const base = tmp();
+  chmodSync(base, 0o755);
+  const gen = join(base, "run/systemd/generator");
+  mkdirSync(gen, { recursive: true });
+  mkdirSync(join(base, "etc/systemd/system"), { recursive: true });
+  const status = join(gen, "tunnelc-generator.status");
+  writeFileSync(status, JSON.stringify({ specs: [], diagnostics: [{ message: "SECRET-VALUE" }] }));
+  chmodSync(status, 0o600);
+  const r = spawnSync(
+    "setpriv",
+    [
+      "--reuid=65534",
+      "--regid=65534",
+      "--clear-groups",
+      process.execPath,
+      CLI,
+      "status",
+      "--root",
+      base,
+    ],
+    { encoding: "utf8" },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stdout + r.stderr, /SECRET-VALUE|permission denied/);
 });
