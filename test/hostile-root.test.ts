@@ -121,6 +121,32 @@ for (const l of OUT_LINKS) {
     assert.deepEqual(readdirSync(tr.out), ["t1.service"]);
   });
 
+  test(`--root: multi-user.target.wants linked out of the root (${l.name}): install --enable and uninstall refuse before systemctl --root follows it`, (t) => {
+    if (!needs(t, "systemctl", hasTool("systemctl"))) return;
+    const tr = tree();
+    const dir = join(tr.root, "etc/systemd/system");
+    mkdirSync(dir);
+    const wants = join(dir, "multi-user.target.wants");
+    symlinkSync(l.target(tr, dir), wants);
+    const r = tunnelc(["install", tr.spec, "--root", tr.root, "--enable"]);
+    refusedAt(
+      r,
+      /cannot enable t1\.service: .*multi-user\.target\.wants.*(symbolic link|climbs above --root)/,
+    );
+    assert.doesNotMatch(r.stdout, /systemctl/);
+    assert.deepEqual(readdirSync(tr.out), [], "systemctl made no link outside the root");
+    assert.deepEqual(readdirSync(dir), ["multi-user.target.wants"], "nothing written");
+    // A unit installed (and a link of its name where the .wants link leads): uninstall leaves both.
+    rmSync(wants);
+    assert.equal(tunnelc(["install", tr.spec, "--root", tr.root]).status, 0);
+    writeFileSync(join(tr.out, "t1.service"), "not the root's");
+    symlinkSync(l.target(tr, dir), wants);
+    const u = tunnelc(["uninstall", "t1", "--root", tr.root]);
+    refusedAt(u, /cannot disable t1\.service: .*multi-user\.target\.wants/);
+    assert.deepEqual(readdirSync(tr.out), ["t1.service"]);
+    assert.ok(statSync(join(dir, "t1.service")).isFile());
+  });
+
   test(`--root: a unit linked to a 0600 secret outside the root (${l.name}): install --force neither prints nor copies it`, () => {
     const tr = tree();
     const secret = join(tr.out, "secret");
@@ -231,10 +257,15 @@ test("--root: keygen SPEC whose identity climbs with '..' writes below the root,
   if (!needs(t, "ssh-keygen", hasKeygen)) return;
   const tr = tree();
   const spec = join(tr.base, "up.json");
-  const identity = "/etc/tunnelc/keys/../../../../../../out/k";
+  // Joined to the root as text, four ".." climb from ROOT/etc/tunnelc/keys to beside ROOT: tr.out.
+  const identity = "/etc/tunnelc/keys/../../../../out/k";
   writeFileSync(spec, readFileSync(tr.spec, "utf8").replace("/etc/tunnelc/keys/t1", identity));
   const r = tunnelc(["keygen", spec, "--root", tr.root]);
   if (r.status === 0) assert.ok(statSync(join(tr.root, "out/k")).isFile(), r.stderr);
-  else assert.equal(r.status, 1, r.stderr); // or the spec refuses the ".." (issue 16 §8)
+  else {
+    // Or the spec itself refuses the ".." (issue 16 §8), located at /identity.
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout + r.stderr, /\/identity/);
+  }
   assert.deepEqual(readdirSync(tr.out), [], "never outside the root");
 });

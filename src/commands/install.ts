@@ -24,7 +24,9 @@ import { join } from "node:path";
 import type { CompiledUnit } from "../render/units.ts";
 import { flag, text, anyOf, jsonOption, dryRunOption, defineCommand } from "./options.ts";
 import { gathererFor, processRunner, type Runner } from "../plan/read.ts";
-import type { Facts, Query } from "../plan/query.ts";
+import type { Facts, Gatherer, Query } from "../plan/query.ts";
+import type { Refusal } from "../plan/plan.ts";
+import { enableDirQueries, enableDirRefusals } from "../install/enable-dirs.ts";
 
 export interface InstallArgs {
   specs?: string[];
@@ -64,6 +66,8 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
   const modes = modesOf(read, paths, target.root);
   const plan = planInstall(result.units, existing, dir, target, args, modes);
   if (plan.refusals.length > 0) return refusedPlan(args.json, plan.refusals);
+  const outside = enableOutside(plan, result.units, dir, target, args.enable, gatherer);
+  if (outside.length > 0) return refusedPlan(args.json, outside);
   const live = target.root === undefined;
   const picked = new Set(result.units.map((u) => u.name));
   const tunnels = result.model.tunnels.flatMap((t) =>
@@ -87,6 +91,24 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
     warnings.push(...execute(effects, runner, failed).warnings);
   }
   return report(args, plan, warnings, result.diagnostics);
+}
+
+/**
+ * Below --root with --enable: the .wants directories systemctl --root will link into, refused
+ * when a link there leads out of the root (src/install/enable-dirs.ts).
+ */
+function enableOutside(
+  plan: InstallPlan,
+  units: CompiledUnit[],
+  dir: string,
+  target: Target,
+  enable: boolean,
+  gatherer: Gatherer,
+): Refusal[] {
+  if (target.root === undefined || !enable || plan.commands.length === 0) return [];
+  const enabled = units.map((u) => ({ unit: u.fileName, text: u.text }));
+  const facts = gatherer.gather(enableDirQueries(enabled, dir, target.root));
+  return enableDirRefusals(facts, enabled, dir, target.root, "enable");
 }
 
 /** Each created unit, with where a package's unit of its name would be. */
