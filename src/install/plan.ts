@@ -69,8 +69,9 @@ export function planInstall(
   const refusals: Refusal[] = [];
   const files = units.flatMap((u): FileAction[] => {
     const path = join(dir, u.fileName);
-    // Only the permission bits: a backup is never setuid, setgid or sticky.
-    const mode = (modes.get(path) ?? PRIVATE) & 0o777;
+    // The file's own permission bits, never wider than a unit's 0644: a backup is never
+    // executable, setuid or writable by others (a /dev/null mask reads as 0666).
+    const mode = (modes.get(path) ?? PRIVATE) & 0o644;
     const action = fileAction(u, path, existing.get(path), opts.force, mode);
     if ("message" in action) {
       refusals.push(action);

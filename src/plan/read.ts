@@ -106,8 +106,10 @@ function jailed(q: { path: string; root?: string }, follow: boolean): string {
 }
 
 /**
- * A regular file's text and mode. Opened non-blocking (a FIFO never hangs the read) and checked
- * with fstat before a byte is read; below --root with O_NOFOLLOW too, so that a link made after
+ * A file's text and mode. Opened non-blocking and checked with fstat before a byte is read: only
+ * a regular file is read; anything else that is not a directory (a /dev/null mask, a FIFO, which
+ * would block, a device such as /dev/zero, which never ends) reads as empty, as /dev/null does,
+ * and so is never a tunnelc unit. Below --root with O_NOFOLLOW too, so that a link made after
  * inRoot resolved the path is refused rather than followed out of the tree (open(2)).
  */
 function readText(path: string, noFollow: boolean): { text: string; mode: number } {
@@ -115,11 +117,9 @@ function readText(path: string, noFollow: boolean): { text: string; mode: number
   const fd = openSync(path, flags);
   try {
     const st = fstatSync(fd);
-    if (!st.isFile())
-      throw Object.assign(new Error(`not a regular file`), {
-        code: st.isDirectory() ? "EISDIR" : "EINVAL",
-      });
-    return { text: readFileSync(fd, "utf8"), mode: st.mode & 0o7777 };
+    const mode = st.mode & 0o7777;
+    if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    return { text: st.isFile() ? readFileSync(fd, "utf8") : "", mode };
   } finally {
     closeSync(fd);
   }
