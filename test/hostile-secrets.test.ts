@@ -131,6 +131,8 @@ const COMMANDS: { name: string; argv: (f: string, base: string) => string[] }[] 
   { name: "relay", argv: (f) => ["relay", f] },
   { name: "ssh-config", argv: (f) => ["ssh-config", f] },
   { name: "trust --dry-run", argv: (f) => ["trust", f, "--dry-run"] },
+  { name: "trust --json", argv: (f) => ["trust", "--json", f] },
+  { name: "doctor", argv: (f) => ["doctor", f] },
   { name: "keygen SPEC --root", argv: (f, b) => ["keygen", f, "--root", join(b, "root")] },
 ];
 
