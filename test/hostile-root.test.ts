@@ -165,6 +165,17 @@ for (const l of OUT_LINKS) {
     assert.equal(readFileSync(secret, "utf8"), `${SECRET}\n`);
   });
 
+  test(`--root: init's key through a dangling link out of the root (${l.name}) is no key anywhere`, (t) => {
+    if (!needs(t, "ssh-keygen", hasKeygen)) return;
+    const tr = tree();
+    const keys = join(tr.root, "etc/tunnelc/keys");
+    symlinkSync(l.target(tr, keys).replace(/out$/, "out/x"), join(keys, "x"));
+    const argv = ["init", "--name", "x", "--server", "me@relay.example", "-R", "2222:localhost:22"];
+    const r = tunnelc([...argv, "--root", tr.root]);
+    refusedAt(r, /keys\/x.*(symbolic link|climbs above --root)/);
+    assert.deepEqual(readdirSync(tr.out), []);
+  });
+
   test(`--root: keygen through a dangling link out of the root (${l.name}) writes no key anywhere`, (t) => {
     if (!needs(t, "ssh-keygen", hasKeygen)) return;
     const tr = tree();
