@@ -165,6 +165,16 @@ for (const l of OUT_LINKS) {
     assert.equal(readFileSync(secret, "utf8"), `${SECRET}\n`);
   });
 
+  test(`--root: usr/lib/systemd linked out of the root (${l.name}): generator install writes nothing anywhere`, () => {
+    const tr = tree();
+    const lib = join(tr.root, "usr/lib");
+    mkdirSync(lib, { recursive: true });
+    symlinkSync(l.target(tr, lib), join(lib, "systemd"));
+    const r = tunnelc(["generator", "install", "--root", tr.root]);
+    refusedAt(r, /usr\/lib\/systemd.*(symbolic link|climbs above --root)/);
+    assert.deepEqual(readdirSync(tr.out), []);
+  });
+
   test(`--root: init's key through a dangling link out of the root (${l.name}) is no key anywhere`, (t) => {
     if (!needs(t, "ssh-keygen", hasKeygen)) return;
     const tr = tree();
