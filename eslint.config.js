@@ -47,6 +47,7 @@ export default tseslint.config(
       "src/plan/read.ts", // the gatherer
       "src/plan/execute.ts", // the executor: commands through the Runner
       "src/plan/apply-files.ts", // the executor's file side, the generator's too
+      "src/plan/in-root.ts", // --root's jail: lstat and readlink, for the two above
       "src/specfile/read.ts", // the spec reader, which the gatherer calls
       "src/install/atomic-write.ts", // the file applier's atomic writes
       "src/install/systemctl.ts", // the Runner

@@ -158,10 +158,17 @@ const DIFF: { name: string; world: World; exitCode: boolean; exit: number; out: 
   },
   {
     name: "differs",
-    world: { "/etc/systemd/system/a.service": "old\n" },
+    world: { "/etc/systemd/system/a.service": "# tunnelc-hash: sha256:00\nold\n" },
     exitCode: true,
     exit: 4,
     out: /^-old$/m,
+  },
+  {
+    name: "a file tunnelc did not write is not shown",
+    world: { "/etc/systemd/system/a.service": "SECRET-7f3\n" },
+    exitCode: true,
+    exit: 4,
+    out: /^--- \S+ \(installed: not a tunnelc unit, not shown\)(?![^]*SECRET-7f3)/m,
   },
   {
     name: "differs, without --exit-code",

@@ -106,7 +106,9 @@ for (const c of EFFECTS)
     );
     for (const e of effects) {
       assert.equal(e.failure, "tunnelc-generator: cannot write its output");
-      if (e.kind === "write") assert.deepEqual([e.mode, e.atomic], [0o644, false]);
+      // The status file is root's only (it may quote a root-only spec); units are 0644.
+      const mode = e.path.endsWith(STATUS_FILE) ? 0o600 : 0o644;
+      if (e.kind === "write") assert.deepEqual([e.mode, e.atomic], [mode, false]);
       if (e.kind === "mkdir") assert.equal(e.mode, undefined, "0755, as ensureDir makes it");
     }
   });

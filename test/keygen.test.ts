@@ -53,7 +53,7 @@ test("an existing key is refused (exit 1) unless --force; reuse keeps it", () =>
   const never = { run: () => assert.fail("ssh-keygen must not run") };
   assert.throws(() => generateKey({ file, comment: "c", force: false }, never), RefusedError);
   const kept = generateKey({ file, comment: "c", force: false, reuse: true }, never);
-  assert.deepEqual(kept, { publicKey: "ssh-ed25519 AAAA old", created: false });
+  assert.deepEqual(kept, { file, publicKey: "ssh-ed25519 AAAA old", created: false });
 });
 
 test("keygen NAME --root: a real key, 0600 in a 0700 directory, and its lines", (t) => {

@@ -6,7 +6,7 @@ import { gathererFor } from "../plan/read.ts";
 import type { Gatherer } from "../plan/query.ts";
 import { loadSpecs } from "./specs-arg.ts";
 import { targetOf, unitDir } from "../install/paths.ts";
-import { unifiedDiff } from "../install/diff.ts";
+import { unitDiff } from "../install/diff.ts";
 import { ExitCode, SpecError } from "../errors.ts";
 import { envelope } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
@@ -24,14 +24,15 @@ export interface DiffArgs {
 export function runDiff(args: DiffArgs, gatherer: Gatherer = gathererFor()): Outcome {
   const result = compileSpecs(loadSpecs(args.specs, gatherer));
   if (!result.ok) throw new SpecError(result.diagnostics);
+  const { root } = targetOf(args);
   const dir = unitDir(targetOf(args));
-  const facts = gatherer.gather(result.units.map((u) => fileQuery(join(dir, u.fileName))));
+  const facts = gatherer.gather(result.units.map((u) => fileQuery(join(dir, u.fileName), root)));
   const units = result.units.map((u) => {
     const path = join(dir, u.fileName);
-    const installed = textOf(facts, path);
+    const installed = textOf(facts, path, root);
     const state =
       installed === undefined ? "not-installed" : installed === u.text ? "same" : "differs";
-    return { unit: u.fileName, path, state, diff: unifiedDiff(path, installed ?? "", u.text) };
+    return { unit: u.fileName, path, state, diff: unitDiff(path, installed, u.text) };
   });
   const differs = units.some((u) => u.state !== "same");
   const exitCode = args.exitCode && differs ? ExitCode.differs : ExitCode.ok;

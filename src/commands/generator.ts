@@ -46,7 +46,9 @@ export function runGenerator(args: GeneratorArgs, gatherer: Gatherer = gathererF
   const target: Target = { user: args.user, ...(args.root !== undefined && { root: args.root }) };
   const dir = generatorDir(target);
   const path = join(dir, GENERATOR_NAME);
-  const existing = textOf(gatherer.gather([fileQuery(path)]), path);
+  const { root } = target;
+  const jail = root !== undefined ? { root } : {};
+  const existing = textOf(gatherer.gather([fileQuery(path, root)]), path, root);
   const ours = existing === undefined || existing.includes(SCRIPT_MARKER);
   if (!ours)
     return refused(false, [], { notes: [`${path} was not written by tunnelc: left alone`] });
@@ -54,7 +56,7 @@ export function runGenerator(args: GeneratorArgs, gatherer: Gatherer = gathererF
   const reload = target.root === undefined ? ["run systemctl daemon-reload to apply it now"] : [];
   if (args.action === "uninstall") {
     if (existing === undefined) return outcome({ notes: [`${path} is not installed`] });
-    if (!args.dryRun) execute([{ kind: "remove", path }], processRunner);
+    if (!args.dryRun) execute([{ kind: "remove", path, ...jail }], processRunner);
     return outcome({ notes: [`${would}remove ${path}`, ...(args.dryRun ? [] : reload)] });
   }
   const script = generatorScript({ ...paths(args, gatherer), user: args.user });
@@ -63,8 +65,8 @@ export function runGenerator(args: GeneratorArgs, gatherer: Gatherer = gathererF
   const failure = `cannot write ${path}`;
   execute(
     [
-      { kind: "mkdir", path: dir, failure },
-      { kind: "write", path, text: script, mode: 0o755, durable: true, failure },
+      { kind: "mkdir", path: dir, failure, ...jail },
+      { kind: "write", path, text: script, mode: 0o755, durable: true, failure, ...jail },
     ],
     processRunner,
   );

@@ -186,7 +186,13 @@ export async function runInit(
     // The same key tunnelc keygen makes; one made earlier (a rerun of init) is kept.
     const keyFile = onDisk(options.identity, args.root);
     const pair = generateKey(
-      { file: keyFile, comment: keyComment(options.name, hostname()), force: false, reuse: true },
+      {
+        file: keyFile,
+        comment: keyComment(options.name, hostname()),
+        force: false,
+        reuse: true,
+        ...(args.root !== undefined && { root: args.root }),
+      },
       runner,
       gatherer,
     );

@@ -10,7 +10,7 @@ import {
 import { execute, type StartFailure } from "../plan/execute.ts";
 import { describe } from "../plan/plan.ts";
 import { startFailure } from "../install/start-failure.ts";
-import { existingOf, fileQuery } from "../install/read-units.ts";
+import { existingOf, fileQuery, modesOf } from "../install/read-units.ts";
 import { targetOf, unitDir, vendorUnitDir, type Target } from "../install/paths.ts";
 import { lingerQuery, lingerWarning } from "../install/linger.ts";
 import { identityQueries, identityWarnings } from "../install/identity-check.ts";
@@ -24,7 +24,9 @@ import { join } from "node:path";
 import type { CompiledUnit } from "../render/units.ts";
 import { flag, text, anyOf, jsonOption, dryRunOption, defineCommand } from "./options.ts";
 import { gathererFor, processRunner, type Runner } from "../plan/read.ts";
-import type { Facts, Query } from "../plan/query.ts";
+import type { Facts, Gatherer, Query } from "../plan/query.ts";
+import type { Refusal } from "../plan/plan.ts";
+import { enableDirQueries, enableDirRefusals } from "../install/enable-dirs.ts";
 
 export interface InstallArgs {
   specs?: string[];
@@ -59,9 +61,13 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
     );
   const dir = unitDir(target);
   const paths = result.units.map((u) => join(dir, u.fileName));
-  const existing = existingOf(gatherer.gather(paths.map(fileQuery)), paths);
-  const plan = planInstall(result.units, existing, dir, target, args);
+  const read = gatherer.gather(paths.map((p) => fileQuery(p, target.root)));
+  const existing = existingOf(read, paths, target.root);
+  const modes = modesOf(read, paths, target.root);
+  const plan = planInstall(result.units, existing, dir, target, args, modes);
   if (plan.refusals.length > 0) return refusedPlan(args.json, plan.refusals);
+  const outside = enableOutside(plan, result.units, dir, target, args.enable, gatherer);
+  if (outside.length > 0) return refusedPlan(args.json, outside);
   const live = target.root === undefined;
   const picked = new Set(result.units.map((u) => u.name));
   const tunnels = result.model.tunnels.flatMap((t) =>
@@ -80,11 +86,29 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
     ...shadowed(plan, target, facts),
   ].filter((w): w is string => w !== undefined);
   if (!args.dryRun) {
-    const effects = installEffects(plan, dir);
+    const effects = installEffects(plan, dir, target);
     const failed: StartFailure = (c, r) => startFailure(gatherer, target, c, r);
     warnings.push(...execute(effects, runner, failed).warnings);
   }
   return report(args, plan, warnings, result.diagnostics);
+}
+
+/**
+ * Below --root with --enable: the .wants directories systemctl --root will link into, refused
+ * when a link there leads out of the root (src/install/enable-dirs.ts).
+ */
+function enableOutside(
+  plan: InstallPlan,
+  units: CompiledUnit[],
+  dir: string,
+  target: Target,
+  enable: boolean,
+  gatherer: Gatherer,
+): Refusal[] {
+  if (target.root === undefined || !enable || plan.commands.length === 0) return [];
+  const enabled = units.map((u) => ({ unit: u.fileName, text: u.text }));
+  const facts = gatherer.gather(enableDirQueries(enabled, dir, target.root));
+  return enableDirRefusals(facts, enabled, dir, target.root, "enable");
 }
 
 /** Each created unit, with where a package's unit of its name would be. */
@@ -96,16 +120,17 @@ function vendorTwins(plan: InstallPlan, target: Target): { path: string; vendor:
     .map((f) => ({ path: f.path, vendor: join(vendor, f.unit) }));
 }
 
-const existsQuery = (path: string) => ({ kind: "exists", path }) as const;
+const existsQuery = (path: string, root?: string) =>
+  ({ kind: "exists", path, ...(root !== undefined && { root }) }) as const;
 
 function shadowQueries(plan: InstallPlan, target: Target): Query[] {
-  return vendorTwins(plan, target).map((t) => existsQuery(t.vendor));
+  return vendorTwins(plan, target).map((t) => existsQuery(t.vendor, target.root));
 }
 
 /** A unit a package already ships (compile -o usr/lib/systemd/system) gets a second copy. */
 function shadowed(plan: InstallPlan, target: Target, facts: Facts): string[] {
   return vendorTwins(plan, target)
-    .filter((t) => facts.get(existsQuery(t.vendor)))
+    .filter((t) => facts.get(existsQuery(t.vendor, target.root)))
     .map(
       (t) =>
         `${t.vendor} (a package's unit) exists too: ${t.path} overrides it; for a packaged tunnel run systemctl enable, not tunnelc install`,

@@ -99,7 +99,12 @@ export function runKeygen(
     for (const job of todo) {
       const file = onDisk(job.identity, args.root);
       const pair = generateKey(
-        { file, comment: keyComment(job.tunnel.name, hostname()), force: args.force },
+        {
+          file,
+          comment: keyComment(job.tunnel.name, hostname()),
+          force: args.force,
+          ...(args.root !== undefined && { root: args.root }),
+        },
         runner,
         gatherer,
       );
@@ -112,11 +117,12 @@ export function runKeygen(
         scope: job.scope,
         identity: job.identity,
         file,
-        publicKeyFile: `${file}.pub`,
+        publicKeyFile: `${pair.file}.pub`,
         publicKey: pair.publicKey,
         authorizedKeys,
       });
-      notes.push(`wrote ${file} (mode 0600) and ${file}.pub`);
+      const at = pair.file === file ? "" : ` (${file} links to it, inside --root)`;
+      notes.push(`wrote ${pair.file} (mode 0600) and ${pair.file}.pub${at}`);
       if (!job.inSpec)
         notes.push(`set "identity": "${job.identity}" in the spec of ${job.tunnel.name}`);
       if (!job.fromSpec)

@@ -40,8 +40,9 @@ export function runStatus(args: StatusArgs, edge: Runner | Gatherer = processRun
   const target = targetOf(args);
   const dirs = [unitDir(target), normalDir(target)];
   const lastRun = lastRunPath(normalDir(target));
-  let facts = gatherer.gather([...dirs.map(dirQuery), fileQuery(lastRun)]);
-  facts = facts.with(gatherer.gather(serviceFileQueries(facts, dirs)));
+  const { root } = target;
+  let facts = gatherer.gather([...dirs.map((d) => dirQuery(d, root)), fileQuery(lastRun, root)]);
+  facts = facts.with(gatherer.gather(serviceFileQueries(facts, dirs, root)));
   const all = listUnits(target, facts);
   const wanted = wantedUnits(args);
   const installed = all.filter((u) => wanted.size === 0 || wanted.has(u.unit));
@@ -51,7 +52,17 @@ export function runStatus(args: StatusArgs, edge: Runner | Gatherer = processRun
     states = statesOf(target, installed, gatherer.gather([stateQuery(target, units)]));
     states = withLogs(target, states, gatherer.gather(logQueries(target, states)));
   }
-  return statusReport(args, target, all, states, parseLastRun(textOf(facts, lastRun)));
+  return statusReport(args, target, all, states, lastRunOf(facts, lastRun, root));
+}
+
+/**
+ * The generator's last run, as its status file says. The file is root's only (0600: it quotes
+ * problems in specs that may be root's only, src/generator/plan.ts): another user's status shows
+ * the tunnels without it.
+ */
+function lastRunOf(facts: Facts, path: string, root?: string): LastRun | undefined {
+  if (facts.get(fileQuery(path, root)).code === "EACCES") return undefined;
+  return parseLastRun(textOf(facts, path, root));
 }
 
 const wantedUnits = (args: StatusArgs) =>
@@ -59,12 +70,12 @@ const wantedUnits = (args: StatusArgs) =>
 
 /** Installed units, then the generator's (a unit in /etc overrides a generated one of its name). */
 function listUnits(target: Target, facts: Facts): Listed[] {
-  const installed = ownedUnits(facts, unitDir(target)).map((u) => ({
+  const installed = ownedUnits(facts, unitDir(target), target.root).map((u) => ({
     ...u,
     source: "installed" as const,
   }));
   const names = new Set(installed.map((u) => u.unit));
-  const generated = ownedUnits(facts, normalDir(target))
+  const generated = ownedUnits(facts, normalDir(target), target.root)
     .filter((u) => !names.has(u.unit))
     .map((u) => ({ ...u, source: "generated" as const }));
   return [...installed, ...generated];

@@ -1,5 +1,6 @@
 // tunnelc trust SPEC [--only NAME] [--dry-run] [--json]: fetch each server's host keys with
 // ssh-keyscan, show their fingerprints, and pin them in the spec (comments and layout kept).
+import { resolve } from "node:path";
 import { buildModel } from "../model/build-model.ts";
 import type { RawSeed } from "../specfile/raw.ts";
 import { knownHostsPattern } from "../model/host-format.ts";
@@ -13,7 +14,7 @@ import { outcome, type Outcome } from "./outcome.ts";
 import type { SourcedTunnel } from "../model/tunnel.ts";
 import { flag, text, jsonOption, defineCommand } from "./options.ts";
 import { gathererFor, processRunner, type Runner } from "../plan/read.ts";
-import type { Facts } from "../plan/query.ts";
+import type { Facts, Gatherer } from "../plan/query.ts";
 import { loadSpecs } from "./specs-arg.ts";
 
 export interface TrustArgs {
@@ -86,18 +87,34 @@ export function runTrust(args: TrustArgs, runner: Runner = processRunner): Outco
       { server },
     );
   }
-  if (!args.dryRun && text !== source.text) {
-    // The spec keeps its own mode (it may be private).
-    const q = { kind: "mode", path: args.spec } as const;
-    const { mode, error } = gatherer.gather([q]).get(q);
-    if (mode === undefined) throw new SystemError(`cannot read ${args.spec}: ${error}`);
-    execute([{ kind: "write", path: args.spec, text, mode: mode & 0o777, durable: true }], runner);
+  const changes = !args.dryRun && text !== source.text;
+  const file = changes ? specFile(args.spec, gatherer) : args.spec;
+  if (changes) {
+    // The spec keeps its own mode (it may be private) and owner.
+    const q = { kind: "mode", path: file } as const;
+    const { mode, uid, gid, error } = gatherer.gather([q]).get(q);
+    if (mode === undefined) throw new SystemError(`cannot read ${file}: ${error}`);
+    const owner = uid !== undefined && gid !== undefined ? { owner: { uid, gid } } : {};
+    execute(
+      [{ kind: "write", path: file, text, mode: mode & 0o777, durable: true, ...owner }],
+      runner,
+    );
   }
-  return report(
-    scans,
-    args,
-    args.dryRun ? `would write ${args.spec}` : `wrote the keys into ${args.spec}`,
-  );
+  const where = file === args.spec ? args.spec : `${args.spec} (a link: written to ${file})`;
+  return report(scans, args, args.dryRun ? `would write ${where}` : `wrote the keys into ${where}`);
+}
+
+/**
+ * The file a spec's edit is written to: the spec, or where its links lead (realpath(3)). A
+ * spec linked from /etc/tunnelc to a checkout stays a link: the edit goes to the file it names,
+ * replaced atomically beside it (the rename would otherwise put a regular file where the link
+ * was, and the checkout would never see the keys).
+ */
+function specFile(spec: string, gatherer: Gatherer): string {
+  const q = { kind: "realpath", path: spec } as const;
+  const { path, error } = gatherer.gather([q]).get(q);
+  if (path === undefined) throw new SystemError(`cannot resolve ${spec}: ${error}`);
+  return path === resolve(spec) ? spec : path;
 }
 
 const keyscan = (host: string, port: number) => ({

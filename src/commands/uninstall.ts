@@ -5,6 +5,7 @@ import { planUninstall, uninstallEffects } from "../install/uninstall-plan.ts";
 import { execute } from "../plan/execute.ts";
 import { describe } from "../plan/plan.ts";
 import { existingOf, fileQuery } from "../install/read-units.ts";
+import { enableDirQueries, enableDirRefusals } from "../install/enable-dirs.ts";
 import { targetOf, unitDir } from "../install/paths.ts";
 import { SpecError, UsageError } from "../errors.ts";
 import { envelope } from "../envelope.ts";
@@ -48,13 +49,19 @@ export function runUninstall(args: UninstallArgs, runner: Runner = processRunner
   const names = [...new Set(unitNames(args.targets, gatherer))];
   const targets = names.map((n) => ({ unit: `${n}.service`, path: join(dir, `${n}.service`) }));
   const paths = targets.map((t) => t.path);
-  const plan = planUninstall(
-    targets,
-    existingOf(gatherer.gather(paths.map(fileQuery)), paths),
-    target,
-  );
+  const read = gatherer.gather(paths.map((p) => fileQuery(p, target.root)));
+  const existing = existingOf(read, paths, target.root);
+  const plan = planUninstall(targets, existing, target);
   if (plan.refusals.length > 0) return refusedPlan(args.json, plan.refusals);
-  const effects = uninstallEffects(plan);
+  if (target.root !== undefined) {
+    // systemctl --root disable removes links in the .wants directories: never through a link
+    // out of the root (src/install/enable-dirs.ts).
+    const units = plan.remove.map((r) => ({ unit: r.unit, text: existing.get(r.path) ?? "" }));
+    const facts = gatherer.gather(enableDirQueries(units, dir, target.root));
+    const outside = enableDirRefusals(facts, units, dir, target.root, "disable");
+    if (outside.length > 0) return refusedPlan(args.json, outside);
+  }
+  const effects = uninstallEffects(plan, target);
   const warnings = args.dryRun ? [] : execute(effects, runner).warnings;
   const commands = [...plan.before, ...plan.after].map((c) => c.argv);
   if (args.json)

@@ -26,6 +26,8 @@ export interface GenerationOptions {
 export interface GeneratedFile {
   path: string;
   text: string;
+  /** 0644 when not given: a unit, which systemd and `systemctl cat` let anyone read. */
+  mode?: number;
 }
 
 export interface GeneratedLink {
@@ -99,7 +101,10 @@ export function planGeneration(dirs: SpecDir[], options: GenerationOptions): Gen
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
   links.sort((a, b) => (a.path < b.path ? -1 : 1));
   const status = statusReport(dirs, options, specs, problems);
-  files.push({ path: join(options.normalDir, STATUS_FILE), text: status });
+  // Root's only (the user's, for a user generator): it quotes the problems of specs that may be
+  // readable by root alone (a message may name a value of the spec), so it is never more readable
+  // than the most private spec it reports on. `tunnelc status` as another user goes without it.
+  files.push({ path: join(options.normalDir, STATUS_FILE), text: status, mode: 0o600 });
   return { files, links, problems, specs };
 }
 
@@ -164,7 +169,7 @@ export function generationEffects(plan: GenerationPlan): FileEffect[] {
       kind: "write",
       path: f.path,
       text: f.text,
-      mode: 0o644,
+      mode: f.mode ?? 0o644,
       atomic: false,
       failure,
     });

@@ -6,6 +6,7 @@
 import {
   closeSync,
   fchmodSync,
+  fchownSync,
   fsyncSync,
   mkdirSync,
   openSync,
@@ -29,6 +30,8 @@ export interface WriteOptions {
    * into a build directory leaves that to the OS (1,000 fsyncs were 40% of a fleet compile).
    */
   durable?: boolean;
+  /** The file's owner and group (chown(2)); else the writer's. */
+  owner?: { uid: number; gid: number };
 }
 
 const TEMP = /^\..+\.[0-9a-f]{12}\.tmp$/;
@@ -36,7 +39,7 @@ const TEMP = /^\..+\.[0-9a-f]{12}\.tmp$/;
 export function writeFileAtomic(
   path: string,
   data: string,
-  { mode, stagingDir, durable = true }: WriteOptions,
+  { mode, stagingDir, durable = true, owner }: WriteOptions,
 ): void {
   const tmp = join(
     stagingDir ?? dirname(path),
@@ -44,6 +47,8 @@ export function writeFileAtomic(
   );
   const fd = openSync(tmp, "wx", mode);
   try {
+    // The owner first: chown(2) may clear the set-user-ID bit a mode sets.
+    if (owner !== undefined) fchownSync(fd, owner.uid, owner.gid);
     fchmodSync(fd, mode); // exactly this mode, whatever the umask
     failpoint("write");
     writeSync(fd, data);

@@ -3,7 +3,7 @@
 // first and hands the plan's effects to the executor (src/plan/execute.ts) after.
 import { join } from "node:path";
 import { ownershipOf } from "./ownership.ts";
-import { unifiedDiff } from "./diff.ts";
+import { unitDiff } from "./diff.ts";
 import { stagingDirFor, systemctlScope, type Target } from "./paths.ts";
 import type { Effect, Refusal } from "../plan/plan.ts";
 
@@ -21,6 +21,8 @@ export type FileAction =
       diff: string;
       backup: string;
       old: string;
+      /** The replaced file's permission bits, which its backup keeps (never wider). */
+      mode: number;
     }
   | { kind: "unchanged"; unit: string; path: string };
 
@@ -50,17 +52,27 @@ export interface InstallOptions {
 
 export const BACKUP_SUFFIX = ".tunnelc-backup";
 
+/**
+ * The mode of a backup when the replaced file's is not known: private, as the file may hold
+ * anything (a careless link to a key).
+ */
+const PRIVATE = 0o600;
+
 export function planInstall(
   units: CompiledUnit[],
   existing: ReadonlyMap<string, string | undefined>,
   dir: string,
   target: Target,
   opts: InstallOptions,
+  modes: ReadonlyMap<string, number> = new Map(),
 ): InstallPlan {
   const refusals: Refusal[] = [];
   const files = units.flatMap((u): FileAction[] => {
     const path = join(dir, u.fileName);
-    const action = fileAction(u, path, existing.get(path), opts.force);
+    // The file's own permission bits, never wider than a unit's 0644: a backup is never
+    // executable, setuid or writable by others (a /dev/null mask reads as 0666).
+    const mode = (modes.get(path) ?? PRIVATE) & 0o644;
+    const action = fileAction(u, path, existing.get(path), opts.force, mode);
     if ("message" in action) {
       refusals.push(action);
       return [];
@@ -76,11 +88,12 @@ function fileAction(
   path: string,
   old: string | undefined,
   force: boolean,
+  mode: number,
 ): FileAction | Refusal {
   const unit = u.fileName;
   if (old === undefined) return { kind: "create", unit, path, text: u.text };
   if (old === u.text) return { kind: "unchanged", unit, path };
-  const diff = unifiedDiff(path, old, u.text);
+  const diff = unitDiff(path, old, u.text);
   if (ownershipOf(old).owned) return { kind: "update", unit, path, text: u.text, diff };
   if (!force) {
     return {
@@ -98,6 +111,7 @@ function fileAction(
     diff,
     backup: `${path}${BACKUP_SUFFIX}`,
     old,
+    mode,
   };
 }
 
@@ -148,23 +162,26 @@ export function runEffects(commands: readonly Command[]): Effect[] {
  * The plan as effects: the unit directory, each backup before the unit it keeps, the units
  * (staged beside the directory, durable), then systemctl.
  */
-export function installEffects(plan: InstallPlan, dir: string): Effect[] {
+export function installEffects(plan: InstallPlan, dir: string, target: Target): Effect[] {
   const changed = plan.files.filter((f) => f.kind !== "unchanged");
   const failure = `cannot write to ${dir}`;
   const staging = stagingDirFor(dir);
-  const write = (path: string, text: string): Effect => ({
+  // Below --root, every path is resolved inside it (src/plan/in-root.ts).
+  const jail = target.root !== undefined ? { root: target.root } : {};
+  const write = (path: string, text: string, mode = 0o644): Effect => ({
     kind: "write",
     path,
     text,
-    mode: 0o644,
+    mode,
     durable: true,
     staging,
     failure,
+    ...jail,
   });
   const files: Effect[] = changed.flatMap((f) => [
-    ...(f.kind === "replace" ? [write(f.backup, f.old)] : []),
+    ...(f.kind === "replace" ? [write(f.backup, f.old, f.mode)] : []),
     write(f.path, f.text),
   ]);
-  const mkdir: Effect[] = files.length > 0 ? [{ kind: "mkdir", path: dir, failure }] : [];
+  const mkdir: Effect[] = files.length > 0 ? [{ kind: "mkdir", path: dir, failure, ...jail }] : [];
   return [...mkdir, ...files, ...runEffects(plan.commands)];
 }

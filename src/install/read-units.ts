@@ -2,21 +2,49 @@
 // read it and what their answers mean. Pure: the gatherer (src/plan/read.ts) does the reading.
 import { basename, join } from "node:path";
 import { ownershipOf, type Ownership } from "./ownership.ts";
-import { SystemError } from "../errors.ts";
-import type { Facts, Query } from "../plan/query.ts";
+import { RefusedError, SystemError } from "../errors.ts";
+import type { Facts, FileFact, Query } from "../plan/query.ts";
 
-export const fileQuery = (path: string) => ({ kind: "file", path }) as const;
-export const dirQuery = (path: string) => ({ kind: "dir", path }) as const;
+/** Below --root DIR (root), read inside DIR: no link leads the read out of it (in-root.ts). */
+export const fileQuery = (path: string, root?: string) =>
+  ({ kind: "file", path, ...(root !== undefined && { root }) }) as const;
+export const dirQuery = (path: string, root?: string) =>
+  ({ kind: "dir", path, ...(root !== undefined && { root }) }) as const;
 
-/** A file's text, undefined when it does not exist; any other failure is a SystemError. */
-export function textOf(facts: Facts, path: string): string | undefined {
-  const f = facts.get(fileQuery(path));
+/**
+ * A file's text and mode; neither when it does not exist. A link below --root that leads out of it, or
+ * loops, is the tree's problem, refused (exit 1; src/plan/in-root.ts); any other failure is a
+ * SystemError.
+ */
+export function factOf(facts: Facts, path: string, root?: string): FileFact {
+  const f = facts.get(fileQuery(path, root));
+  if (f.code === "ELOOP" || f.code === "EXDEV")
+    throw new RefusedError(`cannot read ${path}: ${f.error}`, "root/link-out", path);
   if (f.error !== undefined) throw new SystemError(`cannot read ${path}: ${f.error}`);
-  return f.text;
+  return f;
 }
 
-export function existingOf(facts: Facts, paths: string[]): Map<string, string | undefined> {
-  return new Map(paths.map((p) => [p, textOf(facts, p)]));
+/** A file's text, undefined when it does not exist (factOf). */
+export function textOf(facts: Facts, path: string, root?: string): string | undefined {
+  return factOf(facts, path, root).text;
+}
+
+export function existingOf(
+  facts: Facts,
+  paths: string[],
+  root?: string,
+): Map<string, string | undefined> {
+  return new Map(paths.map((p) => [p, textOf(facts, p, root)]));
+}
+
+/** The mode of each existing file (a backup keeps it). */
+export function modesOf(facts: Facts, paths: string[], root?: string): Map<string, number> {
+  return new Map(
+    paths.flatMap((p) => {
+      const mode = factOf(facts, p, root).mode;
+      return mode === undefined ? [] : [[p, mode] as const];
+    }),
+  );
 }
 
 export interface InstalledUnit {
@@ -27,24 +55,26 @@ export interface InstalledUnit {
 }
 
 /** The .service files a listing of dir found (none when dir does not exist), sorted. */
-function serviceFiles(facts: Facts, dir: string): string[] {
-  const listed = facts.get(dirQuery(dir));
+function serviceFiles(facts: Facts, dir: string, root?: string): string[] {
+  const listed = facts.get(dirQuery(dir, root));
   if (listed.names === undefined) {
     if (listed.code === "ENOENT") return [];
+    if (listed.code === "ELOOP" || listed.code === "EXDEV")
+      throw new RefusedError(`cannot list ${dir}: ${listed.error}`, "root/link-out", dir);
     throw new SystemError(`cannot list ${dir}: ${listed.error}`);
   }
   return listed.names.filter((f) => f.endsWith(".service")).map((f) => join(dir, f));
 }
 
 /** Second round: read what the listing of each dir found. */
-export function serviceFileQueries(facts: Facts, dirs: string[]): Query[] {
-  return dirs.flatMap((d) => serviceFiles(facts, d).map(fileQuery));
+export function serviceFileQueries(facts: Facts, dirs: string[], root?: string): Query[] {
+  return dirs.flatMap((d) => serviceFiles(facts, d, root).map((f) => fileQuery(f, root)));
 }
 
 /** Every .service file in dir that tunnelc generated, sorted by name. */
-export function ownedUnits(facts: Facts, dir: string): InstalledUnit[] {
-  return serviceFiles(facts, dir).flatMap((path) => {
-    const text = textOf(facts, path);
+export function ownedUnits(facts: Facts, dir: string, root?: string): InstalledUnit[] {
+  return serviceFiles(facts, dir, root).flatMap((path) => {
+    const text = textOf(facts, path, root);
     if (text === undefined) return [];
     const ownership = ownershipOf(text);
     return ownership.owned ? [{ unit: basename(path), path, text, ownership }] : [];

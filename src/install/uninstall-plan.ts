@@ -62,10 +62,11 @@ export function planUninstall(
 }
 
 /** Disable first (it reads the files), remove, then reload and forget. */
-export function uninstallEffects(plan: UninstallPlan): Effect[] {
+export function uninstallEffects(plan: UninstallPlan, target: Target): Effect[] {
+  const jail = target.root !== undefined ? { root: target.root } : {};
   return [
     ...runEffects(plan.before),
-    ...plan.remove.map((r): Effect => ({ kind: "remove", path: r.path })),
+    ...plan.remove.map((r): Effect => ({ kind: "remove", path: r.path, ...jail })),
     ...runEffects(plan.after),
   ];
 }

@@ -11,6 +11,8 @@ import type { Gatherer } from "../plan/query.ts";
 export interface KeyRequest {
   /** The file to write (already below --root). */
   file: string;
+  /** --root: the file is resolved inside it, its links never followed out (src/plan/in-root.ts). */
+  root?: string;
   comment: string;
   /** Replace an existing key. */
   force: boolean;
@@ -19,6 +21,8 @@ export interface KeyRequest {
 }
 
 export interface KeyPair {
+  /** Where the private key is: the file, or below --root where its links lead inside the root. */
+  file: string;
   /** "ssh-ed25519 AAAA… comment", the .pub file's line. */
   publicKey: string;
   /** False when an existing key was kept (reuse). */
@@ -38,17 +42,50 @@ export function keyEffects(req: KeyRequest): Effect[] {
   const dir = dirname(req.file);
   const failure = `cannot prepare ${req.file}`;
   const removals = req.force ? [req.file, pub] : [];
+  const jail = req.root !== undefined ? { root: req.root } : {};
   return [
-    { kind: "mkdir", path: dirname(dir), failure },
-    { kind: "mkdir", path: dir, mode: 0o700, failure },
-    ...removals.map((path): Effect => ({ kind: "remove", path, failure })),
+    { kind: "mkdir", path: dirname(dir), failure, ...jail },
+    { kind: "mkdir", path: dir, mode: 0o700, failure, ...jail },
+    ...removals.map((path): Effect => ({ kind: "remove", path, failure, ...jail })),
     {
       kind: "run",
       argv: sshKeygenArgv(req.file, req.comment),
       failure: `ssh-keygen failed for ${req.file}`,
     },
-    { kind: "chmod", path: req.file, mode: 0o600, failure: `ssh-keygen wrote no ${req.file}` },
+    {
+      kind: "chmod",
+      path: req.file,
+      mode: 0o600,
+      failure: `ssh-keygen wrote no ${req.file}`,
+      ...jail,
+    },
   ];
+}
+
+/**
+ * Below --root, the key's path with its links resolved beneath the root (src/plan/in-root.ts):
+ * ssh-keygen opens the path it is given and follows a link there, even a dangling one, so it is
+ * given the resolved path. It writes the public key beside that, as PATH.pub: a PATH.pub that is
+ * itself a link is refused, as ssh-keygen would write through it.
+ */
+function jailedKey(req: KeyRequest, gatherer: Gatherer): KeyRequest {
+  if (req.root === undefined) return req;
+  const resolved = (path: string): string => {
+    const q = { kind: "in-root", path, root: req.root! } as const;
+    const found = gatherer.gather([q]).get(q);
+    if (found.path === undefined)
+      throw new RefusedError(`cannot resolve ${path}: ${found.error}`, "root/link-out", path);
+    return found.path;
+  };
+  const file = resolved(req.file);
+  const pub = resolved(`${file}.pub`);
+  if (pub !== `${file}.pub`)
+    throw new RefusedError(
+      `${file}.pub is a symbolic link (to ${pub}): ssh-keygen would write through it; remove it`,
+      "keygen/pub-link",
+      `${file}.pub`,
+    );
+  return { ...req, file };
 }
 
 /** The real ssh-keygen; stdin is closed so that it can never wait for an answer. */
@@ -59,15 +96,16 @@ export const sshKeygen: Runner = spawnRunner({
 });
 
 export function generateKey(
-  req: KeyRequest,
+  asked: KeyRequest,
   runner: Runner = sshKeygen,
   gatherer: Gatherer = gathererFor(),
 ): KeyPair {
+  const req = jailedKey(asked, gatherer);
   const pub = `${req.file}.pub`;
   const found = gatherer.gather([req.file, pub].map(exists));
   const present = found.get(exists(req.file)) || found.get(exists(pub));
   if (present && req.reuse && !req.force)
-    return { publicKey: readPublic(pub, gatherer), created: false };
+    return { file: req.file, publicKey: readPublic(pub, gatherer), created: false };
   if (present && !req.force)
     throw new RefusedError(
       `${req.file} exists: keygen never replaces a key (the relay may trust it); --force replaces it`,
@@ -75,7 +113,7 @@ export function generateKey(
       req.file,
     );
   execute(keyEffects(req), runner);
-  return { publicKey: readPublic(pub, gatherer), created: true };
+  return { file: req.file, publicKey: readPublic(pub, gatherer), created: true };
 }
 
 const exists = (path: string) => ({ kind: "exists", path }) as const;

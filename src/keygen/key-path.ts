@@ -1,6 +1,6 @@
 // Where a tunnel's key lives by default: the path its unit's LoadCredential= reads
 // (src/render/credentials.ts) when the spec sets "identity" to it. Pure.
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { configHome } from "../install/paths.ts";
 import type { Scope } from "../model/tunnel.ts";
 
@@ -15,9 +15,12 @@ export function defaultKeyPath(
     : join("/etc/tunnelc/keys", name);
 }
 
-/** Where the file is written: below --root when one is given (an image being built). */
+/**
+ * Where the file is written: below --root when one is given (an image being built). The path is
+ * the tree's own ("/etc/…"): its ".." stops at the root, as it would on the machine itself.
+ */
 export function onDisk(path: string, root: string | undefined): string {
-  return root === undefined ? path : join(root, path);
+  return root === undefined ? path : join(root, resolve("/", path));
 }
 
 /** ssh-keygen's -C comment: the tunnel and this machine, in the characters a key comment keeps. */

@@ -1,10 +1,20 @@
 // The executor's file side: makes directories, writes, sets modes, removes and links, in order.
 // Only node:fs and the atomic-write helpers, no Runner, so the generator's bundle, which applies
 // its plan here, does not load child_process. execute.ts delegates every file effect to it.
-import { chmodSync, closeSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  fchmodSync,
+  mkdirSync,
+  openSync,
+  rmSync,
+  symlinkSync,
+  writeSync,
+} from "node:fs";
 import { closeStaging, ensureDir, openStaging, writeFileAtomic } from "../install/atomic-write.ts";
 import { SystemError } from "../errors.ts";
 import { reason } from "../specfile/read.ts";
+import { inRoot } from "./in-root.ts";
 import type { FileEffect } from "./plan.ts";
 
 /**
@@ -17,9 +27,10 @@ export class FileApplier {
 
   apply(e: FileEffect): void {
     try {
-      if (e.kind === "write" && e.atomic !== false && e.staging !== undefined)
-        if (!this.staged.has(e.staging)) this.staged.add(openStaging(e.staging));
-      perform(e);
+      const j = jailed(e);
+      if (j.kind === "write" && j.atomic !== false && j.staging !== undefined)
+        if (!this.staged.has(j.staging)) this.staged.add(openStaging(j.staging));
+      perform(j);
     } catch (err) {
       if (err instanceof SystemError) throw err;
       throw new SystemError(`${e.failure ?? `${FAILURE[e.kind]} ${e.path}`}: ${reason(err)}`);
@@ -47,6 +58,31 @@ const FAILURE = {
   link: "cannot link",
 };
 
+/**
+ * The effect with its paths resolved inside --root (in-root.ts), the one place every write below
+ * it goes through. A write (a rename), a removal or a link replaces a link at its last
+ * component; a mkdir and a chmod follow it, inside the root.
+ */
+function jailed(e: FileEffect): FileEffect {
+  if (e.root === undefined) return e;
+  const at = (path: string, follow: boolean) => inRoot(e.root!, path, follow);
+  switch (e.kind) {
+    case "write":
+      if (e.atomic === false) return { ...e, path: at(e.path, true) };
+      return {
+        ...e,
+        path: at(e.path, false),
+        ...(e.staging !== undefined && { staging: at(e.staging, true) }),
+      };
+    case "mkdir":
+    case "chmod":
+      return { ...e, path: at(e.path, true) };
+    case "remove":
+    case "link":
+      return { ...e, path: at(e.path, false) };
+  }
+}
+
 function perform(e: FileEffect): void {
   if (e.kind === "write") {
     if (e.atomic === false) writeInPlace(e.path, e.text, e.mode);
@@ -55,6 +91,7 @@ function perform(e: FileEffect): void {
         mode: e.mode,
         durable: e.durable,
         ...(e.staging !== undefined && { stagingDir: e.staging }),
+        ...(e.owner !== undefined && { owner: e.owner }),
       });
   } else if (e.kind === "link") link(e.target, e.path);
   else if (e.kind === "mkdir" && e.mode === undefined) ensureDir(e.path);
@@ -72,6 +109,8 @@ function perform(e: FileEffect): void {
 function writeInPlace(path: string, text: string, mode: number): void {
   const fd = openSync(path, "w", mode);
   try {
+    // Exactly this mode, whatever the umask or a file a manual run left (the status file: 0600).
+    fchmodSync(fd, mode);
     const written = writeSync(fd, text);
     // A write may be short (write(2)); the rest, by bytes, then.
     const bytes = Buffer.byteLength(text);

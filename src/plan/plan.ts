@@ -2,16 +2,24 @@
 // a plan from what they read; one executor (execute.ts) carries it out, or with --dry-run only
 // describes it, so every change to the machine is made in one place.
 
+/**
+ * A file effect below --root DIR names its `root`: the file applier (apply-files.ts) then
+ * resolves its path inside DIR (in-root.ts), so no link leads a write out of the tree.
+ */
+interface Jailed {
+  root?: string;
+}
+
 export type Effect =
-  | {
+  | ({
       kind: "mkdir";
       path: string;
       /** Exactly this mode, whatever the umask (a key directory is 0700); else 0755. */
       mode?: number;
       failure?: string;
-    }
-  | { kind: "chmod"; path: string; mode: number; failure?: string }
-  | {
+    } & Jailed)
+  | ({ kind: "chmod"; path: string; mode: number; failure?: string } & Jailed)
+  | ({
       kind: "write";
       path: string;
       text: string;
@@ -22,14 +30,16 @@ export type Effect =
       durable: boolean;
       /** Where the temp file is made (atomic-write.ts); beside the target when not given. */
       staging?: string;
+      /** The owner the file keeps (trust rewrites a spec that is not root's); else the writer. */
+      owner?: { uid: number; gid: number };
       /** The message a failure is reported with, before its reason. */
       failure?: string;
-    }
-  | {
+    } & Jailed)
+  | ({
       kind: "write";
       path: string;
       text: string;
-      /** The mode a new file gets (less the umask); an existing file keeps its own. */
+      /** The file's mode, exactly (set with fchmod after the open). */
       mode: number;
       /**
        * Written in place: open, write, close, no temp file, fsync or rename. Only for a
@@ -38,10 +48,10 @@ export type Effect =
        */
       atomic: false;
       failure?: string;
-    }
-  | { kind: "remove"; path: string; failure?: string }
+    } & Jailed)
+  | ({ kind: "remove"; path: string; failure?: string } & Jailed)
   /** A symbolic link at path to target, replacing a link or file already there. */
-  | { kind: "link"; path: string; target: string; failure?: string }
+  | ({ kind: "link"; path: string; target: string; failure?: string } & Jailed)
   | {
       kind: "run";
       argv: string[];

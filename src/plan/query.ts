@@ -6,16 +6,26 @@ import type { SpecText } from "../specfile/source.ts";
 import type { RunResult } from "../install/systemctl.ts";
 import type { ReadResult } from "../generator/run.ts";
 
+/**
+ * A path below --root DIR names its `root`: the gatherer then resolves it inside DIR, never
+ * following a link out of it (in-root.ts).
+ */
+interface Jailed {
+  root?: string;
+}
+
 export type Query =
-  /** A text file: its text, or why not (a missing file is neither). */
-  | { kind: "file"; path: string }
+  /** A regular text file: its text and mode, or why not (a missing file is neither). */
+  | ({ kind: "file"; path: string } & Jailed)
   /** A directory's entries, sorted; a missing one is neither names nor error. */
-  | { kind: "dir"; path: string }
-  | { kind: "exists"; path: string }
+  | ({ kind: "dir"; path: string } & Jailed)
+  | ({ kind: "exists"; path: string } & Jailed)
   /** The path with every symbolic link resolved (realpath(3)). */
   | { kind: "realpath"; path: string }
-  /** The permission bits of a file, or why there are none. */
-  | { kind: "mode"; path: string }
+  /** The path with every link resolved inside root, as in-root.ts does (keygen's argv). */
+  | { kind: "in-root"; path: string; root: string }
+  /** The permission bits and owner of a file, or why there are none. */
+  | ({ kind: "mode"; path: string } & Jailed)
   /** A spec file, or standard input as "-" (src/specfile/read.ts: its errors are thrown). */
   | { kind: "spec"; file: string }
   /** Every spec of each directory, as the generator reads them (src/generator/run.ts). */
@@ -35,7 +45,11 @@ export type Query =
 
 export interface FileFact {
   text?: string;
+  /** The permission bits of the file read (a backup keeps them). */
+  mode?: number;
   error?: string;
+  /** The errno code of a failed read (ELOOP: a link loop below --root). */
+  code?: string;
 }
 
 export interface DirFact {
@@ -51,7 +65,8 @@ export interface Answers {
   dir: DirFact;
   exists: boolean;
   realpath: { path?: string; error?: string };
-  mode: { mode?: number; error?: string };
+  "in-root": { path?: string; error?: string };
+  mode: { mode?: number; uid?: number; gid?: number; error?: string };
   spec: SpecText;
   "spec-dirs": ReadResult;
   "unit-state": RunResult & { argv: string[] };

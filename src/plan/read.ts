@@ -1,13 +1,24 @@
 // The one gatherer: answers a command's queries (query.ts) with the file system, the spec reader
 // (src/specfile/read.ts) and the injectable Runner, the one thing that runs systemctl and
 // journalctl, beside the one executor (execute.ts) that makes changes. Reads only.
-import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  statSync,
+} from "node:fs";
 import type * as Net from "node:net";
 import { lazyBuiltin } from "../builtin.ts";
 import { loadSpec, reason } from "../specfile/read.ts";
 import { journalArgv } from "../install/journal.ts";
 import { readSpecDirs } from "../generator/run.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
+import { inRoot } from "./in-root.ts";
 import { Facts, keyOf, type Answer, type Gatherer, type Query } from "./query.ts";
 
 export { processRunner, type Runner };
@@ -18,27 +29,39 @@ function answer(q: Exclude<Query, { kind: "port" }>, runner: Runner): Answer<typ
   switch (q.kind) {
     case "file":
       try {
-        return { text: readFileSync(q.path, "utf8") };
+        return readText(jailed(q, true), q.root !== undefined);
       } catch (e) {
-        return errnoOf(e) === "ENOENT" ? {} : { error: reason(e) };
+        const code = errnoOf(e);
+        return code === "ENOENT" ? {} : { error: reason(e), ...(code !== undefined && { code }) };
       }
     case "dir":
       try {
-        return { names: readdirSync(q.path).sort() };
+        return { names: readdirSync(jailed(q, true)).sort() };
       } catch (e) {
         return { code: errnoOf(e) ?? "", error: reason(e) };
       }
     case "exists":
-      return existsSync(q.path);
+      try {
+        return existsSync(jailed(q, true));
+      } catch {
+        return false;
+      }
     case "realpath":
       try {
         return { path: realpathSync(q.path) };
       } catch (e) {
         return { error: reason(e) };
       }
+    case "in-root":
+      try {
+        return { path: inRoot(q.root, q.path, true) };
+      } catch (e) {
+        return { error: reason(e) };
+      }
     case "mode":
       try {
-        return { mode: statSync(q.path).mode & 0o7777 };
+        const st = statSync(jailed(q, true));
+        return { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
       } catch (e) {
         return { error: reason(e) };
       }
@@ -74,6 +97,31 @@ function answer(q: Exclude<Query, { kind: "port" }>, runner: Runner): Answer<typ
       } catch {
         return { status: 127, out: "" };
       }
+  }
+}
+
+/** The path to read: below --root, resolved inside it (in-root.ts); else as it is. */
+function jailed(q: { path: string; root?: string }, follow: boolean): string {
+  return q.root === undefined ? q.path : inRoot(q.root, q.path, follow);
+}
+
+/**
+ * A file's text and mode. Opened non-blocking and checked with fstat before a byte is read: only
+ * a regular file is read; anything else that is not a directory (a /dev/null mask, a FIFO, which
+ * would block, a device such as /dev/zero, which never ends) reads as empty, as /dev/null does,
+ * and so is never a tunnelc unit. Below --root with O_NOFOLLOW too, so that a link made after
+ * inRoot resolved the path is refused rather than followed out of the tree (open(2)).
+ */
+function readText(path: string, noFollow: boolean): { text: string; mode: number } {
+  const flags = constants.O_RDONLY | constants.O_NONBLOCK | (noFollow ? constants.O_NOFOLLOW : 0);
+  const fd = openSync(path, flags);
+  try {
+    const st = fstatSync(fd);
+    const mode = st.mode & 0o7777;
+    if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    return { text: st.isFile() ? readFileSync(fd, "utf8") : "", mode };
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -68,7 +68,7 @@ function diagnosticOf(p: Problem, doc: LocatableText, root: () => Node | undefin
     code: p.code,
     message: p.message,
     location: { file: p.file, line, column, pointer, length },
-    frame: codeFrame(doc.text, line, column, length),
+    ...(!p.hideText && { frame: codeFrame(doc.text, line, column, length) }),
   };
 }
 

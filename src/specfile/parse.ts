@@ -5,6 +5,7 @@
 import { printParseErrorCode, visit, type ParseError, type ParseOptions } from "jsonc-parser";
 import type { SpecText } from "./source.ts";
 import type { Problem } from "./problem.ts";
+import { keyOrBinary, notJson } from "./not-a-spec.ts";
 
 export type ParseResult = { ok: true; value: unknown } | { ok: false; problems: Problem[] };
 
@@ -37,8 +38,15 @@ const MESSAGES: Record<string, string> = {
 export const MAX_DEPTH = 32;
 
 export function parseSpec(source: SpecText): ParseResult {
+  // A key or a binary file is refused before it is parsed, and shown nowhere (not-a-spec.ts).
+  const secret = keyOrBinary(source.text, source.file);
+  if (secret !== undefined) return { ok: false, problems: [secret] };
   const plain = plainJson(source.text);
-  return plain === NOT_PLAIN ? parseLocated(source) : { ok: true, value: plain };
+  if (plain !== NOT_PLAIN) return { ok: true, value: plain };
+  const located = parseLocated(source);
+  if (located.ok) return located;
+  const other = notJson(source.text, source.file);
+  return other === undefined ? located : { ok: false, problems: [other] };
 }
 
 /** The streaming parse, which locates every problem; exported for the test that holds the fast path to it. */

@@ -15,6 +15,11 @@ export interface Problem {
   key?: { parent: string; name: string };
   /** Where the JSON itself is broken: the offset in the text (no pointer to follow). */
   offset?: number;
+  /**
+   * Never show the text around it (no code frame): the file is not a spec and may be a secret
+   * (not-a-spec.ts).
+   */
+  hideText?: true;
   /** Reported once per place and message (the schema's findings on several merged tunnels). */
   unique?: boolean;
 }

@@ -46,6 +46,7 @@ export function fakeGatherer(world: World, asked: Query[] = []): Gatherer {
         return mode === undefined ? { error: "no such file or directory" } : { mode };
       }
       case "realpath":
+      case "in-root":
         return { path: q.path };
       case "spec":
         return { file: q.file, text: files[q.file] ?? "" };
