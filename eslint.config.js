@@ -48,6 +48,7 @@ export default tseslint.config(
       "src/plan/execute.ts", // the executor: commands through the Runner
       "src/plan/apply-files.ts", // the executor's file side, the generator's too
       "src/specfile/read.ts", // the spec reader, which the gatherer calls
+      "src/specfile/trusted-path.ts", // the spec reader's walk up the directories (lstat)
       "src/install/atomic-write.ts", // the file applier's atomic writes
       "src/install/systemctl.ts", // the Runner
       "src/keygen/generate.ts", // ssh-keygen's own Runner (stdin closed)
