@@ -86,18 +86,33 @@ export function readSpecDirs(dirs: string[], policy?: TrustPolicy): ReadResult {
   return { dirs: out, problems };
 }
 
-const JSON_SUFFIX = Buffer.from(".json");
-const isJsonName = (name: Buffer) =>
-  name.length >= JSON_SUFFIX.length &&
-  name.subarray(name.length - JSON_SUFFIX.length).equals(JSON_SUFFIX);
+/** Whether the name ends in ".json", on its bytes (no string or Buffer made per entry). */
+function isJsonName(name: Buffer): boolean {
+  const n = name.length;
+  return (
+    n >= 5 &&
+    name[n - 5] === 0x2e &&
+    name[n - 4] === 0x6a &&
+    name[n - 3] === 0x73 &&
+    name[n - 2] === 0x6f &&
+    name[n - 1] === 0x6e
+  );
+}
 
 /**
  * A name that can be written into a unit and a message as it is: valid UTF-8 (a name that is not
  * would be read back as another name), no control characters (a newline would end the line of
  * the unit that names it; C1 controls act on terminals).
  */
-const goodName = (raw: Buffer, name: string) =>
-  !/[\u0000-\u001f\u007f-\u009f]/.test(name) && Buffer.from(name, "utf8").equals(raw);
+function goodName(raw: Buffer, name: string): boolean {
+  let ascii = true;
+  for (let i = 0; i < raw.length; i++) {
+    const b = raw[i]!;
+    if (b < 0x20 || b === 0x7f) return false;
+    if (b >= 0x80) ascii = false;
+  }
+  return ascii || (!/[\u0080-\u009f]/.test(name) && Buffer.from(name, "utf8").equals(raw));
+}
 
 function badName(dir: string, raw: Buffer): Diagnostic {
   return wholeFile(

@@ -89,19 +89,38 @@ export function readSpecFile(
   }
 }
 
-/** The file's bytes, never more than limit + 1 read; undefined when it holds more than limit. */
+/** Reused for every file that fits: a spec is a few hundred bytes, the generator reads many. */
+let scratch: Buffer | undefined;
+const SCRATCH = 64 * 1024;
+
+/**
+ * The bytes of fd, never more than limit + 1 read; undefined when it holds more than limit.
+ * `size` is what fstat said (a guess: the read goes on to the end or the limit). The bytes may be
+ * in a buffer the next read reuses: decode them before reading again. A stream that has nothing
+ * yet (EAGAIN: standard input left non-blocking) is waited for, as a blocking read would.
+ */
 function readBounded(fd: number, size: number, limit: number): Buffer | undefined {
   // One byte more than fstat said, to see the end in one read (or that it grew).
-  let buf = Buffer.allocUnsafe(Math.min(size, limit) + 1);
+  const want = Math.min(size, limit) + 1;
+  let buf = want <= SCRATCH ? (scratch ??= Buffer.allocUnsafe(SCRATCH)) : Buffer.allocUnsafe(want);
   let n = 0;
   for (;;) {
-    if (n === buf.length) {
+    const room = Math.min(buf.length, limit + 1) - n;
+    if (room === 0) {
       if (n > limit) return undefined;
       const bigger = Buffer.allocUnsafe(Math.min(n * 2, limit + 1));
       buf.copy(bigger, 0, 0, n);
       buf = bigger;
+      continue;
     }
-    const got = readSync(fd, buf, n, buf.length - n, null);
+    let got: number;
+    try {
+      got = readSync(fd, buf, n, room, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      continue;
+    }
     if (got === 0) return buf.subarray(0, n);
     n += got;
   }
@@ -206,48 +225,15 @@ export function loadSpec(file: string): SpecText {
  * read up to the limit and one byte more, never further.
  */
 function readStdin(limit = MAX_SPEC_BYTES): FileRead {
-  let st: Stats;
   try {
-    st = fstatSync(0);
+    const st = fstatSync(0);
+    if (st.isFile() && st.size > limit) return tooLarge(st.size, limit);
+    const bytes = readBounded(0, st.isFile() ? st.size : SCRATCH - 1, limit);
+    if (bytes === undefined) return tooLarge(undefined, limit);
+    return { ok: true, text: bytes.toString("utf8"), uid: st.uid, mode: st.mode, masked: false };
   } catch (e) {
     return failed(e, STDIN);
   }
-  if (st.isFile()) {
-    if (st.size > limit) return tooLarge(st.size, limit);
-  }
-  let buf = Buffer.allocUnsafe(64 * 1024);
-  let n = 0;
-  for (;;) {
-    if (n === buf.length) {
-      if (n > limit) return tooLarge(undefined, limit);
-      const bigger = Buffer.allocUnsafe(Math.min(n * 2, limit + 1));
-      buf.copy(bigger, 0, 0, n);
-      buf = bigger;
-    }
-    let got: number;
-    try {
-      got = readSync(0, buf, n, buf.length - n, null);
-    } catch (e) {
-      const errno = (e as NodeJS.ErrnoException).code;
-      // A non-blocking pipe with nothing yet: wait a little, as a blocking read would.
-      if (errno === "EAGAIN") {
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-        continue;
-      }
-      if (errno === "EOF") break;
-      return failed(e, STDIN);
-    }
-    if (got === 0) break;
-    n += got;
-  }
-  if (n > limit) return tooLarge(undefined, limit);
-  return {
-    ok: true,
-    text: buf.toString("utf8", 0, n),
-    uid: st.uid,
-    mode: st.mode,
-    masked: false,
-  };
 }
 
 /** A UTF-8 byte order mark is not part of the JSON text (RFC 8259 §8.1 lets a parser ignore it). */
