@@ -14,6 +14,7 @@ import {
   openSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -317,9 +318,9 @@ function needsNamespace(t: TestContext): boolean {
   return needs(t, "root and unshare --mount (util-linux)", canUnshare());
 }
 
-const refusedLine = (file: string, what: string, fix: string) =>
+const refusedLine = (file: string, what: string, fix: string, whole = false) =>
   new RegExp(
-    `${esc(file)}:1:1: /: refused: ${what}.*sshd's StrictModes rule\\)\\. Fix: ${fix}`,
+    `${esc(file)}:1:1: /: refused${whole ? ", no spec read from it" : ""}: ${what}.*sshd's StrictModes rule\\)\\. Fix: ${fix}`,
     "m",
   );
 
@@ -332,6 +333,11 @@ interface TrustCase {
   fix: string;
   /** The tunnel still generated beside it, when it can be (the directory itself is fine). */
   beside?: boolean;
+  /**
+   * The spec directory itself is refused: one problem at it, nothing in it listed, and no unit
+   * for any of its entries, whose names anyone could have chosen.
+   */
+  whole?: boolean;
 }
 
 const trustCases: TrustCase[] = [
@@ -361,15 +367,18 @@ const trustCases: TrustCase[] = [
   },
   {
     name: "a spec owned by nobody, mode 0666, in a mode-1777 directory (the issue's case)",
-    setup: `${put("ww", 2401, "0666", "65534")}\nchmod 1777 /run/tunnelc`,
-    file: "/run/tunnelc/ww.json",
+    // And a thousand more entries anyone could have put there: still one problem.
+    setup: `${put("ww", 2401, "0666", "65534")}\nfor i in $(seq 1000); do : >/run/tunnelc/a$i.json; done\nchmod 1777 /run/tunnelc`,
+    file: "/run/tunnelc",
+    whole: true,
     what: "the directory /run/tunnelc is writable by its group and others \\(mode 1777\\)",
     fix: "move the spec \\(or the link's target\\) out of /run/tunnelc",
   },
   {
     name: "a spec directory owned by nobody",
     setup: `${put("ww", 2401)}\nchown 65534 /run/tunnelc`,
-    file: "/run/tunnelc/ww.json",
+    file: "/run/tunnelc",
+    whole: true,
     what: "the directory /run/tunnelc is owned by uid 65534 \\(mode 0755\\)",
     fix: "chown root /run/tunnelc",
   },
@@ -377,7 +386,8 @@ const trustCases: TrustCase[] = [
     name: "a sticky, world-writable directory above the spec directory (/run 1777)",
     setup: put("ww", 2401),
     runMode: "1777",
-    file: "/run/tunnelc/ww.json",
+    file: "/run/tunnelc",
+    whole: true,
     what: "the directory /run is writable by its group and others \\(mode 1777\\)",
     fix: "move the spec \\(or the link's target\\) out of /run",
   },
@@ -400,7 +410,7 @@ const trustCases: TrustCase[] = [
 ];
 
 for (const c of trustCases) {
-  test(`system generator, default directory: ${c.name} is refused, located, with the fix; its unit fails loudly${c.beside ? "; the others are generated" : ""}`, (t) => {
+  test(`system generator, default directory: ${c.name} is refused, located, with the fix; ${c.whole ? "the directory whole, one problem, no unit from it" : "its unit fails loudly"}${c.beside ? "; the others are generated" : ""}`, (t) => {
     if (!needsNamespace(t)) return;
     const setup = `${c.setup}\n${c.beside ? put("good", 2400) : ""}`;
     // Output into a host directory, read after the namespace is gone.
@@ -409,16 +419,25 @@ for (const c of trustCases) {
       ...(c.runMode !== undefined && { runMode: c.runMode }),
     });
     assert.equal(real.status, 0, real.stderr);
-    assert.match(real.stderr, refusedLine(c.file, c.what, c.fix));
-    const ww = readFileSync(join(out, "ww.service"), "utf8");
-    assert.match(ww, /BROKEN SPEC, not started/, "the refused spec's tunnel fails loudly");
-    assert.doesNotMatch(ww, /ExecStart=.*ssh /);
+    assert.match(real.stderr, refusedLine(c.file, c.what, c.fix, c.whole));
     const status = JSON.parse(readFileSync(join(out, "tunnelc-generator.status"), "utf8"));
-    assert.ok(
-      status.diagnostics.some(
-        (d: { code: string; file: string }) => d.code === "read/untrusted" && d.file === c.file,
-      ),
-    );
+    const untrustedAt = status.diagnostics
+      .filter((d: { code: string }) => d.code === "read/untrusted")
+      .map((d: { file: string }) => d.file);
+    if (c.whole) {
+      assert.deepEqual(untrustedAt, [c.file]);
+      assert.deepEqual(status.diagnostics.length, 1);
+      assert.deepEqual(
+        readdirSync(out).filter((f) => f.endsWith(".service")),
+        [],
+        "no unit from a directory anyone may write",
+      );
+    } else {
+      assert.deepEqual(untrustedAt, [c.file]);
+      const ww = readFileSync(join(out, "ww.service"), "utf8");
+      assert.match(ww, /BROKEN SPEC, not started/, "the refused spec's tunnel fails loudly");
+      assert.doesNotMatch(ww, /ExecStart=.*ssh /);
+    }
     if (c.beside) assert.match(readFileSync(join(out, "good.service"), "utf8"), /ExecStart=/);
   });
 }

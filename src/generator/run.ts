@@ -4,7 +4,15 @@
 // generators").
 import type * as Net from "node:net";
 import { lazyBuiltin } from "../builtin.ts";
-import { closeSync, constants, openSync, readdirSync, writeSync, type Dirent } from "node:fs";
+import {
+  closeSync,
+  constants,
+  opendirSync,
+  openSync,
+  writeSync,
+  type Dir,
+  type Dirent,
+} from "node:fs";
 import { join } from "node:path";
 import {
   notRegular,
@@ -33,26 +41,40 @@ export interface ReadResult {
  * one whose name cannot be written into a unit) is a problem of its own, located at the entry,
  * and the others are read. With a policy (the directories tunnelc finds by itself), a spec that
  * someone else could write is refused (src/specfile/trust.ts): kept, with its refusal, so that it
- * fails like a broken spec and changes nothing else.
+ * fails like a broken spec and changes nothing else. A directory someone else could write is
+ * refused whole, unlisted: one problem at the directory, however many entries were put in it, and
+ * no unit for any of them (their names are anyone's).
  */
 export function readSpecDirs(dirs: string[], policy?: TrustPolicy): ReadResult {
   const problems: Diagnostic[] = [];
   const trust = policy && new PathTrust(policy);
   const out = dirs.map((dir) => {
-    let entries: Dirent<Buffer>[];
+    let entries: Dirent<Buffer>[] = [];
+    let listing: Dir | undefined;
     try {
-      entries = readdirSync(dir, { withFileTypes: true, encoding: "buffer" });
+      // Names as bytes: one that is not UTF-8 must be seen as it is (@types/node lacks "buffer"
+      // here, which opendir takes as readdir does).
+      listing = opendirSync(dir, { encoding: "buffer" as BufferEncoding, bufferSize: 128 });
+      const refused = trust?.problem(dir);
+      if (refused !== undefined)
+        problems.push(
+          wholeFile(
+            dir,
+            "read/untrusted",
+            refused.replace(/^refused: /, "refused, no spec read from it: "),
+          ),
+        );
+      else entries = jsonEntries(listing);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== "ENOENT" && code !== "ENOTDIR")
         problems.push(wholeFile(dir, "generator/read", `cannot read: ${reason(e)}`));
-      entries = [];
+    } finally {
+      listing?.closeSync();
     }
     const listed = entries
-      .filter((d) => isJsonName(d.name))
       .map((d) => ({ d, name: d.name.toString("utf8") }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const dirProblem = listed.length > 0 ? trust?.problem(dir) : undefined;
     const specs = listed.flatMap(({ d, name }) => {
       if (!goodName(d.name, name)) {
         problems.push(badName(dir, d.name));
@@ -64,7 +86,7 @@ export function readSpecDirs(dirs: string[], policy?: TrustPolicy): ReadResult {
         problems.push(wholeFile(file, "read/not-regular", notRegular(d).message));
         return [];
       }
-      const refusedAt = dirProblem ?? (type === "file" ? undefined : trust?.problem(file));
+      const refusedAt = type === "file" ? undefined : trust?.problem(file);
       // Nothing is opened where someone else could swap what is opened.
       if (refusedAt !== undefined)
         return [{ file, text: "", refused: wholeFile(file, "read/untrusted", refusedAt) }];
@@ -84,6 +106,17 @@ export function readSpecDirs(dirs: string[], policy?: TrustPolicy): ReadResult {
     return { dir, specs };
   });
   return { dirs: out, problems };
+}
+
+/**
+ * The directory's *.json entries, read entry by entry (opendir(3)): a directory of many other
+ * files costs time, never the memory of a list of all its names.
+ */
+function jsonEntries(listing: Dir): Dirent<Buffer>[] {
+  const out: Dirent<Buffer>[] = [];
+  for (let e = listing.readSync(); e !== null; e = listing.readSync())
+    if (isJsonName(e.name as unknown as Buffer)) out.push(e as unknown as Dirent<Buffer>);
+  return out;
 }
 
 /** Whether the name ends in ".json", on its bytes (no string or Buffer made per entry). */
