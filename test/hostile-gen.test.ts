@@ -372,7 +372,7 @@ const trustCases: TrustCase[] = [
     file: "/run/tunnelc",
     whole: true,
     what: "the directory /run/tunnelc is writable by its group and others \\(mode 1777\\)",
-    fix: "move the spec \\(or the link's target\\) out of /run/tunnelc",
+    fix: "chmod go-w /run/tunnelc$",
   },
   {
     name: "a spec directory owned by nobody",

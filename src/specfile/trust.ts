@@ -31,6 +31,8 @@ export function untrusted(
   kind: "file" | "directory",
   st: { uid: number; mode: number },
   policy: TrustPolicy,
+  /** The spec directory itself, whose mode is tunnelc's to fix; not one such as /tmp above it. */
+  own = kind === "file",
 ): string | undefined {
   const badOwner = !policy.uids.includes(st.uid);
   const writers = [st.mode & 0o020 ? "its group" : "", st.mode & 0o002 ? "others" : ""].filter(
@@ -42,7 +44,7 @@ export function untrusted(
     ...(badOwner ? [`is owned by uid ${st.uid}`] : []),
     ...(writers.length > 0 ? [`is writable by ${writers.join(" and ")}`] : []),
   ].join(" and ");
-  const sticky = kind === "directory" && st.mode & 0o1000 && st.mode & 0o002;
+  const sticky = !own && st.mode & 0o1000 && st.mode & 0o002;
   const fix = sticky
     ? `move the spec (or the link's target) out of ${path}: a directory anyone may write is no place for a spec, sticky or not`
     : [

@@ -60,7 +60,8 @@ export class PathTrust {
         continue;
       }
       if (!st.isDirectory()) return undefined;
-      const verdict = untrusted(next, "directory", st, this.policy);
+      // The last part is the directory asked about (a spec directory) when no link leads on.
+      const verdict = untrusted(next, "directory", st, this.policy, todo.length === 0);
       this.dirs.set(next, verdict);
       if (verdict !== undefined) return verdict;
       cur = next;
