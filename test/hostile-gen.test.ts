@@ -116,6 +116,14 @@ const entries: Entry[] = [
     message: /refused: a character device, not a regular file/,
   },
   {
+    name: "a character device node x.json (1:5, the numbers of /dev/zero)",
+    file: "x.json",
+    make: (p) => void spawnSync("mknod", [p.toString(), "c", "1", "5"]),
+    shown: "x.json",
+    code: "read/not-regular",
+    message: /refused: a character device, not a regular file/,
+  },
+  {
     name: "a 1.9 GB sparse file",
     file: "x.json",
     make: (p) => void spawnSync("truncate", ["-s", "1900M", p.toString()]),
