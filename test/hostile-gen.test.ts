@@ -450,6 +450,21 @@ for (const c of trustCases) {
   });
 }
 
+test("system generator, default directory: a world-writable spec rewritten to name its tunnel ssh fails as its file's name, never as ssh.service", (t) => {
+  if (!needsNamespace(t)) return;
+  const out = join(tmp(), "out");
+  const setup = `printf '%s' '${spec("ssh", 2403).trim()}' >/run/tunnelc/home.json\nchmod 0666 /run/tunnelc/home.json`;
+  const r = inPrivateRun(setup, ["generate", out]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /\/run\/tunnelc\/home\.json:1:1: \/: refused: the file/);
+  assert.equal(
+    existsSync(join(out, "ssh.service")),
+    false,
+    "no unit named by the text anyone may write",
+  );
+  assert.match(readFileSync(join(out, "home.service"), "utf8"), /BROKEN SPEC, not started/);
+});
+
 test("system generator, default directory: root's 0644 spec in root's 0755 directories, directly and through a link, is generated", (t) => {
   if (!needsNamespace(t)) return;
   const out = join(tmp(), "out");

@@ -40,8 +40,8 @@ export interface ReadResult {
  * readable regular spec (a FIFO, a socket, a device, a directory, a dangling link, one too large,
  * one whose name cannot be written into a unit) is a problem of its own, located at the entry,
  * and the others are read. With a policy (the directories tunnelc finds by itself), a spec that
- * someone else could write is refused (src/specfile/trust.ts): kept, with its refusal, so that it
- * fails like a broken spec and changes nothing else. A directory someone else could write is
+ * someone else could write is refused (src/specfile/trust.ts): kept, with its refusal and without
+ * its text, so that it fails like a broken spec under its file's name and changes nothing else. A directory someone else could write is
  * refused whole, unlisted: one problem at the directory, however many entries were put in it, and
  * no unit for any of them (their names are anyone's).
  */
@@ -95,13 +95,12 @@ export function readSpecDirs(dirs: string[], policy?: TrustPolicy): ReadResult {
         problems.push(wholeFile(file, r.code === "read/io" ? "generator/read" : r.code, r.message));
         return [];
       }
-      const text = stripBom(r.text);
       const owner = r.masked || !policy ? undefined : untrusted(file, "file", r, policy);
-      return [
-        owner === undefined
-          ? { file, text }
-          : { file, text, refused: wholeFile(file, "read/untrusted", owner) },
-      ];
+      // Its text is anyone's: not even the names of its failing units come from it (one named
+      // like another unit would shadow it), only the file's name, which the directory's owner chose.
+      if (owner !== undefined)
+        return [{ file, text: "", refused: wholeFile(file, "read/untrusted", owner) }];
+      return [{ file, text: stripBom(r.text) }];
     });
     return { dir, specs };
   });
