@@ -49,6 +49,7 @@ export default tseslint.config(
       "src/plan/apply-files.ts", // the executor's file side, the generator's too
       "src/plan/in-root.ts", // --root's jail: lstat and readlink, for the two above
       "src/specfile/read.ts", // the spec reader, which the gatherer calls
+      "src/specfile/trusted-path.ts", // the spec reader's walk up the directories (lstat)
       "src/install/atomic-write.ts", // the file applier's atomic writes
       "src/install/systemctl.ts", // the Runner
       "src/keygen/generate.ts", // ssh-keygen's own Runner (stdin closed)

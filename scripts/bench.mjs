@@ -5,11 +5,15 @@
 // of 50 tunnels plans exactly one daemon-reload; the generator (run as systemd runs it, through
 // the installed script, into a tmpfs as /run is): (e) over 10 specs ≤ 1.5× `node -e 0`; (f) 1,000
 // specs → 1,000 units and .wants links ≤ 2× systemd-sysv-generator turning 1,000 LSB scripts
-// enabled in rc3.d into 1,000 units and .wants links; (g) its peak RSS ≤ 64 MiB. Exit 1 when a
+// enabled in rc3.d into 1,000 units and .wants links; (g) its peak RSS ≤ 64 MiB; (h) over a
+// hostile spec directory (a FIFO, a /dev/zero link, a 1.9 GB sparse file, odd names, 100,000
+// other files) under a second more than over its good specs alone, within 64 MiB. Exit 1 when a
 // target is missed.
 import { spawnSync } from "node:child_process";
 import {
   chmodSync,
+  closeSync,
+  openSync,
   existsSync,
   symlinkSync,
   mkdirSync,
@@ -281,6 +285,74 @@ run(...generate(thousand), {
 const genRss = Number(readFileSync(rssFile, "utf8")) / 1024;
 console.log(`(g) peak RSS of the generator over ${n} specs: ${genRss.toFixed(1)} MiB`);
 report("(g) generator peak RSS, 1,000 specs", genRss.toFixed(1), "≤ 64", " MiB", genRss <= 64);
+
+// (h) the generator over a hostile spec directory (issue 16): a FIFO, a link to /dev/zero, a
+// 1.9 GB sparse file, a directory, a dangling link and names no unit can hold, beside 10 good
+// specs. Target: under a second more than the same 10 specs alone (the time linear in the bytes
+// of regular spec files), within the generator's 64 MiB. Each run is bounded, so a generator
+// that blocks on the FIFO or reads /dev/zero is a miss, not a hung bench.
+const hostile = specDir("specs-hostile", 10);
+spawnSync("mkfifo", [join(hostile, "fifo.json")]);
+symlinkSync("/dev/zero", join(hostile, "zero.json"));
+spawnSync("truncate", ["-s", "1900M", join(hostile, "sparse.json")]);
+mkdirSync(join(hostile, "dir.json"));
+symlinkSync("/nonexistent/spec.json", join(hostile, "dangling.json"));
+for (const name of ["new\nline.json", "tab\tx.json", Buffer.from("x\xff.json", "latin1")])
+  writeFileSync(
+    typeof name === "string"
+      ? join(hostile, name)
+      : Buffer.concat([Buffer.from(`${hostile}/`), name]),
+    "{}",
+  );
+// And 100,000 other files: listing them costs time, never the memory of a list of their names.
+const JUNK = 100_000;
+for (let i = 0; i < JUNK; i++) closeSync(openSync(join(hostile, `junk-${i}.txt`), "w"));
+const quiet = {
+  TUNNELC_KMSG: join(work, "no-kmsg"),
+  TUNNELC_JOURNAL_STREAM: join(work, "no-journal"),
+};
+/** One bounded run: its wall time and peak RSS, or undefined when it did not finish in 10 s. */
+function bounded(dir) {
+  cleanOut();
+  const [cmd, args] = generate(dir);
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, {
+    stdio: ["ignore", "ignore", "ignore"],
+    timeout: 10_000,
+    killSignal: "SIGKILL",
+    env: {
+      ...process.env,
+      ...quiet,
+      NODE_OPTIONS: `-r ${resolve("scripts/report-rss.cjs")}`,
+      TUNNELC_RSS_FILE: rssFile,
+    },
+  });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) return undefined;
+  return { ms, rss: Number(readFileSync(rssFile, "utf8")) / 1024 };
+}
+const hostileRuns = [];
+const cleanRuns = [];
+for (let i = 0; i < Math.max(5, Math.floor(RUNS / 3)); i++) {
+  cleanRuns.push(bounded(ten));
+  hostileRuns.push(bounded(hostile));
+}
+const finished = hostileRuns.every(Boolean) && cleanRuns.every(Boolean);
+const hMs = finished ? median(hostileRuns.map((x) => x.ms)) : Infinity;
+const cMs = finished ? median(cleanRuns.map((x) => x.ms)) : Infinity;
+const hRss = finished ? Math.max(...hostileRuns.map((x) => x.rss)) : Infinity;
+const hostileOut = finished ? readdirSync(out).filter((x) => x.endsWith(".service")).length : 0;
+console.log(
+  `(h) the generator over 10 specs: ${cMs.toFixed(1)} ms; over them beside a FIFO, a /dev/zero link, a 1.9 GB sparse file, a directory, a dangling link, 3 bad names and ${JUNK} other files: ${finished ? `${hMs.toFixed(1)} ms, peak RSS ${hRss.toFixed(1)} MiB, ${hostileOut} units` : "DID NOT FINISH in 10 s"}`,
+);
+report(
+  "(h) generator, hostile directory, time over the same good specs alone",
+  (hMs - cMs).toFixed(1),
+  "< 1000",
+  " ms",
+  finished && hMs - cMs < 1000 && hostileOut === 10,
+);
+report("(h) generator peak RSS, hostile directory", hRss.toFixed(1), "≤ 64", " MiB", hRss <= 64);
 
 rmSync(shm, { recursive: true, force: true });
 rmSync(work, { recursive: true, force: true });

@@ -386,7 +386,13 @@ test("reading: a spec that cannot be read is a problem at its file; a byte order
   );
   assert.deepEqual(
     r.problems.map((p) => [p.code, p.location.file, p.message]),
-    [["generator/read", join(dir, "dir.json"), "cannot read: is a directory"]],
+    [
+      [
+        "read/not-regular",
+        join(dir, "dir.json"),
+        "refused: a directory, not a regular file; only regular files are read as specs",
+      ],
+    ],
   );
 });
 

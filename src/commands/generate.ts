@@ -38,7 +38,16 @@ export async function runGenerate(
   // systemd.generator(7) $SYSTEMD_SCOPE: the user manager says so itself.
   const user = args.user || env.SYSTEMD_SCOPE === "user";
   const given = args.specDir === undefined ? [] : [args.specDir].flat();
-  const q = { kind: "spec-dirs", dirs: given.length > 0 ? given : specDirs(user, env) } as const;
+  // The directories it finds by itself are checked for who may write them; those named with
+  // --spec-dir are the caller's choice, as a spec named on the command line is.
+  const q =
+    given.length > 0
+      ? ({ kind: "spec-dirs", dirs: given } as const)
+      : ({
+          kind: "spec-dirs",
+          dirs: specDirs(user, env),
+          trust: user ? "user" : "system",
+        } as const);
   const read = gatherer.gather([q]).get(q);
   const plan = planGeneration(read.dirs, {
     user,

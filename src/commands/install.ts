@@ -19,7 +19,7 @@ import { envelope, problem } from "../envelope.ts";
 import { UsageError } from "../errors.ts";
 import { outcome, refused, refusedPlan, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
-import { loadSpecs, specFiles } from "./specs-arg.ts";
+import { findSpecs } from "./specs-arg.ts";
 import { join } from "node:path";
 import type { CompiledUnit } from "../render/units.ts";
 import { flag, text, anyOf, jsonOption, dryRunOption, defineCommand } from "./options.ts";
@@ -46,11 +46,14 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
   const target = targetOf(args);
   if (args.now && target.root !== undefined)
     throw new UsageError("--now needs a running manager; with --root only --enable applies");
-  const { files: specs, dir: specDir } = specFiles(args.specs, target, args.specDir, gatherer);
-  if (specs.length === 0) return outcome({ notes: [`no specs in ${specDir}: nothing to install`] });
-  const result = compileSpecs(loadSpecs(specs, gatherer));
-  if (!result.ok)
-    return refused(args.json, result.diagnostics, { diagnostics: result.diagnostics });
+  const found = findSpecs(args.specs, target, args.specDir, gatherer);
+  if (found.specs.length === 0 && found.problems.length === 0)
+    return outcome({ notes: [`no specs in ${found.dir}: nothing to install`] });
+  const result = compileSpecs(found.specs);
+  if (!result.ok || found.problems.length > 0) {
+    const diagnostics = [...found.problems, ...result.diagnostics];
+    return refused(args.json, diagnostics, { diagnostics });
+  }
   result.units = onlyUnits(result.units, args.only);
   const misplaced = wrongScope(result.units, target);
   if (misplaced.length > 0)

@@ -1,24 +1,49 @@
 // Specs named on the command line, or every spec in the default directory; read by a gatherer.
-import { join } from "node:path";
 import { defaultSpecDir, type Target } from "../install/paths.ts";
-import { SystemError } from "../errors.ts";
+import { SystemError, type Diagnostic } from "../errors.ts";
 import type { SpecText } from "../specfile/source.ts";
-import type { Gatherer } from "../plan/query.ts";
+import type { Gatherer, Query } from "../plan/query.ts";
 
-export function specFiles(
+export interface FoundSpecs {
+  specs: SpecText[];
+  /** The directory read, when no spec was named. */
+  dir?: string;
+  /** Entries of that directory that were not read, or were refused (src/generator/run.ts). */
+  problems: Diagnostic[];
+}
+
+/**
+ * The named specs, each the caller's choice; else every spec of --spec-dir or of the target's
+ * default directory, read as the generator reads its own. The default directory of a live
+ * target is one tunnelc finds by itself: a spec there that someone other than root (or, for
+ * --user, the user) could write is refused (src/specfile/trust.ts). --spec-dir is the caller's
+ * choice, and a --root tree belongs to the machine it is built for, which checks at boot.
+ */
+export function findSpecs(
   given: string[] | undefined,
   target: Target,
   specDir: string | undefined,
   gatherer: Gatherer,
-): { files: string[]; dir?: string } {
-  if (given && given.length > 0) return { files: given };
+): FoundSpecs {
+  if (given && given.length > 0) return { specs: loadSpecs(given, gatherer), problems: [] };
   const dir = specDir ?? defaultSpecDir(target);
-  const q = { kind: "dir", path: dir } as const;
-  const listed = gatherer.gather([q]).get(q);
+  const listing = { kind: "dir", path: dir } as const;
+  const listed = gatherer.gather([listing]).get(listing);
   if (listed.names === undefined)
     throw new SystemError(`cannot list specs in ${dir}: ${listed.error}`);
-  const files = listed.names.filter((f) => f.endsWith(".json")).map((f) => join(dir, f));
-  return { files, dir };
+  const trusted = specDir === undefined && target.root === undefined;
+  const q: Query & { kind: "spec-dirs" } = {
+    kind: "spec-dirs",
+    dirs: [dir],
+    ...(trusted && { trust: target.user ? "user" : "system" }),
+  };
+  const read = gatherer.gather([q]).get(q);
+  const found = read.dirs.flatMap((d) => d.specs);
+  return {
+    specs: found.filter((s) => s.refused === undefined),
+    dir,
+    problems: [...read.problems, ...found.flatMap((s) => (s.refused ? [s.refused] : []))],
+  };
 }
 
 const specQuery = (file: string) => ({ kind: "spec", file }) as const;

@@ -90,14 +90,33 @@ export function planGeneration(dirs: SpecDir[], options: GenerationOptions): Gen
     for (const name of intendedNames(source))
       if (!taken.has(name)) add(spec.file, name, brokenUnit(name, source, spec.diagnostics, scope));
   });
+  // A refused spec (someone else could write it) is never checked with the others, so it can
+  // change nothing of theirs; it fails loudly under the names it was meant to have, as a broken
+  // spec does, where no spec that compiled has the name.
+  const refused = dirs.flatMap((d) => d.specs.filter((s) => s.refused !== undefined));
+  for (const source of refused) {
+    const why = [source.refused!];
+    problems.push(...why);
+    for (const name of intendedNames(source))
+      if (!taken.has(name)) add(source.file, name, brokenUnit(name, source, why, scope));
+  }
   const broken = new Set(checked.filter((s) => hasErrors(s.diagnostics)).map((s) => s.file));
-  const specs = chosen.map((c) => ({
-    file: c.spec.file,
-    ok: !broken.has(c.spec.file),
-    units: unitsOf.get(c.spec.file) ?? [],
-    overrides: c.overrides,
-    masked: c.masked,
-  }));
+  const specs = [
+    ...chosen.map((c) => ({
+      file: c.spec.file,
+      ok: !broken.has(c.spec.file),
+      units: unitsOf.get(c.spec.file) ?? [],
+      overrides: c.overrides,
+      masked: c.masked,
+    })),
+    ...refused.map((r) => ({
+      file: r.file,
+      ok: false,
+      units: unitsOf.get(r.file) ?? [],
+      overrides: [],
+      masked: false,
+    })),
+  ];
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
   links.sort((a, b) => (a.path < b.path ? -1 : 1));
   const status = statusReport(dirs, options, specs, problems);

@@ -1,11 +1,20 @@
 // Which spec file of a name wins across the spec directories. Pure.
 import { basename } from "node:path";
 import type { SpecText } from "../specfile/source.ts";
+import type { Diagnostic } from "../errors.ts";
 
 export interface SpecDir {
   dir: string;
   /** The directory's *.json files, read. */
-  specs: SpecText[];
+  specs: ReadSpec[];
+}
+
+export interface ReadSpec extends SpecText {
+  /**
+   * Why the spec is refused unread or unused: someone other than its trusted owners could
+   * write it (src/specfile/trust.ts). A refused spec overrides and masks nothing.
+   */
+  refused?: Diagnostic;
 }
 
 export interface ChosenSpec {
@@ -21,6 +30,7 @@ export function chooseSpecs(dirs: SpecDir[]): ChosenSpec[] {
   const byName = new Map<string, ChosenSpec>();
   for (const d of dirs) {
     for (const spec of d.specs) {
+      if (spec.refused) continue;
       const name = basename(spec.file);
       const winner = byName.get(name);
       if (winner) winner.overrides.push(spec.file);

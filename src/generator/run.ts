@@ -4,9 +4,26 @@
 // generators").
 import type * as Net from "node:net";
 import { lazyBuiltin } from "../builtin.ts";
-import { closeSync, constants, openSync, readFileSync, readdirSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  opendirSync,
+  openSync,
+  writeSync,
+  type Dir,
+  type Dirent,
+} from "node:fs";
 import { join } from "node:path";
-import { MAX_SPEC_BYTES, reason, stripBom } from "../specfile/read.ts";
+import {
+  notRegular,
+  readSpecFile,
+  reason,
+  stripBom,
+  wholeFile,
+  type EntryType,
+} from "../specfile/read.ts";
+import { PathTrust } from "../specfile/trusted-path.ts";
+import { untrusted, type TrustPolicy } from "../specfile/trust.ts";
 import type { Diagnostic } from "../errors.ts";
 import { formatDiagnostic, visible } from "../report.ts";
 import type { SpecDir } from "./precedence.ts";
@@ -18,26 +35,72 @@ export interface ReadResult {
   problems: Diagnostic[];
 }
 
-/** Every *.json of each directory; a missing directory is simply empty. */
-export function readSpecDirs(dirs: string[]): ReadResult {
+/**
+ * Every *.json of each directory; a missing directory is simply empty. Each entry that is not a
+ * readable regular spec (a FIFO, a socket, a device, a directory, a dangling link, one too large,
+ * one whose name cannot be written into a unit) is a problem of its own, located at the entry,
+ * and the others are read. With a policy (the directories tunnelc finds by itself), a spec that
+ * someone else could write is refused (src/specfile/trust.ts): kept, with its refusal and without
+ * its text, so that it fails like a broken spec under its file's name and changes nothing else. A directory someone else could write is
+ * refused whole, unlisted: one problem at the directory, however many entries were put in it, and
+ * no unit for any of them (their names are anyone's).
+ */
+export function readSpecDirs(dirs: string[], policy?: TrustPolicy): ReadResult {
   const problems: Diagnostic[] = [];
+  const trust = policy && new PathTrust(policy);
   const out = dirs.map((dir) => {
-    let names: string[];
+    let entries: Dirent<Buffer>[] = [];
+    let listing: Dir | undefined;
     try {
-      names = readdirSync(dir).filter((f) => f.endsWith(".json"));
+      // Names as bytes: one that is not UTF-8 must be seen as it is (@types/node lacks "buffer"
+      // here, which opendir takes as readdir does).
+      listing = opendirSync(dir, { encoding: "buffer" as BufferEncoding, bufferSize: 128 });
+      const refused = trust?.problem(dir);
+      if (refused !== undefined)
+        problems.push(
+          wholeFile(
+            dir,
+            "read/untrusted",
+            refused.replace(/^refused: /, "refused, no spec read from it: "),
+          ),
+        );
+      else entries = jsonEntries(listing);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code !== "ENOENT" && code !== "ENOTDIR") problems.push(readProblem(dir, e));
-      names = [];
+      if (code !== "ENOENT" && code !== "ENOTDIR")
+        problems.push(wholeFile(dir, "generator/read", `cannot read: ${reason(e)}`));
+    } finally {
+      listing?.closeSync();
     }
-    const specs = names.sort().flatMap((name) => {
-      const file = join(dir, name);
-      try {
-        return [{ file, text: stripBom(readSpecText(file)) }];
-      } catch (e) {
-        problems.push(readProblem(file, e));
+    const listed = entries
+      .map((d) => ({ d, name: d.name.toString("utf8") }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const specs = listed.flatMap(({ d, name }) => {
+      if (!goodName(d.name, name)) {
+        problems.push(badName(dir, d.name));
         return [];
       }
+      const file = join(dir, name);
+      const type = entryType(d);
+      if (type === "other") {
+        problems.push(wholeFile(file, "read/not-regular", notRegular(d).message));
+        return [];
+      }
+      const refusedAt = type === "file" ? undefined : trust?.problem(file);
+      // Nothing is opened where someone else could swap what is opened.
+      if (refusedAt !== undefined)
+        return [{ file, text: "", refused: wholeFile(file, "read/untrusted", refusedAt) }];
+      const r = readSpecFile(file, type);
+      if (!r.ok) {
+        problems.push(wholeFile(file, r.code === "read/io" ? "generator/read" : r.code, r.message));
+        return [];
+      }
+      const owner = r.masked || !policy ? undefined : untrusted(file, "file", r, policy);
+      // Its text is anyone's: not even the names of its failing units come from it (one named
+      // like another unit would shadow it), only the file's name, which the directory's owner chose.
+      if (owner !== undefined)
+        return [{ file, text: "", refused: wholeFile(file, "read/untrusted", owner) }];
+      return [{ file, text: stripBom(r.text) }];
     });
     return { dir, specs };
   });
@@ -45,30 +108,69 @@ export function readSpecDirs(dirs: string[]): ReadResult {
 }
 
 /**
- * The file as text. readFileSync with "utf8" is one call into Node's C++ (no Buffer in between),
- * and a run reads every spec; each UTF-16 unit of the text comes from at most 3 bytes, so a text
- * of up to a third of the limit is within it. Anything else (a larger text, an error) is read
- * again as bytes, which gives the exact size and the same messages as before.
+ * The directory's *.json entries, read entry by entry (opendir(3)): a directory of many other
+ * files costs time, never the memory of a list of all its names.
  */
-function readSpecText(file: string): string {
-  try {
-    const text = readFileSync(file, "utf8");
-    if (text.length * 3 <= MAX_SPEC_BYTES) return text;
-  } catch {
-    // Read again below, for the error's own message.
-  }
-  const buf = readFileSync(file);
-  if (buf.length > MAX_SPEC_BYTES) throw new Error(`larger than ${MAX_SPEC_BYTES} bytes`);
-  return buf.toString("utf8");
+function jsonEntries(listing: Dir): Dirent<Buffer>[] {
+  const out: Dirent<Buffer>[] = [];
+  for (let e = listing.readSync(); e !== null; e = listing.readSync())
+    if (isJsonName(e.name as unknown as Buffer)) out.push(e as unknown as Dirent<Buffer>);
+  return out;
 }
 
-function readProblem(file: string, e: unknown): Diagnostic {
-  return {
-    severity: "error",
-    code: "generator/read",
-    message: `cannot read: ${reason(e)}`,
-    location: { file, line: 1, column: 1, pointer: "", length: 1 },
-  };
+/** Whether the name ends in ".json", on its bytes (no string or Buffer made per entry). */
+function isJsonName(name: Buffer): boolean {
+  const n = name.length;
+  return (
+    n >= 5 &&
+    name[n - 5] === 0x2e &&
+    name[n - 4] === 0x6a &&
+    name[n - 3] === 0x73 &&
+    name[n - 2] === 0x6f &&
+    name[n - 1] === 0x6e
+  );
+}
+
+/**
+ * A name that can be written into a unit and a message as it is: valid UTF-8 (a name that is not
+ * would be read back as another name), no control characters (a newline would end the line of
+ * the unit that names it; C1 controls act on terminals).
+ */
+function goodName(raw: Buffer, name: string): boolean {
+  let ascii = true;
+  for (let i = 0; i < raw.length; i++) {
+    const b = raw[i]!;
+    if (b < 0x20 || b === 0x7f) return false;
+    if (b >= 0x80) ascii = false;
+  }
+  return ascii || (!/[\u0080-\u009f]/.test(name) && Buffer.from(name, "utf8").equals(raw));
+}
+
+function badName(dir: string, raw: Buffer): Diagnostic {
+  return wholeFile(
+    join(dir, escapeName(raw)),
+    "read/bad-name",
+    "refused: the file name has control characters or is not UTF-8, so it cannot be written into a unit; rename the file",
+  );
+}
+
+/** The name with every control character and every byte that is not UTF-8 as an escape. */
+export function escapeName(raw: Buffer): string {
+  const text = raw.toString("utf8");
+  const named: Record<string, string> = { "\n": "\\n", "\t": "\\t", "\r": "\\r" };
+  const hex = (c: number) => `\\x${c.toString(16).padStart(2, "0")}`;
+  if (Buffer.from(text, "utf8").equals(raw))
+    return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => named[c] ?? hex(c.charCodeAt(0)));
+  return [...raw].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : hex(b))).join("");
+}
+
+function entryType(d: Dirent<Buffer>): EntryType {
+  if (d.isFile()) return "file";
+  if (d.isSymbolicLink()) return "link";
+  // A character device may be /dev/null itself, a mask: the reader looks (stat, never open).
+  if (d.isCharacterDevice()) return "link";
+  if (d.isDirectory() || d.isFIFO() || d.isSocket() || d.isBlockDevice()) return "other";
+  return "unknown";
 }
 
 /** `file:line:col: /pointer: message`, one line per problem, then a summary. */

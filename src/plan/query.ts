@@ -28,8 +28,11 @@ export type Query =
   | ({ kind: "mode"; path: string } & Jailed)
   /** A spec file, or standard input as "-" (src/specfile/read.ts: its errors are thrown). */
   | { kind: "spec"; file: string }
-  /** Every spec of each directory, as the generator reads them (src/generator/run.ts). */
-  | { kind: "spec-dirs"; dirs: string[] }
+  /**
+   * Every spec of each directory, as the generator reads them (src/generator/run.ts); with
+   * trust, a spec someone else could write is refused (src/specfile/trust.ts).
+   */
+  | { kind: "spec-dirs"; dirs: string[]; trust?: "system" | "user" }
   /** `systemctl [scope] show UNITS --property=…` (systemctl(1)). */
   | { kind: "unit-state"; scope: string[]; units: string[]; properties: readonly string[] }
   /** `systemctl [scope] is-enabled UNITS`, which works offline (--root) too. */

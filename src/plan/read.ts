@@ -17,6 +17,7 @@ import { lazyBuiltin } from "../builtin.ts";
 import { loadSpec, reason } from "../specfile/read.ts";
 import { journalArgv } from "../install/journal.ts";
 import { readSpecDirs } from "../generator/run.ts";
+import { trustFor } from "../specfile/trust.ts";
 import { processRunner, type Runner } from "../install/systemctl.ts";
 import { inRoot } from "./in-root.ts";
 import { Facts, keyOf, type Answer, type Gatherer, type Query } from "./query.ts";
@@ -68,7 +69,7 @@ function answer(q: Exclude<Query, { kind: "port" }>, runner: Runner): Answer<typ
     case "spec":
       return loadSpec(q.file);
     case "spec-dirs":
-      return readSpecDirs(q.dirs);
+      return readSpecDirs(q.dirs, q.trust && trustFor(q.trust));
     case "unit-state": {
       const argv = [
         "systemctl",

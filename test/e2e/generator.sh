@@ -74,6 +74,20 @@ check "broken beside: its unit fails when started" wait_for systemctl is-failed 
 check "broken beside: ... in the unit's own log" wait_for unit_log_has gen-broken.service "$BROKEN_AT"
 rm /etc/tunnelc/gen-broken.json
 
+# A spec anyone may write, owned by nobody (issue 16): refused with the path and the fix, its
+# unit fails loudly, the tunnel beside it keeps running.
+spec gen-ww 2244 >/etc/tunnelc/gen-ww.json
+chmod 0666 /etc/tunnelc/gen-ww.json
+chown 65534 /etc/tunnelc/gen-ww.json
+systemctl daemon-reload
+check "untrusted spec: refused in the journal, with the path and the fix" wait_for journal_has '^/etc/tunnelc/gen-ww\.json:1:1: /: refused: the file /etc/tunnelc/gen-ww\.json is owned by uid 65534 and is writable by its group and others .*Fix: chown root /etc/tunnelc/gen-ww\.json && chmod go-w'
+check "untrusted spec: its unit only reports the refusal" bash -c "systemctl show gen-ww -p Description --value | grep -q 'BROKEN SPEC, not started: /etc/tunnelc/gen-ww.json:1:1: /: refused'"
+systemctl start gen-ww.service
+check "untrusted spec: its unit fails when started, never runs ssh" wait_for systemctl is-failed gen-ww.service
+check "untrusted spec: the tunnel beside it keeps its process" same_process gen-live.service "$pid"
+check "untrusted spec: bytes still flow beside it" banner 2242
+rm /etc/tunnelc/gen-ww.json
+
 # The running tunnel's own spec broken by an edit: it must not vanish under its process.
 cp /etc/tunnelc/gen-live.json /root/gen-live.good
 printf '{ "name": "gen-live",\n  "server": ' >/etc/tunnelc/gen-live.json
