@@ -127,6 +127,36 @@ test("relay: a tunnel without server.user gets the authorized_keys header of the
   assert.doesNotMatch(r.stdout, /device account's own name/);
 });
 
+test("relay: a spec value sshd would read as a pattern is refused where it is written (exit 1), in both files", () => {
+  const spec = specFile(
+    "star.json",
+    JSON.stringify(
+      {
+        name: "star",
+        server: { host: "relay", user: "fleet" },
+        identity: "/etc/tunnelc/keys/k",
+        publicKey:
+          "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICrEM716nxe4LfvKB6vD0AJ/7XlaayCe0GE1zFcdYHA3",
+        forwards: [{ remote: "*x:2000", to: "localhost:22" }],
+      },
+      null,
+      2,
+    ),
+  );
+  for (const args of [
+    ["relay", spec, "--sshd-config"],
+    ["relay", spec],
+  ]) {
+    const r = tunnelc(args);
+    assert.equal(r.status, 1, r.stdout);
+    assert.equal(r.stdout, "");
+    assert.match(
+      r.stderr,
+      /star\.json:\d+:\d+: \/forwards\/0\/remote: "\*x:2000" cannot be written/,
+    );
+  }
+});
+
 /** The effective settings of a connection: sshd -T -C (sshd(8) -T, -C). */
 function effective(dropIn: string, user: string, main?: (include: string) => string) {
   const r = sshd(dropIn, ["-T", "-C", `user=${user},host=laptop,addr=192.0.2.9`], main);
@@ -368,6 +398,33 @@ test("authorized_keys alone, real sshd, no Match block: a device without local f
     const w = await deviceSsh(r, ["-W", target]);
     assert.notEqual(w.status, 0, `${line}\n-W ${target}: ${w.stdout}`);
     assert.doesNotMatch(w.stdout, /SECRET/, line);
+  }
+  // And as the device would ask: ssh -N -L, then a connection to its local end.
+  const local = await freePort();
+  const forward = spawn(
+    "ssh",
+    [
+      ...["-F", "/dev/null", "-i", r.client, "-p", String(r.port), "-l", r.user, "-N"],
+      ...["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "LogLevel=ERROR"],
+      ...["-o", "UserKnownHostsFile=/dev/null", "-o", "ExitOnForwardFailure=yes"],
+      ...["-L", `127.0.0.1:${local}:127.0.0.1:${service}`, "127.0.0.1"],
+    ],
+    { stdio: "ignore" },
+  );
+  try {
+    let accepted = false;
+    for (let i = 0; i < 50 && !accepted; i++) {
+      await new Promise((ok) => setTimeout(ok, 100));
+      accepted = await new Promise<boolean>((ok) => {
+        const c = connect(local, "127.0.0.1");
+        c.on("connect", () => (c.destroy(), ok(true)));
+        c.on("error", () => ok(false));
+      });
+    }
+    assert.ok(accepted, "ssh -L listens on the device");
+    assert.doesNotMatch(await readFrom(local), /SECRET/, `${line}: -L reached the relay's service`);
+  } finally {
+    if (forward.pid !== undefined) process.kill(forward.pid);
   }
   // A unix socket on the relay (direct-streamlocal) is refused as well.
   const sock = join(work, "relay-service.sock");

@@ -120,7 +120,7 @@ export function relayProblems(model: EndsModel): EndsProblem[] {
         out.push({
           tunnel: mt,
           at: `/forwards/${i}/remote`,
-          message: `${JSON.stringify(listenSpec(f.bind))} cannot be written as sshd's PermitListen`,
+          message: `${JSON.stringify(listenSpec(f.bind))} cannot be written as sshd's PermitListen and permitlisten: a listen host is a name, an address or "*" alone (sshd reads "*" and "?" in it as patterns, sshd_config(5) PATTERNS)`,
         });
       if (f.kind === "local" && f.to.kind === "tcp") {
         const o = `${f.to.address ?? "localhost"}:${f.to.port}`;
