@@ -221,6 +221,8 @@ test("values that do not fit sshd_config or ssh_config are refused by the pure c
       /relay account/,
     ],
     ["a pattern for an account", { server: { ...base.tunnel.server, user: "*" } }, /relay account/],
+    ["root as the relay account", { server: { ...base.tunnel.server, user: "root" } }, /as root/],
+    ["root by the local user", { user: "root" }, /as root/],
     [
       "a pattern as a listen host",
       {

@@ -115,6 +115,15 @@ export function relayProblems(model: EndsModel): EndsProblem[] {
     const login = loginNameProblem(account(t));
     if (login !== undefined)
       out.push({ tunnel: mt, at: accountPointer(t), message: `relay account: ${login}` });
+    // The Match block applies to every login of the account, the administrator's too: `Match
+    // User root` would take the relay's root its pty, its shell and its forwarding.
+    else if (account(t) === "root")
+      out.push({
+        tunnel: mt,
+        at: accountPointer(t),
+        message:
+          'the device would log in to the relay as root: its Match block would lock root\'s own logins down; give the devices an account of their own ("server": { "user": … })',
+      });
     t.forwards.forEach((f, i) => {
       if (f.kind === "remote" && f.bind.kind === "tcp" && !isHostPort(listenSpec(f.bind), true))
         out.push({
