@@ -510,6 +510,8 @@ test("ssh-config: a hostile --relay-user is refused before anything is written (
   const pwn = join(work, "pwned");
   const hostile = [
     `x$(touch ${pwn})`,
+    // No blank, so ssh_config keeps it one word; on main `ssh -F out HOST` made the file.
+    `x$(touch\${IFS}${pwn})`,
     `x\`touch ${pwn}\``,
     `x;touch ${pwn}`,
     "me\nProxyCommand sh -c 'touch /tmp/x'",
