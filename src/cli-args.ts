@@ -1,6 +1,16 @@
 // Command-line checks yargs leaves out, and its usage messages in tunnelc's words. Pure: src/cli.ts
 // runs these before any command handler, so a mistyped argument never changes the machine.
 import { closest } from "./specfile/suggest.ts";
+import { loginNameProblem } from "./ends/grammar.ts";
+
+/**
+ * Options whose value is written into a file OpenSSH reads, by the grammar it must fit
+ * (src/ends/grammar.ts): --relay-user becomes ProxyJump's user, which OpenSSH 9.2 passes
+ * through a shell.
+ */
+const VALUE_GRAMMAR: Readonly<Record<string, (v: string) => string | undefined>> = {
+  "relay-user": loginNameProblem,
+};
 
 /** What a command declares: its options by type, their aliases, and its positionals. */
 export interface OptionTable {
@@ -54,6 +64,10 @@ export function valueProblems(
     else if (typeof v === "boolean") problems.push(`${display(name, t)} takes a value`);
     else if ((Array.isArray(v) ? v : [v]).some((x) => x === "" || typeof x !== "string"))
       problems.push(`${display(name, t)} needs a value`);
+    else {
+      const bad = typeof v === "string" ? VALUE_GRAMMAR[name]?.(v) : undefined;
+      if (bad !== undefined) problems.push(`${display(name, t)}: ${bad}`);
+    }
   }
   const end = raw.indexOf("--");
   const args = end === -1 ? raw : raw.slice(0, end);

@@ -182,7 +182,7 @@ test("init with flags only makes the key (below --root) and names it in the spec
   assert.ok(out.stdout.includes(`"publicKey": "${PUB} tunnelc-x@h"`));
   assert.ok(
     out.notes.includes(
-      `restrict,port-forwarding,permitlisten="localhost:2222" ${PUB} tunnelc:home`,
+      `restrict,port-forwarding,command="false",permitlisten="localhost:2222",permitopen="[]:1" ${PUB} tunnelc:home`,
     ),
   );
   const r = compileSpecs([{ file: "home.json", text: out.stdout }]);

@@ -67,7 +67,11 @@ test("keygen NAME --root: a real key, 0600 in a 0700 directory, and its lines", 
   const pub = readFileSync(`${file}.pub`, "utf8").trim();
   assert.match(pub, /^ssh-ed25519 [A-Za-z0-9+/]+=* tunnelc-home@\S+$/);
   assert.ok(r.stdout.includes(`${pub}\n`));
-  assert.match(r.stdout, /^restrict,port-forwarding ssh-ed25519 \S+ tunnelc:home$/m);
+  // No spec, no forwards asked for: the line allows none (src/ends/relay.ts NO_LISTEN, NO_OPEN).
+  assert.match(
+    r.stdout,
+    /^restrict,port-forwarding,command="false",permitlisten="NONE:1",permitopen="\[\]:1" ssh-ed25519 \S+ tunnelc:home$/m,
+  );
   assert.match(r.stderr, /set "identity": "\/etc\/tunnelc\/keys\/home"/);
   const again = tunnelc(["keygen", "home", "--root", root]);
   assert.equal(again.status, 1);
@@ -105,7 +109,7 @@ test("keygen SPEC --json: the spec's identity path and the relay's restricted li
   const blob = k.publicKey.split(" ").slice(0, 2).join(" ");
   assert.equal(
     k.authorizedKeys,
-    `restrict,port-forwarding,permitlisten="localhost:2222",permitopen="db:5432" ${blob} tunnelc:home`,
+    `restrict,port-forwarding,command="false",permitlisten="localhost:2222",permitopen="db:5432" ${blob} tunnelc:home`,
   );
   // The same line tunnelc relay writes once the spec names the key.
   writeFileSync(

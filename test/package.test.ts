@@ -131,7 +131,7 @@ test("a newcomer's first hour: the installed init → validate → install --roo
   assert.equal(statSync(key).mode & 0o777, 0o600);
   assert.match(
     init.stdout + init.stderr,
-    /restrict,port-forwarding,permitlisten="localhost:2222" ssh-ed25519 /,
+    /restrict,port-forwarding,command="false",permitlisten="localhost:2222",permitopen="\[\]:1" ssh-ed25519 /,
   );
   const valid = installedTunnelc(["validate", "home.json"]);
   assert.equal(valid.status, 0, valid.stderr);

@@ -3,12 +3,16 @@
 import { buildModel } from "../model/build-model.ts";
 import {
   authorizedKeys,
+  relayProblems,
   relaySysctl,
   sharedKeys,
   sshdConfig,
   type EndsModel,
+  type EndsProblem,
 } from "../ends/relay.ts";
-import { sshConfig } from "../ends/ssh-config.ts";
+import { sshConfig, sshConfigProblems } from "../ends/ssh-config.ts";
+import { loginNameProblem } from "../ends/grammar.ts";
+import { locate } from "../specfile/locate.ts";
 import { SpecError, UsageError } from "../errors.ts";
 import { envelope, problem } from "../envelope.ts";
 import { outcome, refused, type Outcome } from "./outcome.ts";
@@ -28,11 +32,34 @@ export interface EndsArgs {
   json: boolean;
 }
 
-/** The model of the specs, only --only's tunnel when given. */
-function modelOf(args: EndsArgs, gatherer: Gatherer): EndsModel {
-  const model = buildModel(loadSpecs(args.specs, gatherer));
+/**
+ * The model of the specs, only --only's tunnel when given; refused (exit 1, located) when a value
+ * it would write into the relay's or the laptop's files does not fit that file's grammar.
+ */
+function modelOf(
+  args: EndsArgs,
+  gatherer: Gatherer,
+  check: (m: EndsModel) => EndsProblem[],
+): EndsModel {
+  const texts = loadSpecs(args.specs, gatherer);
+  const model = buildModel(texts);
   if (!model.ok) throw new SpecError(model.diagnostics);
-  return { ...model, tunnels: onlyTunnels(model.tunnels, args.only) };
+  const ends = { ...model, tunnels: onlyTunnels(model.tunnels, args.only) };
+  const problems = check(ends).map((p) => ({
+    severity: "error" as const,
+    code: "ends/grammar",
+    message: p.message,
+    file: p.tunnel.file,
+    pointer: `${p.tunnel.pointer}${p.at}`,
+  }));
+  if (problems.length > 0)
+    throw new SpecError(
+      locate(
+        problems,
+        texts.map((t) => ({ ...t, mergedDefaults: true })),
+      ),
+    );
+  return ends;
 }
 
 /** A device's key file, read when the spec has no publicKey. */
@@ -69,7 +96,7 @@ function printed(args: EndsArgs, field: string, text: string): Outcome {
 export function runRelay(args: EndsArgs, gatherer: Gatherer = gathererFor()): Outcome {
   if (args.sysctl && args.sshdConfig)
     throw new UsageError("--sysctl and --sshd-config print different files: give one");
-  const model = modelOf(args, gatherer);
+  const model = modelOf(args, gatherer, relayProblems);
   // Independent of the devices, but the specs are still checked: it belongs with --sshd-config.
   if (args.sysctl) return printed(args, "sysctl", relaySysctl());
   // The Match blocks need only the forwards, not the devices' keys.
@@ -93,7 +120,11 @@ export function runRelay(args: EndsArgs, gatherer: Gatherer = gathererFor()): Ou
 }
 
 export function runSshConfig(args: EndsArgs, gatherer: Gatherer = gathererFor()): Outcome {
-  return printed(args, "sshConfig", sshConfig(modelOf(args, gatherer), args.relayUser));
+  // src/cli-args.ts refuses it before any command runs; this holds for every other caller.
+  const user = args.relayUser === undefined ? undefined : loginNameProblem(args.relayUser);
+  if (user !== undefined) throw new UsageError(`--relay-user: ${user}`);
+  const model = modelOf(args, gatherer, sshConfigProblems);
+  return printed(args, "sshConfig", sshConfig(model, args.relayUser));
 }
 
 export const relayCommand = defineCommand<EndsArgs>({

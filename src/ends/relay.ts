@@ -2,8 +2,10 @@
 // FORMAT", sshd_config(5)): one authorized_keys line per device key that lets it open exactly
 // the listeners its spec asks for, and a Match User block that locks the account down. Pure.
 import { isLoopback } from "../model/endpoint.ts";
+import { relayLogin } from "../model/accounts.ts";
 import type { FleetModel } from "../model/build-model.ts";
-import type { Endpoint, Tunnel } from "../model/tunnel.ts";
+import type { Endpoint, ModelTunnel, Tunnel } from "../model/tunnel.ts";
+import { isHostPort, loginNameProblem } from "./grammar.ts";
 
 /** The model's tunnels (buildModel's result, or a part of it: --only), as every back end takes it. */
 export type EndsModel = Pick<FleetModel, "tunnels">;
@@ -42,23 +44,105 @@ const opens = (t: Pick<Tunnel, "forwards">) =>
   );
 const hasDynamic = (t: Pick<Tunnel, "forwards">) => t.forwards.some((f) => f.kind === "dynamic");
 
-/** Needs only the tunnel's name and forwards: keygen builds it for a key before any spec exists. */
+/**
+ * The one -L target no request can reach: the empty host name, which getaddrinfo(3) refuses
+ * without a lookup (glibc, musl), on port 1. authorized_keys has no `permitopen="none"` (sshd
+ * refuses the whole line: auth-options.c takes only host:port), and with no permitopen at all
+ * the key may open -L to anything sshd_config allows (sshd(8) AUTHORIZED_KEYS FILE FORMAT).
+ * "[]" is the bracketed form of "": sshd strips the brackets (cleanhostname).
+ */
+export const NO_OPEN = `permitopen="[]:1"`;
+/**
+ * The one -R listener no request can match: sshd lowercases the requested listen host before
+ * it matches it against permitlisten (channels.c remote_open_match), so an upper-case host
+ * never matches. Without any permitlisten the key may listen wherever sshd_config allows.
+ */
+export const NO_LISTEN = `permitlisten="NONE:1"`;
+/**
+ * A device's session (a shell, a command, sftp) runs this instead: `restrict` turns off ptys and
+ * forwarding but not commands (sshd(8) "command" and "restrict"), and the unit's ssh is -N, so
+ * it never opens a session. `false` is a built-in of every POSIX shell.
+ */
+export const NO_COMMAND = `command="false"`;
+
+/**
+ * Needs only the tunnel's name and forwards: keygen builds it for a key before any spec exists.
+ * The line by itself allows exactly the spec's forwards, even with a stock sshd_config and no
+ * Match block (test/hostile-ends.test.ts proves it against a real sshd).
+ */
 export function authorizedKeysLine(d: {
   tunnel: Pick<Tunnel, "name" | "forwards">;
   publicKey: string;
 }): string {
+  const listen = remoteTcp(d.tunnel).map((b) => `permitlisten="${listenSpec(b)}"`);
+  const open = opens(d.tunnel).map((o) => `permitopen="${o}"`);
   const options = [
     "restrict",
     "port-forwarding",
-    ...remoteTcp(d.tunnel).map((b) => `permitlisten="${listenSpec(b)}"`),
+    NO_COMMAND,
+    ...(listen.length > 0 ? listen : [NO_LISTEN]),
+    // permitopen also limits -D's connections, so a SOCKS device gets none (it may reach anything).
+    ...(hasDynamic(d.tunnel) ? [] : open.length > 0 ? open : [NO_OPEN]),
   ];
-  // permitopen also limits -D's connections, so a SOCKS device gets none (it may reach anything).
-  if (!hasDynamic(d.tunnel)) options.push(...opens(d.tunnel).map((o) => `permitopen="${o}"`));
   return `${options.join(",")} ${d.publicKey} tunnelc:${d.tunnel.name}`;
 }
 
-function account(t: Tunnel): string {
-  return t.server.user ?? "(the device account's own name)";
+/** The relay account the tunnel logs in as: the same name its unit's ssh presents (-l). */
+const account = (t: Tunnel): string => relayLogin(t);
+
+/** Where the account name was written: server.user, else the local user, else the name. */
+function accountPointer(t: Tunnel): string {
+  return t.server.user !== undefined ? "/server" : t.user !== undefined ? "/user" : "/name";
+}
+
+/** A value of the spec that cannot be written into the relay's files, where the spec has it. */
+export interface EndsProblem {
+  tunnel: ModelTunnel;
+  /** The JSON pointer below the tunnel's own pointer. */
+  at: string;
+  message: string;
+}
+
+/**
+ * Every value the relay's files would hold, checked against their grammar (src/ends/grammar.ts):
+ * the account of `Match User` and the headers, each listen and open "host:port". The schema
+ * already narrows them; this keeps a later schema change from writing a file sshd rejects.
+ */
+export function relayProblems(model: EndsModel): EndsProblem[] {
+  return model.tunnels.flatMap((mt) => {
+    const t = mt.tunnel;
+    const out: EndsProblem[] = [];
+    const login = loginNameProblem(account(t));
+    if (login !== undefined)
+      out.push({ tunnel: mt, at: accountPointer(t), message: `relay account: ${login}` });
+    // The Match block applies to every login of the account, the administrator's too: `Match
+    // User root` would take the relay's root its pty, its shell and its forwarding.
+    else if (account(t) === "root")
+      out.push({
+        tunnel: mt,
+        at: accountPointer(t),
+        message:
+          'the device would log in to the relay as root: its Match block would lock root\'s own logins down; give the devices an account of their own ("server": { "user": … })',
+      });
+    t.forwards.forEach((f, i) => {
+      if (f.kind === "remote" && f.bind.kind === "tcp" && !isHostPort(listenSpec(f.bind), true))
+        out.push({
+          tunnel: mt,
+          at: `/forwards/${i}/remote`,
+          message: `${JSON.stringify(listenSpec(f.bind))} cannot be written as sshd's PermitListen and permitlisten: a listen host is a name, an address or "*" alone (sshd reads "*" and "?" in it as patterns, sshd_config(5) PATTERNS)`,
+        });
+      if (f.kind === "local" && f.to.kind === "tcp") {
+        const o = `${f.to.address ?? "localhost"}:${f.to.port}`;
+        if (!isHostPort(o, false))
+          out.push({
+            tunnel: mt,
+            at: `/forwards/${i}/to`,
+            message: `${JSON.stringify(o)} cannot be written as sshd's PermitOpen`,
+          });
+      }
+    });
+    return out;
+  });
 }
 
 function groups<T extends { tunnel: Tunnel }>(devices: T[]): Map<string, T[]> {
@@ -105,7 +189,21 @@ export function authorizedKeys(model: EndsModel, keys: PublicKeys): string {
   return lines.join("\n") + "\n";
 }
 
-/** One sshd_config.d Match block per relay account. */
+/**
+ * The drop-in's last line. sshd_config(5) Match: a Match block runs "until either another Match
+ * line or the end of the file". OpenSSH 9.2 also ends it at the end of an Included file (Debian's
+ * sshd_config Includes sshd_config.d/*.conf at its top; measured with sshd -T), but a block
+ * pasted or appended into sshd_config itself, or read by an sshd that does not scope Includes,
+ * would take every following line of the main file into the last account's block: those
+ * settings would stop applying to everyone else. `Match all` starts a block that matches every
+ * connection, so what follows applies to everyone again (test/hostile-ends.test.ts, sshd -T).
+ */
+export const MATCH_ALL_END = [
+  "# tunnelc: end of its Match blocks; what follows applies to every account again",
+  "Match all",
+].join("\n");
+
+/** One sshd_config.d Match block per relay account, then `Match all`. */
 export function sshdConfig(model: EndsModel): string {
   const blocks: string[] = [];
   for (const [user, ds] of groups(model.tunnels)) {
@@ -142,7 +240,7 @@ export function sshdConfig(model: EndsModel): string {
       ].join("\n"),
     );
   }
-  return blocks.join("\n\n") + "\n";
+  return [...blocks, MATCH_ALL_END].join("\n\n") + "\n";
 }
 
 export const SYSCTL_FILE = "/etc/sysctl.d/90-tunnelc-relay.conf";
