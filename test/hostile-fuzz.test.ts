@@ -27,3 +27,30 @@ test("a spec with 6,000 problems is located in well under a second per megabyte"
   // Before: every problem scanned the whole text for its line and split it for its frame (10 s).
   assert.ok(ms < 3000, `${Math.round(ms)} ms to locate 6,000 problems in ${text.length} bytes`);
 });
+
+test("a one-line spec's code frames are bounded and point at the problem, however far in", () => {
+  // Minified: 512 refused SOCKS sockets on one line of 150 kB.
+  const socket = (i: number) => `/run/${"s".repeat(270)}-${i}`;
+  const text = JSON.stringify({
+    tunnels: Array.from({ length: 2 }, (_, t) => ({
+      name: `t${t}`,
+      server: "relay",
+      identity: "/etc/tunnelc/keys/k",
+      forwards: Array.from({ length: 256 }, (_, i) => ({ dynamic: socket(t * 256 + i) })),
+    })),
+  });
+  const r = compileSpecs([{ file: "min.json", text }]);
+  const found = r.diagnostics.filter((d) => d.code === "rule/dynamic-unix");
+  assert.equal(found.length, 512);
+  for (const d of found) {
+    const [source, carets] = (d.frame ?? "").split("\n") as [string, string];
+    // Before: the caret line was led by as many spaces as the column: 150 kB a frame here, and
+    // a minified spec of a few megabytes with thousands of problems ran out of memory.
+    assert.ok(source.length < 200 && carets.length < 200, `a frame of ${d.frame?.length} chars`);
+    const at = carets.indexOf("^");
+    assert.equal(
+      source.slice(at, at + 10),
+      text.slice(d.location.column - 1, d.location.column + 9),
+    );
+  }
+});

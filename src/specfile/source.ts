@@ -45,15 +45,28 @@ export class LineIndex {
   }
 }
 
-/** The line of the problem with a caret underline, as compilers show it. */
+/** Characters of a line a frame shows; a longer line is cut around the problem. */
+const FRAME_WIDTH = 160;
+/** Characters shown before the problem when the line is cut in front of it. */
+const FRAME_BEFORE = 40;
+
+/**
+ * The line of the problem with a caret underline, as compilers show it. A frame is bounded
+ * whatever the line: in a one-line (minified) spec the caret of a problem a megabyte in used to
+ * be led by a megabyte of spaces, and a few thousand problems exhausted the memory.
+ */
 export function codeFrame(lines: LineIndex, line: number, column: number, length: number): string {
   const source = lines.line(line).replace(/\r$/, "").replace(/\t/g, " ");
   const gutter = String(line);
   const pad = " ".repeat(gutter.length);
   const width = Math.max(1, Math.min(length, source.length - column + 1));
-  const shown = source.length > 160 ? source.slice(0, 160) + "…" : source;
+  const from = column > FRAME_WIDTH ? column - 1 - FRAME_BEFORE : 0;
+  const lead = from > 0 ? "…" : "";
+  const cut = source.slice(from, from + FRAME_WIDTH);
+  const shown = lead + cut + (from + FRAME_WIDTH < source.length ? "…" : "");
+  const caret = Math.max(0, column - 1 - from) + lead.length;
   return [
     `  ${gutter} | ${shown}`,
-    `  ${pad} | ${" ".repeat(Math.max(0, column - 1))}${"^".repeat(Math.min(width, 80))}`,
+    `  ${pad} | ${" ".repeat(caret)}${"^".repeat(Math.min(width, 80))}`,
   ].join("\n");
 }
