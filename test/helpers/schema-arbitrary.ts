@@ -189,6 +189,8 @@ const LONG_PREFIX = ["", "/", "a", "ssh-ed25519 ", "a@", "[::"];
 export interface SchemaArbitraryOptions {
   /** Longest array generated, whatever maxItems says (keeps a 10,000-item list bounded). */
   maxArray?: number;
+  /** Longest array of objects generated (a list of 256 tunnels is slow and all but never valid). */
+  maxObjects?: number;
   /** Awkward strings to try beside AWKWARD. */
   awkward?: readonly string[];
 }
@@ -202,6 +204,7 @@ export function arbitraryFromSchema(
   const ctx: Ctx = {
     root,
     maxArray: options.maxArray ?? 256,
+    maxObjects: options.maxObjects ?? options.maxArray ?? 256,
     awkward: [...AWKWARD, ...(options.awkward ?? [])],
   };
   return arbitraryOf(ctx, resolve(ctx, at), 0);
@@ -210,6 +213,7 @@ export function arbitraryFromSchema(
 interface Ctx {
   root: Schema;
   maxArray: number;
+  maxObjects: number;
   awkward: string[];
 }
 
@@ -478,7 +482,15 @@ function passRate<T>(arb: fc.Arbitrary<T>, ok: (v: T) => boolean): number {
 function arrayArb(ctx: Ctx, s: Schema, depth: number): fc.Arbitrary<unknown[]> {
   const item = arbitraryOf(ctx, (s.items as Schema | undefined) ?? {}, depth + 1);
   const min = (s.minItems as number | undefined) ?? 0;
-  const max = Math.min((s.maxItems as number | undefined) ?? ctx.maxArray, ctx.maxArray);
+  const items = branches(ctx, {}, (s.items as Schema | undefined) ?? {}, depth + 1);
+  const limit = s.maxItems as number | undefined;
+  // A list the schema lets grow past maxArray: of objects, only maxObjects.
+  const cap =
+    (limit === undefined || limit > ctx.maxArray) &&
+    items.every((b) => typesOf(b).includes("object"))
+      ? ctx.maxObjects
+      : ctx.maxArray;
+  const max = Math.min((s.maxItems as number | undefined) ?? cap, cap);
   const of = (minLength: number, maxLength: number) =>
     s.uniqueItems === true
       ? fc.uniqueArray(item, { minLength, maxLength, selector: (v) => JSON.stringify(v) })
