@@ -45,7 +45,7 @@ import {
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20261203;
 /** Specs in all (about as many run; the batches vary in size): about 35 s on two busy cores. */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 8000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 6000);
 const BATCH = 150;
 /** systemd's LONG_LINE_MAX (src/basic/def.h): a longer line and the unit does not load. */
 const LINE_MAX = 1024 * 1024;
@@ -271,38 +271,49 @@ function generatorAgrees(batch: Fuzzed[], oracles: Oracles): Fuzzed[] {
     return true;
   });
   const texts = specs.map((s) => ({ file: join(SPEC_DIR, s.file), text: s.text }));
-  const normalDir = "/run/systemd/generator";
-  let plan: GenerationPlan;
-  try {
-    plan = planGeneration([{ dir: SPEC_DIR, specs: texts }], { user: false, normalDir });
-  } catch (e) {
-    assert.fail(`the generator threw: ${String(e)}\n${texts.map((t) => t.text).join("\n")}`);
-  }
-  for (const [i, s] of specs.entries()) {
-    const out = plan.specs.find((o) => o.file === texts[i]!.file);
-    assert.ok(out, `the generator lost ${s.file}`);
-    if (!s.ok) {
-      assert.equal(out.ok, false, `${s.file} is broken alone but not in the generator`);
-      continue;
+  for (const scope of ["system", "user"] as const) {
+    const normalDir = scope === "user" ? "/run/user/0/systemd/generator" : "/run/systemd/generator";
+    let plan: GenerationPlan;
+    try {
+      plan = planGeneration([{ dir: SPEC_DIR, specs: texts }], {
+        user: scope === "user",
+        normalDir,
+      });
+    } catch (e) {
+      assert.fail(
+        `the ${scope} generator threw: ${String(e)}\n${texts.map((t) => t.text).join("\n")}`,
+      );
     }
-    const system = s.units.filter((u) => u.scope === "system").map((u) => u.fileName);
-    assert.equal(out.ok, true, `${s.file} compiles alone but the generator calls it broken`);
-    assert.deepEqual(out.units, system, `${s.file}: its units in the generator\n${s.text}`);
-  }
-  const units = plan.files.filter((f) => f.path.endsWith(".service"));
-  if (oracles.verify && units.length > 0) {
-    const files = new Map(units.map((f) => [f.path.slice(normalDir.length + 1), f.text]));
-    const sshPaths = new Map(
-      specs.flatMap((s) => s.units.map((u) => [u.fileName, u.tunnel.ssh.path] as const)),
-    );
-    const specOf = new Map(
-      specs.flatMap((s, i) => [
-        ...s.units.map((u) => [u.fileName, s] as const),
-        [texts[i]!.file, s] as const,
-      ]),
-    );
-    const complaints = verifyComplaints(files, sshPaths);
-    assert.equal(complaints.length, 0, blame(complaints, specOf));
+    for (const [i, s] of specs.entries()) {
+      const out = plan.specs.find((o) => o.file === texts[i]!.file);
+      assert.ok(out, `the ${scope} generator lost ${s.file}`);
+      if (!s.ok) {
+        assert.equal(out.ok, false, `${s.file} is broken alone but not in the ${scope} generator`);
+        continue;
+      }
+      const own = s.units.filter((u) => u.scope === scope).map((u) => u.fileName);
+      assert.equal(
+        out.ok,
+        true,
+        `${s.file} compiles alone but the ${scope} generator calls it broken`,
+      );
+      assert.deepEqual(out.units, own, `${s.file}: its units in the ${scope} generator\n${s.text}`);
+    }
+    const units = plan.files.filter((f) => f.path.endsWith(".service"));
+    if (oracles.verify && units.length > 0) {
+      const files = new Map(units.map((f) => [f.path.slice(normalDir.length + 1), f.text]));
+      const sshPaths = new Map(
+        specs.flatMap((s) => s.units.map((u) => [u.fileName, u.tunnel.ssh.path] as const)),
+      );
+      const specOf = new Map(
+        specs.flatMap((s, i) => [
+          ...s.units.map((u) => [u.fileName, s] as const),
+          [texts[i]!.file, s] as const,
+        ]),
+      );
+      const complaints = verifyComplaints(files, sshPaths);
+      assert.equal(complaints.length, 0, blame(complaints, specOf));
+    }
   }
   return specs;
 }
