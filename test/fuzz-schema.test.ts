@@ -192,7 +192,7 @@ function known(s: Fuzzed): Fuzzed | undefined {
 /**
  * systemd-analyze verify's complaints, by unit file. The one it may make about a good unit: the
  * ssh binary of the spec does not exist on this machine — only when the path it names is the
- * spec's own, as written.
+ * spec's own (as systemd simplifies it), so a path systemd reads otherwise is still a failure.
  */
 function verifyComplaints(files: Map<string, string>, sshPaths: Map<string, string>): string[] {
   return withUnitDir(Object.fromEntries(files), (dir) => {
