@@ -50,6 +50,9 @@ const BATCH = 150;
 /** systemd's LONG_LINE_MAX (src/basic/def.h): a longer line and the unit does not load. */
 const LINE_MAX = 1024 * 1024;
 const SPEC_DIR = "/etc/tunnelc";
+/** Longer than this to validate one spec (a few megabytes at most) is a failure. */
+const SLOW_MS = 5000;
+let slowest = 0;
 
 /**
  * Bugs another branch of issue 16 is fixing (h16-spec): specs in these classes are left out, each
@@ -150,11 +153,16 @@ function compileOne(file: string, [value, indent]: [unknown, (string | number)[]
   );
   const base = { file, text, tunnels, ok: false, units: [] };
   let model;
+  const started = performance.now();
   try {
     model = buildModel([{ file, text }]);
   } catch (e) {
     return known(base) ?? assert.fail(`validate threw on ${file}: ${String(e)}\n${text}`);
   }
+  // The generator runs this at boot, under systemd's timeout: no spec may take seconds.
+  const ms = performance.now() - started;
+  slowest = Math.max(slowest, ms);
+  assert.ok(ms < SLOW_MS, `validate took ${Math.round(ms)} ms for ${text.length} bytes:\n${text}`);
   if (!model.ok) {
     for (const d of model.diagnostics.filter((x) => x.severity === "error")) {
       assert.ok(d.location.line >= 1 && d.location.column >= 1, `unlocated: ${d.message}`);
@@ -356,6 +364,7 @@ test(`fuzz from the schema: ${RUNS} specs (seed ${SEED}) through validate, compi
   t.diagnostic(
     `${specs} specs, ${accepted} accepted (${units} units), in ${Math.round((Date.now() - started) / 1000)} s`,
   );
+  t.diagnostic(`the slowest spec took ${Math.round(slowest)} ms to validate`);
   for (const [item, n] of excluded) t.diagnostic(`left out as known (${n}): ${item}`);
   // The generator is useful only if most of what it makes passes validate.
   assert.ok(accepted > specs / 3, `only ${accepted} of ${specs} specs accepted`);
