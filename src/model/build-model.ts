@@ -10,6 +10,7 @@ import { locate } from "../specfile/locate.ts";
 import { formOf, type RawSpec, type SpecForm } from "../specfile/raw.ts";
 import { normalize } from "./normalize.ts";
 import { checkRules } from "./check-rules.ts";
+import { checkPaths } from "./check-paths.ts";
 import { NameCheck } from "./check-names.ts";
 import type { SpecText } from "../specfile/source.ts";
 import type { Problem } from "../specfile/problem.ts";
@@ -79,6 +80,7 @@ function buildSpec(source: SpecText, names: NameCheck): SpecModel {
       ...normalized.problems,
       ...names.check(file, tunnels, form === "seed"),
       ...checkRules(file, tunnels, form === "seed"),
+      ...checkPaths(file, tunnels),
     );
   }
   // A good spec, the usual case, has nothing to locate.

@@ -2,7 +2,7 @@
 // frame. Each file's position tree is built here, at most once, and only when the file has a
 // problem: a good spec never needs it (it was a third of the memory of a 1,000-tunnel compile).
 import { parseTree, type Node } from "jsonc-parser";
-import { codeFrame, lineColumnAt, type SpecText } from "./source.ts";
+import { codeFrame, LineIndex, type SpecText } from "./source.ts";
 import { OPTIONS, unescapePointer } from "./parse.ts";
 import type { Problem } from "./problem.ts";
 import type { Diagnostic } from "../errors.ts";
@@ -34,10 +34,16 @@ export function locate(problems: Problem[], documents: LocatableText[]): Diagnos
     }
     return get;
   };
+  const lineIndexes = new Map<string, LineIndex>();
+  const linesOf = (doc: LocatableText) => {
+    let index = lineIndexes.get(doc.file);
+    if (index === undefined) lineIndexes.set(doc.file, (index = new LineIndex(doc.text)));
+    return index;
+  };
   const seen = new Set<string>();
   return problems.flatMap((p) => {
     const doc = documents.find((d) => d.file === p.file) ?? { file: p.file, text: "" };
-    const d = diagnosticOf(p, doc, treeOf(doc));
+    const d = diagnosticOf(p, doc, treeOf(doc), linesOf(doc));
     if (p.unique) {
       const key = `${p.file}\0${d.location.pointer}\0${d.message}`;
       if (seen.has(key)) return [];
@@ -47,7 +53,12 @@ export function locate(problems: Problem[], documents: LocatableText[]): Diagnos
   });
 }
 
-function diagnosticOf(p: Problem, doc: LocatableText, root: () => Node | undefined): Diagnostic {
+function diagnosticOf(
+  p: Problem,
+  doc: LocatableText,
+  root: () => Node | undefined,
+  lines: LineIndex,
+): Diagnostic {
   let pointer = p.pointer;
   let offset: number;
   let length: number;
@@ -62,13 +73,13 @@ function diagnosticOf(p: Problem, doc: LocatableText, root: () => Node | undefin
     length =
       p.length ?? (node && node.type !== "object" && node.type !== "array" ? node.length : 1);
   }
-  const { line, column } = lineColumnAt(doc.text, offset);
+  const { line, column } = lines.at(offset);
   return {
     severity: p.severity,
     code: p.code,
     message: p.message,
     location: { file: p.file, line, column, pointer, length },
-    ...(!p.hideText && { frame: codeFrame(doc.text, line, column, length) }),
+    ...(!p.hideText && { frame: codeFrame(lines, line, column, length) }),
   };
 }
 

@@ -11,28 +11,62 @@ export interface LineColumn {
   column: number;
 }
 
-export function lineColumnAt(text: string, offset: number): LineColumn {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
+/**
+ * Where each line of a text starts: one pass over the text, then each offset is a binary search
+ * and each line a slice. A spec with thousands of problems is located in time linear in its size
+ * (a scan of the whole text per problem took 10 s for a 1.3 MB spec with 4,000 problems).
+ */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(private readonly text: string) {
+    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1))
+      this.starts.push(i + 1);
   }
-  return { line, column: offset - lineStart + 1 };
+
+  /** The line and column of an offset (an offset past the end stays on the last line). */
+  at(offset: number): LineColumn {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo]! + 1 };
+  }
+
+  /** Line `line` (from 1) without its newline; "" past the end. */
+  line(line: number): string {
+    const start = this.starts[line - 1];
+    if (start === undefined) return "";
+    const next = this.starts[line];
+    return this.text.slice(start, next === undefined ? this.text.length : next - 1);
+  }
 }
 
-/** The line of the problem with a caret underline, as compilers show it. */
-export function codeFrame(text: string, line: number, column: number, length: number): string {
-  const lines = text.split("\n");
-  const source = (lines[line - 1] ?? "").replace(/\r$/, "").replace(/\t/g, " ");
+/** Characters of a line a frame shows; a longer line is cut around the problem. */
+const FRAME_WIDTH = 160;
+/** Characters shown before the problem when the line is cut in front of it. */
+const FRAME_BEFORE = 40;
+
+/**
+ * The line of the problem with a caret underline, as compilers show it. A frame is bounded
+ * whatever the line: in a one-line (minified) spec the caret of a problem a megabyte in used to
+ * be led by a megabyte of spaces, and a few thousand problems exhausted the memory.
+ */
+export function codeFrame(lines: LineIndex, line: number, column: number, length: number): string {
+  const source = lines.line(line).replace(/\r$/, "").replace(/\t/g, " ");
   const gutter = String(line);
   const pad = " ".repeat(gutter.length);
   const width = Math.max(1, Math.min(length, source.length - column + 1));
-  const shown = source.length > 160 ? source.slice(0, 160) + "…" : source;
+  const from = column > FRAME_WIDTH ? column - 1 - FRAME_BEFORE : 0;
+  const lead = from > 0 ? "…" : "";
+  const cut = source.slice(from, from + FRAME_WIDTH);
+  const shown = lead + cut + (from + FRAME_WIDTH < source.length ? "…" : "");
+  const caret = Math.max(0, column - 1 - from) + lead.length;
   return [
     `  ${gutter} | ${shown}`,
-    `  ${pad} | ${" ".repeat(Math.max(0, column - 1))}${"^".repeat(Math.min(width, 80))}`,
+    `  ${pad} | ${" ".repeat(caret)}${"^".repeat(Math.min(width, 80))}`,
   ].join("\n");
 }

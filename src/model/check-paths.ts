@@ -1,0 +1,34 @@
+// Paths systemd reads as paths itself: the ssh binary, the executable of ExecStart=. systemd
+// takes it only as a valid path (path_is_valid(), systemd's src/basic/path-util.c): at most
+// PATH_MAX - 1 = 4095 bytes, each name in it at most NAME_MAX = 255 bytes; and it must not name
+// a directory ("Command … is not executable: Is a directory"). Otherwise the unit does not load
+// ("Neither a valid executable name nor an absolute path"). The schema counts characters; these
+// limits are bytes of UTF-8, so they are checked here. Pure.
+import { Problems, type Problem } from "../specfile/problem.ts";
+import type { SourcedTunnel } from "./tunnel.ts";
+
+const PATH_MAX = 4095;
+const NAME_MAX = 255;
+
+const bytes = (s: string) => new TextEncoder().encode(s).length;
+
+/** Why systemd would not take `path` as an executable, or undefined. */
+export function executableProblem(path: string): string | undefined {
+  if (bytes(path) > PATH_MAX)
+    return `is ${bytes(path)} bytes long; systemd takes a path of at most ${PATH_MAX}`;
+  const long = path.split("/").find((name) => bytes(name) > NAME_MAX);
+  if (long !== undefined)
+    return `has a name of ${bytes(long)} bytes ("${long.slice(0, 16)}…"); a file name is at most ${NAME_MAX}`;
+  if (/\/\.\.?$/.test(path)) return 'ends in "/." or "/..", which names a directory';
+  return undefined;
+}
+
+export function checkPaths(file: string, tunnels: SourcedTunnel[]): Problem[] {
+  const out = new Problems(file);
+  for (const { tunnel, pointer } of tunnels) {
+    const why = executableProblem(tunnel.ssh.path);
+    if (why !== undefined)
+      out.add("error", "rule/ssh-path", `${pointer}/ssh/path`, `the ssh binary's path ${why}`);
+  }
+  return out.list;
+}
