@@ -54,45 +54,16 @@ const SPEC_DIR = "/etc/tunnelc";
 const SLOW_MS = 5000;
 let slowest = 0;
 
-/**
- * Bugs another branch of issue 16 is fixing (h16-spec): specs in these classes are left out, each
- * by the narrowest predicate, so this test stays green until that branch is merged. Then delete
- * this list: the test must pass without it. FUZZ_KNOWN=off runs with nothing left out.
- */
-const KNOWN_UNTIL_H16_SPEC_MERGE: { item: string; matches: (s: Fuzzed) => boolean }[] = [
-  {
-    item: '§1 a description that ends in "\\" once trimmed: internal error',
-    matches: (s) => s.tunnels.some((t) => str(t.description)?.trim().endsWith("\\")),
-  },
-  {
-    item: '§8 an identity with a ".." component',
-    matches: (s) => s.tunnels.some((t) => str(t.identity)?.split("/").includes("..")),
-  },
-  {
-    item: "§8 a unit line over systemd's line limit (many host keys and jumps)",
-    matches: (s) => s.units.some((u) => longestLine(u.text) > LINE_MAX),
-  },
-  {
-    item: '§8 an ssh.path with "$" (written as "$$", which systemd does not read back there)',
-    matches: (s) => s.tunnels.some((t) => str(sshOf(t).path)?.includes("$")),
-  },
-];
-const knownOff = process.env.FUZZ_KNOWN === "off";
-
 /** One generated spec, as far as it got. */
 interface Fuzzed {
   file: string;
   text: string;
-  /** Its tunnels as written (fleet defaults merged in), for the predicates above. */
+  /** Its tunnels as written (fleet defaults merged in). */
   tunnels: Record<string, unknown>[];
   ok: boolean;
   units: (CompiledUnit & { tunnel: Tunnel })[];
-  /** The KNOWN_UNTIL_H16_SPEC_MERGE item it falls under: left out of every later check. */
-  knownBug?: string;
 }
 
-const str = (v: unknown) => (typeof v === "string" ? v : undefined);
-const sshOf = (t: Record<string, unknown>) => (t.ssh ?? {}) as Record<string, unknown>;
 const longestLine = (text: string) => Math.max(...text.split("\n").map((l) => l.length));
 
 /**
@@ -157,7 +128,7 @@ function compileOne(file: string, [value, indent]: [unknown, (string | number)[]
   try {
     model = buildModel([{ file, text }]);
   } catch (e) {
-    return known(base) ?? assert.fail(`validate threw on ${file}: ${String(e)}\n${text}`);
+    return assert.fail(`validate threw on ${file}: ${String(e)}\n${text}`);
   }
   // The generator runs this at boot, under systemd's timeout: no spec may take seconds.
   const ms = performance.now() - started;
@@ -172,30 +143,23 @@ function compileOne(file: string, [value, indent]: [unknown, (string | number)[]
   }
   let units: CompiledUnit[];
   try {
-    units = renderUnits(model);
-  } catch (e) {
-    return (
-      known(base) ??
-      assert.fail(`validate accepts ${file} but compile throws: ${String(e)}\n${text}`)
+    const r = renderUnits(model, [{ file, text }]);
+    assert.deepEqual(
+      r.diagnostics,
+      [],
+      `validate accepts ${file} but compile refuses it:\n${text}`,
     );
+    units = r.units;
+  } catch (e) {
+    return assert.fail(`validate accepts ${file} but compile throws: ${String(e)}\n${text}`);
   }
   const byName = new Map(model.tunnels.map((t) => [t.tunnel.name, t.tunnel]));
   const s = { ...base, ok: true, units: units.map((u) => ({ ...u, tunnel: byName.get(u.name)! })) };
-  return known(s) ?? s;
+  return s;
 }
 
-const excluded = new Map<string, number>();
 /** The first batch the generator took, for the real generator below. */
 let corpus: Fuzzed[] = [];
-
-/** The spec marked with the known-bug class it falls in (counted), or undefined. */
-function known(s: Fuzzed): Fuzzed | undefined {
-  if (knownOff) return undefined;
-  const k = KNOWN_UNTIL_H16_SPEC_MERGE.find((x) => x.matches(s));
-  if (!k) return undefined;
-  excluded.set(k.item, (excluded.get(k.item) ?? 0) + 1);
-  return { ...s, knownBug: k.item };
-}
 
 /**
  * systemd-analyze verify's complaints, by unit file. The one it may make about a good unit: the
@@ -344,13 +308,12 @@ test(`fuzz from the schema: ${RUNS} specs (seed ${SEED}) through validate, compi
   const run = fc.check(
     fc.property(fc.array(specArb, { minLength: 1, maxLength: BATCH, size: "max" }), (values) => {
       const batch = values.map((v, i) => compileOne(`s${i}.json`, v));
-      const fair = batch.filter((s) => s.knownBug === undefined);
-      systemdAgrees(fair, oracles);
-      const generated = generatorAgrees(fair, oracles);
+      systemdAgrees(batch, oracles);
+      const generated = generatorAgrees(batch, oracles);
       if (corpus.length === 0) corpus = generated;
       specs += batch.length;
-      accepted += fair.filter((s) => s.ok).length;
-      units += fair.reduce((n, s) => n + s.units.length, 0);
+      accepted += batch.filter((s) => s.ok).length;
+      units += batch.reduce((n, s) => n + s.units.length, 0);
     }),
     { seed: SEED, numRuns: Math.ceil((RUNS * 2) / BATCH) },
   );
@@ -365,7 +328,6 @@ test(`fuzz from the schema: ${RUNS} specs (seed ${SEED}) through validate, compi
     `${specs} specs, ${accepted} accepted (${units} units), in ${Math.round((Date.now() - started) / 1000)} s`,
   );
   t.diagnostic(`the slowest spec took ${Math.round(slowest)} ms to validate`);
-  for (const [item, n] of excluded) t.diagnostic(`left out as known (${n}): ${item}`);
   // The generator is useful only if most of what it makes passes validate.
   assert.ok(accepted > specs / 3, `only ${accepted} of ${specs} specs accepted`);
 });

@@ -9,6 +9,8 @@ import { entry } from "../unit/model.ts";
 import { diagnosticJson } from "../envelope.ts";
 import { hasErrors, type Diagnostic } from "../errors.ts";
 import type { SourcedTunnel } from "../model/tunnel.ts";
+import { renderedOrProblem } from "../render/unwritable.ts";
+import { locate } from "../specfile/locate.ts";
 import { brokenUnit, intendedNames } from "./broken.ts";
 import { chooseSpecs, type SpecDir } from "./precedence.ts";
 import { GENERATOR_NAME, STATUS_FILE } from "./locations.ts";
@@ -75,16 +77,38 @@ export function planGeneration(dirs: SpecDir[], options: GenerationOptions): Gen
     });
     unitsOf.set(file, [...(unitsOf.get(file) ?? []), fileName]);
   };
-  // Good specs first, so a broken spec never takes the name of a tunnel that compiled.
-  for (const spec of checked) {
+  // Good specs first, so a broken spec never takes the name of a tunnel that compiled. A spec
+  // with a tunnel that cannot be written (render/unwritable.ts) is broken as a whole, on its own.
+  const unwritable = new Map<string, Diagnostic[]>();
+  for (const [i, spec] of checked.entries()) {
     problems.push(...spec.diagnostics);
     if (hasErrors(spec.diagnostics)) continue;
-    for (const t of spec.tunnels) {
-      if (t.tunnel.scope !== scope) problems.push(wrongScope(spec.file, t, scope));
-      else add(spec.file, t.tunnel.name, generatedUnit(spec.file, t));
+    const texts = spec.tunnels.map((t) =>
+      t.tunnel.scope === scope
+        ? renderedOrProblem(t, () => generatedUnit(spec.file, t))
+        : undefined,
+    );
+    const failed = texts.flatMap((r) => (r?.problem ? [r.problem] : []));
+    if (failed.length > 0) {
+      const located = locate(failed, [live[i]!.spec]);
+      problems.push(...located);
+      unwritable.set(spec.file, located);
+      continue;
     }
+    spec.tunnels.forEach((t, j) => {
+      const r = texts[j];
+      if (r === undefined) problems.push(wrongScope(spec.file, t, scope));
+      else if (r.problem === undefined) add(spec.file, t.tunnel.name, r.text);
+    });
   }
   checked.forEach((spec, i) => {
+    const unwritten = unwritable.get(spec.file);
+    if (unwritten !== undefined) {
+      const source = live[i]!.spec;
+      for (const name of intendedNames(source))
+        if (!taken.has(name)) add(spec.file, name, brokenUnit(name, source, unwritten, scope));
+      return;
+    }
     if (!hasErrors(spec.diagnostics)) return;
     const source = live[i]!.spec;
     for (const name of intendedNames(source))
@@ -100,7 +124,9 @@ export function planGeneration(dirs: SpecDir[], options: GenerationOptions): Gen
     for (const name of intendedNames(source))
       if (!taken.has(name)) add(source.file, name, brokenUnit(name, source, why, scope));
   }
-  const broken = new Set(checked.filter((s) => hasErrors(s.diagnostics)).map((s) => s.file));
+  const broken = new Set(
+    checked.filter((s) => hasErrors(s.diagnostics) || unwritable.has(s.file)).map((s) => s.file),
+  );
   const specs = [
     ...chosen.map((c) => ({
       file: c.spec.file,

@@ -11,6 +11,8 @@ import { formOf, type RawSpec, type SpecForm } from "../specfile/raw.ts";
 import { normalize } from "./normalize.ts";
 import { checkRules } from "./check-rules.ts";
 import { checkPaths } from "./check-paths.ts";
+import { checkSize } from "./check-size.ts";
+import { checkWeakening } from "./check-weakening.ts";
 import { NameCheck } from "./check-names.ts";
 import type { SpecText } from "../specfile/source.ts";
 import type { Problem } from "../specfile/problem.ts";
@@ -81,6 +83,8 @@ function buildSpec(source: SpecText, names: NameCheck): SpecModel {
       ...names.check(file, tunnels, form === "seed"),
       ...checkRules(file, tunnels, form === "seed"),
       ...checkPaths(file, tunnels),
+      ...checkSize(file, tunnels),
+      ...checkWeakening(file, tunnels, form === "seed"),
     );
   }
   // A good spec, the usual case, has nothing to locate.

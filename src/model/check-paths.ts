@@ -5,7 +5,7 @@
 // ("Neither a valid executable name nor an absolute path"). The schema counts characters; these
 // limits are bytes of UTF-8, so they are checked here. Pure.
 import { Problems, type Problem } from "../specfile/problem.ts";
-import type { SourcedTunnel } from "./tunnel.ts";
+import type { Endpoint, Forward, SourcedTunnel } from "./tunnel.ts";
 
 const PATH_MAX = 4095;
 const NAME_MAX = 255;
@@ -23,12 +23,44 @@ export function executableProblem(path: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A unix socket path of a forward names one file, spelled one way: a "//", "." or ".." in it
+ * would let a spec reach a socket outside the directory it seems to name, and no two spellings
+ * of one socket could be told apart by the bind checks (path_is_normalized(), path-util.c).
+ */
+export function socketPathProblem(path: string): string | undefined {
+  if (path.includes("//")) return 'has "//" in it';
+  if (/\/\.\.?(?:\/|$)/.test(path)) return 'has a "." or ".." component';
+  return undefined;
+}
+
+/** Each end of a forward with the spec field that wrote it: -R's bind is "remote", and so on. */
+const endsOf = (f: Forward): [string, Endpoint][] =>
+  f.kind === "dynamic"
+    ? [[f.kind, f.bind]]
+    : [
+        [f.kind, f.bind],
+        ["to", f.to],
+      ];
+
 export function checkPaths(file: string, tunnels: SourcedTunnel[]): Problem[] {
   const out = new Problems(file);
   for (const { tunnel, pointer } of tunnels) {
     const why = executableProblem(tunnel.ssh.path);
     if (why !== undefined)
       out.add("error", "rule/ssh-path", `${pointer}/ssh/path`, `the ssh binary's path ${why}`);
+    tunnel.forwards.forEach((f, i) => {
+      for (const [field, e] of endsOf(f)) {
+        const bad = e.kind === "unix" ? socketPathProblem(e.path) : undefined;
+        if (bad !== undefined && e.kind === "unix")
+          out.add(
+            "error",
+            "rule/socket-path",
+            `${pointer}/forwards/${i}/${field}`,
+            `the socket path ${JSON.stringify(e.path)} ${bad}: write it as one plain absolute path`,
+          );
+      }
+    });
   }
   return out.list;
 }

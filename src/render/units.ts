@@ -5,6 +5,9 @@ import { buildModel, type FleetModel } from "../model/build-model.ts";
 import { unitFileName, type ModelTunnel } from "../model/tunnel.ts";
 import type { SpecText } from "../specfile/source.ts";
 import type { Diagnostic } from "../errors.ts";
+import type { Problem } from "../specfile/problem.ts";
+import { locate } from "../specfile/locate.ts";
+import { renderedOrProblem } from "./unwritable.ts";
 
 export interface CompiledUnit {
   name: string;
@@ -19,20 +22,18 @@ let rendered = 0;
 /** How many units have been rendered in this process (for the tests). */
 export const unitsRendered = (): number => rendered;
 
-export function renderTunnel(t: ModelTunnel): CompiledUnit {
+/** The tunnel's unit, or the located reason it cannot be written (unwritable.ts). */
+function renderTunnel(t: ModelTunnel): CompiledUnit | Problem {
   rendered++;
+  const r = renderedOrProblem(t, () => renderUnit(buildUnit(t)));
+  if (r.problem !== undefined) return r.problem;
   return {
     name: t.tunnel.name,
     fileName: unitFileName(t.tunnel),
     scope: t.tunnel.scope,
-    text: renderUnit(buildUnit(t)),
+    text: r.text,
     origin: { file: t.file, specName: t.specName, pointer: t.pointer },
   };
-}
-
-/** Every tunnel's unit; none when the model has errors. */
-export function renderUnits(model: FleetModel): CompiledUnit[] {
-  return model.ok ? model.tunnels.map(renderTunnel) : [];
 }
 
 export interface PipelineResult {
@@ -45,6 +46,26 @@ export interface PipelineResult {
   model: FleetModel;
 }
 
+/**
+ * Every tunnel's unit, none when the model has errors; a tunnel that cannot be written as systemd
+ * would load it (unwritable.ts) is a located problem, and then no unit is given at all.
+ */
+export function renderUnits(
+  model: FleetModel,
+  sources: SpecText[],
+): { units: CompiledUnit[]; diagnostics: Diagnostic[] } {
+  const units: CompiledUnit[] = [];
+  const unwritable: Problem[] = [];
+  if (model.ok)
+    for (const t of model.tunnels) {
+      const u = renderTunnel(t);
+      if ("text" in u) units.push(u);
+      else unwritable.push(u);
+    }
+  if (unwritable.length === 0) return { units, diagnostics: [] };
+  return { units: [], diagnostics: locate(unwritable, sources) };
+}
+
 /** Spec texts → units: the front end and this back end, for compile, install and diff. */
 export function compileSpecs(sources: SpecText[]): PipelineResult {
   const model = withoutWritten(buildModel(sources));
@@ -52,7 +73,14 @@ export function compileSpecs(sources: SpecText[]): PipelineResult {
     file: s.file,
     tunnels: s.tunnels.map((t) => t.tunnel.name),
   }));
-  return { ok: model.ok, units: renderUnits(model), diagnostics: model.diagnostics, specs, model };
+  const { units, diagnostics } = renderUnits(model, sources);
+  return {
+    ok: model.ok && diagnostics.length === 0,
+    units,
+    diagnostics: [...model.diagnostics, ...diagnostics],
+    specs,
+    model,
+  };
 }
 
 /**
