@@ -13,6 +13,9 @@ import { brokenUnit, intendedNames } from "./broken.ts";
 import { chooseSpecs, type SpecDir } from "./precedence.ts";
 import { GENERATOR_NAME, STATUS_FILE } from "./locations.ts";
 import type { FileEffect } from "../plan/plan.ts";
+import { existingUnit } from "../install/search-path.ts";
+import { locate } from "../specfile/locate.ts";
+import type { SpecText } from "../specfile/source.ts";
 
 export interface GenerationOptions {
   /** Files that could not be read, reported like any other problem. */
@@ -21,6 +24,11 @@ export interface GenerationOptions {
   user: boolean;
   /** systemd's normal-dir: every unit and .wants link goes here. */
   normalDir: string;
+  /**
+   * The entries of each unit directory of the manager's search path but the generators' own
+   * (src/install/search-path.ts), highest priority first: a name found there is never generated.
+   */
+  systemUnits?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 export interface GeneratedFile {
@@ -73,22 +81,38 @@ export function planGeneration(dirs: SpecDir[], options: GenerationOptions): Gen
     });
     unitsOf.set(file, [...(unitsOf.get(file) ?? []), fileName]);
   };
+  // A unit the system has keeps its name: a file of that name here would shadow it (no tunnel,
+  // and no broken-spec unit either). Each such name is a problem of its spec alone.
+  const system = options.systemUnits ?? new Map<string, ReadonlySet<string>>();
+  const shadowing = new Set<string>();
+  const free = (source: SpecText, name: string, pointer: string): boolean => {
+    const existing = existingUnit(`${name}.service`, system);
+    if (existing === undefined) return true;
+    problems.push(nameTaken(source, name, pointer, existing));
+    shadowing.add(source.file);
+    return false;
+  };
   // Good specs first, so a broken spec never takes the name of a tunnel that compiled.
-  for (const spec of checked) {
+  checked.forEach((spec, i) => {
     problems.push(...spec.diagnostics);
-    if (hasErrors(spec.diagnostics)) continue;
+    if (hasErrors(spec.diagnostics)) return;
     for (const t of spec.tunnels) {
       if (t.tunnel.scope !== scope) problems.push(wrongScope(spec.file, t, scope));
-      else add(spec.file, t.tunnel.name, generatedUnit(spec.file, t));
+      else if (free(live[i]!.spec, t.tunnel.name, `${t.pointer}/name`))
+        add(spec.file, t.tunnel.name, generatedUnit(spec.file, t));
     }
-  }
+  });
   checked.forEach((spec, i) => {
     if (!hasErrors(spec.diagnostics)) return;
     const source = live[i]!.spec;
     for (const name of intendedNames(source))
-      if (!taken.has(name)) add(spec.file, name, brokenUnit(name, source, spec.diagnostics, scope));
+      if (!taken.has(name) && free(source, name, ""))
+        add(spec.file, name, brokenUnit(name, source, spec.diagnostics, scope));
   });
-  const broken = new Set(checked.filter((s) => hasErrors(s.diagnostics)).map((s) => s.file));
+  const broken = new Set([
+    ...checked.filter((s) => hasErrors(s.diagnostics)).map((s) => s.file),
+    ...shadowing,
+  ]);
   const specs = chosen.map((c) => ({
     file: c.spec.file,
     ok: !broken.has(c.spec.file),
@@ -113,6 +137,28 @@ function generatedUnit(file: string, t: SourcedTunnel): string {
   // systemd.unit(5) SourcePath=: the file this unit was generated from.
   unit.sections[0]?.entries.push(entry("SourcePath", file));
   return renderUnit(unit);
+}
+
+/**
+ * A tunnel named after a unit the system already has, located at its name. systemd.unit(5)
+ * "Unit File Load Path": the generator's normal-dir ranks above /usr/lib/systemd/system, so
+ * writing it would replace that unit at the next daemon-reload (a tunnel named ssh: the host's
+ * own OpenSSH server).
+ */
+function nameTaken(source: SpecText, name: string, pointer: string, existing: string): Diagnostic {
+  const [d] = locate(
+    [
+      {
+        severity: "error",
+        code: "generator/name-taken",
+        message: `${existing} exists: a tunnel named ${name} would replace that unit, so none is generated; rename the tunnel`,
+        file: source.file,
+        pointer,
+      },
+    ],
+    [source],
+  );
+  return d!;
 }
 
 function wrongScope(file: string, t: SourcedTunnel, scope: string): Diagnostic {

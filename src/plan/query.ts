@@ -14,6 +14,8 @@ export type Query =
   | { kind: "exists"; path: string }
   /** The path with every symbolic link resolved (realpath(3)). */
   | { kind: "realpath"; path: string }
+  /** A symbolic link's target (readlink(2)); none for anything else or nothing there. */
+  | { kind: "link"; path: string }
   /** The permission bits of a file, or why there are none. */
   | { kind: "mode"; path: string }
   /** A spec file, or standard input as "-" (src/specfile/read.ts: its errors are thrown). */
@@ -51,6 +53,7 @@ export interface Answers {
   dir: DirFact;
   exists: boolean;
   realpath: { path?: string; error?: string };
+  link: { target?: string };
   mode: { mode?: number; error?: string };
   spec: SpecText;
   "spec-dirs": ReadResult;

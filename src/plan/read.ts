@@ -1,7 +1,14 @@
 // The one gatherer: answers a command's queries (query.ts) with the file system, the spec reader
 // (src/specfile/read.ts) and the injectable Runner, the one thing that runs systemctl and
 // journalctl, beside the one executor (execute.ts) that makes changes. Reads only.
-import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
+import {
+  existsSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+} from "node:fs";
 import type * as Net from "node:net";
 import { lazyBuiltin } from "../builtin.ts";
 import { loadSpec, reason } from "../specfile/read.ts";
@@ -35,6 +42,12 @@ function answer(q: Exclude<Query, { kind: "port" }>, runner: Runner): Answer<typ
         return { path: realpathSync(q.path) };
       } catch (e) {
         return { error: reason(e) };
+      }
+    case "link":
+      try {
+        return { target: readlinkSync(q.path) };
+      } catch {
+        return {};
       }
     case "mode":
       try {
