@@ -17,8 +17,18 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { planGeneration } from "../src/generator/plan.ts";
+import { compileSpecs } from "../src/render/units.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
 import { needs } from "./helpers/prereq.ts";
+import { spawnSync } from "node:child_process";
+import {
+  SYSTEMD,
+  dumpCommandLines,
+  hasSystemdAnalyze,
+  hasSystemdTest,
+  verifyUnits,
+  withUnitDir,
+} from "./helpers/systemd.ts";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "tunnelc-names-"));
 const spec = (name: string, port = 2222) =>
@@ -279,4 +289,101 @@ test("compile -o still overwrites its own unit, and writes a build directory wit
   const again = tunnelc(["compile", specFile, "-o", out]);
   assert.equal(again.status, 0, again.stderr);
   assert.match(readFileSync(join(out, "ssh.service"), "utf8"), /2299/);
+});
+
+// A dynamic tunnel's account: never the unit's name, which systemd would take as the account and
+// reuse a static account of (systemd.exec(5) DynamicUser=). Each case: the tunnel's name, the
+// account, and whether the spec has a server.user (else ssh -l keeps the login, the name).
+const LONG = `t${"x".repeat(60)}`;
+const ACCOUNTS: { name: string; account: string; serverUser?: string }[] = [
+  { name: "root", account: "tunnelc-root" },
+  { name: "nobody", account: "tunnelc-nobody" },
+  { name: "daemon", account: "tunnelc-daemon", serverUser: "relay" },
+  { name: "home", account: "tunnelc-home" },
+  // Names systemd's strict syntax refuses: "." and more than 31 characters with the prefix.
+  { name: "tuned_1.x", account: "tunnelc-tuned_1_x-b0e56750" },
+  { name: "tuned_1_x", account: "tunnelc-tuned_1_x" },
+  { name: LONG, account: /^tunnelc-txxxxxxxxxxxxx-[0-9a-f]{8}$/.source },
+  { name: "123", account: "tunnelc-123" },
+];
+
+const accountSpec = (c: (typeof ACCOUNTS)[number]) =>
+  JSON.stringify({
+    name: c.name,
+    server: { host: "relay.example.net", ...(c.serverUser && { user: c.serverUser }) },
+    identity: `/etc/tunnelc/keys/${c.name}`,
+    forwards: [{ remote: 2222, to: "localhost:22" }],
+  });
+
+function accountUnits(): Record<string, string> {
+  const r = compileSpecs(
+    ACCOUNTS.map((c) => ({ file: `/etc/tunnelc/${c.name}.json`, text: accountSpec(c) })),
+  );
+  assert.ok(r.ok, JSON.stringify(r.diagnostics));
+  return Object.fromEntries(r.units.map((u) => [u.fileName, u.text]));
+}
+
+test("a dynamic tunnel runs as tunnelc's own account, valid for systemd, one per tunnel; ssh -l keeps its login", () => {
+  const units = accountUnits();
+  const seen = new Set<string>();
+  for (const c of ACCOUNTS) {
+    const text = units[`${c.name}.service`]!;
+    assert.match(text, /^DynamicUser=yes$/m);
+    const user = /^User=(.*)$/m.exec(text)?.[1];
+    assert.ok(user !== undefined, `${c.name}: no User=`);
+    assert.match(
+      user,
+      new RegExp(`^${c.account.startsWith("^") ? c.account.slice(1, -1) : c.account}$`),
+    );
+    // systemd.exec(5) "User/Group Name Syntax", the strict form DynamicUser= asks for.
+    assert.match(user, /^[A-Za-z_][A-Za-z0-9_-]{0,30}$/);
+    assert.ok(!seen.has(user), `${user} twice`);
+    seen.add(user);
+    const login = c.serverUser ?? c.name;
+    assert.match(
+      text,
+      new RegExp(`^    -l ${login.replace(/\./g, "\\.")} -p 22 -- relay\\.example\\.net$`, "m"),
+    );
+  }
+});
+
+test("systemd reads each dynamic account as tunnelc's (systemd --test), and verify is clean", (t) => {
+  if (!needs(t, "systemd --test (setpriv, systemd)", hasSystemdTest())) return;
+  if (!needs(t, "systemd-analyze", hasSystemdAnalyze())) return;
+  const units = accountUnits();
+  withUnitDir(units, (dir) => {
+    const names = Object.keys(units);
+    dumpCommandLines(dir, names);
+    // The same dump, for its User= lines (systemd's own idea of the account).
+    const r = spawnSync(
+      "setpriv",
+      [
+        "--reuid",
+        "65534",
+        "--regid",
+        "65534",
+        "--clear-groups",
+        SYSTEMD,
+        "--test",
+        "--system",
+        "--unit=oracle.target",
+        "--no-pager",
+      ],
+      {
+        encoding: "utf8",
+        env: { ...process.env, SYSTEMD_UNIT_PATH: `${dir}:`, SYSTEMD_LOG_LEVEL: "err" },
+        cwd: "/",
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    for (const c of ACCOUNTS) {
+      const block =
+        r.stdout.split(`\t-> Unit ${c.name}.service:\n`)[1]?.split("\t-> Unit ")[0] ?? "";
+      const user = /^\t\tUser: (.*)$/m.exec(block)?.[1];
+      assert.ok(user?.startsWith("tunnelc-"), `${c.name}: systemd runs it as ${user}`);
+    }
+    const v = verifyUnits(names.map((n) => join(dir, n)));
+    assert.ok(v.ok, v.output);
+  });
 });
