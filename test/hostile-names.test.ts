@@ -107,13 +107,13 @@ for (const c of GENERATOR)
       taken.map((d) => {
         const l = d.location;
         const where = `${l.file}:${l.line}:${l.column}: ${l.pointer ? `${l.pointer}: ` : ""}`;
-        return `${where}${d.message.replace(/: a tunnel named .*/, "")}`;
+        return `${where}${d.message.replace(/: systemd loads .*/, "")}`;
       }),
       c.taken,
     );
     for (const d of taken) {
       assert.equal(d.severity, "error");
-      assert.match(d.message, /rename the tunnel$/);
+      assert.match(d.message, /; rename the tunnel \(or remove that unit/);
     }
     const status = JSON.parse(plan.files.at(-1)!.text) as { ok: boolean };
     assert.equal(status.ok, false);
@@ -136,7 +136,7 @@ test("generate --dry-run: a spec named systemd-journald is a located problem, th
   assert.match(
     r.stderr,
     new RegExp(
-      `^${dir}/j\\.json:1:11: /name: /(usr/)?lib/systemd/system/systemd-journald\\.service exists: a tunnel named systemd-journald would replace that unit, so none is generated; rename the tunnel$`,
+      `^${dir}/j\\.json:1:11: /name: /(usr/)?lib/systemd/system/systemd-journald\\.service exists: systemd loads one unit per name and the generator never takes another unit's, so none is generated for tunnel systemd-journald; rename the tunnel \\(or remove that unit if it is an old copy of this tunnel, tunnelc uninstall\\)$`,
       "m",
     ),
   );

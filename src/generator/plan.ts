@@ -142,8 +142,9 @@ function generatedUnit(file: string, t: SourcedTunnel): string {
 /**
  * A tunnel named after a unit the system already has, located at its name. systemd.unit(5)
  * "Unit File Load Path": the generator's normal-dir ranks above /usr/lib/systemd/system, so
- * writing it would replace that unit at the next daemon-reload (a tunnel named ssh: the host's
- * own OpenSSH server).
+ * writing it would replace a package's unit at the next daemon-reload (a tunnel named ssh: the
+ * host's own OpenSSH server); one in /etc (a tunnelc install of the same tunnel too) would hide
+ * the generated one.
  */
 function nameTaken(source: SpecText, name: string, pointer: string, existing: string): Diagnostic {
   const [d] = locate(
@@ -151,7 +152,7 @@ function nameTaken(source: SpecText, name: string, pointer: string, existing: st
       {
         severity: "error",
         code: "generator/name-taken",
-        message: `${existing} exists: a tunnel named ${name} would replace that unit, so none is generated; rename the tunnel`,
+        message: `${existing} exists: systemd loads one unit per name and the generator never takes another unit's, so none is generated for tunnel ${name}; rename the tunnel (or remove that unit if it is an old copy of this tunnel, tunnelc uninstall)`,
         file: source.file,
         pointer,
       },
