@@ -731,7 +731,7 @@ test("status shows generated tunnels apart from installed ones, and the generato
   assert.match(r.stdout, /^office-db\.service .* installed$/m);
   assert.match(
     r.stdout,
-    /^generator: 1 spec\(s\) with errors, whose units only report them: .*home\.json$/m,
+    /^generator: 1 spec\(s\) with errors, none of their tunnels runs: .*home\.json$/m,
   );
   assert.match(r.stdout, /^ {2}.*home\.json:2:23: \/server\/host: must not start with "-"/m);
   const j = JSON.parse(tunnelc(["status", "--root", root, "--json"]).stdout);

@@ -1,4 +1,4 @@
-// The unit header's hash: SHA-256 in JavaScript (src/render/sha256.ts) against FIPS 180-4's
+// The unit header's hash: SHA-256 in JavaScript (src/sha256.ts) against FIPS 180-4's
 // examples and against node:crypto at every length around the 64-byte block edges; the hash
 // written straight from the value (canonicalHash) against the hash of its canonical text.
 import { test } from "node:test";
@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { sha256Hex } from "../src/render/sha256.ts";
+import { sha256Hex } from "../src/sha256.ts";
 import { canonicalHash, canonicalJson } from "../src/render/hash.ts";
 import { buildModel } from "../src/model/build-model.ts";
 import { ROOT } from "./helpers/paths.ts";

@@ -552,3 +552,32 @@ test("ssh-config: a good --relay-user is one token in ProxyJump, nothing else (s
   assert.equal(g.get("localcommand"), undefined);
   assert.equal(g.get("hostkeyalias"), "pi-kitchen");
 });
+
+test("relay: a user tunnel without server.user is refused: its login is the account that runs it, which the relay cannot know", () => {
+  const spec = specFile(
+    "user-scope.json",
+    JSON.stringify(
+      {
+        name: "admin",
+        scope: "user",
+        server: "relay.example.org",
+        identity: "/home/me/.ssh/id_ed25519",
+        publicKey:
+          "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICrEM716nxe4LfvKB6vD0AJ/7XlaayCe0GE1zFcdYHA3",
+        forwards: [{ remote: 2222, to: "localhost:22" }],
+      },
+      null,
+      2,
+    ),
+  );
+  for (const args of [
+    ["relay", spec, "--sshd-config"],
+    ["relay", spec],
+  ]) {
+    const r = tunnelc(args);
+    assert.equal(r.status, 1, r.stdout);
+    // No Match User admin: that would lock down whatever account "admin" the relay has.
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /user-scope\.json:\d+:\d+: \/server: a user tunnel without server\.user/);
+  }
+});

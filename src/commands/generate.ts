@@ -16,6 +16,13 @@ import { ExitCode, UsageError, hasErrors } from "../errors.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { gathererFor } from "../plan/read.ts";
 import type { Gatherer } from "../plan/query.ts";
+import { homedir } from "node:os";
+import {
+  SYSTEM_UNIT_DIRS,
+  unitDirQueries,
+  unitNamesOf,
+  userUnitDirs,
+} from "../install/search-path.ts";
 
 export interface GenerateArgs {
   dirs?: string[];
@@ -48,11 +55,15 @@ export async function runGenerate(
           dirs: specDirs(user, env),
           trust: user ? "user" : "system",
         } as const);
-  const read = gatherer.gather([q]).get(q);
+  // The units the manager has besides the generators' output: one listing per directory.
+  const unitDirs = user ? userUnitDirs(env, env.HOME || homedir()) : SYSTEM_UNIT_DIRS;
+  const facts = gatherer.gather([q, ...unitDirQueries(unitDirs)]);
+  const read = facts.get(q);
   const plan = planGeneration(read.dirs, {
     user,
     normalDir: dirs[0] ?? normalDir({ user }, env),
     readProblems: read.problems,
+    systemUnits: unitNamesOf(facts, unitDirs),
   });
   if (args.dryRun) return dryRun(plan, args.json);
   // Files only: the file applier, without the executor's Runner (child_process) in the bundle.

@@ -11,7 +11,15 @@ import { execute, type StartFailure } from "../plan/execute.ts";
 import { describe } from "../plan/plan.ts";
 import { startFailure } from "../install/start-failure.ts";
 import { existingOf, fileQuery, modesOf } from "../install/read-units.ts";
-import { targetOf, unitDir, vendorUnitDir, type Target } from "../install/paths.ts";
+import { targetOf, unitDir, type Target } from "../install/paths.ts";
+import {
+  guardDetailQueries,
+  guardFindings,
+  guardQueries,
+  type Guard,
+} from "../install/name-guard.ts";
+import { searchPathFor } from "../install/search-path.ts";
+import { homedir } from "node:os";
 import { lingerQuery, lingerWarning } from "../install/linger.ts";
 import { identityQueries, identityWarnings } from "../install/identity-check.ts";
 import { nssQuery, nssWarning } from "../install/nss-check.ts";
@@ -24,7 +32,7 @@ import { join } from "node:path";
 import type { CompiledUnit } from "../render/units.ts";
 import { flag, text, anyOf, jsonOption, dryRunOption, defineCommand } from "./options.ts";
 import { gathererFor, processRunner, type Runner } from "../plan/read.ts";
-import type { Facts, Gatherer, Query } from "../plan/query.ts";
+import type { Gatherer } from "../plan/query.ts";
 import type { Refusal } from "../plan/plan.ts";
 import { enableDirQueries, enableDirRefusals } from "../install/enable-dirs.ts";
 
@@ -64,11 +72,34 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
     );
   const dir = unitDir(target);
   const paths = result.units.map((u) => join(dir, u.fileName));
-  const read = gatherer.gather(paths.map((p) => fileQuery(p, target.root)));
-  const existing = existingOf(read, paths, target.root);
-  const modes = modesOf(read, paths, target.root);
-  const plan = planInstall(result.units, existing, dir, target, args, modes);
-  if (plan.refusals.length > 0) return refusedPlan(args.json, plan.refusals);
+  const guard: Guard = {
+    dir,
+    fileNames: result.units.map((u) => u.fileName),
+    searchPath: searchPathFor(target, process.env, process.env.HOME || homedir()),
+    ...(target.root !== undefined && { root: target.root }),
+  };
+  const first = gatherer.gather(guardQueries(guard));
+  const guarded = guardFindings(
+    guard,
+    first.with(gatherer.gather(guardDetailQueries(guard, first))),
+  );
+  // A link of the name is refused by the guard alone, --force or not, and never read: where it
+  // leads (out of --root, a loop, a secret) is not tunnelc's business.
+  const linked = new Set(guarded.refusals.map((r) => r.path));
+  const readable = paths.filter((p) => !linked.has(p));
+  const read = gatherer.gather(readable.map((p) => fileQuery(p, target.root)));
+  const existing = existingOf(read, readable, target.root);
+  const modes = modesOf(read, readable, target.root);
+  const plan = planInstall(
+    result.units.filter((u) => !linked.has(join(dir, u.fileName))),
+    existing,
+    dir,
+    target,
+    args,
+    modes,
+  );
+  const refusals = [...plan.refusals, ...guarded.refusals];
+  if (refusals.length > 0) return refusedPlan(args.json, refusals);
   const outside = enableOutside(plan, result.units, dir, target, args.enable, gatherer);
   if (outside.length > 0) return refusedPlan(args.json, outside);
   const live = target.root === undefined;
@@ -80,13 +111,12 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
     ...(target.user && live ? [lingerQuery()] : []),
     // Below --root the key belongs to the machine the tree is for, not this one.
     ...(live ? [...identityQueries(tunnels), nssQuery()] : []),
-    ...shadowQueries(plan, target),
   ]);
   const warnings = [
     ...(target.user && live ? [lingerWarning(facts)] : []),
     ...(live ? identityWarnings(tunnels, facts) : []),
     ...(live ? [nssWarning(tunnels, facts)] : []),
-    ...shadowed(plan, target, facts),
+    ...copied(plan, guarded.ownedElsewhere),
   ].filter((w): w is string => w !== undefined);
   if (!args.dryRun) {
     const effects = installEffects(plan, dir, target);
@@ -114,30 +144,19 @@ function enableOutside(
   return enableDirRefusals(facts, enabled, dir, target.root, "enable");
 }
 
-/** Each created unit, with where a package's unit of its name would be. */
-function vendorTwins(plan: InstallPlan, target: Target): { path: string; vendor: string }[] {
-  const vendor = vendorUnitDir(target);
-  if (vendor === undefined) return [];
-  return plan.files
-    .filter((f) => f.kind === "create")
-    .map((f) => ({ path: f.path, vendor: join(vendor, f.unit) }));
-}
-
-const existsQuery = (path: string, root?: string) =>
-  ({ kind: "exists", path, ...(root !== undefined && { root }) }) as const;
-
-function shadowQueries(plan: InstallPlan, target: Target): Query[] {
-  return vendorTwins(plan, target).map((t) => existsQuery(t.vendor, target.root));
-}
-
-/** A unit a package already ships (compile -o usr/lib/systemd/system) gets a second copy. */
-function shadowed(plan: InstallPlan, target: Target, facts: Facts): string[] {
-  return vendorTwins(plan, target)
-    .filter((t) => facts.get(existsQuery(t.vendor, target.root)))
-    .map(
-      (t) =>
-        `${t.vendor} (a package's unit) exists too: ${t.path} overrides it; for a packaged tunnel run systemctl enable, not tunnelc install`,
-    );
+/**
+ * A tunnel's unit that tunnelc wrote elsewhere on the search path (a package's, compile -o
+ * usr/lib/systemd/system) gets a second copy that overrides or is overridden by it: said once,
+ * when the copy is made.
+ */
+function copied(plan: InstallPlan, ownedElsewhere: ReadonlyMap<string, string>): string[] {
+  return plan.files.flatMap((f) => {
+    const other = ownedElsewhere.get(f.unit);
+    if (f.kind !== "create" || other === undefined) return [];
+    return [
+      `${other} (a package's unit) exists too: ${f.path} overrides it; for a packaged tunnel run systemctl enable, not tunnelc install`,
+    ];
+  });
 }
 
 function wrongScope(units: CompiledUnit[], target: Target): string[] {

@@ -113,7 +113,17 @@ export function relayProblems(model: EndsModel): EndsProblem[] {
     const t = mt.tunnel;
     const out: EndsProblem[] = [];
     const login = loginNameProblem(account(t));
-    if (login !== undefined)
+    // ssh(1) -l: without server.user a user unit's ssh logs in as the account whose manager runs
+    // it, which the relay's files cannot know; a Match block for the tunnel's name would lock
+    // down whatever account of that name the relay has.
+    if (t.scope === "user" && t.server.user === undefined)
+      out.push({
+        tunnel: mt,
+        at: "/server",
+        message:
+          'a user tunnel without server.user logs in to the relay as the account that runs it, which tunnelc cannot know: name the relay account ("server": { "user": … })',
+      });
+    else if (login !== undefined)
       out.push({ tunnel: mt, at: accountPointer(t), message: `relay account: ${login}` });
     // The Match block applies to every login of the account, the administrator's too: `Match
     // User root` would take the relay's root its pty, its shell and its forwarding.

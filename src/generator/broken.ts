@@ -6,7 +6,7 @@ import { entry, section, type UnitFile } from "../unit/model.ts";
 import { CommandLineBuilder } from "../unit/command-line.ts";
 import { renderUnit } from "../unit/render.ts";
 import { HASH_PREFIX, SPEC_PREFIX } from "../render/build-unit.ts";
-import { sha256Hex } from "../render/sha256.ts";
+import { sha256Hex } from "../sha256.ts";
 import { DEFAULTS } from "../model/defaults.ts";
 import { formatDiagnostic, visible } from "../report.ts";
 import type { Diagnostic } from "../errors.ts";

@@ -33,7 +33,7 @@ export function formatLastRun(run: LastRun | undefined): string {
   if (run === undefined || run.diagnostics.length === 0) return "";
   const broken = run.specs.filter((s) => !s.ok);
   const head = broken.length
-    ? `generator: ${broken.length} spec(s) with errors, whose units only report them: ${broken.map((s) => s.file).join(", ")}`
+    ? `generator: ${broken.length} spec(s) with errors, none of their tunnels runs: ${broken.map((s) => s.file).join(", ")}`
     : "generator: warnings";
   const lines = run.diagnostics.map(
     (d) =>

@@ -15,6 +15,8 @@ import { brokenUnit, intendedNames } from "./broken.ts";
 import { chooseSpecs, type SpecDir } from "./precedence.ts";
 import { GENERATOR_NAME, STATUS_FILE } from "./locations.ts";
 import type { FileEffect } from "../plan/plan.ts";
+import { existingUnit } from "../install/search-path.ts";
+import type { SpecText } from "../specfile/source.ts";
 
 export interface GenerationOptions {
   /** Files that could not be read, reported like any other problem. */
@@ -23,6 +25,11 @@ export interface GenerationOptions {
   user: boolean;
   /** systemd's normal-dir: every unit and .wants link goes here. */
   normalDir: string;
+  /**
+   * The entries of each unit directory of the manager's search path but the generators' own
+   * (src/install/search-path.ts), highest priority first: a name found there is never generated.
+   */
+  systemUnits?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 export interface GeneratedFile {
@@ -77,6 +84,17 @@ export function planGeneration(dirs: SpecDir[], options: GenerationOptions): Gen
     });
     unitsOf.set(file, [...(unitsOf.get(file) ?? []), fileName]);
   };
+  // A unit the system has keeps its name: a file of that name here would shadow it (no tunnel,
+  // and no broken-spec unit either). Each such name is a problem of its spec alone.
+  const system = options.systemUnits ?? new Map<string, ReadonlySet<string>>();
+  const shadowing = new Set<string>();
+  const free = (source: SpecText, name: string, pointer: string): boolean => {
+    const existing = existingUnit(`${name}.service`, system);
+    if (existing === undefined) return true;
+    problems.push(nameTaken(source, name, pointer, existing));
+    shadowing.add(source.file);
+    return false;
+  };
   // Good specs first, so a broken spec never takes the name of a tunnel that compiled. A spec
   // with a tunnel that cannot be written (render/unwritable.ts) is broken as a whole, on its own.
   const unwritable = new Map<string, Diagnostic[]>();
@@ -98,7 +116,8 @@ export function planGeneration(dirs: SpecDir[], options: GenerationOptions): Gen
     spec.tunnels.forEach((t, j) => {
       const r = texts[j];
       if (r === undefined) problems.push(wrongScope(spec.file, t, scope));
-      else if (r.problem === undefined) add(spec.file, t.tunnel.name, r.text);
+      else if (r.problem === undefined && free(live[i]!.spec, t.tunnel.name, `${t.pointer}/name`))
+        add(spec.file, t.tunnel.name, r.text);
     });
   }
   checked.forEach((spec, i) => {
@@ -106,27 +125,31 @@ export function planGeneration(dirs: SpecDir[], options: GenerationOptions): Gen
     if (unwritten !== undefined) {
       const source = live[i]!.spec;
       for (const name of intendedNames(source))
-        if (!taken.has(name)) add(spec.file, name, brokenUnit(name, source, unwritten, scope));
+        if (!taken.has(name) && free(source, name, ""))
+          add(spec.file, name, brokenUnit(name, source, unwritten, scope));
       return;
     }
     if (!hasErrors(spec.diagnostics)) return;
     const source = live[i]!.spec;
     for (const name of intendedNames(source))
-      if (!taken.has(name)) add(spec.file, name, brokenUnit(name, source, spec.diagnostics, scope));
+      if (!taken.has(name) && free(source, name, ""))
+        add(spec.file, name, brokenUnit(name, source, spec.diagnostics, scope));
   });
   // A refused spec (someone else could write it) is never checked with the others, so it can
   // change nothing of theirs; it fails loudly under the names it was meant to have, as a broken
-  // spec does, where no spec that compiled has the name.
+  // spec does, where no spec that compiled has the name and no unit the system has does.
   const refused = dirs.flatMap((d) => d.specs.filter((s) => s.refused !== undefined));
   for (const source of refused) {
     const why = [source.refused!];
     problems.push(...why);
     for (const name of intendedNames(source))
-      if (!taken.has(name)) add(source.file, name, brokenUnit(name, source, why, scope));
+      if (!taken.has(name) && free(source, name, ""))
+        add(source.file, name, brokenUnit(name, source, why, scope));
   }
-  const broken = new Set(
-    checked.filter((s) => hasErrors(s.diagnostics) || unwritable.has(s.file)).map((s) => s.file),
-  );
+  const broken = new Set([
+    ...checked.filter((s) => hasErrors(s.diagnostics) || unwritable.has(s.file)).map((s) => s.file),
+    ...shadowing,
+  ]);
   const specs = [
     ...chosen.map((c) => ({
       file: c.spec.file,
@@ -163,6 +186,29 @@ function generatedUnit(file: string, t: SourcedTunnel): string {
   // systemd.unit(5) SourcePath=: the file this unit was generated from.
   unit.sections[0]?.entries.push(entry("SourcePath", file));
   return renderUnit(unit);
+}
+
+/**
+ * A tunnel named after a unit the system already has, located at its name. systemd.unit(5)
+ * "Unit File Load Path": the generator's normal-dir ranks above /usr/lib/systemd/system, so
+ * writing it would replace a package's unit at the next daemon-reload (a tunnel named ssh: the
+ * host's own OpenSSH server); one in /etc (a tunnelc install of the same tunnel too) would hide
+ * the generated one.
+ */
+function nameTaken(source: SpecText, name: string, pointer: string, existing: string): Diagnostic {
+  const [d] = locate(
+    [
+      {
+        severity: "error",
+        code: "generator/name-taken",
+        message: `${existing} exists: systemd loads one unit per name and the generator never takes another unit's, so none is generated for tunnel ${name}; rename the tunnel (or remove that unit if it is an old copy of this tunnel, tunnelc uninstall)`,
+        file: source.file,
+        pointer,
+      },
+    ],
+    [source],
+  );
+  return d!;
 }
 
 function wrongScope(file: string, t: SourcedTunnel, scope: string): Diagnostic {

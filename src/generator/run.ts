@@ -183,7 +183,7 @@ export function problemLines(problems: Diagnostic[], specs: GenerationPlan["spec
   if (broken.length > 0)
     lines.push({
       level: 4,
-      text: `${broken.length} spec(s) with errors: ${broken.map((s) => visible(s.file)).join(", ")}; their units only report the errors (tunnelc status)`,
+      text: `${broken.length} spec(s) with errors: ${broken.map((s) => visible(s.file)).join(", ")}; none of their tunnels runs (tunnelc status says why)`,
     });
   return lines;
 }

@@ -24,6 +24,8 @@ export type Query =
   | { kind: "realpath"; path: string }
   /** The path with every link resolved inside root, as in-root.ts does (keygen's argv). */
   | { kind: "in-root"; path: string; root: string }
+  /** A symbolic link's target (readlink(2)); none for anything else or nothing there. */
+  | { kind: "link"; path: string }
   /** The permission bits and owner of a file, or why there are none. */
   | ({ kind: "mode"; path: string } & Jailed)
   /** A spec file, or standard input as "-" (src/specfile/read.ts: its errors are thrown). */
@@ -69,6 +71,7 @@ export interface Answers {
   exists: boolean;
   realpath: { path?: string; error?: string };
   "in-root": { path?: string; error?: string };
+  link: { target?: string };
   mode: { mode?: number; uid?: number; gid?: number; error?: string };
   spec: SpecText;
   "spec-dirs": ReadResult;

@@ -9,6 +9,7 @@ import {
   openSync,
   readFileSync,
   readdirSync,
+  readlinkSync,
   realpathSync,
   statSync,
 } from "node:fs";
@@ -58,6 +59,12 @@ function answer(q: Exclude<Query, { kind: "port" }>, runner: Runner): Answer<typ
         return { path: inRoot(q.root, q.path, true) };
       } catch (e) {
         return { error: reason(e) };
+      }
+    case "link":
+      try {
+        return { target: readlinkSync(q.path) };
+      } catch {
+        return {};
       }
     case "mode":
       try {

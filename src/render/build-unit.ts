@@ -8,6 +8,7 @@ import { profileDirectives, type ProfileContext } from "./hardening.ts";
 import { tunnelHash } from "./hash.ts";
 import { logReplayEntries } from "./log-replay.ts";
 import type { SourcedTunnel, Tunnel } from "../model/tunnel.ts";
+import { serviceAccount } from "../model/accounts.ts";
 
 export const HASH_PREFIX = "tunnelc-hash: ";
 export const SPEC_PREFIX = "tunnelc-spec: ";
@@ -93,9 +94,17 @@ function serviceSection(t: Tunnel): Entry[] {
 
 function accountEntries(t: Tunnel): Entry[] {
   const out: Entry[] = [];
-  if (t.scope === "system") {
-    out.push(t.user !== undefined ? entry("User", t.user) : DYNAMIC_USER);
-  }
+  const account = serviceAccount(t);
+  if (account !== undefined && t.user !== undefined) out.push(entry("User", account));
+  else if (account !== undefined)
+    out.push(
+      DYNAMIC_USER,
+      entry(
+        "User",
+        account,
+        "tunnelc's name for it: without User=, systemd takes the unit's name and reuses a static account of that name (root, nobody).",
+      ),
+    );
   if (t.identity !== undefined) {
     out.push(
       entry(

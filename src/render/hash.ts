@@ -1,6 +1,6 @@
 // The hash in a unit's header: of the normalized tunnel, in a canonical JSON form, so that
 // layout, key order and defaults spelled out or left out do not change it.
-import { sha256Append, sha256Begin, sha256Digest } from "./sha256.ts";
+import { sha256Append, sha256Begin, sha256Digest } from "../sha256.ts";
 import type { Tunnel } from "../model/tunnel.ts";
 
 export function canonicalJson(value: unknown): string {

@@ -7,6 +7,7 @@ import type { Endpoint, Forward, Tunnel } from "../model/tunnel.ts";
 import { CREDENTIALS } from "./credentials.ts";
 import { settingWords } from "./ssh-settings.ts";
 import { sshLogPath } from "./log-replay.ts";
+import { explicitLogin } from "../model/accounts.ts";
 
 const FLAGS = { remote: "-R", local: "-L", dynamic: "-D" } as const;
 
@@ -25,8 +26,9 @@ export function sshCommandLine(t: Tunnel): CommandLine {
   for (const words of settingWords(t)) b.group(...words);
   if (t.server.jump.length > 0) b.group("-J", t.server.jump.map(formatJump).join(","));
   for (const f of t.forwards) b.group(FLAGS[f.kind], forwardSpec(f));
+  const login = explicitLogin(t);
   b.group(
-    ...(t.server.user !== undefined ? ["-l", t.server.user] : []),
+    ...(login !== undefined ? ["-l", login] : []),
     "-p",
     String(t.server.port),
     "--",

@@ -106,6 +106,39 @@ systemctl daemon-reload
 check "spec fixed: the tunnel starts again" bash -c "systemctl restart gen-live && sleep 0.5 && systemctl is-active gen-live"
 check "spec fixed: bytes through the tunnel" wait_for banner 2242
 
+# Names that belong to the system (issue 16 §3): a tunnel named ssh must leave OpenSSH's own
+# ssh.service the unit systemd loads; a tunnel named root runs as tunnelc's dynamic account, not
+# UID 0; a dynamic tunnel without server.user still logs in as its name (ssh -l).
+spec root 2245 >/etc/tunnelc/root.json
+spec relay 2246 | sed 's/"user": "relay", //' >/etc/tunnelc/relay.json
+systemctl daemon-reload
+dynamic_uid() { # dynamic_uid UNIT ACCOUNT: its ssh runs as ACCOUNT, neither root nor nobody
+  local uid
+  uid=$(ps -o uid= -p "$(prop "$1" MainPID)" | tr -d ' ')
+  [ -n "$uid" ] && [ "$uid" != 0 ] && [ "$uid" != 65534 ] && [ "$(id -nu "$uid")" = "$2" ] ||
+    { echo "uid '$uid' ($(id -nu "$uid" 2>&1))"; return 1; }
+}
+systemctl start root.service relay.service
+check "name root: the tunnel is up" wait_for banner 2245
+check "name root: ssh runs as tunnelc-root, not UID 0 or 65534" dynamic_uid root.service tunnelc-root
+check "name relay, no server.user: logs in as its name (-l relay), up" wait_for banner 2246
+systemctl stop root.service relay.service
+rm /etc/tunnelc/root.json /etc/tunnelc/relay.json
+spec ssh 2244 >/etc/tunnelc/ssh.json
+systemctl daemon-reload
+TAKEN='ssh\.json:1:[0-9]+: /name: /(usr/)?lib/systemd/system/ssh\.service exists: .*rename the tunnel'
+openssh_loaded() { prop ssh.service FragmentPath | grep -qE '^/(usr/)?lib/systemd/system/ssh\.service$'; }
+openssh_restarts() { systemctl restart ssh && wait_for banner 22; }
+status_has() { node "$TUNNELC" status | grep -qE "$1"; }
+still_up() { is_active "$1" && banner "$2"; }
+check "name ssh: nothing generated under OpenSSH's name" test ! -e $GEN/ssh.service
+check "name ssh: systemd loads OpenSSH's ssh.service" openssh_loaded
+check "name ssh: sshd restarts as OpenSSH and accepts connections" openssh_restarts
+check "name ssh: the located problem is in the journal" wait_for journal_has "^/etc/tunnelc/$TAKEN"
+check "name ssh: tunnelc status shows it" status_has "$TAKEN"
+check "name ssh: the other tunnel keeps running" still_up gen-live.service 2242
+rm /etc/tunnelc/ssh.json
+
 check "live: generator uninstall" tunnelc generator uninstall
 check "live: the generator is gone" test ! -e /etc/systemd/system-generators/tunnelc-generator
 systemctl stop gen-live

@@ -10,6 +10,8 @@ export interface World {
   /** Paths that exist without being files given here (a directory, a key). */
   exists?: string[];
   modes?: Record<string, number>;
+  /** Symbolic links by path, with their targets. */
+  links?: Record<string, string>;
   /** systemctl show's stdout (status 0), or a whole result. */
   show?: string | RunResult;
   /** systemctl is-enabled's stdout. */
@@ -31,7 +33,7 @@ export function fakeGatherer(world: World, asked: Query[] = []): Gatherer {
       case "file":
         return q.path in files ? { text: files[q.path] } : {};
       case "dir": {
-        const names = Object.keys(files)
+        const names = [...Object.keys(files), ...Object.keys(world.links ?? {})]
           .filter((f) => dirname(f) === q.path)
           .map((f) => basename(f))
           .sort();
@@ -48,6 +50,10 @@ export function fakeGatherer(world: World, asked: Query[] = []): Gatherer {
       case "realpath":
       case "in-root":
         return { path: q.path };
+      case "link": {
+        const target = world.links?.[q.path];
+        return target === undefined ? {} : { target };
+      }
       case "spec":
         return { file: q.file, text: files[q.file] ?? "" };
       case "spec-dirs":
