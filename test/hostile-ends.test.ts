@@ -127,6 +127,19 @@ test("relay: a tunnel without server.user gets the authorized_keys header of the
   assert.doesNotMatch(r.stdout, /device account's own name/);
 });
 
+/** Both relay files refused (exit 1) with the located message, and nothing printed. */
+function relayRefuses(spec: string, message: RegExp): void {
+  for (const args of [
+    ["relay", spec, "--sshd-config"],
+    ["relay", spec],
+  ]) {
+    const r = tunnelc(args);
+    assert.equal(r.status, 1, r.stdout);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, message);
+  }
+}
+
 test("relay: a spec value sshd would read as a pattern is refused where it is written (exit 1), in both files", () => {
   const spec = specFile(
     "star.json",
@@ -143,18 +156,7 @@ test("relay: a spec value sshd would read as a pattern is refused where it is wr
       2,
     ),
   );
-  for (const args of [
-    ["relay", spec, "--sshd-config"],
-    ["relay", spec],
-  ]) {
-    const r = tunnelc(args);
-    assert.equal(r.status, 1, r.stdout);
-    assert.equal(r.stdout, "");
-    assert.match(
-      r.stderr,
-      /star\.json:\d+:\d+: \/forwards\/0\/remote: "\*x:2000" cannot be written/,
-    );
-  }
+  relayRefuses(spec, /star\.json:\d+:\d+: \/forwards\/0\/remote: "\*x:2000" cannot be written/);
 });
 
 /** The effective settings of a connection: sshd -T -C (sshd(8) -T, -C). */
@@ -570,14 +572,6 @@ test("relay: a user tunnel without server.user is refused: its login is the acco
       2,
     ),
   );
-  for (const args of [
-    ["relay", spec, "--sshd-config"],
-    ["relay", spec],
-  ]) {
-    const r = tunnelc(args);
-    assert.equal(r.status, 1, r.stdout);
-    // No Match User admin: that would lock down whatever account "admin" the relay has.
-    assert.equal(r.stdout, "");
-    assert.match(r.stderr, /user-scope\.json:\d+:\d+: \/server: a user tunnel without server\.user/);
-  }
+  // No Match User admin: that would lock down whatever account "admin" the relay has.
+  relayRefuses(spec, /user-scope\.json:\d+:\d+: \/server: a user tunnel without server\.user/);
 });

@@ -20,12 +20,10 @@ import { planGeneration } from "../src/generator/plan.ts";
 import { compileSpecs } from "../src/render/units.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
 import { needs } from "./helpers/prereq.ts";
-import { spawnSync } from "node:child_process";
 import {
-  SYSTEMD,
-  dumpCommandLines,
   hasSystemdAnalyze,
   hasSystemdTest,
+  systemdDump,
   verifyUnits,
   withUnitDir,
 } from "./helpers/systemd.ts";
@@ -353,33 +351,9 @@ test("systemd reads each dynamic account as tunnelc's (systemd --test), and veri
   const units = accountUnits();
   withUnitDir(units, (dir) => {
     const names = Object.keys(units);
-    dumpCommandLines(dir, names);
-    // The same dump, for its User= lines (systemd's own idea of the account).
-    const r = spawnSync(
-      "setpriv",
-      [
-        "--reuid",
-        "65534",
-        "--regid",
-        "65534",
-        "--clear-groups",
-        SYSTEMD,
-        "--test",
-        "--system",
-        "--unit=oracle.target",
-        "--no-pager",
-      ],
-      {
-        encoding: "utf8",
-        env: { ...process.env, SYSTEMD_UNIT_PATH: `${dir}:`, SYSTEMD_LOG_LEVEL: "err" },
-        cwd: "/",
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
-    assert.equal(r.status, 0, r.stderr);
+    const dump = systemdDump(dir, names);
     for (const c of ACCOUNTS) {
-      const block =
-        r.stdout.split(`\t-> Unit ${c.name}.service:\n`)[1]?.split("\t-> Unit ")[0] ?? "";
+      const block = dump.split(`\t-> Unit ${c.name}.service:\n`)[1]?.split("\t-> Unit ")[0] ?? "";
       const user = /^\t\tUser: (.*)$/m.exec(block)?.[1];
       assert.ok(user?.startsWith("tunnelc-"), `${c.name}: systemd runs it as ${user}`);
     }

@@ -47,8 +47,11 @@ export function securityScore(path: string): number {
   return Number(m[1]);
 }
 
-/** Every unit's ExecStart argv as systemd parsed it, keyed by unit name. */
-export function dumpCommandLines(dir: string, units: string[]): Map<string, string[][]> {
+/**
+ * systemd's own reading of the units in dir (systemd --test, as nobody): its dump of every unit
+ * the oracle target pulls in.
+ */
+export function systemdDump(dir: string, units: string[]): string {
   writeFileSync(join(dir, "oracle.target"), `[Unit]\nWants=${units.join(" ")}\n`, { mode: 0o644 });
   const r = spawnSync(
     "setpriv",
@@ -72,7 +75,12 @@ export function dumpCommandLines(dir: string, units: string[]): Map<string, stri
     },
   );
   if (r.status !== 0) throw new Error(`systemd --test failed (${r.status}):\n${r.stderr}`);
-  return parseDump(r.stdout);
+  return r.stdout;
+}
+
+/** Every unit's ExecStart argv as systemd parsed it, keyed by unit name. */
+export function dumpCommandLines(dir: string, units: string[]): Map<string, string[][]> {
+  return parseDump(systemdDump(dir, units));
 }
 
 function parseDump(dump: string): Map<string, string[][]> {
