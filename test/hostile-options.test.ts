@@ -9,7 +9,13 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ALLOWED_SSH_OPTIONS, checkSshOption } from "../src/model/ssh-options.ts";
-import { WEAK_ALGORITHMS } from "../src/model/weak-algorithms.ts";
+import { KNOWN_ALGORITHMS, QUERY } from "../src/model/known-algorithms.ts";
+import {
+  WEAK_ALGORITHMS,
+  weakAlgorithm,
+  type AlgorithmFamily,
+} from "../src/model/weak-algorithms.ts";
+import fc from "fast-check";
 import { hasTool, needs } from "./helpers/prereq.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
 
@@ -66,6 +72,8 @@ const VALUES: Record<string, { pass: Value[]; fail: Value[] }> = {
       "++aes128-ctr",
       "+-aes128-ctr",
       "!aes128-ctr",
+      "aes128-ctrx",
+      "AES128-CTR",
     ],
   },
   ConnectionAttempts: { pass: [1, 3, "100"], fail: [0, 101, -1, 1.5, "3 4", "03", "three"] },
@@ -92,6 +100,7 @@ const VALUES: Record<string, { pass: Value[]; fail: Value[] }> = {
       "+ssh-*",
       "ssh-ed25519*",
       "ssh-ed25519 ssh-rsa",
+      "ssh-ed448",
     ],
   },
   HostbasedAcceptedAlgorithms: {
@@ -134,6 +143,7 @@ const VALUES: Record<string, { pass: Value[]; fail: Value[] }> = {
       "curve25519-sha256,diffie-hellman-group1-sha1",
       ",curve25519-sha256",
       "+*",
+      "curve448-sha512",
     ],
   },
   LogLevel: {
@@ -172,6 +182,7 @@ const VALUES: Record<string, { pass: Value[]; fail: Value[] }> = {
       "+hmac-ripemd160",
       "none",
       "hmac-sha2-256 hmac-sha2-512",
+      "+hmac-sha3-256",
     ],
   },
   PubkeyAcceptedAlgorithms: {
@@ -215,14 +226,32 @@ const VALUES: Record<string, { pass: Value[]; fail: Value[] }> = {
 
 const hasSsh = hasTool("ssh", ["-V"]);
 
-/** ssh's own parse of one -o option: exit 0 and no complaint, nothing sent (ssh -G). */
-function sshParses(name: string, value: string): { ok: boolean; stderr: string } {
+/** ssh -G's resolved algorithm lists, by the family of weak-algorithms.ts. */
+const RESOLVED: Readonly<Record<string, AlgorithmFamily>> = {
+  ciphers: "cipher",
+  macs: "mac",
+  kexalgorithms: "kex",
+  hostkeyalgorithms: "key",
+  hostbasedacceptedalgorithms: "key",
+  pubkeyacceptedalgorithms: "key",
+};
+
+/**
+ * ssh's own parse of one -o option (ssh -G: parse and print, nothing sent): whether it takes it,
+ * and the algorithms OpenSSH has turned off that the resolved configuration would then offer.
+ */
+function sshParses(name: string, value: string): { ok: boolean; stderr: string; weak: string[] } {
   const r = spawnSync(
     "ssh",
     ["-G", "-F", "/dev/null", "-o", `${name}=${value}`, "example.invalid"],
-    { encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] },
+    { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
   );
-  return { ok: r.status === 0, stderr: r.stderr };
+  const weak = r.stdout.split("\n").flatMap((line) => {
+    const [key = "", list = ""] = line.split(" ");
+    const family = RESOLVED[key];
+    return family ? list.split(",").filter((n) => weakAlgorithm(family, n)) : [];
+  });
+  return { ok: r.status === 0, stderr: r.stderr, weak };
 }
 
 test("the value table covers every allowed option", () => {
@@ -241,6 +270,7 @@ for (const [name, { pass, fail }] of Object.entries(VALUES)) {
       assert.ok(verdict.ok);
       const ssh = sshParses(verdict.name, verdict.value);
       assert.ok(ssh.ok, `ssh -G refuses ${verdict.name}=${verdict.value}: ${ssh.stderr}`);
+      assert.deepEqual(ssh.weak, [], `${verdict.name}=${verdict.value} brings back`);
     }
   });
 
@@ -357,4 +387,65 @@ test("validate refuses bad ssh.options at /ssh/options/NAME: exit 1, file:line:c
     assert.ok(r.stderr.includes(text), `${text}:\n${r.stderr}`);
   }
   assert.match(r.stderr, /3 errors/);
+});
+
+// Values built from the words, signs and separators of every grammar, and the characters that
+// would smuggle something in: whatever tunnelc accepts, the real ssh parses, and the
+// configuration ssh resolves from it offers no algorithm OpenSSH has turned off.
+const PIECES = [
+  ...["yes", "no", "ask", "always", "any", "inet6", "ERROR", "debug3", "md5", "sha256"],
+  ...["af21", "cs7", "lowdelay", "0x1f", "255", "256", "0", "16", "15", "1G", "512M", "1h30m"],
+  ...["none", "default", "0177", "0777", "1024", "eth0", "192.0.2.1", "::1", "fe80::1"],
+  ...["aes128-ctr", "aes256-cbc", "3des-cbc", "chacha20-poly1305@openssh.com", "ssh-ed25519"],
+  ...["ssh-rsa", "ssh-dss", "rsa-sha2-512", "curve25519-sha256", "diffie-hellman-group1-sha1"],
+  ...["hmac-sha2-256", "hmac-md5", "umac-64@openssh.com", "ssh-", "-cbc", "sha1"],
+  ...[" ", ",", "+", "-", "^", "*", "?", "=", '"', "#", "%", "\\", "!", "\t"],
+];
+const valueArb = fc
+  .array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 5 })
+  .map((p) => p.join(""));
+
+test("whatever tunnelc accepts from words and separators, the real ssh -G parses, and it brings back no weak algorithm", (t) => {
+  if (!needs(t, "ssh (openssh-client)", hasSsh)) return;
+  for (const name of Object.keys(ALLOWED_SSH_OPTIONS)) {
+    fc.assert(
+      fc.property(valueArb, (value) => {
+        const verdict = checkSshOption(name, value);
+        if (!verdict.ok) return;
+        const ssh = sshParses(verdict.name, verdict.value);
+        assert.ok(ssh.ok, `ssh -G refuses ${verdict.name}=${verdict.value}: ${ssh.stderr}`);
+        assert.deepEqual(ssh.weak, [], `${verdict.name}=${verdict.value} brings back`);
+      }),
+      { numRuns: 150, seed: 16 },
+    );
+  }
+});
+
+// Names OpenSSH added after 9.2 (known-algorithms.ts marks them "newer").
+const NEWER = [
+  "mlkem768x25519-sha256",
+  "mlkem768nistp256-sha256",
+  "webauthn-sk-ecdsa-sha2-nistp256-cert-v01@openssh.com",
+  "ssh-mldsa44-ed25519@openssh.com",
+  "ssh-mldsa44-ed25519-cert-v01@openssh.com",
+];
+
+test("every algorithm the real ssh -Q lists is known or turned off, and every known one is listed or newer", (t) => {
+  if (!needs(t, "ssh (openssh-client)", hasSsh)) return;
+  for (const [family, query] of Object.entries(QUERY) as [AlgorithmFamily, string][]) {
+    const listed = spawnSync("ssh", ["-Q", query], { encoding: "utf8" })
+      .stdout.split("\n")
+      .filter(Boolean);
+    assert.ok(listed.length > 0, `ssh -Q ${query}`);
+    for (const name of listed)
+      assert.ok(
+        KNOWN_ALGORITHMS[family].has(name) || weakAlgorithm(family, name),
+        `${family} ${name}`,
+      );
+    for (const name of KNOWN_ALGORITHMS[family])
+      assert.ok(
+        listed.includes(name) || NEWER.includes(name),
+        `${family} ${name} is not in ssh -Q ${query}`,
+      );
+  }
 });

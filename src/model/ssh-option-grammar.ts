@@ -6,6 +6,7 @@
 // small character sets. Nothing else reaches ssh's command line or the jump hosts' config file:
 // not a blank where the grammar has none, not a `=`, a quote, a `#`, a newline or a `%`.
 import { weakAlgorithm, type AlgorithmFamily } from "./weak-algorithms.ts";
+import { KNOWN_ALGORITHMS, QUERY } from "./known-algorithms.ts";
 
 /** One word of a value: a fixed set, or a pattern with what it means. */
 export type Word =
@@ -64,6 +65,13 @@ function readAlgorithms(family: AlgorithmFamily, value: string): Reading {
     });
     if (weak.length > 0)
       return refuse(`names an algorithm OpenSSH has turned off: ${weak.join("; ")}`);
+    // A name ssh does not know makes it refuse the whole configuration, at every start.
+    const unknown = names.filter((n) => !KNOWN_ALGORITHMS[family].has(n));
+    if (unknown.length > 0) {
+      return refuse(
+        `names ${unknown.map((n) => JSON.stringify(n)).join(", ")}, not an algorithm OpenSSH knows here (ssh -Q ${QUERY[family]} lists them; names are case-sensitive)`,
+      );
+    }
   }
   return { ok: true, value };
 }
