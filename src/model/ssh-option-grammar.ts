@@ -8,10 +8,12 @@
 import { weakAlgorithm, type AlgorithmFamily } from "./weak-algorithms.ts";
 import { KNOWN_ALGORITHMS, QUERY } from "./known-algorithms.ts";
 
-/** One word of a value: a fixed set, or a pattern with what it means. */
-export type Word =
-  | { kind: "enum"; values: readonly string[] }
-  | { kind: "pattern"; pattern: RegExp; accept?: (word: string) => boolean };
+/** One word of a value: a pattern, and a further test where a pattern cannot say it (a range). */
+export interface Word {
+  kind: "pattern";
+  pattern: RegExp;
+  accept?: (word: string) => boolean;
+}
 
 export type ValueGrammar =
   /** One word of a fixed set, matched case-insensitively and written as ssh_config(5) spells it. */
@@ -77,7 +79,6 @@ function readAlgorithms(family: AlgorithmFamily, value: string): Reading {
 }
 
 function readWord(word: Word, text: string): string | undefined {
-  if (word.kind === "enum") return readEnum(word.values, text);
   return word.pattern.test(text) && (word.accept?.(text) ?? true) ? text : undefined;
 }
 
