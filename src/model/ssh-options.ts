@@ -1,33 +1,75 @@
 // The ssh -o options a spec may add, as data. An allow-list, not a deny-list: anything not named
 // here is refused, and the options people ask for most that would break the unit's guarantees
-// carry the reason (ssh_config(5)).
+// carry the reason (ssh_config(5)). Each allowed option's value is read against its grammar
+// (ssh-option-grammar.ts), algorithms OpenSSH has turned off included (weak-algorithms.ts).
+import { readValue, type ValueGrammar } from "./ssh-option-grammar.ts";
+import {
+  BIND_ADDRESS,
+  INTERFACE_NAME,
+  OCTAL_MASK,
+  QOS,
+  REKEY_SIZE,
+  REKEY_TIME,
+} from "./ssh-option-words.ts";
 
-export type OptionCheck = "yes-no" | "number" | "text";
+const YES_NO = { kind: "enum", values: ["yes", "no"] } as const;
 
-/** Allowed options: canonical spelling → how the value is checked. */
-export const ALLOWED_SSH_OPTIONS: Readonly<Record<string, OptionCheck>> = {
-  AddressFamily: "text",
-  BindAddress: "text",
-  BindInterface: "text",
-  CanonicalizeHostname: "yes-no",
-  CheckHostIP: "yes-no",
-  Ciphers: "text",
-  ConnectionAttempts: "number",
-  ConnectTimeout: "number",
-  FingerprintHash: "text",
-  HostKeyAlgorithms: "text",
-  HostbasedAcceptedAlgorithms: "text",
-  IPQoS: "text",
-  KexAlgorithms: "text",
-  LogLevel: "text",
-  MACs: "text",
-  PubkeyAcceptedAlgorithms: "text",
-  RekeyLimit: "text",
-  RequiredRSASize: "number",
-  StreamLocalBindMask: "text",
-  StreamLocalBindUnlink: "yes-no",
-  TCPKeepAlive: "yes-no",
-  UpdateHostKeys: "yes-no",
+/**
+ * Allowed options: canonical spelling → the grammar of its value (ssh_config(5); what OpenSSH
+ * 9.2's readconf.c parses, narrowed as ssh-option-grammar.ts says).
+ */
+export const ALLOWED_SSH_OPTIONS: Readonly<Record<string, ValueGrammar>> = {
+  AddressFamily: { kind: "enum", values: ["any", "inet", "inet6"] },
+  BindAddress: { kind: "words", words: [BIND_ADDRESS], says: "an IPv4 or IPv6 address" },
+  BindInterface: {
+    kind: "words",
+    words: [INTERFACE_NAME],
+    says: "an interface name: up to 15 letters, digits, '_', '.' or '-'",
+  },
+  // readconf.c multistate_canonicalizehostname: yes, no, always.
+  CanonicalizeHostname: { kind: "enum", values: ["yes", "no", "always"] },
+  CheckHostIP: YES_NO,
+  Ciphers: { kind: "algorithms", family: "cipher" },
+  // ssh.c: "Invalid number of ConnectionAttempts" below 1; one try a second, so 100 is ample.
+  ConnectionAttempts: { kind: "int", min: 1, max: 100, unit: "tries" },
+  // 0 would leave the connect to the kernel's TCP timeout; ssh would not give up on its own.
+  ConnectTimeout: { kind: "int", min: 1, max: 3600, unit: "seconds" },
+  FingerprintHash: { kind: "enum", values: ["md5", "sha256"] },
+  HostKeyAlgorithms: { kind: "algorithms", family: "key" },
+  HostbasedAcceptedAlgorithms: { kind: "algorithms", family: "key" },
+  IPQoS: {
+    kind: "words",
+    words: [QOS, QOS],
+    says: "one or two of af11–af43, cs0–cs7, ef, le, lowdelay, throughput, reliability, none or a number 0–255, separated by one space",
+  },
+  KexAlgorithms: { kind: "algorithms", family: "kex" },
+  LogLevel: {
+    kind: "enum",
+    values: ["QUIET", "FATAL", "ERROR", "INFO", "VERBOSE", "DEBUG", "DEBUG1", "DEBUG2", "DEBUG3"],
+  },
+  MACs: { kind: "algorithms", family: "mac" },
+  PubkeyAcceptedAlgorithms: { kind: "algorithms", family: "key" },
+  RekeyLimit: {
+    kind: "words",
+    words: [REKEY_SIZE, REKEY_TIME],
+    says: "an amount of data (default, 0, or at least 16 bytes, with an optional K, M or G), then optionally one space and a time (none, or seconds with an optional s, m, h, d or w: 1h30m)",
+  },
+  // The default is 1024 and ssh_config(5) says it may only be raised; RSA keys stop at 16384 bits
+  // (sshkey.h SSH_RSA_MAXIMUM_MODULUS_SIZE).
+  RequiredRSASize: { kind: "int", min: 1024, max: 16384, unit: "bits" },
+  StreamLocalBindMask: {
+    kind: "words",
+    words: [OCTAL_MASK],
+    says: "an octal mask from 0 to 0777, such as 0177",
+  },
+  StreamLocalBindUnlink: YES_NO,
+  TCPKeepAlive: YES_NO,
+  // `ask` prompts on the terminal; the unit runs ssh -T, where ssh.c turns it off with no word.
+  UpdateHostKeys: {
+    kind: "enum",
+    values: ["yes", "no", "ask"],
+    why: { ask: "it asks on a terminal and a service has none (ssh -T, BatchMode); use yes or no" },
+  },
 };
 
 /** Why an option is refused, for the options people reach for. */
@@ -102,8 +144,8 @@ export function checkSshOption(name: string, raw: string | number | boolean): Op
   const canonical = canonicalOptionName(name);
   const refused = canonical ? REFUSED_SSH_OPTIONS[canonical] : undefined;
   if (refused) return { ok: false, message: `ssh option ${canonical} is not allowed: ${refused}` };
-  const check = canonical ? ALLOWED_SSH_OPTIONS[canonical] : undefined;
-  if (!canonical || !check) {
+  const grammar = canonical ? ALLOWED_SSH_OPTIONS[canonical] : undefined;
+  if (!canonical || !grammar) {
     return {
       ok: false,
       message: `ssh option "${name}" is not on tunnelc's allow-list (see docs/spec.md "ssh.options")`,
@@ -111,23 +153,7 @@ export function checkSshOption(name: string, raw: string | number | boolean): Op
   }
   const value = typeof raw === "boolean" ? (raw ? "yes" : "no") : String(raw);
   if (value.trim() === "") return { ok: false, message: `ssh option ${canonical} needs a value` };
-  if (check === "yes-no" && !/^(yes|no)$/.test(value)) {
-    return {
-      ok: false,
-      message: `ssh option ${canonical} takes yes or no (got ${JSON.stringify(value)})`,
-    };
-  }
-  if (check === "number" && !/^[0-9]{1,9}$/.test(value)) {
-    return {
-      ok: false,
-      message: `ssh option ${canonical} takes a whole number (got ${JSON.stringify(value)})`,
-    };
-  }
-  if (check === "text" && !/^[A-Za-z0-9@._,:+=/ -]+$/.test(value)) {
-    return {
-      ok: false,
-      message: `ssh option ${canonical} has characters ssh_config(5) does not take here (got ${JSON.stringify(value)})`,
-    };
-  }
-  return { ok: true, name: canonical, value };
+  const read = readValue(grammar, value);
+  if (!read.ok) return { ok: false, message: `ssh option ${canonical} ${read.problem}` };
+  return { ok: true, name: canonical, value: read.value };
 }
