@@ -109,6 +109,40 @@ test("a hostile spec's weakening choices are each warned of, located, and valida
   assert.match(text.stderr, /evil\.json:1:\d+: \/user: warning: ssh runs as root/);
 });
 
+const MASKS: { mask: string; warned?: RegExp }[] = [
+  { mask: "0177" },
+  { mask: "0077" },
+  { mask: "0022" },
+  { mask: "0", warned: /StreamLocalBindMask 0 lets every local account connect/ },
+  { mask: "0157", warned: /StreamLocalBindMask 0157 lets the socket's group connect/ },
+  { mask: "0175", warned: /StreamLocalBindMask 0175 lets every local account connect/ },
+];
+
+for (const c of MASKS)
+  test(`StreamLocalBindMask ${c.mask}: ${c.warned ? "warned of at /ssh/options" : "no warning"}`, () => {
+    const file = write(
+      tmp(),
+      "mask.json",
+      JSON.stringify({
+        name: "mask",
+        server: "me@relay",
+        identity: KEY,
+        ssh: { options: { streamlocalbindmask: c.mask } },
+        forwards: [{ remote: "/run/relay/s.sock", to: "localhost:22" }],
+      }),
+    );
+    const r = tunnelc(["validate", "--json", file]);
+    assert.equal(r.status, 0, r.stderr);
+    const env = JSON.parse(r.stdout) as {
+      diagnostics: { code: string; pointer: string; message: string }[];
+    };
+    const w = env.diagnostics.filter((d) => d.code === "weak/socket-mask");
+    if (c.warned === undefined) return assert.deepEqual(w, []);
+    assert.equal(w.length, 1);
+    assert.equal(w[0]!.pointer, "/ssh/options");
+    assert.match(w[0]!.message, c.warned);
+  });
+
 test("a fleet's weakening default is warned of once, where it is written", () => {
   const dir = tmp();
   const tunnels = Array.from({ length: 50 }, (_, i) => ({

@@ -46,6 +46,17 @@ const WEAKENINGS: Weakening[] = [
         ? undefined
         : `${t.ssh.path} is not where OpenSSH's client is installed (${[...USUAL_SSH_PATHS].join(", ")}): the unit runs whatever program is there, as the tunnel's account; "tunnelc doctor" checks that it is ssh`,
   },
+  {
+    code: "weak/socket-mask",
+    field: "/ssh/options",
+    when: (t) => {
+      // ssh_config(5) StreamLocalBindMask: the bits cleared from a forwarded socket's mode
+      // (default 0177). Connecting to a Unix socket needs write permission on it (unix(7)).
+      const mask = t.ssh.options.find(([name]) => name === "StreamLocalBindMask")?.[1];
+      if (mask === undefined || (parseInt(mask, 8) & 0o022) === 0o022) return undefined;
+      return `StreamLocalBindMask ${mask} lets ${(parseInt(mask, 8) & 0o002) === 0 ? "every local account" : "the socket's group"} connect to the tunnel's forwarded sockets; the default, 0177, lets only their owner`;
+    },
+  },
 ];
 
 export function checkWeakening(file: string, tunnels: SourcedTunnel[], seed: boolean): Problem[] {
