@@ -22,6 +22,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI } from "./helpers/paths.ts";
+import { cliForOthers } from "./helpers/cli-for-others.ts";
 import { planGeneration } from "../src/generator/plan.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
 
@@ -307,7 +308,8 @@ function inPrivateRun(
         ...process.env,
         ...opts.env,
         NODE: process.execPath,
-        CLI,
+        // Run as another account, the CLI must be where that account can read it.
+        CLI: opts.as === undefined ? CLI : cliForOthers(),
         W: work,
         NO_COLOR: "1",
         TUNNELC_KMSG: join(work, "no-kmsg"),

@@ -16,9 +16,9 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { cliForOthers } from "./helpers/cli-for-others.ts";
 import { tunnelc, type CliResult } from "./helpers/run-cli.ts";
 import { needs } from "./helpers/prereq.ts";
-import { CLI } from "./helpers/paths.ts";
 
 const runs = (cmd: string, args: string[]) =>
   spawnSync(cmd, args, { stdio: "ignore" }).error === undefined;
@@ -224,7 +224,7 @@ test("secrets: status as a user who may not read the generator's 0600 status fil
       "--regid=65534",
       "--clear-groups",
       process.execPath,
-      CLI,
+      cliForOthers(),
       "status",
       "--root",
       base,
