@@ -24,7 +24,15 @@ import { generateCommand } from "./commands/generate.ts";
 import { generatorCommand } from "./commands/generator.ts";
 import type { Outcome } from "./commands/outcome.ts";
 import { examplesText, paragraphs } from "./help.ts";
-import { usageMessage, valueProblems, wantsJson, type OptionTable } from "./cli-args.ts";
+import {
+  unknownCommand,
+  unknownOptionMessages,
+  unknownOptions,
+  usageMessage,
+  valueProblems,
+  wantsJson,
+  type OptionTable,
+} from "./cli-args.ts";
 import { envelope, errorDiagnostics } from "./envelope.ts";
 import pkg from "../package.json" with { type: "json" };
 import { STDIN } from "./specfile/read.ts";
@@ -174,6 +182,9 @@ function checkValues(raw: string[]): (argv: Arguments) => void {
     const c = COMMANDS.find((c) => nameOf(c) === context.command);
     const table = tableOf(y, c ? positionalsOf(c) : []);
     context = { ...context, table, positionals: argv._.map(String) };
+    // With no command (a mistyped one), the fail handler says that first.
+    const unknown = c ? unknownOptions(raw, table) : [];
+    if (unknown.length > 0) throw usage(unknownOptionMessages(unknown, table));
     const problems = valueProblems(argv, table, raw);
     if (problems.length > 0) throw usage(problems);
   }) as (argv: Arguments) => void;
@@ -206,7 +217,9 @@ function forCli(c: CommandModule<object, never>): CommandModule<object, never> {
       const withExamples = examples.length
         ? built.epilogue(examplesText(examples, helpWidth()))
         : built;
-      return withExamples.version(false) as never;
+      const done = withExamples.version(false);
+      context = { ...context, table: tableOf(done, positionalsOf(c)) };
+      return done as never;
     },
   };
 }
@@ -244,6 +257,14 @@ async function main(argv: string[]): Promise<void> {
       // (not just printing) is what stops yargs from going on to run the command's handler.
       if (err && err.name !== "YError") throw err;
       const c = COMMANDS.find((c) => nameOf(c) === context.command);
+      // A mistyped command is the one problem worth saying: the words after it are its own.
+      const word = argv.find((a) => !a.startsWith("-"));
+      if (!c && word !== undefined && !COMMANDS.some((k) => nameOf(k) === word))
+        throw usage([unknownCommand(word, COMMANDS.map(nameOf))]);
+      // Before yargs's own message: `--jsn spec.json` has eaten spec.json as --jsn's value.
+      const unknown = context.table ? unknownOptions(argv, context.table) : [];
+      if (c && context.table && unknown.length > 0)
+        throw usage(unknownOptionMessages(unknown, context.table));
       throw usage(
         usageMessage(msg ?? err?.message ?? "", {
           ...(context.table && { table: context.table }),

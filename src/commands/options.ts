@@ -12,6 +12,13 @@ export const text = (describe: string) => ({ type: "string", describe }) as cons
 export const someOf = (describe: string) =>
   ({ type: "string", array: true, demandOption: true, describe }) as const;
 
+/**
+ * An option that may be given again, one value each time (`--spec-dir A --spec-dir B`): nargs 1
+ * keeps yargs from taking the positionals after it as more values, as a plain array would.
+ */
+export const repeat = (describe: string) =>
+  ({ type: "string", array: true, nargs: 1, describe }) as const;
+
 /** A list of words that may be empty (optional spec files, forwards). */
 export const anyOf = (describe: string) => ({ type: "string", array: true, describe }) as const;
 
