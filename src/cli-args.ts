@@ -12,6 +12,13 @@ const VALUE_GRAMMAR: Readonly<Record<string, (v: string) => string | undefined>>
   "relay-user": loginNameProblem,
 };
 
+/**
+ * Options whose value must be a directory (or one that can be made in a directory that exists):
+ * a mistyped --root would otherwise be made, whole, by the first write below it, and the tree
+ * meant for the image left as it was.
+ */
+const EXISTING_DIRECTORY: readonly string[] = ["root"];
+
 /** What a command declares: its options by type, their aliases, and its positionals. */
 export interface OptionTable {
   string: readonly string[];
@@ -51,6 +58,7 @@ export function valueProblems(
   argv: Record<string, unknown>,
   t: OptionTable,
   raw: readonly string[],
+  notDirectory: (path: string) => string | undefined = () => undefined,
 ): string[] {
   const canonical = (name: string): string =>
     Object.entries(t.alias).find(([, as]) => as.includes(name))?.[0] ?? name;
@@ -67,6 +75,9 @@ export function valueProblems(
     else {
       const bad = typeof v === "string" ? VALUE_GRAMMAR[name]?.(v) : undefined;
       if (bad !== undefined) problems.push(`${display(name, t)}: ${bad}`);
+      const dir =
+        typeof v === "string" && EXISTING_DIRECTORY.includes(name) ? notDirectory(v) : undefined;
+      if (dir !== undefined) problems.push(`${display(name, t)} ${v}: ${dir}`);
     }
   }
   const end = raw.indexOf("--");
