@@ -29,3 +29,34 @@ writeFileSync(
     "",
   ].join("\n"),
 );
+
+// Where each field of a tunnel's nested objects lives ("jump" → "/server/jump", "to" →
+// "/forwards/N/to"), for the message about such a field given one level too high
+// (src/specfile/validate.ts): a small table, so the bundles need not carry the schema itself.
+const defOf = (ref) => (ref.startsWith("#/$defs/") ? schema.$defs[ref.slice(8)] : undefined);
+function fieldsOf(node) {
+  const names = new Set();
+  let array = false;
+  const walk = (n, d) => {
+    if (d > 6 || n === null || typeof n !== "object") return;
+    if (typeof n.$ref === "string") walk(defOf(n.$ref), d + 1);
+    for (const k of Object.keys(n.properties ?? {})) names.add(k);
+    if (n.items !== undefined) {
+      array = true;
+      walk(n.items, d + 1);
+    }
+    for (const k of ["then", "else"]) walk(n[k], d + 1);
+    for (const k of ["anyOf", "oneOf", "allOf"]) for (const x of n[k] ?? []) walk(x, d + 1);
+  };
+  walk(node, 0);
+  return { names: [...names].sort(), array };
+}
+const tunnelFields = schema.$defs.tunnel.properties;
+const nested = {};
+for (const [name, node] of Object.entries(tunnelFields)) {
+  const { names, array } = fieldsOf(node);
+  for (const key of names)
+    if (!(key in tunnelFields) && nested[key] === undefined)
+      nested[key] = `/${name}${array ? "/N" : ""}/${key}`;
+}
+writeFileSync("src/specfile/generated/nested-fields.json", JSON.stringify(nested, null, 2) + "\n");

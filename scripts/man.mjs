@@ -28,6 +28,27 @@ const inline = (s) =>
     .replace(/\*\*([^*]+)\*\*/g, "\\fB$1\\fR")
     .replace(/\[([^\]]+)\]\([^)]+\)/g, "$1");
 
+/** man(1) renders 80 columns; a code block sits 11 in (the margin and .RS 4). */
+const CODE_WIDTH = 80 - 11;
+
+/**
+ * A code line wider than the block, broken at spaces: a command line goes on after " \\", as sh
+ * reads it; other lines go on indented by four.
+ */
+function fold(line, width) {
+  const command = /^\s*(\$ )?tunnelc /.test(line);
+  const lead = /^\s*/.exec(line)[0];
+  const lines = [];
+  let rest = line;
+  while (rest.length > width) {
+    const cut = rest.lastIndexOf(" ", width - (command ? 2 : 0));
+    if (cut <= lead.length + 4) break;
+    lines.push(rest.slice(0, cut) + (command ? " \\" : ""));
+    rest = `${lead}    ${rest.slice(cut + 1)}`;
+  }
+  return [...lines, rest];
+}
+
 export function manPage(version) {
   const md = readFileSync("docs/cli.md", "utf8").split("\n");
   const out = [
@@ -49,7 +70,7 @@ export function manPage(version) {
       continue;
     }
     if (inCode) {
-      out.push(esc(line));
+      out.push(...fold(line, CODE_WIDTH).map(esc));
       continue;
     }
     const h = /^(#+)\s+(.*)$/.exec(line);

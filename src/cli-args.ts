@@ -12,6 +12,13 @@ const VALUE_GRAMMAR: Readonly<Record<string, (v: string) => string | undefined>>
   "relay-user": loginNameProblem,
 };
 
+/**
+ * Options whose value must be a directory (or one that can be made in a directory that exists):
+ * a mistyped --root would otherwise be made, whole, by the first write below it, and the tree
+ * meant for the image left as it was.
+ */
+const EXISTING_DIRECTORY: readonly string[] = ["root"];
+
 /** What a command declares: its options by type, their aliases, and its positionals. */
 export interface OptionTable {
   string: readonly string[];
@@ -51,6 +58,7 @@ export function valueProblems(
   argv: Record<string, unknown>,
   t: OptionTable,
   raw: readonly string[],
+  notDirectory: (path: string) => string | undefined = () => undefined,
 ): string[] {
   const canonical = (name: string): string =>
     Object.entries(t.alias).find(([, as]) => as.includes(name))?.[0] ?? name;
@@ -67,6 +75,9 @@ export function valueProblems(
     else {
       const bad = typeof v === "string" ? VALUE_GRAMMAR[name]?.(v) : undefined;
       if (bad !== undefined) problems.push(`${display(name, t)}: ${bad}`);
+      const dir =
+        typeof v === "string" && EXISTING_DIRECTORY.includes(name) ? notDirectory(v) : undefined;
+      if (dir !== undefined) problems.push(`${display(name, t)} ${v}: ${dir}`);
     }
   }
   const end = raw.indexOf("--");
@@ -89,6 +100,33 @@ export function valueProblems(
 }
 
 /**
+ * Options on the command line that the command does not declare, as typed (without dashes).
+ * yargs reports them only after its other checks, and by then `--jsn spec.json` has taken
+ * spec.json as the unknown option's value ("missing arguments"): checked first, from `raw`.
+ */
+export function unknownOptions(raw: readonly string[], t: OptionTable): string[] {
+  const known = new Set([...optionNames(t), "help", "h", "version"]);
+  // yargs reads --no-X as X negated; valueProblems says what is wrong with a negated value.
+  for (const n of [...known]) known.add(`no-${n}`);
+  const isKnown = (n: string): boolean => known.has(n) || known.has(kebab(n));
+  const end = raw.indexOf("--");
+  const out: string[] = [];
+  for (const arg of end === -1 ? raw : raw.slice(0, end)) {
+    if (arg === "-" || !arg.startsWith("-") || /^-\d/.test(arg)) continue;
+    const name = arg.replace(/^--?/, "").split("=")[0]!;
+    // -abc is -a -b -c to yargs.
+    const names = /^-[^-]/.test(arg) && name.length > 1 ? [...name] : [name];
+    if (name === "" || !names.every(isKnown)) out.push(name);
+  }
+  return [...new Set(out)];
+}
+
+/** The message for each unknown option (unknownOptions), with its "did you mean". */
+export function unknownOptionMessages(names: readonly string[], table: OptionTable): string[] {
+  return names.map((n) => unknownOne(n, { table, positionals: [] }));
+}
+
+/**
  * yargs's message, with a "did you mean" for each unknown option (by edit distance against the
  * command's own option names) and each unknown command.
  */
@@ -106,7 +144,12 @@ export function usageMessage(
     const names = unknown[1]!.split(", ");
     // yargs names a mistyped --dry-rn twice, also as dryRn.
     const typed = names.filter((n) => !/[A-Z]/.test(n) || !names.includes(kebab(n)));
-    return typed.map((n) => unknownOne(n, context)).join("\n");
+    // With no command known, only the first word is one: the words after it are its arguments.
+    const words = context.commands ? context.positionals.slice(1) : [];
+    return typed
+      .filter((n) => !words.includes(n))
+      .map((n) => unknownOne(n, context))
+      .join("\n");
   }
   const missing = /^Not enough arguments following: (.*)$/.exec(msg);
   if (missing) return `${flag(missing[1]!)} needs a value`;
@@ -122,16 +165,18 @@ function unknownOne(
   context: { table?: OptionTable; positionals: readonly string[]; commands?: readonly string[] },
 ): string {
   if (context.positionals.includes(name)) {
-    if (context.commands) {
-      const near = closest(name, context.commands);
-      return `unknown command "${name}"${near ? `; did you mean ${near}?` : ""}`;
-    }
+    if (context.commands) return unknownCommand(name, context.commands);
     return `unexpected argument "${name}"`;
   }
   // A one- or two-letter typo is as close to every short option: no guess.
   const near =
     context.table && name.length > 2 ? closest(name, optionNames(context.table)) : undefined;
   return `unknown option ${flag(name)}${near ? `; did you mean ${flag(near)}?` : ""}`;
+}
+
+export function unknownCommand(name: string, commands: readonly string[]): string {
+  const near = closest(name, commands);
+  return `unknown command "${name}"${near ? `; did you mean ${near}?` : ""}`;
 }
 
 const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

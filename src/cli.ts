@@ -1,5 +1,6 @@
 // The CLI entry: yargs wiring, and the only place that prints and exits (docs/cli.md).
 import type * as Readline from "node:readline/promises";
+import { dirname, resolve } from "node:path";
 import { isatty } from "node:tty";
 import { setFlagsFromString } from "node:v8";
 import yargs, { type Argv, type Arguments, type CommandModule } from "yargs";
@@ -24,11 +25,21 @@ import { generateCommand } from "./commands/generate.ts";
 import { generatorCommand } from "./commands/generator.ts";
 import type { Outcome } from "./commands/outcome.ts";
 import { examplesText, paragraphs } from "./help.ts";
-import { usageMessage, valueProblems, wantsJson, type OptionTable } from "./cli-args.ts";
+import {
+  unknownCommand,
+  unknownOptionMessages,
+  unknownOptions,
+  usageMessage,
+  valueProblems,
+  wantsJson,
+  type OptionTable,
+} from "./cli-args.ts";
 import { envelope, errorDiagnostics } from "./envelope.ts";
 import pkg from "../package.json" with { type: "json" };
 import { STDIN } from "./specfile/read.ts";
 import { lazyBuiltin } from "./builtin.ts";
+import { optionTableOf, skipHelpCache } from "./yargs-internals.ts";
+import { gathererFor } from "./plan/read.ts";
 
 /** chalk does not look at NO_COLOR (no-color.org) by itself; and no colour into a pipe. */
 function styleFor(stream: NodeJS.WriteStream): Style {
@@ -128,12 +139,6 @@ interface Context {
 }
 let context: Context = { positionals: [] };
 
-/** The options yargs holds for the command being parsed (its own declarations). */
-function tableOf(y: Argv, positionals: string[]): OptionTable {
-  const o = (y as unknown as { getOptions(): Omit<OptionTable, "positionals"> }).getOptions();
-  return { string: o.string, boolean: o.boolean, array: o.array, alias: o.alias, positionals };
-}
-
 function usage(lines: string[]): UsageError {
   const help = context.command ? `tunnelc ${context.command} --help` : "tunnelc --help";
   return new UsageError(`${lines.join("\ntunnelc: ")}\nRun "${help}" for usage.`);
@@ -151,15 +156,22 @@ function smallYoungGeneration(): void {
 }
 
 /**
- * yargs renders the command's whole help (cliui, wrap-ansi, string-width) after starting its
- * handler, to keep for a later showHelp(): about 2 ms of every command, for a text tunnelc never
- * shows from a handler (--help and usage errors render their own, before any handler).
+ * Why PATH cannot be a --root (cli-args.ts): it must be a directory, or a new one in a directory
+ * that exists ("$pkgdir" before the first file is installed into it). A mistyped path, whose
+ * parent is not there either, is refused rather than created whole.
  */
-function skipHelpCache(y: Argv): void {
-  const internals = y as unknown as {
-    getInternalMethods(): { getUsageInstance(): { cacheHelpMessage(): void } };
+function notDirectory(path: string): string | undefined {
+  const listing = (p: string) => {
+    const q = { kind: "dir", path: p } as const;
+    return gathererFor().gather([q]).get(q);
   };
-  internals.getInternalMethods().getUsageInstance().cacheHelpMessage = () => {};
+  const f = listing(path);
+  if (f.names !== undefined) return undefined;
+  if (f.code === "ENOTDIR") return "not a directory";
+  if (f.code !== "ENOENT") return f.error ?? "cannot be listed";
+  const parent = dirname(resolve(path));
+  if (listing(parent).names !== undefined) return undefined;
+  return `neither it nor ${parent} exists (a --root is made only in a directory that exists: check the path)`;
 }
 
 /**
@@ -172,9 +184,12 @@ function checkValues(raw: string[]): (argv: Arguments) => void {
     smallYoungGeneration();
     skipHelpCache(y);
     const c = COMMANDS.find((c) => nameOf(c) === context.command);
-    const table = tableOf(y, c ? positionalsOf(c) : []);
+    const table = optionTableOf(y, c ? positionalsOf(c) : []);
     context = { ...context, table, positionals: argv._.map(String) };
-    const problems = valueProblems(argv, table, raw);
+    // With no command (a mistyped one), the fail handler says that first.
+    const unknown = c ? unknownOptions(raw, table) : [];
+    if (unknown.length > 0) throw usage(unknownOptionMessages(unknown, table));
+    const problems = valueProblems(argv, table, raw, notDirectory);
     if (problems.length > 0) throw usage(problems);
   }) as (argv: Arguments) => void;
 }
@@ -206,9 +221,21 @@ function forCli(c: CommandModule<object, never>): CommandModule<object, never> {
       const withExamples = examples.length
         ? built.epilogue(examplesText(examples, helpWidth()))
         : built;
-      return withExamples.version(false) as never;
+      const done = hideTypes(withExamples.version(false));
+      context = { ...context, table: optionTableOf(done, positionalsOf(c)) };
+      return done as never;
     },
   };
+}
+
+/**
+ * yargs's column of types and defaults, which it glues to a description that fills its last line
+ * ("port[array]"): hidden, its words are in each description instead (options.ts withExtras).
+ * `usageConfiguration` is yargs 17.7's public API (docs/api.md there), not in @types/yargs.
+ */
+function hideTypes(y: Argv): Argv {
+  const typed = y as Argv & { usageConfiguration(c: { "hide-types": boolean }): Argv };
+  return typed.usageConfiguration({ "hide-types": true });
 }
 
 /** The terminal's width, or $COLUMNS when not on one; at most 100 (long lines read badly). */
@@ -222,6 +249,7 @@ async function main(argv: string[]): Promise<void> {
     .scriptName("tunnelc")
     .usage("$0 <command> [options]\n\nCompile SSH tunnel specs into hardened systemd units.");
   for (const c of COMMANDS) y = y.command(forCli(c));
+  y = hideTypes(y);
   await y
     .middleware(checkValues(argv), true)
     .demandCommand(1, `Name a command: ${COMMANDS.map(nameOf).join(", ")}.`)
@@ -244,6 +272,14 @@ async function main(argv: string[]): Promise<void> {
       // (not just printing) is what stops yargs from going on to run the command's handler.
       if (err && err.name !== "YError") throw err;
       const c = COMMANDS.find((c) => nameOf(c) === context.command);
+      // A mistyped command is the one problem worth saying: the words after it are its own.
+      const word = argv.find((a) => !a.startsWith("-"));
+      if (!c && word !== undefined && !COMMANDS.some((k) => nameOf(k) === word))
+        throw usage([unknownCommand(word, COMMANDS.map(nameOf))]);
+      // Before yargs's own message: `--jsn spec.json` has eaten spec.json as --jsn's value.
+      const unknown = context.table ? unknownOptions(argv, context.table) : [];
+      if (c && context.table && unknown.length > 0)
+        throw usage(unknownOptionMessages(unknown, context.table));
       throw usage(
         usageMessage(msg ?? err?.message ?? "", {
           ...(context.table && { table: context.table }),

@@ -166,15 +166,18 @@ test("usage errors exit 2", () => {
   assert.equal(tunnelc(["compile", SEED, "--bogus"]).status, 2);
 });
 
-test("system errors exit 3: a missing spec, an unwritable output", () => {
+test("system errors exit 3: a missing spec, an unwritable output; -o below a file is usage", () => {
   const missing = tunnelc(["compile", "/nonexistent/spec.json"]);
   assert.equal(missing.status, 3);
   assert.match(missing.stderr, /cannot read \/nonexistent\/spec\.json: no such file or directory/);
+  const readOnly = tunnelc(["compile", SEED, "-o", "/proc/sys/tunnelc-x"]);
+  assert.equal(readOnly.status, 3, readOnly.stderr);
+  assert.match(readOnly.stderr, /cannot write units/);
   const file = join(tmp(), "a-file");
   writeFileSync(file, "");
   const r = tunnelc(["compile", SEED, "-o", join(file, "sub")]);
-  assert.equal(r.status, 3);
-  assert.match(r.stderr, /cannot write units/);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /-o .*a-file\/sub: not a directory/);
 });
 
 test("schema prints the schema the validator was built from", () => {

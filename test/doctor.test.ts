@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { mkdtempSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { runDoctor } from "../src/commands/doctor.ts";
 import { atLeast, opensshVersion, systemdVersion } from "../src/doctor/versions.ts";
 import type { Runner } from "../src/install/systemctl.ts";
@@ -143,7 +143,7 @@ test("systemd installed but not the running manager (sd_booted(3)) fails, with t
   assert.equal(down.exitCode, 1);
 });
 
-test("a missing key's hint is the ssh-keygen command that creates it", async () => {
+test("a missing key's hint is the command that creates it, directory and all", async () => {
   const { f, dir } = spec({});
   const key = join(dir, "keys", "home");
   writeFileSync(
@@ -158,6 +158,8 @@ test("a missing key's hint is the ssh-keygen command that creates it", async () 
   const out = await runDoctor({ specs: [f], user: false, json: false }, runner());
   assert.match(out.stdout, /^✗ home: identity: identity .* does not exist/m);
   assert.ok(
-    out.stdout.includes(`    hint: create it (as root): ssh-keygen -t ed25519 -N "" -f ${key}\n`),
+    out.stdout.includes(
+      `    hint: create it (as root): mkdir -p -m 0700 ${dirname(key)} && ssh-keygen -t ed25519 -N "" -f ${key}\n`,
+    ),
   );
 });

@@ -62,7 +62,7 @@ const CASES: Case[] = [
   { name: "compile bad", args: ["compile", "bad.json"], status: 1, code: "schema/type" },
   {
     name: "compile unwritable",
-    args: ["compile", "office.json", "-o", "not-a-dir/units"],
+    args: ["compile", "office.json", "-o", "/proc/sys/tunnelc-x/units"],
     status: 3,
     code: "system/io",
   },

@@ -434,6 +434,7 @@ test("install --enable --now that succeeds asks nothing more: the start itself w
     );
     assert.equal(out.exitCode, 0);
     assert.deepEqual(calls, [
+      ["systemctl", "is-system-running"],
       ["systemctl", "--user", "daemon-reload"],
       ["systemctl", "--user", "enable", "--now", "a.service"],
     ]);

@@ -85,7 +85,12 @@ function outputRefusals(dir: string, units: CompiledUnit[], gatherer: Gatherer):
   };
   const first = gatherer.gather(guardQueries(guard));
   const detail = guardDetailQueries(guard, first);
-  const listed = new Set(first.get({ kind: "dir", path: dir }).names ?? []);
+  const listing = first.get({ kind: "dir", path: dir });
+  if (listing.code === "ENOTDIR")
+    throw new UsageError(
+      `-o ${dir}: not a directory (compile writes a unit file per tunnel into a directory; -o - prints them)`,
+    );
+  const listed = new Set(listing.names ?? []);
   const here = units.filter((u) => listed.has(u.fileName)).map((u) => join(dir, u.fileName));
   const facts = first.with(gatherer.gather([...detail, ...here.map((p) => fileQuery(p))]));
   const found = guardFindings(guard, facts);

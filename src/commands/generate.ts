@@ -1,6 +1,7 @@
 // tunnelc generate [NORMAL_DIR [EARLY_DIR LATE_DIR]] [--user] [--dry-run] [--json] [--spec-dir DIR]...
 // What the installed generator runs (docs/generator.md), and its dry run for debugging.
-import { defineCommand, flag, text, anyOf } from "./options.ts";
+import { resolve } from "node:path";
+import { defineCommand, flag, anyOf, repeat } from "./options.ts";
 import { generationEffects, planGeneration, type GenerationPlan } from "../generator/plan.ts";
 import {
   problemLines,
@@ -29,8 +30,33 @@ export interface GenerateArgs {
   user: boolean;
   dryRun: boolean;
   json: boolean;
-  /** Repeatable; not a yargs array, which would swallow the directories after it. */
-  specDir?: string | string[];
+  /** Repeatable (options.ts `repeat`), highest priority first. */
+  specDir?: string[];
+}
+
+/**
+ * The --spec-dir directories, made absolute: the units carry them in SourcePath=, which systemd
+ * ignores unless absolute (systemd.unit(5)). A directory that is not there, or not a directory,
+ * is a usage error: a generator reading nothing would report success.
+ */
+const WHY: Readonly<Record<string, string>> = {
+  ENOENT: "no such directory",
+  ENOTDIR: "not a directory",
+  EACCES: "permission denied",
+};
+
+function givenDirs(dirs: readonly string[], gatherer: Gatherer): string[] {
+  const absolute = dirs.map((d) => resolve(d));
+  const queries = absolute.map((path) => ({ kind: "dir", path }) as const);
+  const facts = gatherer.gather(queries);
+  const problems = queries.flatMap((q, i) => {
+    const f = facts.get(q);
+    if (f.names !== undefined) return [];
+    const why = WHY[f.code ?? ""] ?? f.error ?? "cannot be listed";
+    return [`--spec-dir ${dirs[i]}: ${why}`];
+  });
+  if (problems.length > 0) throw new UsageError(problems.join("\ntunnelc: "));
+  return absolute;
 }
 
 export async function runGenerate(
@@ -44,7 +70,7 @@ export async function runGenerate(
     throw new UsageError("name the output directory (systemd passes three) or use --dry-run");
   // systemd.generator(7) $SYSTEMD_SCOPE: the user manager says so itself.
   const user = args.user || env.SYSTEMD_SCOPE === "user";
-  const given = args.specDir === undefined ? [] : [args.specDir].flat();
+  const given = givenDirs(args.specDir ?? [], gatherer);
   // The directories it finds by itself are checked for who may write them; those named with
   // --spec-dir are the caller's choice, as a spec named on the command line is.
   const q =
@@ -120,7 +146,7 @@ export const generateCommand = defineCommand<GenerateArgs>({
     user: flag("the user generator: ~/.config/tunnelc (also when $SYSTEMD_SCOPE is user)"),
     "dry-run": flag("print what would be written, write nothing"),
     json: flag("with --dry-run: JSON on stdout"),
-    "spec-dir": text("read specs from this directory (repeat: highest priority first)"),
+    "spec-dir": repeat("read specs from this directory (repeat: highest priority first)"),
   },
   examples: [
     ["$0 generate --dry-run", "what the generator would write now"],

@@ -181,7 +181,8 @@ export async function runInit(
     throw new UsageError(`${args.file} exists; --force overwrites it`);
   const notes: string[] = [];
   let key: { file: string; created: boolean; authorizedKeys: string } | null = null;
-  let text = starterSpec(options);
+  const spec: StarterOptions = { ...options, ...(toFile && { file: args.file }) };
+  let text = starterSpec(spec);
   if (args.identity === undefined && options.identity !== undefined) {
     // The same key tunnelc keygen makes; one made earlier (a rerun of init) is kept.
     const keyFile = onDisk(options.identity, args.root);
@@ -196,7 +197,7 @@ export async function runInit(
       runner,
       gatherer,
     );
-    text = starterSpec({ ...options, publicKey: pair.publicKey });
+    text = starterSpec({ ...spec, publicKey: pair.publicKey });
     const tunnel = checked.tunnels[0]!.tunnel;
     const blob = pair.publicKey.split(" ").slice(0, 2).join(" ");
     key = {

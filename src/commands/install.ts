@@ -35,6 +35,7 @@ import { gathererFor, processRunner, type Runner } from "../plan/read.ts";
 import type { Gatherer } from "../plan/query.ts";
 import type { Refusal } from "../plan/plan.ts";
 import { enableDirQueries, enableDirRefusals } from "../install/enable-dirs.ts";
+import { managerQueries, managerRefusal } from "../install/manager-check.ts";
 
 export interface InstallArgs {
   specs?: string[];
@@ -100,6 +101,13 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
   );
   const refusals = [...plan.refusals, ...guarded.refusals];
   if (refusals.length > 0) return refusedPlan(args.json, refusals);
+  const down = managerRefusal(
+    plan.commands,
+    target.root,
+    gatherer.gather(managerQueries(plan.commands, target.root)),
+    "install",
+  );
+  if (down) return refusedPlan(args.json, [down]);
   const outside = enableOutside(plan, result.units, dir, target, args.enable, gatherer);
   if (outside.length > 0) return refusedPlan(args.json, outside);
   const live = target.root === undefined;

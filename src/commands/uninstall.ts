@@ -7,6 +7,7 @@ import { describe } from "../plan/plan.ts";
 import { existingOf, fileQuery } from "../install/read-units.ts";
 import { enableDirQueries, enableDirRefusals } from "../install/enable-dirs.ts";
 import { targetOf, unitDir } from "../install/paths.ts";
+import { managerQueries, managerRefusal } from "../install/manager-check.ts";
 import { SpecError, UsageError } from "../errors.ts";
 import { envelope } from "../envelope.ts";
 import { outcome, refusedPlan, type Outcome } from "./outcome.ts";
@@ -53,6 +54,14 @@ export function runUninstall(args: UninstallArgs, runner: Runner = processRunner
   const existing = existingOf(read, paths, target.root);
   const plan = planUninstall(targets, existing, target);
   if (plan.refusals.length > 0) return refusedPlan(args.json, plan.refusals);
+  const calls = [...plan.before, ...plan.after];
+  const down = managerRefusal(
+    calls,
+    target.root,
+    gatherer.gather(managerQueries(calls, target.root)),
+    "uninstall",
+  );
+  if (down) return refusedPlan(args.json, [down]);
   if (target.root !== undefined) {
     // systemctl --root disable removes links in the .wants directories: never through a link
     // out of the root (src/install/enable-dirs.ts).

@@ -12,6 +12,8 @@ import type { FleetModel } from "../model/build-model.ts";
 import type { Tunnel } from "../model/tunnel.ts";
 import type { Facts, Query } from "../plan/query.ts";
 import { SED } from "../install/replay-lines.ts";
+import { defaultKeyPath } from "../keygen/key-path.ts";
+import { dirname } from "node:path";
 
 export interface Check {
   name: string;
@@ -192,8 +194,19 @@ function checkIdentity(t: Tunnel, facts: Facts): Check | undefined {
   const hint =
     facts.get(modeQuery(key)).mode !== undefined
       ? `chmod 600 ${key} && chown root:root ${key}`
-      : `create it (as root): ssh-keygen -t ed25519 -N "" -f ${key}`;
+      : createKeyHint(t, key);
   return failed(`${t.name}: identity`, problem, hint);
+}
+
+/**
+ * A command that makes the key when pasted: `tunnelc keygen NAME` for the path it writes by
+ * default; elsewhere ssh-keygen, after the directory it cannot make itself.
+ */
+function createKeyHint(t: Tunnel, key: string): string {
+  const user = t.scope === "user";
+  if (key === defaultKeyPath(t.name, t.scope))
+    return `create it${user ? "" : " (as root)"}: tunnelc keygen ${t.name}${user ? " --user" : ""}`;
+  return `create it${user ? "" : " (as root)"}: mkdir -p -m 0700 ${dirname(key)} && ssh-keygen -t ed25519 -N "" -f ${key}`;
 }
 
 /** The system's known_hosts, and the account's own when it has a home. */

@@ -1,4 +1,5 @@
 // The starter spec init writes: the v1 form with a comment on every field, as JSONC. Pure.
+import { basename } from "node:path";
 import type { ForwardFlag } from "./forward-flag.ts";
 
 export interface StarterOptions {
@@ -12,6 +13,17 @@ export interface StarterOptions {
   publicKey?: string;
   localUser?: string;
   scope?: "user";
+  /** The file the spec is written to, for the install command its comment gives. */
+  file?: string;
+}
+
+/**
+ * The install line of the starter's comment, as it works when run beside the spec: with no spec
+ * named, install reads the spec directory (/etc/tunnelc), not this file.
+ */
+function installLine(o: StarterOptions): string {
+  const spec = o.file === undefined ? "SPEC" : `./${basename(o.file)}`;
+  return `tunnelc install ${spec}${o.scope === "user" ? " --user" : ""} --enable --now`;
 }
 
 const j = (v: unknown) => JSON.stringify(v);
@@ -27,7 +39,7 @@ export function starterSpec(o: StarterOptions): string {
   return [
     "// A tunnelc spec (docs/spec.md; `tunnelc schema` prints the JSON Schema for editors).",
     "// Check it with `tunnelc validate`, pin the server's host keys with `tunnelc trust`,",
-    "// then `tunnelc install --enable --now`.",
+    `// then \`${installLine(o)}\`${o.file === undefined ? " (SPEC: this file)" : " in this directory"}.`,
     "{",
     "  // The unit is <name>.service.",
     `  "name": ${j(o.name)},`,

@@ -13,10 +13,11 @@ import {
   readdirSync,
   renameSync,
   rmdirSync,
+  statSync,
   unlinkSync,
   writeSync,
 } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import type * as Crypto from "node:crypto";
 import { lazyBuiltin } from "../builtin.ts";
 import { failpoint } from "./failpoint.ts";
@@ -72,12 +73,29 @@ export function writeFileAtomic(
   if (durable) syncDir(dirname(path));
 }
 
-export function ensureDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o755 });
+/**
+ * mkdir -p, one component at a time from "/". Not mkdirSync's { recursive: true }: on a path in
+ * a file system that refuses new directories with ENOENT, such as /proc, Node's loops forever
+ * (seen with Node 20: `mkdirSync("/proc/x", { recursive: true })` never returns). A component
+ * that exists but is not a directory fails with ENOTDIR naming it.
+ */
+export function ensureDir(dir: string, mode = 0o755): void {
+  let at = "/";
+  for (const part of resolve(dir).split("/")) {
+    if (part === "") continue;
+    at = join(at, part);
+    try {
+      mkdirSync(at, { mode });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      if (!statSync(at).isDirectory())
+        throw Object.assign(new Error(`${at} is not a directory`), { code: "ENOTDIR", path: at });
+    }
+  }
 }
 
 export function openStaging(dir: string): string {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  ensureDir(dir, 0o700);
   for (const f of readdirSync(dir)) if (TEMP.test(f)) unlinkSync(join(dir, f));
   return dir;
 }

@@ -5,7 +5,6 @@ import {
   chmodSync,
   closeSync,
   fchmodSync,
-  mkdirSync,
   openSync,
   rmSync,
   symlinkSync,
@@ -96,7 +95,7 @@ function perform(e: FileEffect): void {
   } else if (e.kind === "link") link(e.target, e.path);
   else if (e.kind === "mkdir" && e.mode === undefined) ensureDir(e.path);
   else if (e.kind === "mkdir") {
-    mkdirSync(e.path, { recursive: true, mode: e.mode! });
+    ensureDir(e.path, e.mode!);
     chmodSync(e.path, e.mode!);
   } else if (e.kind === "chmod") chmodSync(e.path, e.mode);
   else rmSync(e.path, { force: true });

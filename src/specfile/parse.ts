@@ -66,8 +66,10 @@ export function parseLocated(source: SpecText): ParseResult {
     return { ok: false, problems: [at("json/too-deep", message, tooDeep, 1)] };
   }
   const { value, empty, errors, duplicates } = buildValue(source.text);
-  const problems = errors.map((e) =>
-    at("json/syntax", messageOf(e), e.offset, Math.max(1, e.length)),
+  const problems = trailingCommas(source.text, errors).map((e) =>
+    "comma" in e
+      ? at("json/syntax", TRAILING_COMMA, e.comma, 1)
+      : at("json/syntax", messageOf(e), e.offset, Math.max(1, e.length)),
   );
   if (problems.length === 0 && empty) problems.push(at("json/empty", "the file is empty", 0, 1));
   if (problems.length > 0) return { ok: false, problems };
@@ -229,6 +231,33 @@ function depthExceededAt(text: string, limit: number): number {
     } else if (c === "]" || c === "}") depth--;
   }
   return -1;
+}
+
+const TRAILING_COMMA =
+  "invalid JSON: trailing comma (JSON allows none before a closing '}' or ']'): remove it";
+
+/**
+ * jsonc-parser reports a comma before "}" or "]" as the field name and the value it expected
+ * there, two errors at the closing bracket: one problem instead, at the comma itself.
+ */
+function trailingCommas(
+  text: string,
+  errors: readonly ParseError[],
+): (ParseError | { comma: number })[] {
+  const commaBefore = (offset: number): number | undefined => {
+    if (text[offset] !== "}" && text[offset] !== "]") return undefined;
+    let i = offset - 1;
+    while (i >= 0 && isJsonSpace(text.charCodeAt(i))) i--;
+    return text[i] === "," ? i : undefined;
+  };
+  const seen = new Set<number>();
+  return errors.flatMap((e): (ParseError | { comma: number })[] => {
+    const comma = commaBefore(e.offset);
+    if (comma === undefined) return [e];
+    if (seen.has(comma)) return [];
+    seen.add(comma);
+    return [{ comma }];
+  });
 }
 
 function messageOf(e: ParseError): string {

@@ -246,5 +246,8 @@ export function reason(e: unknown): string {
   if (err?.code === "ENOENT") return "no such file or directory";
   if (err?.code === "EACCES") return "permission denied";
   if (err?.code === "EISDIR") return "is a directory";
+  if (err?.code === "ENOTDIR")
+    return err.path ? `${err.path} is not a directory` : "not a directory";
+  if (err?.code === "EROFS") return "read-only file system";
   return err?.message ?? String(e);
 }

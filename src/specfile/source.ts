@@ -64,9 +64,11 @@ export function codeFrame(lines: LineIndex, line: number, column: number, length
   const lead = from > 0 ? "…" : "";
   const cut = source.slice(from, from + FRAME_WIDTH);
   const shown = lead + cut + (from + FRAME_WIDTH < source.length ? "…" : "");
-  const caret = Math.max(0, column - 1 - from) + lead.length;
-  return [
-    `  ${gutter} | ${shown}`,
-    `  ${pad} | ${" ".repeat(caret)}${"^".repeat(Math.min(width, 80))}`,
-  ].join("\n");
+  const at = Math.max(0, column - 1 - from);
+  const caret = at + lead.length;
+  // The underline stops where the shown text does: never under the "…" of a cut line.
+  const under = Math.max(1, Math.min(width, 80, cut.length - at));
+  return [`  ${gutter} | ${shown}`, `  ${pad} | ${" ".repeat(caret)}${"^".repeat(under)}`].join(
+    "\n",
+  );
 }

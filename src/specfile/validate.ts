@@ -4,6 +4,7 @@ import type { ErrorObject } from "ajv";
 import validateSchema from "./generated/validate.cjs";
 import { escapePointer, unescapePointer } from "./parse.ts";
 import { closest } from "./suggest.ts";
+import NESTED from "./generated/nested-fields.json" with { type: "json" };
 import { parseHop, parseJumpText } from "../model/endpoint.ts";
 import type { Problem } from "./problem.ts";
 
@@ -42,9 +43,12 @@ function toProblem(value: unknown, e: ErrorObject): Omit<Problem, "file"> {
       const key = String(p.additionalProperty);
       const allowed = Object.keys((parent.properties as SchemaNode | undefined) ?? {});
       const hint = closest(key, allowed);
+      const home = hint ? undefined : nestedHome(key, parent, pointer);
       const message = hint
         ? `unknown field "${key}"; did you mean "${hint}"?`
-        : `unknown field "${key}"; expected one of: ${allowed.map((k) => `"${k}"`).join(", ")}`;
+        : home
+          ? `unknown field "${key}" here; did you mean ${home}? (it belongs there)`
+          : `unknown field "${key}"; expected one of: ${allowed.map((k) => `"${k}"`).join(", ")}`;
       return {
         severity: "error",
         code: "schema/unknown-field",
@@ -68,6 +72,17 @@ function toProblem(value: unknown, e: ErrorObject): Omit<Problem, "file"> {
         message: messageFor(e, parent, valueAt(value, pointer)),
       };
   }
+}
+
+/**
+ * Where a field unknown on a tunnel lives one level down: a top-level "jump" is /server/jump,
+ * "path" /ssh/path, "to" a forward's (a table scripts/build-validator.mjs reads off the schema).
+ */
+function nestedHome(key: string, parent: SchemaNode, pointer: string): string | undefined {
+  const properties = (parent.properties as SchemaNode | undefined) ?? {};
+  if (!("server" in properties && "forwards" in properties)) return undefined;
+  const home = (NESTED as Record<string, string | undefined>)[key];
+  return home === undefined ? undefined : `${pointer}${home}`;
 }
 
 function messageFor(e: ErrorObject, parent: SchemaNode, value: unknown): string {
