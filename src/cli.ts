@@ -6,7 +6,7 @@ import { setFlagsFromString } from "node:v8";
 import yargs, { type Argv, type Arguments, type CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { Chalk } from "chalk";
-import { ExitCode, TunnelcError, SpecError, SystemError, UsageError } from "./errors.ts";
+import { ExitCode, TunnelcError, SpecError, UsageError } from "./errors.ts";
 import { formatDiagnostic, summarize, type Style } from "./report.ts";
 import { compileCommand } from "./commands/compile.ts";
 import { validateCommand } from "./commands/validate.ts";
@@ -35,6 +35,7 @@ import {
   type OptionTable,
 } from "./cli-args.ts";
 import { envelope, errorDiagnostics } from "./envelope.ts";
+import { errorText } from "./error-text.ts";
 import pkg from "../package.json" with { type: "json" };
 import { STDIN } from "./specfile/read.ts";
 import { lazyBuiltin } from "./builtin.ts";
@@ -75,18 +76,9 @@ function fail(e: unknown): never {
   }
   if (e instanceof SpecError)
     return print({ exitCode: e.exitCode, stdout: "", diagnostics: e.diagnostics, notes: [] });
-  const style = styleFor(process.stderr);
-  if (e instanceof TunnelcError) {
-    const detail = e instanceof SystemError && e.detail ? `\n${e.detail}` : "";
-    process.stderr.write(`${style.red("tunnelc:")} ${e.message}${detail}\n`);
-    return exit(e.exitCode);
-  }
-  const err = e as Error;
-  process.stderr.write(
-    `${style.red("tunnelc: internal error:")} ${err?.message ?? String(e)}\nPlease report this with the spec that caused it.\n`,
-  );
-  if (process.env.TUNNELC_DEBUG) process.stderr.write(`${err?.stack ?? ""}\n`);
-  return exit(ExitCode.system);
+  const said = errorText(e, styleFor(process.stderr).red, Boolean(process.env.TUNNELC_DEBUG));
+  process.stderr.write(said.text);
+  return exit(said.exitCode);
 }
 
 /**
@@ -141,7 +133,7 @@ let context: Context = { positionals: [] };
 
 function usage(lines: string[]): UsageError {
   const help = context.command ? `tunnelc ${context.command} --help` : "tunnelc --help";
-  return new UsageError(`${lines.join("\ntunnelc: ")}\nRun "${help}" for usage.`);
+  return new UsageError(lines, `Run "${help}" for usage.`);
 }
 
 /**

@@ -1,18 +1,20 @@
 // The one shape of every --json report (docs/cli.md "JSON"): `ok`, `diagnostics`, then the
 // command's own fields. Pure. A problem that is not in a spec (a refused unit file, a failed
 // systemctl call) is a diagnostic too, its line, column and pointer null.
+import type { Code } from "./codes.ts";
 import {
   RefusedError,
   SpecError,
   SystemError,
   TunnelcError,
+  UsageError,
   type Diagnostic,
   type Severity,
 } from "./errors.ts";
 
 export interface JsonDiagnostic {
   severity: Severity;
-  code: string;
+  code: Code;
   file: string | null;
   line: number | null;
   column: number | null;
@@ -27,7 +29,7 @@ export function diagnosticJson(d: Diagnostic): JsonDiagnostic {
 
 /** A problem outside any spec; `file` names the file it is about, if any. */
 export function problem(
-  code: string,
+  code: Code,
   message: string,
   file: string | null = null,
   severity: Severity = "error",
@@ -54,6 +56,7 @@ export function errorDiagnostics(e: unknown): (Diagnostic | JsonDiagnostic)[] {
     return [problem(e.code, message, e.file ?? null)];
   }
   if (e instanceof RefusedError) return [problem(e.code, e.message, e.file ?? null)];
+  if (e instanceof UsageError) return e.problems.map((p) => problem(e.code, p));
   if (e instanceof TunnelcError) return [problem(e.code, e.message)];
   return [problem("internal", `internal error: ${(e as Error)?.message ?? String(e)}`)];
 }

@@ -1,5 +1,6 @@
 // Typed errors. Each carries the exit code the CLI ends with (docs/cli.md "Exit status"); only
 // src/cli.ts turns them into output and an exit. `differs` is only for `diff --exit-code`.
+import type { Code } from "./codes.ts";
 
 export const ExitCode = { ok: 0, spec: 1, usage: 2, system: 3, differs: 4 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -18,8 +19,8 @@ export type Severity = "error" | "warning";
 
 export interface Diagnostic {
   severity: Severity;
-  /** A stable short code, e.g. "schema/type" or "rule/duplicate-name". */
-  code: string;
+  /** A stable short code from the registry (src/codes.ts), e.g. "schema/type". */
+  code: Code;
   message: string;
   location: SourceLocation;
   /** The source lines around the location with a caret underline, when the text is known. */
@@ -34,22 +35,34 @@ export function hasErrors(ds: readonly Diagnostic[]): boolean {
 export abstract class TunnelcError extends Error {
   abstract readonly exitCode: ExitCodeValue;
   /** The diagnostic code --json reports it under (src/envelope.ts). */
-  abstract readonly code: string;
+  abstract readonly code: Code;
 }
 
 /** One or more problems in spec files; the user's mistake, never a stack trace. */
 export class SpecError extends TunnelcError {
   readonly exitCode = ExitCode.spec;
-  readonly code = "spec/invalid";
+  readonly code: Code = "spec/invalid";
   constructor(readonly diagnostics: Diagnostic[]) {
     super(`${diagnostics.filter((d) => d.severity === "error").length} problem(s) in the spec`);
   }
 }
 
-/** Bad command-line usage. */
+/**
+ * Bad command-line usage: one or more problems, and where to read more (`Run "tunnelc X --help"`),
+ * which the text says after them and --json leaves out (one diagnostic per problem).
+ */
 export class UsageError extends TunnelcError {
   readonly exitCode = ExitCode.usage;
-  readonly code = "usage/invalid";
+  readonly code: Code = "usage/invalid";
+  readonly problems: readonly string[];
+  constructor(
+    problems: string | readonly string[],
+    readonly hint?: string,
+  ) {
+    const list = typeof problems === "string" ? [problems] : problems;
+    super(list.join("\ntunnelc: "));
+    this.problems = list;
+  }
 }
 
 /** The system failed us: I/O, a missing tool, a failed systemctl call. */
@@ -58,7 +71,7 @@ export class SystemError extends TunnelcError {
   constructor(
     message: string,
     readonly detail?: string,
-    readonly code = "system/io",
+    readonly code: Code = "system/io",
     /** The file the failure is about, when there is one. */
     readonly file?: string,
   ) {
@@ -71,7 +84,7 @@ export class RefusedError extends TunnelcError {
   readonly exitCode = ExitCode.spec;
   constructor(
     message: string,
-    readonly code = "refused",
+    readonly code: Code = "refused",
     readonly file?: string,
   ) {
     super(message);

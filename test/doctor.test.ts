@@ -118,6 +118,17 @@ test("a busy port, a loose key, an unknown host and a missing account each fail"
   ]) {
     assert.match(out.stdout, line);
   }
+  // --json: each failed check is a diagnostic of its own code.
+  const busy2 = createServer();
+  await new Promise<void>((r) => busy2.listen(port, "127.0.0.1", () => r()));
+  const json = await runDoctor({ specs: [f], user: false, json: true }, runner());
+  busy2.close();
+  const codes = (JSON.parse(json.stdout) as { diagnostics: { code: string }[] }).diagnostics.map(
+    (d) => d.code,
+  );
+  for (const code of ["doctor/identity", "doctor/host-key", "doctor/account", "doctor/port"])
+    assert.ok(codes.includes(code), `${code} in ${codes.join(", ")}`);
+  assert.ok(!codes.includes("doctor/failed"));
   // Hints name the spec as it was given and a command that fixes the problem.
   assert.match(out.stdout, new RegExp(`^ {4}hint: pin it in the spec: tunnelc trust ${f}$`, "m"));
   assert.match(

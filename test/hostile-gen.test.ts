@@ -481,7 +481,7 @@ test("system generator, default directory: root's 0644 spec in root's 0755 direc
 test("a refused spec overrides and masks nothing: the trusted spec of its file name below it is generated", () => {
   const refused = {
     severity: "error" as const,
-    code: "read/untrusted",
+    code: "read/untrusted" as const,
     message: "refused: test",
     location: { file: "/etc/tunnelc/a.json", line: 1, column: 1, pointer: "", length: 1 },
   };

@@ -47,9 +47,7 @@ function doctorReport(
   const ok = all.every((c) => c.ok);
   const exitCode = ok ? ExitCode.ok : ExitCode.spec;
   if (args.json) {
-    const failed = all
-      .filter((c) => !c.ok)
-      .map((c) => problem("doctor/failed", `${c.name}: ${c.detail}`));
+    const failed = all.filter((c) => !c.ok).map((c) => problem(c.code, `${c.name}: ${c.detail}`));
     const stdout = envelope(ok, [...diagnostics, ...failed], { checks: all });
     return outcome({ exitCode, stdout });
   }

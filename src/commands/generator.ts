@@ -1,6 +1,7 @@
-// tunnelc generator install|uninstall [--user] [--root DIR] [--node PATH] [--bundle PATH] [--dry-run]
+// tunnelc generator install|uninstall [--user] [--root DIR] [--node PATH] [--bundle PATH] [--dry-run] [--json]
 import { join } from "node:path";
-import { defineCommand, flag, text } from "./options.ts";
+import { defineCommand, flag, jsonOption, text } from "./options.ts";
+import { envelope, problem } from "../envelope.ts";
 import { generatorScript, SCRIPT_MARKER } from "../generator/script.ts";
 import { GENERATOR_NAME, generatorDir } from "../generator/locations.ts";
 import { fileQuery, textOf } from "../install/read-units.ts";
@@ -18,6 +19,7 @@ export interface GeneratorArgs {
   node?: string;
   bundle?: string;
   dryRun: boolean;
+  json: boolean;
 }
 
 /**
@@ -50,18 +52,29 @@ export function runGenerator(args: GeneratorArgs, gatherer: Gatherer = gathererF
   const jail = root !== undefined ? { root } : {};
   const existing = textOf(gatherer.gather([fileQuery(path, root)]), path, root);
   const ours = existing === undefined || existing.includes(SCRIPT_MARKER);
-  if (!ours)
-    return refused(false, [], { notes: [`${path} was not written by tunnelc: left alone`] });
+  if (!ours) {
+    const message = `${path} was not written by tunnelc: left alone`;
+    return refused(args.json, [problem("generator/foreign", message, path)], { notes: [message] });
+  }
   const would = args.dryRun ? "would " : "";
   const reload = target.root === undefined ? ["run systemctl daemon-reload to apply it now"] : [];
+  // What was done, as --json reports it and as the notes say it.
+  const report = (
+    done: "write" | "remove" | "unchanged" | "absent",
+    notes: string[],
+    stdout = "",
+  ) =>
+    args.json
+      ? outcome({ stdout: envelope(true, [], { action: done, path, dryRun: args.dryRun }) })
+      : outcome({ stdout, notes });
   if (args.action === "uninstall") {
-    if (existing === undefined) return outcome({ notes: [`${path} is not installed`] });
+    if (existing === undefined) return report("absent", [`${path} is not installed`]);
     if (!args.dryRun) execute([{ kind: "remove", path, ...jail }], processRunner);
-    return outcome({ notes: [`${would}remove ${path}`, ...(args.dryRun ? [] : reload)] });
+    return report("remove", [`${would}remove ${path}`, ...(args.dryRun ? [] : reload)]);
   }
   const script = generatorScript({ ...paths(args, gatherer), user: args.user });
-  if (existing === script) return outcome({ notes: [`unchanged ${path}`] });
-  if (args.dryRun) return outcome({ stdout: script, notes: [`would write ${path}`] });
+  if (existing === script) return report("unchanged", [`unchanged ${path}`]);
+  if (args.dryRun) return report("write", [`would write ${path}`], script);
   const failure = `cannot write ${path}`;
   execute(
     [
@@ -70,7 +83,7 @@ export function runGenerator(args: GeneratorArgs, gatherer: Gatherer = gathererF
     ],
     processRunner,
   );
-  return outcome({ notes: [`wrote ${path}`, ...reload] });
+  return report("write", [`wrote ${path}`, ...reload]);
 }
 
 export const generatorCommand = defineCommand<GeneratorArgs>({
@@ -90,6 +103,7 @@ export const generatorCommand = defineCommand<GeneratorArgs>({
     node: text("node's absolute path on the target system"),
     bundle: text("tunnelc's bin/tunnelc.cjs on the target system"),
     "dry-run": flag("print the script, write nothing"),
+    json: jsonOption,
   },
   examples: [
     ["$0 generator install", "/etc/systemd/system-generators/tunnelc-generator"],

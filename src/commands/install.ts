@@ -23,9 +23,10 @@ import { homedir } from "node:os";
 import { lingerQuery, lingerWarning } from "../install/linger.ts";
 import { identityQueries, identityWarnings } from "../install/identity-check.ts";
 import { nssQuery, nssWarning } from "../install/nss-check.ts";
-import { envelope, problem } from "../envelope.ts";
+import { envelope, problem, type JsonDiagnostic } from "../envelope.ts";
+import type { Code } from "../codes.ts";
 import { UsageError } from "../errors.ts";
-import { outcome, refused, refusedPlan, type Outcome } from "./outcome.ts";
+import { outcome, refused, refusedPlan, warning, warningLines, type Outcome } from "./outcome.ts";
 import { onlyOption, onlyUnits } from "./only.ts";
 import { findSpecs } from "./specs-arg.ts";
 import { join } from "node:path";
@@ -120,16 +121,18 @@ export function runInstall(args: InstallArgs, runner: Runner = processRunner): O
     // Below --root the key belongs to the machine the tree is for, not this one.
     ...(live ? [...identityQueries(tunnels), nssQuery()] : []),
   ]);
+  const said = (code: Code, ws: (string | undefined)[]) =>
+    ws.flatMap((w) => (w === undefined ? [] : [warning(code, w)]));
   const warnings = [
-    ...(target.user && live ? [lingerWarning(facts)] : []),
-    ...(live ? identityWarnings(tunnels, facts) : []),
-    ...(live ? [nssWarning(tunnels, facts)] : []),
-    ...copied(plan, guarded.ownedElsewhere),
-  ].filter((w): w is string => w !== undefined);
+    ...said("install/linger", target.user && live ? [lingerWarning(facts)] : []),
+    ...said("install/identity", live ? identityWarnings(tunnels, facts) : []),
+    ...said("install/nss-systemd", live ? [nssWarning(tunnels, facts)] : []),
+    ...said("install/copy", copied(plan, guarded.ownedElsewhere)),
+  ];
   if (!args.dryRun) {
     const effects = installEffects(plan, dir, target);
     const failed: StartFailure = (c, r) => startFailure(gatherer, target, c, r);
-    warnings.push(...execute(effects, runner, failed).warnings);
+    warnings.push(...said("system/command", execute(effects, runner, failed).warnings));
   }
   return report(args, plan, warnings, result.diagnostics);
 }
@@ -187,7 +190,7 @@ const VERB: Record<FileAction["kind"], [string, string]> = {
 function report(
   args: InstallArgs,
   plan: InstallPlan,
-  warnings: string[],
+  warnings: JsonDiagnostic[],
   diagnostics: Outcome["diagnostics"],
 ): Outcome {
   if (args.json) {
@@ -200,11 +203,10 @@ function report(
     }));
     const commands = plan.commands.map((c) => c.argv);
     return outcome({
-      stdout: envelope(true, diagnostics, {
+      stdout: envelope(true, [...diagnostics, ...warnings], {
         dryRun: args.dryRun,
         units: files,
         commands,
-        warnings,
       }),
     });
   }
@@ -219,7 +221,7 @@ function report(
   return outcome({
     stdout: lines.join("\n") + "\n",
     diagnostics,
-    notes: warnings.map((w) => `warning: ${w}`),
+    notes: warningLines(warnings),
   });
 }
 

@@ -2,6 +2,7 @@
 import { ExitCode, type Diagnostic, type ExitCodeValue } from "../errors.ts";
 import { envelope, problem, type JsonDiagnostic } from "../envelope.ts";
 import type { Refusal } from "../plan/plan.ts";
+import type { Code } from "../codes.ts";
 
 export interface Outcome {
   exitCode: ExitCodeValue;
@@ -29,6 +30,17 @@ export function refused(
   if (asJson) return outcome({ exitCode: ExitCode.spec, stdout: envelope(false, problems) });
   return outcome({ exitCode: ExitCode.spec, ...text });
 }
+
+/**
+ * A warning outside any spec (a key others can read, lingering off, a tolerated systemctl
+ * failure): in --json, a diagnostic of severity "warning" like a spec's; in text, one
+ * "warning:" line. The one channel for every command's warnings.
+ */
+export const warning = (code: Code, message: string, file: string | null = null): JsonDiagnostic =>
+  problem(code, message, file, "warning");
+
+export const warningLines = (ws: readonly JsonDiagnostic[]): string[] =>
+  ws.map((w) => `warning: ${w.message}`);
 
 export function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;

@@ -14,8 +14,10 @@ import { sshConfig, sshConfigProblems } from "../ends/ssh-config.ts";
 import { loginNameProblem } from "../ends/grammar.ts";
 import { locate } from "../specfile/locate.ts";
 import { SpecError, UsageError } from "../errors.ts";
-import { envelope, problem } from "../envelope.ts";
-import { outcome, refused, type Outcome } from "./outcome.ts";
+import { envelope } from "../envelope.ts";
+import { outcome, type Outcome } from "./outcome.ts";
+import type { Code } from "../codes.ts";
+import type { SpecText } from "../specfile/source.ts";
 import { onlyOption, onlyTunnels } from "./only.ts";
 import type { ModelTunnel } from "../model/tunnel.ts";
 import { flag, text, someOf, jsonOption, defineCommand } from "./options.ts";
@@ -40,26 +42,31 @@ function modelOf(
   args: EndsArgs,
   gatherer: Gatherer,
   check: (m: EndsModel) => EndsProblem[],
-): EndsModel {
+): { model: EndsModel; texts: SpecText[] } {
   const texts = loadSpecs(args.specs, gatherer);
   const model = buildModel(texts);
   if (!model.ok) throw new SpecError(model.diagnostics);
   const ends = { ...model, tunnels: onlyTunnels(model.tunnels, args.only) };
-  const problems = check(ends).map((p) => ({
+  throwLocated("ends/grammar", check(ends), texts);
+  return { model: ends, texts };
+}
+
+/** Problems of the ends, each at its tunnel's field in its own file: one located SpecError. */
+function throwLocated(code: Code, found: readonly EndsProblem[], texts: SpecText[]): void {
+  if (found.length === 0) return;
+  const problems = found.map((p) => ({
     severity: "error" as const,
-    code: "ends/grammar",
+    code,
     message: p.message,
     file: p.tunnel.file,
     pointer: `${p.tunnel.pointer}${p.at}`,
   }));
-  if (problems.length > 0)
-    throw new SpecError(
-      locate(
-        problems,
-        texts.map((t) => ({ ...t, mergedDefaults: true })),
-      ),
-    );
-  return ends;
+  throw new SpecError(
+    locate(
+      problems,
+      texts.map((t) => ({ ...t, mergedDefaults: true })),
+    ),
+  );
 }
 
 /** A device's key file, read when the spec has no publicKey. */
@@ -71,7 +78,7 @@ const pubQuery = (t: ModelTunnel) =>
 const KEY = /^(\S+) ([A-Za-z0-9+/]+={0,2})(?:\s|$)/;
 
 /** The device's public key: the spec's publicKey, or the identity's .pub file. */
-function publicKey(mt: ModelTunnel, facts: Facts): string | { problem: string } {
+function publicKey(mt: ModelTunnel, facts: Facts): string | EndsProblem {
   const t = mt.tunnel;
   let text = t.publicKey;
   const [q] = pubQuery(mt);
@@ -79,13 +86,22 @@ function publicKey(mt: ModelTunnel, facts: Facts): string | { problem: string } 
     text = facts.get(q).text;
     if (text === undefined)
       return {
-        problem: `${t.name}: no publicKey in the spec and no ${t.identity}.pub to read it from`,
+        tunnel: mt,
+        at: "/identity",
+        message: `${t.name}: no publicKey in the spec and no ${t.identity}.pub to read it from`,
       };
   }
   if (text === undefined)
-    return { problem: `${t.name}: set publicKey (or identity, with its .pub beside it)` };
+    return {
+      tunnel: mt,
+      at: "/name",
+      message: `${t.name}: set publicKey (or identity, with its .pub beside it)`,
+    };
   const m = KEY.exec(text.trim());
-  return m ? `${m[1]} ${m[2]}` : { problem: `${t.name}: ${t.identity}.pub is not a public key` };
+  if (m) return `${m[1]} ${m[2]}`;
+  return t.publicKey !== undefined
+    ? { tunnel: mt, at: "/publicKey", message: `${t.name}: publicKey is not a public key` }
+    : { tunnel: mt, at: "/identity", message: `${t.name}: ${t.identity}.pub is not a public key` };
 }
 
 /** The text as is, or with --json inside the envelope under `field`. */
@@ -96,26 +112,20 @@ function printed(args: EndsArgs, field: string, text: string): Outcome {
 export function runRelay(args: EndsArgs, gatherer: Gatherer = gathererFor()): Outcome {
   if (args.sysctl && args.sshdConfig)
     throw new UsageError("--sysctl and --sshd-config print different files: give one");
-  const model = modelOf(args, gatherer, relayProblems);
+  const { model, texts } = modelOf(args, gatherer, relayProblems);
   // Independent of the devices, but the specs are still checked: it belongs with --sshd-config.
   if (args.sysctl) return printed(args, "sysctl", relaySysctl());
   // The Match blocks need only the forwards, not the devices' keys.
   if (args.sshdConfig) return printed(args, "sshdConfig", sshdConfig(model));
   const facts = gatherer.gather(model.tunnels.flatMap(pubQuery));
   const keys = new Map<string, string>();
-  const problems: string[] = [];
+  const problems: EndsProblem[] = [];
   for (const m of model.tunnels) {
     const key = publicKey(m, facts);
     if (typeof key === "string") keys.set(m.tunnel.name, key);
-    else problems.push(key.problem);
+    else problems.push(key);
   }
-  problems.push(...sharedKeys(model, keys));
-  if (problems.length > 0)
-    return refused(
-      args.json,
-      problems.map((p) => problem("relay/public-key", p)),
-      { notes: problems },
-    );
+  throwLocated("relay/public-key", [...problems, ...sharedKeys(model, keys)], texts);
   return printed(args, "authorizedKeys", authorizedKeys(model, keys));
 }
 
@@ -123,7 +133,7 @@ export function runSshConfig(args: EndsArgs, gatherer: Gatherer = gathererFor())
   // src/cli-args.ts refuses it before any command runs; this holds for every other caller.
   const user = args.relayUser === undefined ? undefined : loginNameProblem(args.relayUser);
   if (user !== undefined) throw new UsageError(`--relay-user: ${user}`);
-  const model = modelOf(args, gatherer, sshConfigProblems);
+  const { model } = modelOf(args, gatherer, sshConfigProblems);
   return printed(args, "sshConfig", sshConfig(model, args.relayUser));
 }
 

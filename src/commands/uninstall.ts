@@ -10,7 +10,7 @@ import { targetOf, unitDir } from "../install/paths.ts";
 import { managerQueries, managerRefusal } from "../install/manager-check.ts";
 import { SpecError, UsageError } from "../errors.ts";
 import { envelope } from "../envelope.ts";
-import { outcome, refusedPlan, type Outcome } from "./outcome.ts";
+import { outcome, refusedPlan, warning, warningLines, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
 import { someOf, dryRunOption, defineCommand } from "./options.ts";
 import { gathererFor, processRunner, type Runner } from "../plan/read.ts";
@@ -71,14 +71,16 @@ export function runUninstall(args: UninstallArgs, runner: Runner = processRunner
     if (outside.length > 0) return refusedPlan(args.json, outside);
   }
   const effects = uninstallEffects(plan, target);
-  const warnings = args.dryRun ? [] : execute(effects, runner).warnings;
+  const warnings = (args.dryRun ? [] : execute(effects, runner).warnings).map((w) =>
+    warning("system/command", w),
+  );
   const commands = [...plan.before, ...plan.after].map((c) => c.argv);
   if (args.json)
     return outcome({
-      stdout: envelope(true, [], { dryRun: args.dryRun, removed: plan.remove, commands, warnings }),
+      stdout: envelope(true, warnings, { dryRun: args.dryRun, removed: plan.remove, commands }),
     });
   const lines = effects.map((e) => describe(e, args.dryRun));
-  return outcome({ stdout: lines.join("\n") + "\n", notes: warnings.map((w) => `note: ${w}`) });
+  return outcome({ stdout: lines.join("\n") + "\n", notes: warningLines(warnings) });
 }
 
 export const uninstallCommand = defineCommand<UninstallArgs>({

@@ -11,11 +11,14 @@ import { knownHostsPattern, unbracket } from "../model/host-format.ts";
 import type { FleetModel } from "../model/build-model.ts";
 import type { Tunnel } from "../model/tunnel.ts";
 import type { Facts, Query } from "../plan/query.ts";
+import type { Code } from "../codes.ts";
 import { SED } from "../install/replay-lines.ts";
 import { defaultKeyPath } from "../keygen/key-path.ts";
 import { dirname } from "node:path";
 
 export interface Check {
+  /** Which check: its code when it fails (doctor/identity, …; src/codes.ts). */
+  code: DoctorCode;
   name: string;
   ok: boolean;
   detail: string;
@@ -36,8 +39,16 @@ export interface DoctorInput {
 export const SD_BOOTED_DIR = "/run/systemd/system";
 const OS_RELEASE = "/etc/os-release";
 
-const pass = (name: string, detail: string): Check => ({ name, ok: true, detail });
-const failed = (name: string, detail: string, hint: string): Check => ({
+type DoctorCode = Extract<Code, `doctor/${string}`>;
+
+const pass = (code: DoctorCode, name: string, detail: string): Check => ({
+  code,
+  name,
+  ok: true,
+  detail,
+});
+const failed = (code: DoctorCode, name: string, detail: string, hint: string): Check => ({
+  code,
   name,
   ok: false,
   detail,
@@ -123,52 +134,63 @@ export function doctorChecks(input: DoctorInput, facts: Facts): Check[] {
 function checkSystemd(bootedDir: string, facts: Facts): Check {
   const v = systemdVersion(facts.get(probe("systemctl", "--version")).out);
   if (v === undefined)
-    return failed("systemd", "systemctl not found", "tunnelc needs a systemd machine");
+    return failed(
+      "doctor/systemd",
+      "systemd",
+      "systemctl not found",
+      "tunnelc needs a systemd machine",
+    );
   if (v < MIN_SYSTEMD)
     return failed(
+      "doctor/systemd",
       "systemd",
       `systemd ${v}`,
       `the units use the %d credentials specifier: systemd ${MIN_SYSTEMD} or later`,
     );
   if (!facts.get(exists(bootedDir)))
     return failed(
+      "doctor/systemd",
       "systemd",
       `systemd ${v} is installed but not running as the service manager (no ${bootedDir})`,
       "boot this machine (or container) with systemd as PID 1; to build a package or image instead, use tunnelc install --root DIR",
     );
-  return pass("systemd", `systemd ${v}, running`);
+  return pass("doctor/systemd", "systemd", `systemd ${v}, running`);
 }
 
 function checkSsh(path: string, facts: Facts): Check {
   const v = opensshVersion(facts.get(probe(path, "-V")).out);
   if (v === undefined)
     return failed(
+      "doctor/ssh",
       "ssh",
       `${path} not found or not OpenSSH`,
       "install the OpenSSH client (Debian: openssh-client)",
     );
   if (!atLeast(v, MIN_OPENSSH))
     return failed(
+      "doctor/ssh",
       "ssh",
       `OpenSSH ${v.join(".")} at ${path}`,
       `tunnelc relies on OpenSSH ${MIN_OPENSSH.join(".")} or later`,
     );
-  return pass("ssh", `OpenSSH ${v.join(".")} at ${path}`);
+  return pass("doctor/ssh", "ssh", `OpenSSH ${v.join(".")} at ${path}`);
 }
 
 /** /etc/os-release is KEY=VALUE lines with shell-style quotes: INI semantics hold here. */
 function checkDistro(facts: Facts): Check {
   const text = facts.get({ kind: "file", path: OS_RELEASE }).text;
-  if (text === undefined) return pass("distro", `${OS_RELEASE} not found`);
+  if (text === undefined) return pass("doctor/distro", "distro", `${OS_RELEASE} not found`);
   const info = parseIni(text) as Record<string, string>;
-  return pass("distro", info.PRETTY_NAME ?? info.NAME ?? "unknown");
+  return pass("doctor/distro", "distro", info.PRETTY_NAME ?? info.NAME ?? "unknown");
 }
 
 function checkNss(tunnels: Tunnel[], facts: Facts): Check | undefined {
   const dynamic = tunnels.filter((t) => t.scope === "system" && t.user === undefined);
   if (tunnels.length > 0 && dynamic.length === 0) return undefined;
-  if (hasNssSystemd(facts)) return pass("nss-systemd", "present: dynamic accounts resolve");
+  if (hasNssSystemd(facts))
+    return pass("doctor/nss-systemd", "nss-systemd", "present: dynamic accounts resolve");
   return failed(
+    "doctor/nss-systemd",
     "nss-systemd",
     "missing from the passwd line of /etc/nsswitch.conf",
     'DynamicUser= accounts need it (Debian: apt install libnss-systemd), or set "user" in the spec',
@@ -177,8 +199,10 @@ function checkNss(tunnels: Tunnel[], facts: Facts): Check | undefined {
 
 /** The units' ExecStopPost= runs sed by a fixed path, as units are compiled for packages. */
 function checkSed(facts: Facts): Check {
-  if (facts.get(exists(SED))) return pass("sed", `${SED}: copies ssh's log to the journal`);
+  if (facts.get(exists(SED)))
+    return pass("doctor/sed", "sed", `${SED}: copies ssh's log to the journal`);
   return failed(
+    "doctor/sed",
     "sed",
     `${SED} not found: the journal will not get ssh's lines nor the fix for a refused relay port`,
     `install sed (Debian: apt install sed), or on a system without merged /usr: ln -s /bin/sed ${SED}`,
@@ -189,13 +213,14 @@ function checkIdentity(t: Tunnel, facts: Facts): Check | undefined {
   const key = t.identity;
   if (key === undefined) return undefined;
   const [problem] = identityWarnings([t], facts);
-  if (problem === undefined) return pass(`${t.name}: identity`, `${key} is private to its owner`);
+  if (problem === undefined)
+    return pass("doctor/identity", `${t.name}: identity`, `${key} is private to its owner`);
   // The mode query identityWarnings asked: a key that has a mode exists.
   const hint =
     facts.get(modeQuery(key)).mode !== undefined
       ? `chmod 600 ${key} && chown root:root ${key}`
       : createKeyHint(t, key);
-  return failed(`${t.name}: identity`, problem, hint);
+  return failed("doctor/identity", `${t.name}: identity`, problem, hint);
 }
 
 /**
@@ -220,15 +245,17 @@ const searchKnownHosts = (t: Tunnel, file: string) =>
 
 function checkHostKey(t: Tunnel, specFile: string, facts: Facts): Check {
   const name = `${t.name}: host key`;
+  const code = "doctor/host-key";
   if (t.hostKeyPolicy === "pinned")
-    return pass(name, `${t.server.hostKeys.length} key(s) pinned in the spec`);
+    return pass(code, name, `${t.server.hostKeys.length} key(s) pinned in the spec`);
   if (t.hostKeyPolicy === "accept-new")
-    return pass(name, "accept-new: the first key seen will be trusted");
+    return pass(code, name, "accept-new: the first key seen will be trusted");
   const pattern = knownHostsPattern(t.server.host, t.server.port);
   const files = knownHostsFiles(t, facts);
   const found = files.find((f) => facts.get(searchKnownHosts(t, f)).status === 0);
-  if (found) return pass(name, `${pattern} is known in ${found}`);
+  if (found) return pass(code, name, `${pattern} is known in ${found}`);
   return failed(
+    code,
     name,
     `${pattern} is in none of ${files.join(", ")}`,
     `pin it in the spec: tunnelc trust ${specFile}`,
@@ -238,8 +265,9 @@ function checkHostKey(t: Tunnel, specFile: string, facts: Facts): Check {
 function checkAccount(t: Tunnel, facts: Facts): Check | undefined {
   if (t.user === undefined) return undefined;
   return facts.get(getent(t.user)).status === 0
-    ? pass(`${t.name}: account`, `${t.user} exists`)
+    ? pass("doctor/account", `${t.name}: account`, `${t.user} exists`)
     : failed(
+        "doctor/account",
         `${t.name}: account`,
         `no local account ${t.user}`,
         `create it (useradd --system ${t.user}) or drop "user" for a dynamic account`,
@@ -249,22 +277,24 @@ function checkAccount(t: Tunnel, facts: Facts): Check | undefined {
 function checkLinger(facts: Facts): Check {
   const warning = lingerWarning(facts);
   return warning === undefined
-    ? pass("lingering", "on: user units run without a login")
-    : failed("lingering", "off", warning);
+    ? pass("doctor/lingering", "lingering", "on: user units run without a login")
+    : failed("doctor/lingering", "lingering", "off", warning);
 }
 
 /** Whether a local forward's port can be bound now (or is held by the tunnel itself). */
 function checkPort(t: Tunnel, host: string, p: number, facts: Facts): Check {
   const name = `${t.name}: port ${p}`;
+  const code = "doctor/port";
   const error = facts.get(port(host, p));
   if (error.code === undefined && error.message === undefined)
-    return pass(name, `${host}:${p} is free`);
+    return pass(code, name, `${host}:${p} is free`);
   const unit = `${t.name}.service`;
   if (error.code === "EADDRINUSE" && facts.get(isActive(t)).out.trim() === "active")
-    return pass(name, `${host}:${p} is held by ${unit} itself`);
+    return pass(code, name, `${host}:${p} is held by ${unit} itself`);
   if (error.code === "EACCES")
-    return pass(name, `${host}:${p} is privileged: the unit grants CAP_NET_BIND_SERVICE`);
+    return pass(code, name, `${host}:${p} is privileged: the unit grants CAP_NET_BIND_SERVICE`);
   return failed(
+    code,
     name,
     `${host}:${p}: ${error.code ?? error.message}`,
     "another program listens there: pick another port or stop it",

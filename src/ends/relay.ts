@@ -17,13 +17,15 @@ interface Device {
   tunnel: Tunnel;
   publicKey: string;
   specName: string;
+  model: ModelTunnel;
 }
 
 /** The model's tunnels that have a key. */
 function devicesOf(model: EndsModel, keys: PublicKeys): Device[] {
-  return model.tunnels.flatMap(({ tunnel, specName }) => {
+  return model.tunnels.flatMap((model) => {
+    const { tunnel, specName } = model;
     const publicKey = keys.get(tunnel.name);
-    return publicKey === undefined ? [] : [{ tunnel, publicKey, specName }];
+    return publicKey === undefined ? [] : [{ tunnel, publicKey, specName, model }];
   });
 }
 
@@ -165,17 +167,19 @@ function groups<T extends { tunnel: Tunnel }>(devices: T[]): Map<string, T[]> {
  * sshd uses the first authorized_keys line whose key matches, so two devices with one key would
  * both get the first one's permissions: each device needs its own key.
  */
-export function sharedKeys(model: EndsModel, keys: PublicKeys): string[] {
+export function sharedKeys(model: EndsModel, keys: PublicKeys): EndsProblem[] {
   const devices = devicesOf(model, keys);
   const first = new Map<string, string>();
-  const problems: string[] = [];
+  const problems: EndsProblem[] = [];
   for (const d of devices) {
     const key = `${account(d.tunnel)} ${d.publicKey}`;
     const other = first.get(key);
     if (other !== undefined) {
-      problems.push(
-        `${d.tunnel.name} has the same key as ${other} on relay account ${account(d.tunnel)}: sshd would give it ${other}'s ports; give each device its own key`,
-      );
+      problems.push({
+        tunnel: d.model,
+        at: d.tunnel.publicKey !== undefined ? "/publicKey" : "/identity",
+        message: `${d.tunnel.name} has the same key as ${other} on relay account ${account(d.tunnel)}: sshd would give it ${other}'s ports; give each device its own key`,
+      });
     } else first.set(key, d.tunnel.name);
   }
   return problems;

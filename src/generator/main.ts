@@ -4,7 +4,7 @@
 // pass; bin/tunnelc.cjs hands anything else (--dry-run, --help, a mistake) to the full CLI, which
 // has the messages and the help. Like src/cli.ts, this entry prints and exits.
 import { runGenerate, type GenerateArgs } from "../commands/generate.ts";
-import { ExitCode, TunnelcError, SystemError } from "../errors.ts";
+import { errorText } from "../error-text.ts";
 
 /**
  * `generate [--user] [--spec-dir DIR]... DIR [DIR DIR]`, as the full CLI reads it; undefined for
@@ -36,7 +36,7 @@ function red(s: string): string {
   return colour ? `\u001b[31m${s}\u001b[39m` : s;
 }
 
-/** The same lines and exit codes as src/cli.ts for what runGenerate returns or throws. */
+/** The same lines and exit codes as src/cli.ts (src/error-text.ts) for what runGenerate returns or throws. */
 export async function main(args: GenerateArgs): Promise<void> {
   let code: number;
   try {
@@ -45,18 +45,9 @@ export async function main(args: GenerateArgs): Promise<void> {
     if (o.notes.length > 0) process.stderr.write(`${o.notes.join("\n")}\n`);
     code = o.exitCode;
   } catch (e) {
-    if (e instanceof TunnelcError) {
-      const detail = e instanceof SystemError && e.detail ? `\n${e.detail}` : "";
-      process.stderr.write(`${red("tunnelc:")} ${e.message}${detail}\n`);
-      code = e.exitCode;
-    } else {
-      const err = e as Error;
-      process.stderr.write(
-        `${red("tunnelc: internal error:")} ${err?.message ?? String(e)}\nPlease report this with the spec that caused it.\n`,
-      );
-      if (process.env.TUNNELC_DEBUG) process.stderr.write(`${err?.stack ?? ""}\n`);
-      code = ExitCode.system;
-    }
+    const said = errorText(e, red, Boolean(process.env.TUNNELC_DEBUG));
+    process.stderr.write(said.text);
+    code = said.exitCode;
   }
   // Nothing is left to run: the journal connection, if any, is closed; stderr writes are
   // synchronous for files and pipes.

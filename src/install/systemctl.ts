@@ -3,6 +3,7 @@
 import type * as ChildProcess from "node:child_process";
 import { lazyBuiltin } from "../builtin.ts";
 import { SystemError, commandFailed } from "../errors.ts";
+import type { Code } from "../codes.ts";
 
 export interface RunResult {
   status: number;
@@ -21,7 +22,7 @@ export interface SpawnRunnerOptions {
   /** What to say when the program is not installed. */
   missing: (cmd: string) => string;
   /** The error code for that case (src/errors.ts); the default is SystemError's. */
-  code?: string;
+  code?: Code;
   /** stdin closed, so the program can never wait for an answer. */
   closedStdin?: boolean;
 }

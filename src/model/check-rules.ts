@@ -1,6 +1,7 @@
 // Semantic rules the schema cannot express, run on the normalized tunnels of one spec. Every
 // problem is collected by JSON pointer; errors stop the compile, warnings are printed and compile
 // goes on. Duplicate names, which span files, are check-names.ts's.
+import type { Code } from "../codes.ts";
 import { Problems, type Problem } from "../specfile/problem.ts";
 import { bindKey, formatEndpoint, isLoopback, isWildcard, sameBind } from "./endpoint.ts";
 import type { Endpoint, SourcedTunnel } from "./tunnel.ts";
@@ -38,7 +39,7 @@ export function checkRules(file: string, tunnels: SourcedTunnel[], seed: boolean
 function report(
   ctx: Context,
   severity: Severity,
-  code: string,
+  code: Code,
   pointer: string,
   message: string,
 ): void {

@@ -2,6 +2,7 @@
 // the manager that runs its unit (docs/security.md, "Who writes specs"): it may run ssh as root,
 // without the sandbox, or run another program than ssh. Each is allowed, none goes unseen:
 // validate, compile, install and the generator warn, at the field. Pure; a data table.
+import type { Code } from "../codes.ts";
 import type { Problem } from "../specfile/problem.ts";
 import type { SourcedTunnel, Tunnel } from "./tunnel.ts";
 import { seedPointer } from "./check-rules.ts";
@@ -15,7 +16,7 @@ export const USUAL_SSH_PATHS: ReadonlySet<string> = new Set([
 ]);
 
 interface Weakening {
-  code: string;
+  code: Code;
   field: string;
   /** The warning, when the tunnel makes this choice. */
   when: (t: Tunnel) => string | undefined;

@@ -1,6 +1,7 @@
 // A command's effects as data: what to create, write, remove and run, in order. Commands compute
 // a plan from what they read; one executor (execute.ts) carries it out, or with --dry-run only
 // describes it, so every change to the machine is made in one place.
+import type { Code } from "../codes.ts";
 
 /**
  * A file effect below --root DIR names its `root`: the file applier (apply-files.ts) then
@@ -72,7 +73,7 @@ export type FileEffect = Exclude<Effect, { kind: "run" }>;
 /** A change the plan will not make (a foreign unit, a unit not installed): exit 1, nothing done. */
 export interface Refusal {
   /** The diagnostic code --json reports it under, e.g. "install/foreign-unit". */
-  code: string;
+  code: Code;
   unit: string;
   path: string;
   message: string;

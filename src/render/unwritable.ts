@@ -3,6 +3,7 @@
 // costs another spec its units (compile, install, diff and the generator all render through it).
 // The checks before it (schema, check-rules, check-paths) should leave nothing for it to find;
 // the schema fuzz (test/fuzz-schema.test.ts) holds that. Pure.
+import type { Code } from "../codes.ts";
 import { EscapeError } from "../unit/escape.ts";
 import type { Problem } from "../specfile/problem.ts";
 import type { ModelTunnel } from "../model/tunnel.ts";
@@ -36,7 +37,7 @@ export function renderedOrProblem(t: ModelTunnel, render: () => string): Rendere
   return { text };
 }
 
-function problemOf(t: ModelTunnel, code: string, message: string): Problem {
+function problemOf(t: ModelTunnel, code: Code, message: string): Problem {
   return { severity: "error", code, message, file: t.file, pointer: t.pointer };
 }
 

@@ -3,6 +3,7 @@
 // /etc/shadow. Such a file is refused with its line and column and nothing of its text: no code
 // frame, no excerpt, in every command and output form (the generator's log and status file
 // print only the message). Pure; parse.ts asks before it parses.
+import type { Code } from "../codes.ts";
 import type { Problem } from "./problem.ts";
 
 /**
@@ -27,7 +28,7 @@ const CONTROL = /\x00/;
 
 const NOT_SHOWN = "its contents are not shown";
 
-function refusal(file: string, code: string, message: string, offset: number): Problem {
+function refusal(file: string, code: Code, message: string, offset: number): Problem {
   return {
     severity: "error",
     code,

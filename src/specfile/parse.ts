@@ -2,6 +2,7 @@
 // offset where the text is broken (locate.ts turns it into line and column, and builds the tree
 // of positions other messages need). Comments are allowed (starter specs carry them); trailing
 // commas and duplicate keys are not.
+import type { Code } from "../codes.ts";
 import { printParseErrorCode, visit, type ParseError, type ParseOptions } from "jsonc-parser";
 import type { SpecText } from "./source.ts";
 import type { Problem } from "./problem.ts";
@@ -51,7 +52,7 @@ export function parseSpec(source: SpecText): ParseResult {
 
 /** The streaming parse, which locates every problem; exported for the test that holds the fast path to it. */
 export function parseLocated(source: SpecText): ParseResult {
-  const at = (code: string, message: string, offset: number, length: number, pointer = "") => ({
+  const at = (code: Code, message: string, offset: number, length: number, pointer = "") => ({
     severity: "error" as const,
     code,
     message,

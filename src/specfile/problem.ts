@@ -1,11 +1,12 @@
 // A problem found in a spec, recorded where it is in the document (a JSON pointer, or an offset
 // where the text itself is broken). Line, column and code frame are added at the end, by locate.ts.
+import type { Code } from "../codes.ts";
 import type { Severity } from "../errors.ts";
 
 export interface Problem {
   severity: Severity;
   /** A stable short code, e.g. "schema/type" or "rule/duplicate-name". */
-  code: string;
+  code: Code;
   message: string;
   file: string;
   pointer: string;
@@ -31,7 +32,7 @@ export class Problems {
 
   add(
     severity: Severity,
-    code: string,
+    code: Code,
     pointer: string,
     message: string,
     extra?: Pick<Problem, "key">,

@@ -8,6 +8,7 @@
 // without a writer and is refused), without a controlling terminal, close-on-exec (libuv adds
 // O_CLOEXEC to every open), and its size is taken from the descriptor (fstat) before a byte is
 // read; the read stops at the limit whatever fstat said (/proc files say 0, a file may grow).
+import type { Code } from "../codes.ts";
 import {
   closeSync,
   constants,
@@ -36,7 +37,7 @@ export type FileRead =
   | {
       ok: false;
       /** A diagnostic code; read/io for an error of the system (errno), the rest are refusals. */
-      code: string;
+      code: Code;
       message: string;
       /** For read/io: the system's reason alone. */
       why?: string;
@@ -147,7 +148,7 @@ function typeName(st: {
 
 export function notRegular(st: Parameters<typeof typeName>[0]): {
   ok: false;
-  code: string;
+  code: "read/not-regular";
   message: string;
 } {
   return {
@@ -196,7 +197,7 @@ function isLink(path: string): boolean {
 }
 
 /** At line 1, column 1 of the file: where a problem with the whole file is reported. */
-export function wholeFile(file: string, code: string, message: string): Diagnostic {
+export function wholeFile(file: string, code: Code, message: string): Diagnostic {
   return {
     severity: "error",
     code,

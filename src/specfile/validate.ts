@@ -1,5 +1,6 @@
 // Schema check: the standalone validator compiled at build time (scripts/build-validator.mjs),
 // its errors turned into located, human messages. Collects every problem, never throws.
+import { schemaCode } from "../codes.ts";
 import type { ErrorObject } from "ajv";
 import validateSchema from "./generated/validate.cjs";
 import { escapePointer, unescapePointer } from "./parse.ts";
@@ -26,12 +27,25 @@ function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
     new Set(errors.filter((e) => e.keyword === keyword).map((e) => e.instancePath));
   const anyOfAt = at("anyOf");
   const emptyAt = at("minLength");
+  // A value of the wrong type fails its field's type and then the type of the branch if/else
+  // picked for it ("a string or an object", then "an object"): the widest one says it all.
+  const widestType = new Map<string, ErrorObject>();
+  for (const e of errors)
+    if (e.keyword === "type" && typesOf(e) > typesOf(widestType.get(e.instancePath)))
+      widestType.set(e.instancePath, e);
   return errors.filter(
     (e) =>
       e.keyword !== "if" &&
+      !(e.keyword === "type" && widestType.get(e.instancePath) !== e) &&
       !(e.keyword === "required" && anyOfAt.has(e.instancePath)) &&
       !(e.keyword === "pattern" && emptyAt.has(e.instancePath)),
   );
+}
+
+/** How many types a "type" error allowed (0 for none). */
+function typesOf(e: ErrorObject | undefined): number {
+  const t = (e?.params as { type?: string | string[] } | undefined)?.type;
+  return t === undefined ? 0 : typeof t === "string" ? t.split(",").length : t.length;
 }
 
 function toProblem(value: unknown, e: ErrorObject): Omit<Problem, "file"> {
@@ -67,7 +81,7 @@ function toProblem(value: unknown, e: ErrorObject): Omit<Problem, "file"> {
     default:
       return {
         severity: "error",
-        code: `schema/${e.keyword}`,
+        code: schemaCode(e.keyword),
         pointer,
         message: messageFor(e, parent, valueAt(value, pointer)),
       };
