@@ -3,6 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import Ajv2020 from "ajv/dist/2020.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
+import { schemaDefaults, schemaTypes } from "./schema-types.mjs";
 
 const schema = JSON.parse(readFileSync("schemas/tunnel.schema.json", "utf8"));
 const ajv = new Ajv2020({
@@ -60,3 +61,14 @@ for (const [name, node] of Object.entries(tunnelFields)) {
       nested[key] = `/${name}${array ? "/N" : ""}/${key}`;
 }
 writeFileSync("src/specfile/generated/nested-fields.json", JSON.stringify(nested, null, 2) + "\n");
+
+// The spec's types and defaults, from the schema (src/specfile/raw.ts, src/model/defaults.ts).
+writeFileSync("src/specfile/generated/schema-types.ts", schemaTypes(schema));
+writeFileSync(
+  "src/specfile/generated/schema-defaults.ts",
+  [
+    "// Generated from schemas/tunnel.schema.json by scripts/schema-types.mjs (npm run build).",
+    `export const SCHEMA_DEFAULTS = ${JSON.stringify(schemaDefaults(schema), null, 2)} as const;`,
+    "",
+  ].join("\n"),
+);

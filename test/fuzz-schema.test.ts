@@ -27,6 +27,8 @@ import { sshCommandLine } from "../src/render/ssh-argv.ts";
 import { logReplayCommand } from "../src/render/log-replay.ts";
 import { expandWords } from "../src/unit/command-line.ts";
 import { planGeneration, type GenerationPlan } from "../src/generator/plan.ts";
+import { gathererFor } from "../src/plan/read.ts";
+import { SYSTEM_UNIT_DIRS, unitDirQueries, unitNamesOf } from "../src/install/search-path.ts";
 import { intendedNames } from "../src/generator/broken.ts";
 import { withDefaults } from "../src/specfile/merge-defaults.ts";
 import { ALLOWED_SSH_OPTIONS, REFUSED_SSH_OPTIONS } from "../src/model/ssh-options.ts";
@@ -348,7 +350,14 @@ test("fuzz from the schema: the real generator writes what planGeneration plans 
     });
     assert.equal(r.status, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /internal error/);
-    const plan = planGeneration([{ dir: specs, specs: texts }], { user: false, normalDir: out });
+    // The units this machine has, as the real generator lists them: a fuzzed name such as "ssh"
+    // is refused when the host has that unit (generator/name-taken), and planned so here too.
+    const facts = gathererFor().gather(unitDirQueries(SYSTEM_UNIT_DIRS));
+    const plan = planGeneration([{ dir: specs, specs: texts }], {
+      user: false,
+      normalDir: out,
+      systemUnits: unitNamesOf(facts, SYSTEM_UNIT_DIRS),
+    });
     const written = new Map<string, string>();
     const walk = (dir: string) => {
       for (const e of readdirSync(dir, { withFileTypes: true })) {

@@ -5,8 +5,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULTS } from "../src/model/defaults.ts";
+import { SCHEMA_DEFAULTS } from "../src/specfile/generated/schema-defaults.ts";
 import { compileSpecs } from "../src/render/units.ts";
 import { ROOT } from "./helpers/paths.ts";
+import * as prettier from "prettier";
+import { withSpecTables } from "../scripts/spec-table.mjs";
 
 type Node = Record<string, unknown>;
 const schema = JSON.parse(
@@ -19,44 +22,14 @@ test("the schema is JSON Schema 2020-12", () => {
   assert.equal(schema.$schema, "https://json-schema.org/draft/2020-12/schema");
 });
 
-const DEFAULT_TABLE: [string, unknown, unknown][] = [
-  ["server.port", (props("serverObject").port as Node).default, DEFAULTS.serverPort],
-  [
-    "keepAlive.interval",
-    ((props("tunnel").keepAlive!.properties as Record<string, Node>).interval as Node).default,
-    DEFAULTS.keepAliveInterval,
-  ],
-  [
-    "keepAlive.countMax",
-    ((props("tunnel").keepAlive!.properties as Record<string, Node>).countMax as Node).default,
-    DEFAULTS.keepAliveCountMax,
-  ],
-  ["compression", props("tunnel").compression!.default, DEFAULTS.compression],
-  [
-    "restart.policy",
-    ((props("tunnel").restart!.properties as Record<string, Node>).policy as Node).default,
-    DEFAULTS.restartPolicy,
-  ],
-  [
-    "restart.delaySec",
-    ((props("tunnel").restart!.properties as Record<string, Node>).delaySec as Node).default,
-    DEFAULTS.restartDelaySec,
-  ],
-  ["startTimeoutSec", props("tunnel").startTimeoutSec!.default, DEFAULTS.startTimeoutSec],
-  ["hardening", props("tunnel").hardening!.default, DEFAULTS.hardening],
-  ["scope", props("tunnel").scope!.default, DEFAULTS.scope],
-  [
-    "ssh.path",
-    ((props("tunnel").ssh!.properties as Record<string, Node>).path as Node).default,
-    DEFAULTS.sshPath,
-  ],
-  ["seed remotePort", props("seed").remotePort!.default, DEFAULTS.seedRemotePort],
-  ["seed bindPort", props("seed").bindPort!.default, DEFAULTS.seedBindPort],
-];
-for (const [field, documented, used] of DEFAULT_TABLE) {
-  test(`default of ${field} in the schema is the one normalize uses`, () =>
-    assert.equal(documented, used));
-}
+// DEFAULTS takes the schema's own defaults (src/specfile/generated/schema-defaults.ts, made at
+// build time), so they cannot differ: what is left to hold is that none is left unread.
+test("every default the schema declares is one DEFAULTS takes", () => {
+  const source = readFileSync(join(ROOT, "src", "model", "defaults.ts"), "utf8");
+  const unread = Object.keys(SCHEMA_DEFAULTS).filter((k) => !source.includes(`S["${k}"]`));
+  assert.deepEqual(unread, []);
+  assert.equal(DEFAULTS.serverPort, (props("serverObject").port as Node).default);
+});
 
 test("every property of every definition has a description", () => {
   const missing: string[] = [];
@@ -94,4 +67,50 @@ test('a spec may carry "$schema" in every form', () => {
       JSON.stringify(spec),
     );
   }
+});
+
+/** docs/spec.md's field tables: the field cell's names, and the default cell. */
+function docDefaults(): Map<string, string> {
+  const rows = new Map<string, string>();
+  for (const line of readFileSync(join(ROOT, "docs", "spec.md"), "utf8").split("\n")) {
+    const cells = line.split("|").map((c) => c.trim());
+    if (cells.length < 4 || !cells[1]!.startsWith("`")) continue;
+    const names = [...cells[1]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+    // The seed table has its default last, the v1 table too.
+    const parts = cells[cells.length - 2]!.replace(/\s*\(.*\)$/, "").split(/,\s*/);
+    names.forEach((n, i) => rows.set(n, parts[names.length > 1 ? i : 0] ?? ""));
+  }
+  return rows;
+}
+
+/** The field's name in docs/spec.md for a schema default's path ("serverObject.port"). */
+const DOC_NAME: Record<string, (rest: string) => string | undefined> = {
+  tunnel: (rest) => rest,
+  serverObject: (rest) => `server.${rest}`,
+  seed: (rest) => rest,
+  // Documented with server.jump, whose hops take the server's port default.
+  jumpHost: () => undefined,
+};
+
+test("docs/spec.md's default column says each default the schema declares", () => {
+  const docs = docDefaults();
+  for (const [path, value] of Object.entries(SCHEMA_DEFAULTS)) {
+    const [def, ...rest] = path.split(".");
+    const name = DOC_NAME[def!]?.(rest.join("."));
+    if (name === undefined) continue;
+    const cell = docs.get(name);
+    assert.ok(cell !== undefined, `docs/spec.md has no row for ${name}`);
+    const shown = typeof value === "number" ? String(value) : `\`${String(value)}\``;
+    assert.equal(cell, shown, `docs/spec.md, ${name}: default`);
+  }
+});
+
+test("docs/spec.md's field tables are the schema's (npm run docs writes them)", async () => {
+  const page = readFileSync(join(ROOT, "docs", "spec.md"), "utf8");
+  const config = JSON.parse(readFileSync(join(ROOT, ".prettierrc.json"), "utf8")) as object;
+  const expected = await prettier.format(withSpecTables(page, schema), {
+    ...config,
+    parser: "markdown",
+  });
+  assert.equal(page, expected);
 });

@@ -29,6 +29,7 @@ import type {
   ModelTunnel,
   Tunnel,
 } from "./tunnel.ts";
+import { FORWARD_FLAG } from "./tunnel.ts";
 
 export interface Normalized {
   tunnels: ModelTunnel[];
@@ -144,7 +145,7 @@ export function seedToTunnel(seed: RawSeed): RawTunnel {
 }
 
 function seedEntries(seed: RawSeed, out: Problems): [RawTunnel, string][] {
-  if (seed.enable === false) {
+  if ((seed.enable ?? DEFAULTS.seedEnable) === false) {
     out.add(
       "warning",
       "rule/seed-disabled",
@@ -199,11 +200,12 @@ function normalizeTunnel(
       hostKeys,
       jump: (t.server.jump ?? []).map((j) => ({
         host: unbracket(j.host),
-        port: j.port ?? DEFAULTS.serverPort,
+        port: j.port ?? DEFAULTS.jumpPort,
         ...(j.user !== undefined && { user: j.user }),
         hostKeys: j.hostKeys ?? [],
       })),
     },
+    ...(t.documentation !== undefined && { documentation: t.documentation }),
     ...(t.user !== undefined && { user: t.user }),
     ...(t.identity !== undefined && { identity: t.identity }),
     ...(t.publicKey !== undefined && { publicKey: t.publicKey }),
@@ -271,8 +273,6 @@ function sshOptions(t: RawTunnel, at: string, out: Problems): [string, string][]
   return options.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-const FLAG = { remote: "-R", local: "-L", dynamic: "-D" } as const;
-
 function describeTunnel(name: string, server: RawTunnel["server"], forwards: Forward[]): string {
   const user = server.user ? `${server.user}@` : "";
   const port = server.port && server.port !== DEFAULTS.serverPort ? `:${server.port}` : "";
@@ -280,7 +280,7 @@ function describeTunnel(name: string, server: RawTunnel["server"], forwards: For
     .slice(0, 3)
     .map(
       (f) =>
-        `${FLAG[f.kind]} ${formatEndpoint(f.bind)}${f.kind === "dynamic" ? "" : ` to ${formatEndpoint(f.to)}`}`,
+        `${FORWARD_FLAG[f.kind]} ${formatEndpoint(f.bind)}${f.kind === "dynamic" ? "" : ` to ${formatEndpoint(f.to)}`}`,
     );
   const more = forwards.length > 3 ? ` and ${forwards.length - 3} more` : "";
   return `SSH tunnel ${name} via ${user}${server.host}${port} (${shown.join(", ")}${more})`;

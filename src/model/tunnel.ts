@@ -15,6 +15,12 @@ export type Forward =
   | { kind: "local"; bind: Endpoint; to: Endpoint }
   | { kind: "dynamic"; bind: Endpoint };
 
+/** Each forward's ssh flag (ssh(1) -R, -L, -D): the one table, for ssh's argv and for messages. */
+export const FORWARD_FLAG = { remote: "-R", local: "-L", dynamic: "-D" } as const satisfies Record<
+  Forward["kind"],
+  string
+>;
+
 export interface Hop {
   host: string;
   port: number;
@@ -24,6 +30,8 @@ export interface Hop {
 export interface Tunnel {
   name: string;
   description: string;
+  /** Documentation= URIs; undefined when the spec names none. */
+  documentation?: string[];
   server: Hop & { hostKeys: string[]; jump: (Hop & { hostKeys: string[] })[] };
   /** Local account (User=); undefined means a dedicated dynamic account. */
   user?: string;

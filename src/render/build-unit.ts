@@ -72,6 +72,7 @@ const WANTED_BY = {
 
 function unitSection(t: Tunnel): Entry[] {
   const entries = [entry("Description", t.description)];
+  if (t.documentation) entries.push(entry("Documentation", t.documentation.join(" ")));
   if (t.scope === "system") entries.push(...SYSTEM_DEPENDENCIES);
   entries.push(START_LIMIT);
   return entries;

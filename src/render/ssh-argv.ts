@@ -3,13 +3,11 @@
 import { CommandLineBuilder, specifier, type CommandLine } from "../unit/command-line.ts";
 import { formatEndpoint } from "../model/endpoint.ts";
 import { formatJump } from "../model/host-format.ts";
-import type { Endpoint, Forward, Tunnel } from "../model/tunnel.ts";
+import { FORWARD_FLAG, type Endpoint, type Forward, type Tunnel } from "../model/tunnel.ts";
 import { CREDENTIALS } from "./credentials.ts";
 import { settingWords } from "./ssh-settings.ts";
 import { sshLogPath } from "./log-replay.ts";
 import { explicitLogin } from "../model/accounts.ts";
-
-const FLAGS = { remote: "-R", local: "-L", dynamic: "-D" } as const;
 
 export function sshCommandLine(t: Tunnel): CommandLine {
   const b = new CommandLineBuilder();
@@ -25,7 +23,7 @@ export function sshCommandLine(t: Tunnel): CommandLine {
   // Every -o option comes from the one table the -F config file is also written from.
   for (const words of settingWords(t)) b.group(...words);
   if (t.server.jump.length > 0) b.group("-J", t.server.jump.map(formatJump).join(","));
-  for (const f of t.forwards) b.group(FLAGS[f.kind], forwardSpec(f));
+  for (const f of t.forwards) b.group(FORWARD_FLAG[f.kind], forwardSpec(f));
   const login = explicitLogin(t);
   b.group(
     ...(login !== undefined ? ["-l", login] : []),

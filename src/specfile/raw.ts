@@ -1,55 +1,50 @@
 // The spec as the schema accepts it. Only read after validation has passed.
 
-export type RawBind = number | string;
+import type {
+  SchemaBind,
+  SchemaDynamicForward,
+  SchemaJumpHost,
+  SchemaLocalForward,
+  SchemaPort,
+  SchemaRemoteForward,
+  SchemaSeed,
+  SchemaServerObject,
+  SchemaTunnel,
+  SchemaTunnelList,
+} from "./generated/schema-types.ts";
+
+// The types are the schema's own (generated from it at build time: scripts/schema-types.mjs);
+// here only what the front end changes before the model reads them.
+
+export type RawBind = SchemaBind;
 
 /** A port: a number, or digits in a string (the schema checked the range). */
-export type RawPort = number | string;
+export type RawPort = SchemaPort;
 
-/** A hop in object form; expandServer (server-forms.ts) turns the string forms into this. */
-export interface RawHop {
-  host: string;
-  port?: number;
-  user?: string;
-}
+/**
+ * A hop as expandServer (src/model/server-forms.ts) leaves it: the string forms
+ * ("[user@]host[:port]") turned into objects, ports into numbers.
+ */
+export type RawHop = Omit<SchemaServerObject, "port" | "hostKeys" | "jump"> & { port?: number };
 
-export interface RawForward {
-  remote?: RawBind;
-  local?: RawBind;
-  dynamic?: RawBind;
-  to?: RawBind;
-}
+/** A forward with each form's fields optional: which one it is, the field present says. */
+export type RawForward = Partial<SchemaRemoteForward & SchemaLocalForward & SchemaDynamicForward>;
 
-export interface RawTunnel {
-  name: string;
-  description?: string;
-  server: RawHop & { hostKeys?: string[]; jump?: (RawHop & { hostKeys?: string[] })[] };
-  user?: string;
-  identity?: string;
+/** A tunnel after expandServer: the server, and each of its jump hosts, in object form. */
+export type RawTunnel = Omit<SchemaTunnel, "server" | "forwards"> & {
+  server: RawHop & {
+    hostKeys?: SchemaServerObject["hostKeys"];
+    jump?: (Omit<SchemaJumpHost, "port"> & { port?: number })[];
+  };
   forwards: RawForward[];
-  keepAlive?: { interval?: number; countMax?: number };
-  compression?: boolean;
-  restart?: { policy?: string; delaySec?: number };
-  startTimeoutSec?: number;
-  hardening?: string;
-  scope?: string;
-  ssh?: { path?: string; options?: Record<string, string | number | boolean> };
-  hostKeyPolicy?: string;
-  publicKey?: string;
-}
+};
 
-export interface RawSeed {
-  enable?: boolean;
-  localUser: string;
-  remoteHostname: string;
-  remotePort?: RawPort;
-  remoteUser: string;
-  bindPort?: RawPort;
-}
+export type RawSeed = SchemaSeed;
 
-export interface RawTunnelList {
+/** A fleet after its defaults are merged into each tunnel (merge-defaults.ts). */
+export type RawTunnelList = Omit<SchemaTunnelList, "tunnels" | "defaults"> & {
   tunnels: RawTunnel[];
-  ports?: { from: RawPort; to: RawPort };
-}
+};
 
 export type RawSpec = RawSeed | RawTunnel | RawTunnelList;
 
