@@ -2,6 +2,22 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import globals from "globals";
 
+/** Built-ins that change or reach outside the process: only the edge modules may load them. */
+const EFFECTFUL = [
+  "fs",
+  "fs/promises",
+  "child_process",
+  "net",
+  "dgram",
+  "http",
+  "https",
+  "http2",
+  "tls",
+  "dns",
+  "worker_threads",
+  "cluster",
+];
+
 export default tseslint.config(
   { ignores: ["node_modules/", "dist/", "src/specfile/generated/"] },
   js.configs.recommended,
@@ -15,11 +31,24 @@ export default tseslint.config(
       ],
       // Refusing control characters is the point of many checks here.
       "no-control-regex": "off",
-      // Only the CLI entry prints and exits (see docs/architecture.md).
+      // Only the CLI entries print and exit (see docs/architecture.md): src/cli.ts, and
+      // src/generator/main.ts for the generator (the last block turns these off there).
       "no-restricted-properties": [
         "error",
         { object: "process", property: "exit", message: "Only src/cli.ts exits." },
+        { object: "process", property: "exitCode", message: "Only src/cli.ts exits." },
+        {
+          object: "process",
+          property: "stdout",
+          message: "Only src/cli.ts prints: return an Outcome.",
+        },
+        {
+          object: "process",
+          property: "stderr",
+          message: "Only src/cli.ts prints: return an Outcome.",
+        },
       ],
+      "no-console": "error",
     },
   },
   {
@@ -54,18 +83,46 @@ export default tseslint.config(
       "src/install/systemctl.ts", // the Runner
       "src/keygen/generate.ts", // ssh-keygen's own Runner (stdin closed)
       "src/generator/run.ts", // the generator's reads and logs at boot (next block)
+      "src/builtin.ts", // lazyBuiltin itself: each call's module is fenced by name (above)
     ],
     rules: {
+      // The same built-ins loaded another way: lazyBuiltin (src/builtin.ts), import() or require.
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: `CallExpression[callee.name='lazyBuiltin'][arguments.0.value=/^node:(${EFFECTFUL.map((m) => m.replace("/", "[/]")).join("|")})$/]`,
+          message:
+            "An effectful built-in belongs to the edge: read through the gatherer, change through the executor.",
+        },
+        {
+          selector: "ImportExpression",
+          message:
+            "No import() outside the edge: it can load any effectful module past the import fence.",
+        },
+        {
+          selector: "CallExpression[callee.name='require']",
+          message:
+            "No require outside the edge: it can load any effectful module past the import fence.",
+        },
+      ],
       "@typescript-eslint/no-restricted-imports": [
         "error",
         {
-          paths: ["fs", "fs/promises", "child_process", "net"].flatMap((m) =>
-            [m, `node:${m}`].map((name) => ({
+          paths: [
+            ...EFFECTFUL.flatMap((m) =>
+              [m, `node:${m}`].map((name) => ({
+                name,
+                message:
+                  "Read through src/plan/read.ts (the gatherer); change through src/plan/execute.ts.",
+              })),
+            ),
+            // createRequire would load any of them past this fence.
+            ...["module", "node:module", "vm", "node:vm"].map((name) => ({
               name,
               message:
-                "Read through src/plan/read.ts (the gatherer); change through src/plan/execute.ts.",
+                "Load a built-in with lazyBuiltin (src/builtin.ts), which is fenced by name.",
             })),
-          ),
+          ],
           patterns: [
             {
               group: ["**/install/systemctl.ts", "**/install/atomic-write.ts"],
@@ -148,6 +205,6 @@ export default tseslint.config(
   {
     // src/generator/main.ts: the generator's own entry, which boots without src/cli.ts.
     files: ["src/cli.ts", "src/generator/main.ts", "scripts/**", "test/**", "bin/**"],
-    rules: { "no-restricted-properties": "off" },
+    rules: { "no-restricted-properties": "off", "no-console": "off" },
   },
 );

@@ -1,0 +1,92 @@
+// The lint fences of eslint.config.js, each tried with a planted file: a pure stage that prints,
+// exits or reaches the system in any way (an import, lazyBuiltin, import(), require,
+// createRequire) is reported; the edge module allowed to do it is not.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ESLint } from "eslint";
+import { ROOT } from "./helpers/paths.ts";
+
+const eslint = new ESLint({ cwd: ROOT });
+
+async function complaints(code: string, file: string): Promise<string[]> {
+  const [r] = await eslint.lintText(code, { filePath: join(ROOT, file) });
+  return (r?.messages ?? []).map((m) => `${m.ruleId}: ${m.message}`);
+}
+
+// [what is planted, its code, the rule that must report it]
+const PLANTED: [string, string, string][] = [
+  ["writes to stdout", 'process.stdout.write("x");\n', "no-restricted-properties"],
+  ["writes to stderr", 'process.stderr.write("x");\n', "no-restricted-properties"],
+  ["logs", 'console.log("x");\n', "no-console"],
+  ["exits", "process.exit(1);\n", "no-restricted-properties"],
+  ["sets the exit code", "process.exitCode = 1;\n", "no-restricted-properties"],
+  [
+    "imports child_process",
+    'import { spawnSync } from "node:child_process";\nspawnSync("x");\n',
+    "@typescript-eslint/no-restricted-imports",
+  ],
+  [
+    "imports fs",
+    'import { writeFileSync } from "fs";\nwriteFileSync("x", "");\n',
+    "@typescript-eslint/no-restricted-imports",
+  ],
+  [
+    "imports fs/promises",
+    'import { rm } from "node:fs/promises";\nvoid rm("x");\n',
+    "@typescript-eslint/no-restricted-imports",
+  ],
+  [
+    "imports http",
+    'import { get } from "node:http";\nget("http://192.0.2.1/");\n',
+    "@typescript-eslint/no-restricted-imports",
+  ],
+  [
+    "loads child_process through lazyBuiltin",
+    'import { lazyBuiltin } from "../builtin.ts";\nexport const cp = lazyBuiltin("node:child_process");\n',
+    "no-restricted-syntax",
+  ],
+  [
+    "loads fs/promises through lazyBuiltin",
+    'import { lazyBuiltin } from "../builtin.ts";\nexport const fsp = lazyBuiltin("node:fs/promises");\n',
+    "no-restricted-syntax",
+  ],
+  [
+    "loads a module with import()",
+    'export const m = import("node:net");\n',
+    "no-restricted-syntax",
+  ],
+  [
+    "loads a module with require",
+    'declare const require: (id: string) => unknown;\nexport const m = require("node:net");\n',
+    "no-restricted-syntax",
+  ],
+  [
+    "makes its own require",
+    'import { createRequire } from "node:module";\nexport const r = createRequire("/")("node:fs");\n',
+    "@typescript-eslint/no-restricted-imports",
+  ],
+];
+
+for (const [what, code, rule] of PLANTED) {
+  test(`a model file that ${what} is reported (${rule})`, async () => {
+    const said = await complaints(code, "src/model/planted.ts");
+    assert.ok(
+      said.some((c) => c.startsWith(`${rule}:`)),
+      `expected ${rule}, got: ${said.join("; ") || "nothing"}`,
+    );
+  });
+}
+
+test("a pure built-in through lazyBuiltin (crypto) is allowed", async () => {
+  const code =
+    'import { lazyBuiltin } from "../builtin.ts";\nexport const c = lazyBuiltin("node:crypto");\n';
+  assert.deepEqual(await complaints(code, "src/model/planted.ts"), []);
+});
+
+test("the edge may do what the stages may not: the gatherer loads net, the CLI prints", async () => {
+  const net =
+    'import { lazyBuiltin } from "../builtin.ts";\nexport const n = lazyBuiltin("node:net");\n';
+  assert.deepEqual(await complaints(net, "src/plan/read.ts"), []);
+  assert.deepEqual(await complaints('process.stdout.write("x");\n', "src/cli.ts"), []);
+});
