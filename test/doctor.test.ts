@@ -1,4 +1,5 @@
 // tunnelc doctor with a recorded runner and real files and sockets; the e2e suite runs it for real.
+import { edgeOf } from "../src/plan/edge.ts";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
@@ -42,9 +43,11 @@ function spec(text: object) {
 test("a machine without systemd or a new enough ssh fails, with hints", async () => {
   const out = await runDoctor(
     { user: false, json: true },
-    runner({
-      systemctl: { status: 127, stdout: "", stderr: "" },
-      ssh: { status: 0, stdout: "", stderr: "OpenSSH_7.4p1" },
+    edgeOf({
+      runner: runner({
+        systemctl: { status: 127, stdout: "", stderr: "" },
+        ssh: { status: 0, stdout: "", stderr: "OpenSSH_7.4p1" },
+      }),
     }),
   );
   const report = JSON.parse(out.stdout) as {
@@ -80,7 +83,10 @@ test("a good tunnel: key private, host pinned, port free → exit 0", async () =
       forwards: [{ local: port, to: "db:5432" }],
     }),
   );
-  const out = await runDoctor({ specs: [f], user: false, json: false }, runner());
+  const out = await runDoctor(
+    { specs: [f], user: false, json: false },
+    edgeOf({ runner: runner() }),
+  );
   assert.match(out.stdout, /^✓ good: identity: /m);
   assert.match(out.stdout, /^✓ good: host key: 1 key\(s\) pinned/m);
   assert.match(
@@ -107,7 +113,10 @@ test("a busy port, a loose key, an unknown host and a missing account each fail"
       forwards: [{ local: port, to: "db:5432" }],
     }),
   );
-  const out = await runDoctor({ specs: [f], user: false, json: false }, runner());
+  const out = await runDoctor(
+    { specs: [f], user: false, json: false },
+    edgeOf({ runner: runner() }),
+  );
   busy.close();
   assert.equal(out.exitCode, 1);
   for (const line of [
@@ -121,7 +130,10 @@ test("a busy port, a loose key, an unknown host and a missing account each fail"
   // --json: each failed check is a diagnostic of its own code.
   const busy2 = createServer();
   await new Promise<void>((r) => busy2.listen(port, "127.0.0.1", () => r()));
-  const json = await runDoctor({ specs: [f], user: false, json: true }, runner());
+  const json = await runDoctor(
+    { specs: [f], user: false, json: true },
+    edgeOf({ runner: runner() }),
+  );
   busy2.close();
   const codes = (JSON.parse(json.stdout) as { diagnostics: { code: string }[] }).diagnostics.map(
     (d) => d.code,
@@ -147,10 +159,14 @@ test("systemd installed but not the running manager (sd_booted(3)) fails, with t
     ],
   ];
   for (const [dir, line] of cases) {
-    const out = await runDoctor({ user: false, json: false }, runner(), dir);
+    const out = await runDoctor({ user: false, json: false }, edgeOf({ runner: runner() }), dir);
     assert.match(out.stdout, line);
   }
-  const down = await runDoctor({ user: false, json: false }, runner(), join(booted, "missing"));
+  const down = await runDoctor(
+    { user: false, json: false },
+    edgeOf({ runner: runner() }),
+    join(booted, "missing"),
+  );
   assert.equal(down.exitCode, 1);
 });
 
@@ -166,7 +182,10 @@ test("a missing key's hint is the command that creates it, directory and all", a
       forwards: [{ dynamic: 1080 }],
     }),
   );
-  const out = await runDoctor({ specs: [f], user: false, json: false }, runner());
+  const out = await runDoctor(
+    { specs: [f], user: false, json: false },
+    edgeOf({ runner: runner() }),
+  );
   assert.match(out.stdout, /^✗ home: identity: identity .* does not exist/m);
   assert.ok(
     out.stdout.includes(

@@ -1,5 +1,6 @@
 // The read-only commands as pure functions of gathered facts: status, diff and doctor run on a
 // table (test/helpers/fake-gatherer.ts), with no file system, systemd or network behind them.
+import { edgeOf } from "../src/plan/edge.ts";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { compileSpecs } from "../src/render/units.ts";
@@ -93,7 +94,10 @@ const STATUS: {
 for (const c of STATUS) {
   test(`status on facts: ${c.name}`, () => {
     const asked: Query[] = [];
-    const out = runStatus({ user: false, json: false, ...c.args }, fakeGatherer(c.world, asked));
+    const out = runStatus(
+      { user: false, json: false, ...c.args },
+      edgeOf({ gatherer: fakeGatherer(c.world, asked) }),
+    );
     assert.equal(out.exitCode, c.exit);
     for (const line of c.lines) assert.match(out.stdout, line);
     for (const kind of c.notAsked ?? [])
@@ -109,7 +113,7 @@ test("status on facts: a failed systemctl show is a system error naming the comm
     show: { status: 1, stdout: "", stderr: "Failed to connect to bus" },
   };
   assert.throws(
-    () => runStatus({ user: false, json: false }, fakeGatherer(world)),
+    () => runStatus({ user: false, json: false }, edgeOf({ gatherer: fakeGatherer(world) })),
     (e: Error & { detail?: string }) =>
       /^systemctl show a\.service failed with exit status 1$/.test(e.message) &&
       e.detail === "Failed to connect to bus",
@@ -183,7 +187,7 @@ for (const c of DIFF) {
   test(`diff on facts: ${c.name}`, () => {
     const out = runDiff(
       { specs: [SPEC], user: false, json: false, exitCode: c.exitCode },
-      fakeGatherer(c.world),
+      edgeOf({ gatherer: fakeGatherer(c.world) }),
     );
     assert.equal(out.exitCode, c.exit);
     assert.match(out.stdout, c.out);
@@ -300,7 +304,7 @@ for (const c of DOCTOR) {
     const world = { ...c.world, files: { ...c.world.files, ...files } };
     const out = await runDoctor(
       { specs: c.spec ? [SPEC] : [], user: false, json: false },
-      fakeGatherer(world),
+      edgeOf({ gatherer: fakeGatherer(world) }),
       "/run/systemd/system",
     );
     for (const line of c.lines) assert.match(out.stdout, line);

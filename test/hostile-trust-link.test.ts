@@ -1,6 +1,7 @@
 // Issue 16 §8: `tunnelc trust` on a spec that is a symbolic link (an /etc/tunnelc entry linked to
 // a checkout) writes the keys to the file the link names, atomically beside it, with its mode
 // and owner; the link stays a link. ssh-keyscan is recorded, as in trust.test.ts.
+import { edgeOf } from "../src/plan/edge.ts";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -60,7 +61,7 @@ for (const c of LINKS) {
     const link = join(etc, "a.json");
     const to = c.link(checkout);
     symlinkSync(to, link);
-    const out = runTrust({ spec: link, dryRun: false, json: false }, keyscan);
+    const out = runTrust({ spec: link, dryRun: false, json: false }, edgeOf({ runner: keyscan }));
     assert.ok(lstatSync(link).isSymbolicLink(), "the link is still a link");
     assert.equal(readlinkSync(link), to);
     assert.match(readFileSync(target, "utf8"), new RegExp(ED.replace(/[+/]/g, "\\$&")));

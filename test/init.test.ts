@@ -1,5 +1,6 @@
 // tunnelc init: flags → a commented starter spec that is itself valid; questions on a terminal;
 // never a hang without one.
+import { edgeOf } from "../src/plan/edge.ts";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
@@ -68,6 +69,7 @@ test("on a terminal, init asks for what is missing", async () => {
   const answers = ["me@relay.example.net", "2222:localhost:22", "laptop"];
   const out = await runInit(
     { force: false, identity: "/k/laptop" },
+    undefined,
     async (q) => (asked.push(q), answers.shift() ?? ""),
   );
   assert.equal(asked.length, 3);
@@ -175,7 +177,7 @@ test("init with flags only makes the key (below --root) and names it in the spec
   const root = tmp();
   const calls: string[][] = [];
   const args = { name: "home", server: "me@relay", R: ["2222:localhost:22"], root, force: false };
-  const out = await runInit(args, undefined, fakeKeygen(calls));
+  const out = await runInit(args, edgeOf({ runner: fakeKeygen(calls) }));
   assert.equal(calls.length, 1);
   assert.equal(calls[0]![calls[0]!.indexOf("-f") + 1], join(root, "etc/tunnelc/keys/home"));
   assert.match(out.stdout, /"identity": "\/etc\/tunnelc\/keys\/home",/);
@@ -189,7 +191,7 @@ test("init with flags only makes the key (below --root) and names it in the spec
   assert.ok(r.ok, JSON.stringify(r.diagnostics));
   assert.match(r.units[0]!.text, /^LoadCredential=ssh-identity:\/etc\/tunnelc\/keys\/home$/m);
   // A rerun keeps the key it made.
-  const again = await runInit(args, undefined, fakeKeygen(calls));
+  const again = await runInit(args, edgeOf({ runner: fakeKeygen(calls) }));
   assert.equal(calls.length, 1);
   assert.match(again.notes[0]!, /kept the existing key/);
 });
@@ -219,8 +221,7 @@ test("init --user writes a user unit with its key under the config home", async 
   try {
     const out = await runInit(
       { name: "socks", server: "relay", D: ["1080"], user: true, force: false },
-      undefined,
-      fakeKeygen([]),
+      edgeOf({ runner: fakeKeygen([]) }),
     );
     assert.match(out.stdout, /"scope": "user"/);
     assert.ok(out.stdout.includes(`"identity": "${join(home, "cfg/tunnelc/keys/socks")}"`));
@@ -250,8 +251,8 @@ test("on a terminal, an invalid answer is asked again with the reason", async ()
   const root = tmp();
   const out = await runInit(
     { root, force: false },
+    edgeOf({ runner: fakeKeygen([]) }),
     async (q) => (asked.push(q), answers.shift() ?? ""),
-    fakeKeygen([]),
   );
   assert.equal(answers.length, 0);
   assert.match(asked[1]!, /the port "99999" is not a port[^\n]*\nSSH server/);

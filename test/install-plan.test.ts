@@ -1,5 +1,6 @@
 // install/uninstall plans and their application, with a recording systemctl (fast unit tests;
 // the real systemd is exercised by test/e2e and test/packaging.test.ts).
+import { edgeOf } from "../src/plan/edge.ts";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -237,7 +238,10 @@ function specFile(names: string[]): string {
 test("install --root then uninstall --root, end to end on files, calls recorded", () => {
   const root = mkdtempSync(join(tmpdir(), "tunnelc-root-"));
   const runner = new Recorder();
-  const out = runInstall(install({ enable: true, root, specs: [specFile(["a", "b"])] }), runner);
+  const out = runInstall(
+    install({ enable: true, root, specs: [specFile(["a", "b"])] }),
+    edgeOf({ runner: runner }),
+  );
   assert.equal(out.exitCode, 0);
   const dir = join(root, "etc/systemd/system");
   assert.deepEqual(readdirSync(dir).sort(), ["a.service", "b.service"]);
@@ -247,7 +251,7 @@ test("install --root then uninstall --root, end to end on files, calls recorded"
   ]);
   const gone = runUninstall(
     { targets: ["a"], user: false, root, dryRun: false, json: false },
-    runner,
+    edgeOf({ runner: runner }),
   );
   assert.equal(gone.exitCode, 0);
   assert.deepEqual(readdirSync(dir).sort(), ["b.service"]);
@@ -258,7 +262,7 @@ test("--dry-run writes nothing and runs nothing", () => {
   const runner = new Recorder();
   const out = runInstall(
     install({ specs: [specFile(["a"])], enable: true, root, dryRun: true }),
-    runner,
+    edgeOf({ runner: runner }),
   );
   assert.match(out.stdout, /^would create .*a\.service$/m);
   assert.match(out.stdout, /^would run: systemctl --root=.* enable a\.service$/m);
@@ -270,7 +274,11 @@ test("a failed systemctl call is a system error with its stderr; the files stay"
   const root = mkdtempSync(join(tmpdir(), "tunnelc-root-"));
   const runner = new Recorder((argv) => argv.includes("enable"));
   assert.throws(
-    () => runInstall(install({ specs: [specFile(["a"])], enable: true, root }), runner),
+    () =>
+      runInstall(
+        install({ specs: [specFile(["a"])], enable: true, root }),
+        edgeOf({ runner: runner }),
+      ),
     (e: unknown) =>
       e instanceof SystemError &&
       /enable a\.service failed/.test(e.message) &&
@@ -285,7 +293,7 @@ test("a unit of the wrong scope is refused with a hint", () => {
   const f = specFile(["a"]);
   const out = runInstall(
     install({ specs: [f], user: true, root: mkdtempSync(join(tmpdir(), "r-")) }),
-    new Recorder(),
+    edgeOf({ runner: new Recorder() }),
   );
   assert.equal(out.exitCode, 1);
   assert.match(out.notes.join("\n"), /tunnel a is a system unit: install it without --user/);
@@ -293,13 +301,16 @@ test("a unit of the wrong scope is refused with a hint", () => {
 
 test("status --root lists owned units only, with their enabled state", () => {
   const root = mkdtempSync(join(tmpdir(), "tunnelc-root-"));
-  runInstall(install({ specs: [specFile(["a"])], enable: true, root }), new Recorder());
+  runInstall(
+    install({ specs: [specFile(["a"])], enable: true, root }),
+    edgeOf({ runner: new Recorder() }),
+  );
   writeFileSync(
     join(root, "etc/systemd/system/foreign.service"),
     "[Service]\nExecStart=/bin/true\n",
   );
   const runner: Runner = { run: () => ({ status: 0, stdout: "enabled\n", stderr: "" }) };
-  const out = runStatus({ user: false, root, json: true }, runner);
+  const out = runStatus({ user: false, root, json: true }, edgeOf({ runner: runner }));
   const report = JSON.parse(out.stdout) as {
     tunnels: { unit: string; enabled: string; spec: string }[];
   };
@@ -380,7 +391,7 @@ test("install --now: a tunnel that did not come up is named with its last log li
       () =>
         runInstall(
           install({ specs: [userSpec(["a", "b"])], user: true, now: true }),
-          refusedA(calls),
+          edgeOf({ runner: refusedA(calls) }),
         ),
       (e: unknown) => {
         assert.ok(e instanceof SystemError);
@@ -430,7 +441,7 @@ test("install --enable --now that succeeds asks nothing more: the start itself w
     const calls: string[][] = [];
     const out = runInstall(
       install({ specs: [userSpec(["a"])], user: true, enable: true, now: true }),
-      refusedA(calls, 0),
+      edgeOf({ runner: refusedA(calls, 0) }),
     );
     assert.equal(out.exitCode, 0);
     assert.deepEqual(calls, [
@@ -442,8 +453,13 @@ test("install --enable --now that succeeds asks nothing more: the start itself w
 
 test("status: up, since, restarts, the last log line and the stale relay port, in text and JSON", () =>
   withConfigHome(() => {
-    runInstall(install({ specs: [userSpec(["a", "b"])], user: true }), new Recorder());
-    const report = JSON.parse(runStatus({ user: true, json: true }, refusedA([])).stdout) as {
+    runInstall(
+      install({ specs: [userSpec(["a", "b"])], user: true }),
+      edgeOf({ runner: new Recorder() }),
+    );
+    const report = JSON.parse(
+      runStatus({ user: true, json: true }, edgeOf({ runner: refusedA([]) })).stdout,
+    ) as {
       tunnels: Record<string, unknown>[];
     };
     const [a, b] = report.tunnels;
@@ -456,7 +472,7 @@ test("status: up, since, restarts, the last log line and the stale relay port, i
       [b!.unit, b!.up, b!.restarts, b!.since, b!.lastLog],
       ["b.service", true, 0, "Mon 2025-01-06 10:00:00 UTC", undefined],
     );
-    const text = runStatus({ user: true, json: false }, refusedA([])).stdout;
+    const text = runStatus({ user: true, json: false }, edgeOf({ runner: refusedA([]) })).stdout;
     assert.match(text, /^UNIT +UP +ENABLED +STATE +RESTARTS +SINCE$/m);
     assert.match(
       text,

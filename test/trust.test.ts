@@ -1,4 +1,5 @@
 // tunnelc trust with a recorded ssh-keyscan (the real one runs against the real sshd in e2e).
+import { edgeOf } from "../src/plan/edge.ts";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -68,7 +69,7 @@ const COMMENTED = `// my tunnels
 test("trust pins the keys, keeps comments and layout, and the spec then compiles pinned", () => {
   const f = specFile(COMMENTED);
   const runner = new Keyscan();
-  const out = runTrust({ spec: f, dryRun: false, json: false }, runner);
+  const out = runTrust({ spec: f, dryRun: false, json: false }, edgeOf({ runner: runner }));
   assert.deepEqual(runner.calls, [
     ["ssh-keyscan", "-T", "5", "-p", "22", "--", "relay.example.net"],
     ["ssh-keyscan", "-T", "5", "-p", "2200", "--", "relay.example.net"],
@@ -102,7 +103,7 @@ test("trust pins the keys, keeps comments and layout, and the spec then compiles
 test("trust --dry-run changes nothing; --only picks one tunnel", () => {
   const f = specFile(COMMENTED);
   const runner = new Keyscan();
-  runTrust({ spec: f, only: "b", dryRun: true, json: false }, runner);
+  runTrust({ spec: f, only: "b", dryRun: true, json: false }, edgeOf({ runner: runner }));
   assert.equal(runner.calls.length, 1);
   assert.equal(readFileSync(f, "utf8"), COMMENTED);
 });
@@ -111,7 +112,7 @@ test("a hostKeyPolicy of yes becomes pinned", () => {
   const f = specFile(
     '{ "name": "a", "hostKeyPolicy": "yes", "server": { "host": "h" }, "identity": "/k/a", "forwards": [{ "dynamic": 1080 }] }\n',
   );
-  runTrust({ spec: f, dryRun: false, json: false }, new Keyscan());
+  runTrust({ spec: f, dryRun: false, json: false }, edgeOf({ runner: new Keyscan() }));
   assert.match(readFileSync(f, "utf8"), /"hostKeyPolicy": "pinned"/);
 });
 
@@ -119,7 +120,7 @@ test("the seed form gets known_hosts lines, and its file is left alone", () => {
   const seed =
     '{ "localUser": "u", "remoteHostname": "relay.example.net", "remotePort": 2022, "remoteUser": "r" }\n';
   const f = specFile(seed);
-  const out = runTrust({ spec: f, dryRun: false, json: false }, new Keyscan());
+  const out = runTrust({ spec: f, dryRun: false, json: false }, edgeOf({ runner: new Keyscan() }));
   assert.match(out.stdout, /add these lines to ~u\/\.ssh\/known_hosts/);
   assert.match(
     out.stdout,
@@ -136,12 +137,12 @@ test("no keys found is a system error; a broken spec is a spec error", () => {
     '{ "name": "a", "server": { "host": "h" }, "identity": "/k/a", "forwards": [{ "dynamic": 1080 }] }',
   );
   assert.throws(
-    () => runTrust({ spec: f, dryRun: false, json: false }, new Keyscan("")),
+    () => runTrust({ spec: f, dryRun: false, json: false }, edgeOf({ runner: new Keyscan("") })),
     SystemError,
   );
   const bad = specFile('{ "name": "a", "server": { "host": "-h" }, "forwards": [] }');
   assert.throws(
-    () => runTrust({ spec: bad, dryRun: false, json: false }, new Keyscan()),
+    () => runTrust({ spec: bad, dryRun: false, json: false }, edgeOf({ runner: new Keyscan() })),
     SpecError,
   );
 });
@@ -160,7 +161,7 @@ test("trust pins the jump hosts' keys beside them, and the spec then compiles", 
     ),
   );
   const runner = new Keyscan();
-  const out = runTrust({ spec: f, dryRun: false, json: false }, runner);
+  const out = runTrust({ spec: f, dryRun: false, json: false }, edgeOf({ runner: runner }));
   assert.deepEqual(runner.calls[1], [
     "ssh-keyscan",
     "-T",

@@ -1,9 +1,10 @@
 // tunnelc compile SPEC... [-o DIR | -o -] [--json] [--preset FILE]
+import { edgeOf, type Edge } from "../plan/edge.ts";
 import { basename, dirname, join, resolve } from "node:path";
 import { compileSpecs, type CompiledUnit } from "../render/units.ts";
 import { execute } from "../plan/execute.ts";
 import type { Effect } from "../plan/plan.ts";
-import { gathererFor, processRunner } from "../plan/read.ts";
+
 import { loadSpecs } from "./specs-arg.ts";
 import { envelope } from "../envelope.ts";
 import { ExitCode, UsageError } from "../errors.ts";
@@ -32,10 +33,10 @@ export interface CompileArgs {
   preset?: string;
 }
 
-export function runCompile(args: CompileArgs): Outcome {
+export function runCompile(args: CompileArgs, edge: Edge = edgeOf()): Outcome {
   const badPreset = args.preset === undefined ? undefined : presetNameProblem(args.preset);
   if (badPreset !== undefined) throw new UsageError(badPreset);
-  const gatherer = gathererFor();
+  const { gatherer } = edge;
   const all = compileSpecs(loadSpecs(args.specs, gatherer));
   const result = all.ok ? { ...all, units: onlyUnits(all.units, args.only) } : all;
   const diagnostics = result.diagnostics;
@@ -52,7 +53,7 @@ export function runCompile(args: CompileArgs): Outcome {
     ...(toStdout ? [] : unitWrites(args.output, result.units)),
     ...(args.preset === undefined ? [] : presetWrites(args.preset, result.units)),
   ];
-  if (writes.length > 0) execute(writes, processRunner);
+  if (writes.length > 0) execute(writes, edge.runner);
   const units = result.units.map((u) =>
     unitReport(u, toStdout ? undefined : join(args.output, u.fileName), args.json && toStdout),
   );

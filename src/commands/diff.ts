@@ -1,9 +1,9 @@
 // tunnelc diff SPEC... [--user] [--root DIR] [--exit-code]: installed units vs a fresh compile.
+import { edgeOf, type Edge } from "../plan/edge.ts";
 import { join } from "node:path";
 import { compileSpecs } from "../render/units.ts";
 import { fileQuery, textOf } from "../install/read-units.ts";
-import { gathererFor } from "../plan/read.ts";
-import type { Gatherer } from "../plan/query.ts";
+
 import { loadSpecs } from "./specs-arg.ts";
 import { targetOf, unitDir } from "../install/paths.ts";
 import { unitDiff } from "../install/diff.ts";
@@ -21,7 +21,7 @@ export interface DiffArgs {
   exitCode: boolean;
 }
 
-export function runDiff(args: DiffArgs, gatherer: Gatherer = gathererFor()): Outcome {
+export function runDiff(args: DiffArgs, { gatherer }: Edge = edgeOf()): Outcome {
   const result = compileSpecs(loadSpecs(args.specs, gatherer));
   if (!result.ok) throw new SpecError(result.diagnostics);
   const { root } = targetOf(args);

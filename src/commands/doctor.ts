@@ -1,4 +1,5 @@
 // tunnelc doctor [SPEC...] [--user] [--json]: preflight checks before install, one line each.
+import { edgeOf, type Edge } from "../plan/edge.ts";
 import { basename } from "node:path";
 import { buildModel } from "../model/build-model.ts";
 import * as checks from "../doctor/checks.ts";
@@ -7,8 +8,7 @@ import { envelope, problem } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import type { Tunnel } from "../model/tunnel.ts";
 import { flag, anyOf, jsonOption, defineCommand } from "./options.ts";
-import { gathererOf, processRunner, type Runner } from "../plan/read.ts";
-import type { Gatherer } from "../plan/query.ts";
+
 import { loadSpecs } from "./specs-arg.ts";
 
 export interface DoctorArgs {
@@ -20,10 +20,9 @@ export interface DoctorArgs {
 /** Reads only: a Runner (behind the edge's gatherer) or a whole gatherer. */
 export async function runDoctor(
   args: DoctorArgs,
-  edge: Runner | Gatherer = processRunner,
+  { gatherer }: Edge = edgeOf(),
   bootedDir = checks.SD_BOOTED_DIR,
 ): Promise<Outcome> {
-  const gatherer = gathererOf(edge);
   const given = args.specs ?? [];
   const model = buildModel(loadSpecs(given, gatherer));
   if (!model.ok) throw new SpecError(model.diagnostics);

@@ -1,5 +1,6 @@
 // tunnelc generate [NORMAL_DIR [EARLY_DIR LATE_DIR]] [--user] [--dry-run] [--json] [--spec-dir DIR]...
 // What the installed generator runs (docs/generator.md), and its dry run for debugging.
+import { edgeOf, type Edge } from "../plan/edge.ts";
 import { resolve } from "node:path";
 import { defineCommand, flag, anyOf, repeat } from "./options.ts";
 import { generationEffects, planGeneration, type GenerationPlan } from "../generator/plan.ts";
@@ -15,7 +16,7 @@ import { normalDir, specDirs } from "../generator/locations.ts";
 import { envelope } from "../envelope.ts";
 import { ExitCode, UsageError, hasErrors } from "../errors.ts";
 import { outcome, type Outcome } from "./outcome.ts";
-import { gathererFor } from "../plan/read.ts";
+
 import type { Gatherer } from "../plan/query.ts";
 import { homedir } from "node:os";
 import {
@@ -61,8 +62,8 @@ function givenDirs(dirs: readonly string[], gatherer: Gatherer): string[] {
 
 export async function runGenerate(
   args: GenerateArgs,
+  { gatherer }: Edge = edgeOf(),
   env: NodeJS.ProcessEnv = process.env,
-  gatherer: Gatherer = gathererFor(),
 ): Promise<Outcome> {
   const dirs = args.dirs ?? [];
   if (dirs.length > 3) throw new UsageError("generate takes at most three directories");

@@ -1,4 +1,5 @@
 // tunnelc generator install|uninstall [--user] [--root DIR] [--node PATH] [--bundle PATH] [--dry-run] [--json]
+import { edgeOf, type Edge } from "../plan/edge.ts";
 import { join } from "node:path";
 import { defineCommand, flag, jsonOption, text } from "./options.ts";
 import { envelope, problem } from "../envelope.ts";
@@ -7,7 +8,7 @@ import { GENERATOR_NAME, generatorDir } from "../generator/locations.ts";
 import { fileQuery, textOf } from "../install/read-units.ts";
 import { SystemError } from "../errors.ts";
 import { execute } from "../plan/execute.ts";
-import { gathererFor, processRunner } from "../plan/read.ts";
+
 import type { Gatherer } from "../plan/query.ts";
 import type { Target } from "../install/paths.ts";
 import { outcome, refused, type Outcome } from "./outcome.ts";
@@ -44,7 +45,8 @@ function running(gatherer: Gatherer): string {
   return found.path;
 }
 
-export function runGenerator(args: GeneratorArgs, gatherer: Gatherer = gathererFor()): Outcome {
+export function runGenerator(args: GeneratorArgs, edge: Edge = edgeOf()): Outcome {
+  const { gatherer } = edge;
   const target: Target = { user: args.user, ...(args.root !== undefined && { root: args.root }) };
   const dir = generatorDir(target);
   const path = join(dir, GENERATOR_NAME);
@@ -69,7 +71,7 @@ export function runGenerator(args: GeneratorArgs, gatherer: Gatherer = gathererF
       : outcome({ stdout, notes });
   if (args.action === "uninstall") {
     if (existing === undefined) return report("absent", [`${path} is not installed`]);
-    if (!args.dryRun) execute([{ kind: "remove", path, ...jail }], processRunner);
+    if (!args.dryRun) execute([{ kind: "remove", path, ...jail }], edge.runner);
     return report("remove", [`${would}remove ${path}`, ...(args.dryRun ? [] : reload)]);
   }
   const script = generatorScript({ ...paths(args, gatherer), user: args.user });
@@ -81,7 +83,7 @@ export function runGenerator(args: GeneratorArgs, gatherer: Gatherer = gathererF
       { kind: "mkdir", path: dir, failure, ...jail },
       { kind: "write", path, text: script, mode: 0o755, durable: true, failure, ...jail },
     ],
-    processRunner,
+    edge.runner,
   );
   return report("write", [`wrote ${path}`, ...reload]);
 }

@@ -3,17 +3,18 @@
 // Writes a commented starter spec from flags, and (unless it names an identity) a key for it
 // made like `tunnelc keygen`. On a terminal it asks for what is missing and asks again when an
 // answer is invalid; it never waits for input that is not a terminal.
+import { edgeOf, type Edge } from "../plan/edge.ts";
 import { hostname } from "node:os";
 import { parseForwardFlag, type ForwardFlag } from "../init/forward-flag.ts";
 import { starterSpec, type StarterOptions } from "../init/starter.ts";
-import { generateKey } from "../keygen/generate.ts";
+import { generateKey, sshKeygen } from "../keygen/generate.ts";
 import { defaultKeyPath, keyComment, onDisk } from "../keygen/key-path.ts";
 import { authorizedKeysLine } from "../ends/relay.ts";
 import { parseHop, type HopText } from "../model/endpoint.ts";
 import { buildModel } from "../model/build-model.ts";
 import { execute } from "../plan/execute.ts";
 import { SpecError, UsageError, hasErrors } from "../errors.ts";
-import { gathererFor, processRunner, type Runner } from "../plan/read.ts";
+import { processRunner } from "../plan/read.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { flag, text, anyOf, jsonOption, defineCommand } from "./options.ts";
 import { envelope } from "../envelope.ts";
@@ -158,8 +159,8 @@ async function fill(args: InitArgs, ask: Ask | undefined): Promise<InitArgs> {
 
 export async function runInit(
   given: InitArgs,
-  ask: Ask | undefined,
-  runner?: Runner,
+  { runner, gatherer }: Edge = edgeOf({ runner: sshKeygen }),
+  ask?: Ask,
 ): Promise<Outcome> {
   // --user used to name the local account; a bare word after it now reads as FILE.
   if (given.user && given.file !== undefined && !/[./]/.test(given.file))
@@ -175,8 +176,6 @@ export async function runInit(
   if (hasErrors(checked.diagnostics)) throw new SpecError(checked.diagnostics);
   const toFile = args.file !== undefined && args.file !== "-";
   const exists = { kind: "exists", path: args.file ?? "" } as const;
-  // One gatherer for the file's and the key's reads.
-  const gatherer = gathererFor();
   if (toFile && gatherer.gather([exists]).get(exists) && !args.force)
     throw new UsageError(`${args.file} exists; --force overwrites it`);
   const notes: string[] = [];
@@ -257,5 +256,5 @@ export const initCommand = (print: (o: Outcome) => void, ask: Ask | undefined) =
         "print a spec that runs as your account, with its keys",
       ],
     ],
-    run: (args) => runInit(args, ask),
+    run: (args) => runInit(args, undefined, ask),
   })(print);

@@ -1,4 +1,5 @@
 // tunnelc install [SPEC...] [--enable] [--now] [--user] [--root DIR] [--dry-run] [--force]
+import { edgeOf, type Edge } from "../plan/edge.ts";
 import { compileSpecs } from "../render/units.ts";
 import {
   installEffects,
@@ -32,7 +33,7 @@ import { findSpecs } from "./specs-arg.ts";
 import { join } from "node:path";
 import type { CompiledUnit } from "../render/units.ts";
 import { flag, text, anyOf, jsonOption, dryRunOption, defineCommand } from "./options.ts";
-import { gathererFor, processRunner, type Runner } from "../plan/read.ts";
+
 import type { Gatherer } from "../plan/query.ts";
 import type { Refusal } from "../plan/plan.ts";
 import { enableDirQueries, enableDirRefusals } from "../install/enable-dirs.ts";
@@ -51,8 +52,8 @@ export interface InstallArgs {
   json: boolean;
 }
 
-export function runInstall(args: InstallArgs, runner: Runner = processRunner): Outcome {
-  const gatherer = gathererFor(runner);
+export function runInstall(args: InstallArgs, edge: Edge = edgeOf()): Outcome {
+  const { gatherer, runner } = edge;
   const target = targetOf(args);
   if (args.now && target.root !== undefined)
     throw new UsageError("--now needs a running manager; with --root only --enable applies");

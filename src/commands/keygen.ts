@@ -1,20 +1,20 @@
 // tunnelc keygen NAME | SPEC [--name NAME] [--user] [--root DIR] [--force] [--json]
 // Makes a tunnel's ed25519 key where its unit's LoadCredential= reads it, and prints the public
 // key and the relay's authorized_keys line for it (the same line `tunnelc relay` writes).
+import { edgeOf, type Edge } from "../plan/edge.ts";
 import { hostname } from "node:os";
 import { authorizedKeysLine } from "../ends/relay.ts";
-import { generateKey } from "../keygen/generate.ts";
+import { generateKey, sshKeygen } from "../keygen/generate.ts";
 import { defaultKeyPath, keyComment, onDisk } from "../keygen/key-path.ts";
 import { buildModel } from "../model/build-model.ts";
 import { STDIN } from "../specfile/read.ts";
 import { RefusedError, SpecError, UsageError, hasErrors } from "../errors.ts";
-import type { Runner } from "../plan/read.ts";
 import type { Scope, Tunnel } from "../model/tunnel.ts";
 import { ExitCode } from "../errors.ts";
 import { envelope, errorDiagnostics } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { flag, text, jsonOption, defineCommand } from "./options.ts";
-import { gathererFor } from "../plan/read.ts";
+
 import type { Gatherer } from "../plan/query.ts";
 import { loadSpecs } from "./specs-arg.ts";
 
@@ -89,8 +89,7 @@ const KEY = /^(\S+ [A-Za-z0-9+/]+={0,2})/;
 
 export function runKeygen(
   args: KeygenArgs,
-  runner?: Runner,
-  gatherer: Gatherer = gathererFor(),
+  { runner, gatherer }: Edge = edgeOf({ runner: sshKeygen }),
 ): Outcome {
   const todo = jobs(args, gatherer);
   const keys = [];

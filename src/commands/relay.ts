@@ -1,5 +1,6 @@
 // tunnelc relay SPEC... [--sshd-config | --sysctl] [--only NAME] and tunnelc ssh-config SPEC... [--only NAME]:
 // the other two ends of the tunnels, from the same specs.
+import { edgeOf, type Edge } from "../plan/edge.ts";
 import { buildModel } from "../model/build-model.ts";
 import {
   authorizedKeys,
@@ -21,7 +22,7 @@ import type { SpecText } from "../specfile/source.ts";
 import { onlyOption, onlyTunnels } from "./only.ts";
 import type { ModelTunnel } from "../model/tunnel.ts";
 import { flag, text, someOf, jsonOption, defineCommand } from "./options.ts";
-import { gathererFor } from "../plan/read.ts";
+
 import type { Facts, Gatherer } from "../plan/query.ts";
 import { loadSpecs } from "./specs-arg.ts";
 
@@ -109,7 +110,7 @@ function printed(args: EndsArgs, field: string, text: string): Outcome {
   return outcome({ stdout: args.json ? envelope(true, [], { [field]: text }) : text });
 }
 
-export function runRelay(args: EndsArgs, gatherer: Gatherer = gathererFor()): Outcome {
+export function runRelay(args: EndsArgs, { gatherer }: Edge = edgeOf()): Outcome {
   if (args.sysctl && args.sshdConfig)
     throw new UsageError("--sysctl and --sshd-config print different files: give one");
   const { model, texts } = modelOf(args, gatherer, relayProblems);
@@ -129,7 +130,7 @@ export function runRelay(args: EndsArgs, gatherer: Gatherer = gathererFor()): Ou
   return printed(args, "authorizedKeys", authorizedKeys(model, keys));
 }
 
-export function runSshConfig(args: EndsArgs, gatherer: Gatherer = gathererFor()): Outcome {
+export function runSshConfig(args: EndsArgs, { gatherer }: Edge = edgeOf()): Outcome {
   // src/cli-args.ts refuses it before any command runs; this holds for every other caller.
   const user = args.relayUser === undefined ? undefined : loginNameProblem(args.relayUser);
   if (user !== undefined) throw new UsageError(`--relay-user: ${user}`);

@@ -1,6 +1,7 @@
 // tunnelc status [NAME...] [--user] [--root DIR] [--json]
 // Gathered in rounds (src/plan/query.ts): list the unit directories, read the units they hold,
 // ask systemd their states, then the journal of those with something to explain.
+import { edgeOf, type Edge } from "../plan/edge.ts";
 import {
   dirQuery,
   fileQuery,
@@ -24,8 +25,8 @@ import { scopeOptions } from "./install.ts";
 import { anyOf, defineCommand } from "./options.ts";
 import { normalDir } from "../generator/locations.ts";
 import { formatLastRun, lastRunPath, parseLastRun, type LastRun } from "../generator/last-run.ts";
-import { gathererOf, processRunner, type Runner } from "../plan/read.ts";
-import type { Facts, Gatherer } from "../plan/query.ts";
+
+import type { Facts } from "../plan/query.ts";
 
 export interface StatusArgs {
   names?: string[];
@@ -35,8 +36,7 @@ export interface StatusArgs {
 }
 
 /** Reads only: a Runner (systemctl, behind the edge's gatherer) or a whole gatherer. */
-export function runStatus(args: StatusArgs, edge: Runner | Gatherer = processRunner): Outcome {
-  const gatherer = gathererOf(edge);
+export function runStatus(args: StatusArgs, { gatherer }: Edge = edgeOf()): Outcome {
   const target = targetOf(args);
   const dirs = [unitDir(target), normalDir(target)];
   const lastRun = lastRunPath(normalDir(target));

@@ -1,5 +1,6 @@
 // tunnelc trust SPEC [--only NAME] [--dry-run] [--json]: fetch each server's host keys with
 // ssh-keyscan, show their fingerprints, and pin them in the spec (comments and layout kept).
+import { edgeOf, type Edge } from "../plan/edge.ts";
 import { resolve } from "node:path";
 import { buildModel } from "../model/build-model.ts";
 import type { RawSeed } from "../specfile/raw.ts";
@@ -13,7 +14,7 @@ import { envelope } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import type { SourcedTunnel } from "../model/tunnel.ts";
 import { flag, text, jsonOption, defineCommand } from "./options.ts";
-import { gathererFor, processRunner, type Runner } from "../plan/read.ts";
+
 import type { Facts, Gatherer } from "../plan/query.ts";
 import { loadSpecs } from "./specs-arg.ts";
 
@@ -27,8 +28,8 @@ export interface TrustArgs {
 /** What trust can fix is not a reason to refuse to run. */
 const FIXED_BY_TRUST = new Set(["rule/pinned-without-keys"]);
 
-export function runTrust(args: TrustArgs, runner: Runner = processRunner): Outcome {
-  const gatherer = gathererFor(runner);
+export function runTrust(args: TrustArgs, edge: Edge = edgeOf()): Outcome {
+  const { gatherer, runner } = edge;
   const [source] = loadSpecs([args.spec], gatherer);
   if (source === undefined) throw new Error("unreachable: one spec was read");
   const checked = buildModel([source]);

@@ -1,4 +1,5 @@
 // tunnelc uninstall NAME|SPEC... [--user] [--root DIR] [--dry-run]
+import { edgeOf, type Edge } from "../plan/edge.ts";
 import { join } from "node:path";
 import { buildModel } from "../model/build-model.ts";
 import { planUninstall, uninstallEffects } from "../install/uninstall-plan.ts";
@@ -13,7 +14,7 @@ import { envelope } from "../envelope.ts";
 import { outcome, refusedPlan, warning, warningLines, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
 import { someOf, dryRunOption, defineCommand } from "./options.ts";
-import { gathererFor, processRunner, type Runner } from "../plan/read.ts";
+import { gathererFor } from "../plan/read.ts";
 import type { Gatherer } from "../plan/query.ts";
 import { loadSpecs } from "./specs-arg.ts";
 
@@ -43,8 +44,8 @@ export function unitNames(targets: string[], gatherer: Gatherer = gathererFor())
   });
 }
 
-export function runUninstall(args: UninstallArgs, runner: Runner = processRunner): Outcome {
-  const gatherer = gathererFor(runner);
+export function runUninstall(args: UninstallArgs, edge: Edge = edgeOf()): Outcome {
+  const { gatherer, runner } = edge;
   const target = targetOf(args);
   const dir = unitDir(target);
   const names = [...new Set(unitNames(args.targets, gatherer))];

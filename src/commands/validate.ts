@@ -1,7 +1,7 @@
 // tunnelc validate SPEC... [--json]
+import { edgeOf, type Edge } from "../plan/edge.ts";
 import { buildModel } from "../model/build-model.ts";
-import { gathererFor } from "../plan/read.ts";
-import type { Gatherer } from "../plan/query.ts";
+
 import { loadSpecs } from "./specs-arg.ts";
 import { diagnosticJson, envelope } from "../envelope.ts";
 import { ExitCode, hasErrors } from "../errors.ts";
@@ -13,7 +13,7 @@ export interface ValidateArgs {
   json: boolean;
 }
 
-export function runValidate(args: ValidateArgs, gatherer: Gatherer = gathererFor()): Outcome {
+export function runValidate(args: ValidateArgs, { gatherer }: Edge = edgeOf()): Outcome {
   const checked = buildModel(loadSpecs(args.specs, gatherer)).specs.map((c) => ({
     ...c,
     ok: !hasErrors(c.diagnostics),

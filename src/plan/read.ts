@@ -147,10 +147,6 @@ function bindable(host: string, port: number): Promise<Answer<{ kind: "port" } &
   });
 }
 
-/** A test's gatherer as it is; a Runner (the real one, or a test's recorder) behind the edge's. */
-export const gathererOf = (edge: Runner | Gatherer): Gatherer =>
-  "gather" in edge ? edge : gathererFor(edge);
-
 /** A query asked twice (two tunnels, one account) is answered once. */
 const once = (queries: readonly Query[]): Query[] => [
   ...new Map(queries.map((q) => [keyOf(q), q])).values(),
