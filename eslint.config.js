@@ -18,6 +18,47 @@ const EFFECTFUL = [
   "cluster",
 ];
 
+/**
+ * The flow (docs/architecture.md): each folder may import only folders of its own or an earlier
+ * stage, and the shared modules at src/*.ts (errors, codes, envelope…). The features are pure
+ * planners over facts; commands wire them to the edge; only the entries import commands.
+ */
+const FEATURES = ["install", "generator", "doctor", "trust", "keygen", "init"];
+const LATER = {
+  specfile: ["model", "unit", "render", "ends", "plan", ...FEATURES, "commands"],
+  model: ["unit", "render", "ends", "plan", ...FEATURES, "commands"],
+  unit: ["specfile", "model", "render", "ends", "plan", ...FEATURES, "commands"],
+  render: ["ends", "plan", ...FEATURES, "commands"],
+  ends: ["render", "unit", "plan", ...FEATURES, "commands"],
+  plan: [...FEATURES, "commands"],
+  ...Object.fromEntries(FEATURES.map((f) => [f, ["commands"]])),
+  commands: [],
+};
+const flowBlocks = Object.entries(LATER).map(([folder, later]) => ({
+  files: [`src/${folder}/**`],
+  rules: {
+    "no-restricted-imports": [
+      "error",
+      {
+        patterns: [
+          ...(later.length > 0
+            ? [
+                {
+                  group: later.map((l) => `../${l}/*`),
+                  message: `src/${folder} comes before these in the flow (docs/architecture.md): move the shared thing to the earlier stage.`,
+                },
+              ]
+            : []),
+          {
+            group: ["../cli.ts", "../cli-args.ts", "../generator-main.ts"],
+            message: "Only the entries print and parse arguments; nothing imports them.",
+          },
+        ],
+      },
+    ],
+  },
+}));
+
 export default tseslint.config(
   { ignores: ["node_modules/", "dist/", "src/specfile/generated/"] },
   js.configs.recommended,
@@ -32,7 +73,7 @@ export default tseslint.config(
       // Refusing control characters is the point of many checks here.
       "no-control-regex": "off",
       // Only the CLI entries print and exit (see docs/architecture.md): src/cli.ts, and
-      // src/generator/main.ts for the generator (the last block turns these off there).
+      // src/generator-main.ts for the generator (the last block turns these off there).
       "no-restricted-properties": [
         "error",
         { object: "process", property: "exit", message: "Only src/cli.ts exits." },
@@ -79,10 +120,10 @@ export default tseslint.config(
       "src/plan/in-root.ts", // --root's jail: lstat and readlink, for the two above
       "src/specfile/read.ts", // the spec reader, which the gatherer calls
       "src/specfile/trusted-path.ts", // the spec reader's walk up the directories (lstat)
-      "src/install/atomic-write.ts", // the file applier's atomic writes
-      "src/install/systemctl.ts", // the Runner
+      "src/plan/atomic-write.ts", // the file applier's atomic writes
+      "src/plan/systemctl.ts", // the Runner
       "src/keygen/generate.ts", // ssh-keygen's own Runner (stdin closed)
-      "src/generator/run.ts", // the generator's reads and logs at boot (next block)
+      "src/plan/generator-edge.ts", // the generator's reads and logs at boot (next block)
       "src/builtin.ts", // lazyBuiltin itself: each call's module is fenced by name (above)
     ],
     rules: {
@@ -125,7 +166,7 @@ export default tseslint.config(
           ],
           patterns: [
             {
-              group: ["**/install/systemctl.ts", "**/install/atomic-write.ts"],
+              group: ["**/plan/systemctl.ts", "**/plan/atomic-write.ts"],
               allowTypeImports: true,
               message: "Run commands through the gatherer or the executor (src/plan/).",
             },
@@ -135,7 +176,7 @@ export default tseslint.config(
               message: "Read specs through the gatherer: loadSpecs in src/commands/specs-arg.ts.",
             },
             {
-              group: ["**/generator/run.ts"],
+              group: ["**/plan/generator-edge.ts"],
               importNames: ["readSpecDirs"],
               message: 'Read spec directories through the gatherer ({ kind: "spec-dirs" }).',
             },
@@ -147,7 +188,7 @@ export default tseslint.config(
   {
     // The generator's edge reads specs and writes log lines (kmsg, journald's socket); its output
     // files and links are effects, applied by src/plan/apply-files.ts like every command's.
-    files: ["src/generator/run.ts"],
+    files: ["src/plan/generator-edge.ts"],
     rules: {
       "@typescript-eslint/no-restricted-imports": [
         "error",
@@ -187,7 +228,7 @@ export default tseslint.config(
           ),
           patterns: [
             {
-              group: ["**/install/systemctl.ts"],
+              group: ["**/plan/systemctl.ts"],
               allowTypeImports: true,
               message: "The Runner belongs to src/plan/execute.ts.",
             },
@@ -203,8 +244,9 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
-    // src/generator/main.ts: the generator's own entry, which boots without src/cli.ts.
-    files: ["src/cli.ts", "src/generator/main.ts", "scripts/**", "test/**", "bin/**"],
+    // src/generator-main.ts: the generator's own entry, which boots without src/cli.ts.
+    files: ["src/cli.ts", "src/generator-main.ts", "scripts/**", "test/**", "bin/**"],
     rules: { "no-restricted-properties": "off", "no-console": "off" },
   },
+  ...flowBlocks,
 );

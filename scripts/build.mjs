@@ -65,7 +65,7 @@ await build({
   outfile: "dist/cli.cjs",
 });
 // What the installed generator runs at every boot: no yargs, chalk or other commands in it.
-await build({ ...common, entryPoints: ["src/generator/main.ts"], outfile: "dist/generator.cjs" });
+await build({ ...common, entryPoints: ["src/generator-main.ts"], outfile: "dist/generator.cjs" });
 // Warm the code caches: run a compile and a generator through the loader and keep what V8
 // compiled. The generator's problems go to stderr (ignored), never to this machine's journal.
 execFileSync(

@@ -1,5 +1,5 @@
 // What a failed run says on stderr, for both entries that print (src/cli.ts and the generator's
-// src/generator/main.ts): one wording, one exit code per error. Pure: the caller writes it.
+// src/generator-main.ts): one wording, one exit code per error. Pure: the caller writes it.
 import { ExitCode, SystemError, TunnelcError, UsageError, type ExitCodeValue } from "./errors.ts";
 
 export interface ErrorText {

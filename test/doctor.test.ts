@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { runDoctor } from "../src/commands/doctor.ts";
 import { atLeast, opensshVersion, systemdVersion } from "../src/doctor/versions.ts";
-import type { Runner } from "../src/install/systemctl.ts";
+import type { Runner } from "../src/plan/systemctl.ts";
 
 const OUTPUTS: Record<string, { status: number; stdout: string; stderr: string }> = {
   systemctl: { status: 0, stdout: "systemd 252 (252.38-1~deb12u1)\n+PAM +AUDIT\n", stderr: "" },

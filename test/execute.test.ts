@@ -21,7 +21,7 @@ import { applyFiles } from "../src/plan/apply-files.ts";
 import { describe, type Effect, type FileEffect } from "../src/plan/plan.ts";
 import { SystemError } from "../src/errors.ts";
 import { keyEffects } from "../src/keygen/generate.ts";
-import type { Runner } from "../src/install/systemctl.ts";
+import type { Runner } from "../src/plan/systemctl.ts";
 
 /** Records each call, with what the unit file held at that moment; fails the argv it is told. */
 class Recorder implements Runner {

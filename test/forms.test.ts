@@ -2,7 +2,7 @@
 // parseHop, shared with init --server), ports as digits, and what "~" in identity gets.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseHop, parseJumpText } from "../src/model/endpoint.ts";
+import { parseHop, parseJumpText } from "../src/specfile/endpoint.ts";
 import { compileSpecs } from "../src/render/units.ts";
 import { formatDiagnostic } from "../src/report.ts";
 import { pinJumpKeys, pinKeys } from "../src/trust/edit-spec.ts";

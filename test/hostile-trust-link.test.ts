@@ -20,7 +20,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runTrust } from "../src/commands/trust.ts";
-import type { Runner } from "../src/install/systemctl.ts";
+import type { Runner } from "../src/plan/systemctl.ts";
 
 const ED = "AAAAC3NzaC1lZDI1NTE5AAAAICrEM716nxe4LfvKB6vD0AJ/7XlaayCe0GE1zFcdYHA3";
 const keyscan: Runner = {

@@ -11,7 +11,7 @@ import { runInit, parseServer } from "../src/commands/init.ts";
 import { parseForwardFlag } from "../src/init/forward-flag.ts";
 import { compileSpecs } from "../src/render/units.ts";
 import { SpecError, UsageError } from "../src/errors.ts";
-import type { Runner } from "../src/install/systemctl.ts";
+import type { Runner } from "../src/plan/systemctl.ts";
 import { CLI } from "./helpers/paths.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";

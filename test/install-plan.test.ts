@@ -20,9 +20,9 @@ import { runInstall, type InstallArgs } from "../src/commands/install.ts";
 import { runUninstall } from "../src/commands/uninstall.ts";
 import { runStatus } from "../src/commands/status.ts";
 import { ownershipOf } from "../src/install/ownership.ts";
-import type { Runner } from "../src/install/systemctl.ts";
+import type { Runner } from "../src/plan/systemctl.ts";
 import { SystemError } from "../src/errors.ts";
-import { STALE_PORT, staleRelayPortHint } from "../src/install/stale-port.ts";
+import { STALE_PORT, staleRelayPortHint } from "../src/model/stale-port.ts";
 import { fleetSpecText } from "./helpers/fleet-spec.ts";
 
 const spec = fleetSpecText;

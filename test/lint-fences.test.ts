@@ -90,3 +90,54 @@ test("the edge may do what the stages may not: the gatherer loads net, the CLI p
   assert.deepEqual(await complaints(net, "src/plan/read.ts"), []);
   assert.deepEqual(await complaints('process.stdout.write("x");\n', "src/cli.ts"), []);
 });
+
+// The flow: each folder imports only its own or earlier stages (docs/architecture.md).
+const AGAINST_THE_FLOW: [string, string][] = [
+  [
+    "src/specfile/planted.ts",
+    'import { normalize } from "../model/normalize.ts";\nvoid normalize;\n',
+  ],
+  [
+    "src/model/planted.ts",
+    'import { renderUnits } from "../render/units.ts";\nvoid renderUnits;\n',
+  ],
+  [
+    "src/render/planted.ts",
+    'import { planInstall } from "../install/plan.ts";\nvoid planInstall;\n',
+  ],
+  [
+    "src/plan/planted.ts",
+    'import { planGeneration } from "../generator/plan.ts";\nvoid planGeneration;\n',
+  ],
+  [
+    "src/generator/planted.ts",
+    'import { runGenerate } from "../commands/generate.ts";\nvoid runGenerate;\n',
+  ],
+  ["src/commands/planted.ts", 'import { stdinArgs } from "../cli.ts";\nvoid stdinArgs;\n'],
+];
+for (const [file, code] of AGAINST_THE_FLOW) {
+  test(`an import against the flow is reported: ${file}`, async () => {
+    const said = await complaints(code, file);
+    assert.ok(
+      said.some((c) => c.startsWith("no-restricted-imports:")),
+      `got: ${said.join("; ") || "nothing"}`,
+    );
+  });
+}
+
+test("an import along the flow is not: model from specfile, install from plan", async () => {
+  assert.deepEqual(
+    await complaints(
+      'import { parseHop } from "../specfile/endpoint.ts";\nvoid parseHop;\n',
+      "src/model/planted.ts",
+    ),
+    [],
+  );
+  assert.deepEqual(
+    await complaints(
+      'import { execute } from "../plan/execute.ts";\nvoid execute;\n',
+      "src/install/planted.ts",
+    ),
+    [],
+  );
+});

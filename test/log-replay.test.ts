@@ -11,16 +11,16 @@ import { compileSpecs } from "../src/render/units.ts";
 import { unitsWithTunnels } from "./helpers/unit-tunnels.ts";
 import { sshCommandLine } from "../src/render/ssh-argv.ts";
 import { logReplayCommand, runtimeDirectory } from "../src/render/log-replay.ts";
-import { isReplayLine } from "../src/install/replay-lines.ts";
+import { isReplayLine } from "../src/model/replay-lines.ts";
 import { expandWords } from "../src/unit/command-line.ts";
 import {
   STALE_PORT,
   isJournalHint,
   refusedRelayPort,
   staleRelayPortHint,
-} from "../src/install/stale-port.ts";
+} from "../src/model/stale-port.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
-import { journalArgv, lastLine, lastLineQuery } from "../src/install/journal.ts";
+import { journalArgv, lastLine, lastLineQuery } from "../src/plan/journal.ts";
 import type { Tunnel } from "../src/model/tunnel.ts";
 
 const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICrEM716nxe4LfvKB6vD0AJ/7XlaayCe0GE1zFcdYHA3";

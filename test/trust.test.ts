@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { runTrust } from "../src/commands/trust.ts";
 import { fingerprint, parseKeyscan } from "../src/trust/keyscan.ts";
 import { compileSpecs } from "../src/render/units.ts";
-import type { Runner } from "../src/install/systemctl.ts";
+import type { Runner } from "../src/plan/systemctl.ts";
 import { SpecError, SystemError } from "../src/errors.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
 

@@ -4,13 +4,8 @@ import { edgeOf, type Edge } from "../plan/edge.ts";
 import { resolve } from "node:path";
 import { defineCommand, flag, anyOf, repeat } from "./options.ts";
 import { generationEffects, planGeneration, type GenerationPlan } from "../generator/plan.ts";
-import {
-  problemLines,
-  tagged,
-  writeJournalStream,
-  writeKmsg,
-  type Line,
-} from "../generator/run.ts";
+import { problemLines } from "../generator/log-lines.ts";
+import { tagged, writeJournalStream, writeKmsg, type Line } from "../plan/generator-edge.ts";
 import { applyFiles } from "../plan/apply-files.ts";
 import { normalDir, specDirs } from "../generator/locations.ts";
 import { envelope } from "../envelope.ts";

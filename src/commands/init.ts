@@ -10,7 +10,7 @@ import { starterSpec, type StarterOptions } from "../init/starter.ts";
 import { generateKey, sshKeygen } from "../keygen/generate.ts";
 import { defaultKeyPath, keyComment, onDisk } from "../keygen/key-path.ts";
 import { authorizedKeysLine } from "../ends/relay.ts";
-import { parseHop, type HopText } from "../model/endpoint.ts";
+import { parseHop, type HopText } from "../specfile/endpoint.ts";
 import { buildModel } from "../model/build-model.ts";
 import { execute } from "../plan/execute.ts";
 import { SpecError, UsageError, hasErrors } from "../errors.ts";
@@ -40,7 +40,7 @@ export interface InitArgs {
 
 export type Ask = (question: string) => Promise<string>;
 
-/** --server: the same reader as the spec's "server" strings (src/model/endpoint.ts). */
+/** --server: the same reader as the spec's "server" strings (src/specfile/endpoint.ts). */
 export function parseServer(text: string): HopText | string {
   const r = parseHop(text);
   return r.ok ? r.hop : `--server ${r.message}`;

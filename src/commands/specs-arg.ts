@@ -8,7 +8,7 @@ export interface FoundSpecs {
   specs: SpecText[];
   /** The directory read, when no spec was named. */
   dir?: string;
-  /** Entries of that directory that were not read, or were refused (src/generator/run.ts). */
+  /** Entries of that directory that were not read, or were refused (src/plan/generator-edge.ts). */
   problems: Diagnostic[];
 }
 

@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import { buildModel } from "../model/build-model.ts";
 import type { RawSeed } from "../specfile/raw.ts";
 import { knownHostsPattern } from "../model/host-format.ts";
-import { expandServer } from "../model/server-forms.ts";
+import { expandServer } from "../specfile/server-forms.ts";
 import { parseKeyscan, type ScannedKey } from "../trust/keyscan.ts";
 import { pinJumpKeys, pinKeys } from "../trust/edit-spec.ts";
 import { execute } from "../plan/execute.ts";

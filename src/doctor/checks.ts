@@ -12,7 +12,7 @@ import type { FleetModel } from "../model/build-model.ts";
 import type { Tunnel } from "../model/tunnel.ts";
 import type { Facts, Query } from "../plan/query.ts";
 import type { Code } from "../codes.ts";
-import { SED } from "../install/replay-lines.ts";
+import { SED } from "../model/replay-lines.ts";
 import { defaultKeyPath } from "../keygen/key-path.ts";
 import { dirname } from "node:path";
 

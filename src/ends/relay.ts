@@ -1,7 +1,7 @@
 // The relay's side of reverse tunnels, from the same specs (sshd(8) "AUTHORIZED_KEYS FILE
 // FORMAT", sshd_config(5)): one authorized_keys line per device key that lets it open exactly
 // the listeners its spec asks for, and a Match User block that locks the account down. Pure.
-import { isLoopback } from "../model/endpoint.ts";
+import { isLoopback } from "../specfile/endpoint.ts";
 import { relayLogin } from "../model/accounts.ts";
 import type { FleetModel } from "../model/build-model.ts";
 import type { Endpoint, ModelTunnel, Tunnel } from "../model/tunnel.ts";

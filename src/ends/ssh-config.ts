@@ -1,6 +1,6 @@
 // The laptop's side: a Host block per device that reaches its sshd through the relay with
 // ProxyJump (ssh_config(5)), instead of the old `ProxyCommand ssh relay nc localhost 2222`. Pure.
-import { isWildcard } from "../model/endpoint.ts";
+import { isWildcard } from "../specfile/endpoint.ts";
 import { formatJump, unbracket } from "../model/host-format.ts";
 import type { Endpoint, Tunnel } from "../model/tunnel.ts";
 import type { EndsModel, EndsProblem } from "./relay.ts";

@@ -1,21 +1,10 @@
 // Which spec file of a name wins across the spec directories. Pure.
 import { basename } from "node:path";
 import type { SpecText } from "../specfile/source.ts";
-import type { Diagnostic } from "../errors.ts";
 
-export interface SpecDir {
-  dir: string;
-  /** The directory's *.json files, read. */
-  specs: ReadSpec[];
-}
+import type { ReadSpec, SpecDir } from "../plan/generator-edge.ts";
 
-export interface ReadSpec extends SpecText {
-  /**
-   * Why the spec is refused unread or unused: someone other than its trusted owners could
-   * write it (src/specfile/trust.ts). A refused spec overrides and masks nothing.
-   */
-  refused?: Diagnostic;
-}
+export type { ReadSpec, SpecDir };
 
 export interface ChosenSpec {
   spec: SpecText;

@@ -2,11 +2,11 @@
 // (Type=forking), so a non-zero exit means some did not come up. Which ones, and each one's own
 // last log line (ssh's error), make the message; a refused relay port gets its fix too.
 import { SystemError } from "../errors.ts";
-import { lastLine, lastLineQuery } from "./journal.ts";
+import { lastLine, lastLineQuery } from "../plan/journal.ts";
 import { systemctlScope, type Target } from "./paths.ts";
 import { parseShow, toState } from "./status-model.ts";
-import { refusedRelayPort, staleRelayPortHint } from "./stale-port.ts";
-import type { RunResult } from "./systemctl.ts";
+import { refusedRelayPort, staleRelayPortHint } from "../model/stale-port.ts";
+import type { RunResult } from "../plan/systemctl.ts";
 import type { Gatherer } from "../plan/query.ts";
 
 export interface NotUp {

@@ -1,7 +1,7 @@
 // What `tunnelc status` (and a failed start) asks systemd and the journal, as queries, and the
 // tunnel states their answers make. Pure: the gatherer (src/plan/read.ts) asks.
 import { systemctlScope, type Target } from "./paths.ts";
-import { lastLine, lastLineQuery } from "./journal.ts";
+import { lastLine, lastLineQuery } from "../plan/journal.ts";
 import { SHOW_PROPERTIES, needsLog, parseShow, toState, withLog } from "./status-model.ts";
 import type { TunnelState } from "./status-model.ts";
 import type { InstalledUnit } from "./read-units.ts";

@@ -1,5 +1,5 @@
 // `systemctl show` output → tunnel states, and the table `tunnelc status` prints. Pure.
-import { refusedRelayPort, staleRelayPortHint } from "./stale-port.ts";
+import { refusedRelayPort, staleRelayPortHint } from "../model/stale-port.ts";
 
 export const SHOW_PROPERTIES = [
   "Id",

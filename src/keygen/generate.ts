@@ -1,7 +1,7 @@
 // A tunnel's ed25519 key pair, made by the real ssh-keygen(1) (an argv array, never a shell):
 // private key mode 0600 in a directory of mode 0700, the public key beside it as NAME.pub.
 import { dirname } from "node:path";
-import { spawnRunner, type Runner } from "../install/systemctl.ts";
+import { spawnRunner, type Runner } from "../plan/systemctl.ts";
 import { RefusedError, SystemError } from "../errors.ts";
 import { execute } from "../plan/execute.ts";
 import type { Effect } from "../plan/plan.ts";

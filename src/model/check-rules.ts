@@ -3,7 +3,7 @@
 // goes on. Duplicate names, which span files, are check-names.ts's.
 import type { Code } from "../codes.ts";
 import { Problems, type Problem } from "../specfile/problem.ts";
-import { bindKey, formatEndpoint, isLoopback, isWildcard, sameBind } from "./endpoint.ts";
+import { bindKey, formatEndpoint, isLoopback, isWildcard, sameBind } from "../specfile/endpoint.ts";
 import type { Endpoint, SourcedTunnel } from "./tunnel.ts";
 import type { Severity } from "../errors.ts";
 

@@ -3,9 +3,14 @@
 // here by JSON pointer; cross-field rules live in check-rules.ts.
 import { basename } from "node:path/posix";
 import { DEFAULTS } from "./defaults.ts";
-import { formatEndpoint, parseEndpoint, portOf, type EndpointResult } from "./endpoint.ts";
+import {
+  formatEndpoint,
+  parseEndpoint,
+  portOf,
+  type EndpointResult,
+} from "../specfile/endpoint.ts";
 import { unbracket } from "./host-format.ts";
-import { expandTunnelServer } from "./server-forms.ts";
+import { expandTunnelServer } from "../specfile/server-forms.ts";
 import { escapePointer } from "../specfile/parse.ts";
 import { Problems, type Problem } from "../specfile/problem.ts";
 import type {

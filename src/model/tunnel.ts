@@ -1,14 +1,14 @@
 // The normalized tunnel model: every default filled in, every form (seed, v1) made one shape.
 // Everything after normalize works on this and nothing else.
+import type { Endpoint } from "../specfile/endpoint.ts";
 
 export type HostKeyPolicy = "yes" | "pinned" | "accept-new";
 export type Hardening = "strict" | "basic" | "none";
 export type Scope = "system" | "user";
 export type RestartPolicy = "on-failure" | "always" | "on-abnormal" | "on-abort" | "no";
 
-/** A TCP endpoint (address optional) or a unix socket path. */
-export type Endpoint =
-  { kind: "tcp"; address?: string; port: number } | { kind: "unix"; path: string };
+/** A TCP endpoint (address optional) or a unix socket path, as the spec's forms read it. */
+export type { Endpoint };
 
 export type Forward =
   | { kind: "remote"; bind: Endpoint; to: Endpoint }

@@ -10,7 +10,7 @@ import {
   symlinkSync,
   writeSync,
 } from "node:fs";
-import { closeStaging, ensureDir, openStaging, writeFileAtomic } from "../install/atomic-write.ts";
+import { closeStaging, ensureDir, openStaging, writeFileAtomic } from "./atomic-write.ts";
 import { SystemError } from "../errors.ts";
 import { reason } from "../specfile/read.ts";
 import { inRoot } from "./in-root.ts";

@@ -2,7 +2,7 @@
 // (apply-files.ts: atomic writes through a staging directory, plain ones for a generator's
 // tmpfs), commands run through the injectable Runner; a tolerated command's failure comes back
 // as a warning, any other failure stops the run as a SystemError.
-import { runChecked, type RunResult, type Runner } from "../install/systemctl.ts";
+import { runChecked, type RunResult, type Runner } from "./systemctl.ts";
 import { SystemError } from "../errors.ts";
 import { FileApplier } from "./apply-files.ts";
 import type { Effect } from "./plan.ts";

@@ -3,8 +3,8 @@
 // turns the answers, its Facts, into a report or a plan by pure functions, so a test can hand it
 // facts without a file system or a systemd.
 import type { SpecText } from "../specfile/source.ts";
-import type { RunResult } from "../install/systemctl.ts";
-import type { ReadResult } from "../generator/run.ts";
+import type { RunResult } from "./systemctl.ts";
+import type { ReadResult } from "./generator-edge.ts";
 
 /**
  * A path below --root DIR names its `root`: the gatherer then resolves it inside DIR, never
@@ -31,7 +31,7 @@ export type Query =
   /** A spec file, or standard input as "-" (src/specfile/read.ts: its errors are thrown). */
   | { kind: "spec"; file: string }
   /**
-   * Every spec of each directory, as the generator reads them (src/generator/run.ts); with
+   * Every spec of each directory, as the generator reads them (src/plan/generator-edge.ts); with
    * trust, a spec someone else could write is refused (src/specfile/trust.ts).
    */
   | { kind: "spec-dirs"; dirs: string[]; trust?: "system" | "user" }
@@ -39,7 +39,7 @@ export type Query =
   | { kind: "unit-state"; scope: string[]; units: string[]; properties: readonly string[] }
   /** `systemctl [scope] is-enabled UNITS`, which works offline (--root) too. */
   | { kind: "unit-enabled"; scope: string[]; units: string[] }
-  /** A unit's own last journal lines (src/install/journal.ts). */
+  /** A unit's own last journal lines (src/plan/journal.ts). */
   | { kind: "journal"; user: boolean; unit: string; lines: number }
   /** A command that only reads (ssh-keyscan); a missing tool is a SystemError (systemctl.ts). */
   | { kind: "run"; argv: string[] }

@@ -16,10 +16,10 @@ import {
 import type * as Net from "node:net";
 import { lazyBuiltin } from "../builtin.ts";
 import { loadSpec, reason } from "../specfile/read.ts";
-import { journalArgv } from "../install/journal.ts";
-import { readSpecDirs } from "../generator/run.ts";
+import { journalArgv } from "./journal.ts";
+import { readSpecDirs } from "./generator-edge.ts";
 import { trustFor } from "../specfile/trust.ts";
-import { processRunner, type Runner } from "../install/systemctl.ts";
+import { processRunner, type Runner } from "./systemctl.ts";
 import { inRoot } from "./in-root.ts";
 import { Facts, keyOf, type Answer, type Gatherer, type Query } from "./query.ts";
 

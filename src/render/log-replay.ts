@@ -2,7 +2,7 @@
 // remote TCP forward: Tunnel.logReplay).
 //
 // A refused relay port is the one failure the device can explain but ssh does not: the relay most
-// likely still holds the port for the device's dead session (src/install/stale-port.ts). So ssh
+// likely still holds the port for the device's dead session (src/model/stale-port.ts). So ssh
 // logs to a file of the run (ssh(1) -E), in a RuntimeDirectory= of the unit, and once ssh has
 // exited ExecStopPost= (which runs after a failed start too, systemd.service(5)) has sed print
 // the file to the journal and, after a "remote port forwarding failed for listen port N" line,
@@ -19,8 +19,8 @@ import {
   type Word,
 } from "../unit/command-line.ts";
 import { entry, shared, type Entry } from "../unit/model.ts";
-import { STALE_PORT } from "../install/stale-port.ts";
-import { LOG_FILE, SED } from "../install/replay-lines.ts";
+import { STALE_PORT } from "../model/stale-port.ts";
+import { LOG_FILE, SED } from "../model/replay-lines.ts";
 import type { Tunnel } from "../model/tunnel.ts";
 
 /** The unit's runtime directory, under /run (or $XDG_RUNTIME_DIR): prefixed, so a tunnel named

@@ -1,7 +1,7 @@
 // Tunnel → the ssh command line, as an argv array (ssh(1)). Words are grouped so the rendered
 // ExecStart= reads one concern per line; escaping happens later, in src/unit/escape.ts.
 import { CommandLineBuilder, specifier, type CommandLine } from "../unit/command-line.ts";
-import { formatEndpoint } from "../model/endpoint.ts";
+import { formatEndpoint } from "../specfile/endpoint.ts";
 import { formatJump } from "../model/host-format.ts";
 import { FORWARD_FLAG, type Endpoint, type Forward, type Tunnel } from "../model/tunnel.ts";
 import { CREDENTIALS } from "./credentials.ts";

@@ -2,7 +2,7 @@
 // by field (server, keepAlive, restart, ssh, ssh.options), everything else (forwards, hostKeys,
 // jump) replaced. Messages about a merged field point where it was written (locate.ts maps the
 // merged pointers back). Pure.
-import { expandTunnelServer } from "../model/server-forms.ts";
+import { expandTunnelServer } from "./server-forms.ts";
 
 type Json = Record<string, unknown>;
 

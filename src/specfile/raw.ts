@@ -22,7 +22,7 @@ export type RawBind = SchemaBind;
 export type RawPort = SchemaPort;
 
 /**
- * A hop as expandServer (src/model/server-forms.ts) leaves it: the string forms
+ * A hop as expandServer (src/specfile/server-forms.ts) leaves it: the string forms
  * ("[user@]host[:port]") turned into objects, ports into numbers.
  */
 export type RawHop = Omit<SchemaServerObject, "port" | "hostKeys" | "jump"> & { port?: number };

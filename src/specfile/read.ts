@@ -1,5 +1,5 @@
 // The I/O edge of the spec stage, and the one reader of spec files: the CLI's arguments, the
-// default spec directory and the generator's directories (src/generator/run.ts) all read through
+// default spec directory and the generator's directories (src/plan/generator-edge.ts) all read through
 // readSpecFile; standard input ("-") is a stream, bounded the same way. Commands ask for specs
 // through the gatherer (src/plan/read.ts).
 //

@@ -6,7 +6,7 @@ import validateSchema from "./generated/validate.cjs";
 import { escapePointer, unescapePointer } from "./parse.ts";
 import { closest } from "./suggest.ts";
 import NESTED from "./generated/nested-fields.json" with { type: "json" };
-import { parseHop, parseJumpText } from "../model/endpoint.ts";
+import { parseHop, parseJumpText } from "./endpoint.ts";
 import type { Problem } from "./problem.ts";
 
 type SchemaNode = Record<string, unknown>;

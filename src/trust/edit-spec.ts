@@ -9,7 +9,7 @@ import {
   parseTree,
   type FormattingOptions,
 } from "jsonc-parser";
-import { expandServer } from "../model/server-forms.ts";
+import { expandServer } from "../specfile/server-forms.ts";
 
 export function detectFormatting(text: string): FormattingOptions {
   const indent = /\n([ \t]+)"/.exec(text)?.[1] ?? "  ";

@@ -21,7 +21,7 @@ import { CLI, ROOT } from "../helpers/paths.ts";
 import { needs } from "../helpers/prereq.ts";
 import { boot, canBoot, ensureRootfs } from "./container.ts";
 import { readRunLog, reportChecks } from "./checks.ts";
-import { STALE_PORT, staleRelayPortHint } from "../../src/install/stale-port.ts";
+import { STALE_PORT, staleRelayPortHint } from "../../src/model/stale-port.ts";
 
 /** The cases faults.sh runs: every configuration meets every fault. */
 const CONFIGS = {

@@ -2,7 +2,7 @@
 // records every query, so a test can also say what was (not) asked.
 import { dirname, basename } from "node:path";
 import { Facts, type Answers, type Gatherer, type Query } from "../../src/plan/query.ts";
-import type { RunResult } from "../../src/install/systemctl.ts";
+import type { RunResult } from "../../src/plan/systemctl.ts";
 
 export interface World {
   /** Files by path; their directories list them. */

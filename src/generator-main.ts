@@ -3,8 +3,8 @@
 // and memory there (docs/performance.md). It takes only the arguments systemd and the script
 // pass; bin/tunnelc.cjs hands anything else (--dry-run, --help, a mistake) to the full CLI, which
 // has the messages and the help. Like src/cli.ts, this entry prints and exits.
-import { runGenerate, type GenerateArgs } from "../commands/generate.ts";
-import { errorText } from "../error-text.ts";
+import { runGenerate, type GenerateArgs } from "./commands/generate.ts";
+import { errorText } from "./error-text.ts";
 
 /**
  * `generate [--user] [--spec-dir DIR]... DIR [DIR DIR]`, as the full CLI reads it; undefined for

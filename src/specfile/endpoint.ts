@@ -1,6 +1,8 @@
 // Forward endpoints as the spec writes them (2222, "127.0.0.1:5432", "[::1]:22", "/run/x.sock")
 // → Endpoint. The schema has already checked the shape; this reads it and checks the port range.
-import type { Endpoint } from "./tunnel.ts";
+/** Where a forward listens or connects: a TCP address and port, or a unix socket path. */
+export type Endpoint =
+  { kind: "tcp"; address?: string; port: number } | { kind: "unix"; path: string };
 
 export type EndpointResult = { ok: true; endpoint: Endpoint } | { ok: false; message: string };
 

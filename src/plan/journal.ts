@@ -1,7 +1,7 @@
 // A unit's own journal lines: what its processes (ssh, through syslog with -y or replayed from its
 // log file by ExecStopPost=) said, not systemd's messages about it (journalctl(1) matches on
 // _SYSTEMD_UNIT=). The gatherer (src/plan/read.ts) runs it; the answer is the lines.
-import { isReplayLine } from "./replay-lines.ts";
+import { isReplayLine } from "../model/replay-lines.ts";
 
 export function journalArgv(user: boolean, unit: string, lines: number): string[] {
   const match = user ? [`--user`, `_SYSTEMD_USER_UNIT=${unit}`] : [`_SYSTEMD_UNIT=${unit}`];

@@ -25,10 +25,24 @@ import {
 import { PathTrust } from "../specfile/trusted-path.ts";
 import { untrusted, type TrustPolicy } from "../specfile/trust.ts";
 import type { Diagnostic } from "../errors.ts";
-import { formatDiagnostic, visible } from "../report.ts";
-import type { SpecDir } from "./precedence.ts";
-import type { GenerationPlan } from "./plan.ts";
-import { GENERATOR_NAME } from "./locations.ts";
+import type { SpecText } from "../specfile/source.ts";
+
+/** The generator's name: its file, its log tag, its status file (systemd.generator(7)). */
+export const GENERATOR_NAME = "tunnelc-generator";
+
+export interface SpecDir {
+  dir: string;
+  /** The directory's *.json files, read. */
+  specs: ReadSpec[];
+}
+
+export interface ReadSpec extends SpecText {
+  /**
+   * Why the spec is refused unread or unused: someone other than its trusted owners could
+   * write it (src/specfile/trust.ts). A refused spec overrides and masks nothing.
+   */
+  refused?: Diagnostic;
+}
 
 export interface ReadResult {
   dirs: SpecDir[];
@@ -171,21 +185,6 @@ function entryType(d: Dirent<Buffer>): EntryType {
   if (d.isCharacterDevice()) return "link";
   if (d.isDirectory() || d.isFIFO() || d.isSocket() || d.isBlockDevice()) return "other";
   return "unknown";
-}
-
-/** `file:line:col: /pointer: message`, one line per problem, then a summary. */
-export function problemLines(problems: Diagnostic[], specs: GenerationPlan["specs"]): Line[] {
-  const lines: Line[] = problems.map((d) => ({
-    level: d.severity === "error" ? 3 : 4,
-    text: visible(formatDiagnostic({ ...d, frame: undefined })),
-  }));
-  const broken = specs.filter((s) => !s.ok);
-  if (broken.length > 0)
-    lines.push({
-      level: 4,
-      text: `${broken.length} spec(s) with errors: ${broken.map((s) => visible(s.file)).join(", ")}; none of their tunnels runs (tunnelc status says why)`,
-    });
-  return lines;
 }
 
 export interface Line {
