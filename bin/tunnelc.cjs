@@ -84,9 +84,10 @@ function load(name) {
   if (writeTo !== undefined) {
     // At exit, so the cache holds the functions this run compiled too, not only the top level.
     process.once("exit", () => {
-      // src/cli.ts sets --semi-space-growth-factor=1 once the bundle has started; V8's flag
-      // hash is part of a cache, and the next start checks it under the default flags.
-      require("node:v8").setFlagsFromString("--semi-space-growth-factor=2");
+      // src/cli.ts sets the small young generation once the bundle has started; V8's flag
+      // hash is part of a cache, and the next start checks it under the default flags (both
+      // flags in one file: v8-young-generation.json).
+      require("node:v8").setFlagsFromString(require("./v8-young-generation.json").default);
       writeAtomically(writeTo, script.createCachedData());
     });
   }

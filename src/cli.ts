@@ -37,6 +37,7 @@ import {
 import { envelope, errorDiagnostics } from "./envelope.ts";
 import { errorText } from "./error-text.ts";
 import pkg from "../package.json" with { type: "json" };
+import youngGeneration from "../bin/v8-young-generation.json" with { type: "json" };
 import { STDIN } from "./specfile/read.ts";
 import { lazyBuiltin } from "./builtin.ts";
 import { optionTableOf, skipHelpCache } from "./yargs-internals.ts";
@@ -141,10 +142,11 @@ function usage(lines: string[]): UsageError {
  * fills: compile of 1,000 tunnels peaks at 65 MiB instead of 78 (V8's --semi-space-growth-factor;
  * --max-semi-space-size works only on node's command line, which the bin script does not have).
  * Set once start-up is done, which keeps the default and so one scavenge fewer. V8's flag hash is
- * part of a code cache: bin/tunnelc.cjs puts the default back before it writes one.
+ * part of a code cache: bin/tunnelc.cjs puts the default back before it writes one. Both read
+ * the two flags from bin/v8-young-generation.json.
  */
 function smallYoungGeneration(): void {
-  setFlagsFromString("--semi-space-growth-factor=1");
+  setFlagsFromString(youngGeneration.small);
 }
 
 /**
