@@ -23,14 +23,14 @@ const EFFECTFUL = [
  * stage, and the shared modules at src/*.ts (errors, codes, envelope…). The features are pure
  * planners over facts; commands wire them to the edge; only the entries import commands.
  */
-const FEATURES = ["install", "generator", "doctor", "trust", "keygen", "init"];
+const FEATURES = ["install", "status", "generator", "doctor", "trust", "keygen", "init"];
 const LATER = {
-  specfile: ["model", "unit", "render", "ends", "plan", ...FEATURES, "commands"],
-  model: ["unit", "render", "ends", "plan", ...FEATURES, "commands"],
-  unit: ["specfile", "model", "render", "ends", "plan", ...FEATURES, "commands"],
-  render: ["ends", "plan", ...FEATURES, "commands"],
-  ends: ["render", "unit", "plan", ...FEATURES, "commands"],
-  plan: [...FEATURES, "commands"],
+  specfile: ["model", "unit", "render", "ends", "edge", ...FEATURES, "commands"],
+  model: ["unit", "render", "ends", "edge", ...FEATURES, "commands"],
+  unit: ["specfile", "model", "render", "ends", "edge", ...FEATURES, "commands"],
+  render: ["ends", "edge", ...FEATURES, "commands"],
+  ends: ["render", "unit", "edge", ...FEATURES, "commands"],
+  edge: [...FEATURES, "commands"],
   ...Object.fromEntries(FEATURES.map((f) => [f, ["commands"]])),
   commands: [],
 };
@@ -94,12 +94,13 @@ export default tseslint.config(
   },
   {
     // Effects live in one place: the pipeline's stages and the commands read through the gatherer
-    // (src/plan/read.ts) and change things through the executor (src/plan/execute.ts, whose file
-    // side is src/plan/apply-files.ts), never with fs, processes or sockets of their own. The
+    // (src/edge/read.ts) and change things through the executor (src/edge/execute.ts, whose file
+    // side is src/edge/apply-files.ts), never with fs, processes or sockets of their own. The
     // edge modules are allowed by name.
     files: [
       "src/*.ts",
-      "src/plan/**",
+      "src/edge/**",
+      "src/status/**",
       "src/commands/**",
       "src/model/**",
       "src/render/**",
@@ -114,16 +115,16 @@ export default tseslint.config(
       "src/generator/**",
     ],
     ignores: [
-      "src/plan/read.ts", // the gatherer
-      "src/plan/execute.ts", // the executor: commands through the Runner
-      "src/plan/apply-files.ts", // the executor's file side, the generator's too
-      "src/plan/in-root.ts", // --root's jail: lstat and readlink, for the two above
+      "src/edge/read.ts", // the gatherer
+      "src/edge/execute.ts", // the executor: commands through the Runner
+      "src/edge/apply-files.ts", // the executor's file side, the generator's too
+      "src/edge/in-root.ts", // --root's jail: lstat and readlink, for the two above
       "src/specfile/read.ts", // the spec reader, which the gatherer calls
       "src/specfile/trusted-path.ts", // the spec reader's walk up the directories (lstat)
-      "src/plan/atomic-write.ts", // the file applier's atomic writes
-      "src/plan/systemctl.ts", // the Runner
+      "src/edge/atomic-write.ts", // the file applier's atomic writes
+      "src/edge/systemctl.ts", // the Runner
       "src/keygen/generate.ts", // ssh-keygen's own Runner (stdin closed)
-      "src/plan/generator-edge.ts", // the generator's reads and logs at boot (next block)
+      "src/edge/generator-edge.ts", // the generator's reads and logs at boot (next block)
       "src/builtin.ts", // lazyBuiltin itself: each call's module is fenced by name (above)
     ],
     rules: {
@@ -154,7 +155,7 @@ export default tseslint.config(
               [m, `node:${m}`].map((name) => ({
                 name,
                 message:
-                  "Read through src/plan/read.ts (the gatherer); change through src/plan/execute.ts.",
+                  "Read through src/edge/read.ts (the gatherer); change through src/edge/execute.ts.",
               })),
             ),
             // createRequire would load any of them past this fence.
@@ -166,9 +167,9 @@ export default tseslint.config(
           ],
           patterns: [
             {
-              group: ["**/plan/systemctl.ts", "**/plan/atomic-write.ts"],
+              group: ["**/edge/systemctl.ts", "**/edge/atomic-write.ts"],
               allowTypeImports: true,
-              message: "Run commands through the gatherer or the executor (src/plan/).",
+              message: "Run commands through the gatherer or the executor (src/edge/).",
             },
             {
               group: ["**/specfile/read.ts"],
@@ -176,7 +177,7 @@ export default tseslint.config(
               message: "Read specs through the gatherer: loadSpecs in src/commands/specs-arg.ts.",
             },
             {
-              group: ["**/plan/generator-edge.ts"],
+              group: ["**/edge/generator-edge.ts"],
               importNames: ["readSpecDirs"],
               message: 'Read spec directories through the gatherer ({ kind: "spec-dirs" }).',
             },
@@ -187,8 +188,8 @@ export default tseslint.config(
   },
   {
     // The generator's edge reads specs and writes log lines (kmsg, journald's socket); its output
-    // files and links are effects, applied by src/plan/apply-files.ts like every command's.
-    files: ["src/plan/generator-edge.ts"],
+    // files and links are effects, applied by src/edge/apply-files.ts like every command's.
+    files: ["src/edge/generator-edge.ts"],
     rules: {
       "@typescript-eslint/no-restricted-imports": [
         "error",
@@ -204,7 +205,7 @@ export default tseslint.config(
             "chmodSync",
           ],
           message:
-            "The generator's writes are effects (generationEffects, src/plan/apply-files.ts).",
+            "The generator's writes are effects (generationEffects, src/edge/apply-files.ts).",
         })),
         { name: "child_process", message: "The generator runs no commands." },
         { name: "node:child_process", message: "The generator runs no commands." },
@@ -214,7 +215,7 @@ export default tseslint.config(
   {
     // The file applier is in the generator's bundle: no commands, no sockets, so it loads
     // neither child_process nor net at every boot.
-    files: ["src/plan/apply-files.ts"],
+    files: ["src/edge/apply-files.ts"],
     rules: {
       "@typescript-eslint/no-restricted-imports": [
         "error",
@@ -223,14 +224,14 @@ export default tseslint.config(
             [m, `node:${m}`].map((name) => ({
               name,
               message:
-                "Commands belong to src/plan/execute.ts; the file applier only touches files.",
+                "Commands belong to src/edge/execute.ts; the file applier only touches files.",
             })),
           ),
           patterns: [
             {
-              group: ["**/plan/systemctl.ts"],
+              group: ["**/edge/systemctl.ts"],
               allowTypeImports: true,
-              message: "The Runner belongs to src/plan/execute.ts.",
+              message: "The Runner belongs to src/edge/execute.ts.",
             },
           ],
         },

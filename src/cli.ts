@@ -41,7 +41,7 @@ import youngGeneration from "../bin/v8-young-generation.json" with { type: "json
 import { STDIN } from "./specfile/read.ts";
 import { lazyBuiltin } from "./builtin.ts";
 import { optionTableOf, skipHelpCache } from "./yargs-internals.ts";
-import { gathererFor } from "./plan/read.ts";
+import { gathererFor } from "./edge/read.ts";
 
 /** chalk does not look at NO_COLOR (no-color.org) by itself; and no colour into a pipe. */
 function styleFor(stream: NodeJS.WriteStream): Style {

@@ -1,5 +1,5 @@
 // tunnelc doctor with a recorded runner and real files and sockets; the e2e suite runs it for real.
-import { edgeOf } from "../src/plan/edge.ts";
+import { edgeOf } from "../src/edge/edge.ts";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { runDoctor } from "../src/commands/doctor.ts";
 import { atLeast, opensshVersion, systemdVersion } from "../src/doctor/versions.ts";
-import type { Runner } from "../src/plan/systemctl.ts";
+import type { Runner } from "../src/edge/systemctl.ts";
 
 const OUTPUTS: Record<string, { status: number; stdout: string; stderr: string }> = {
   systemctl: { status: 0, stdout: "systemd 252 (252.38-1~deb12u1)\n+PAM +AUDIT\n", stderr: "" },

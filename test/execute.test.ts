@@ -16,12 +16,12 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execute } from "../src/plan/execute.ts";
-import { applyFiles } from "../src/plan/apply-files.ts";
-import { describe, type Effect, type FileEffect } from "../src/plan/plan.ts";
+import { execute } from "../src/edge/execute.ts";
+import { applyFiles } from "../src/edge/apply-files.ts";
+import { describe, type Effect, type FileEffect } from "../src/edge/plan.ts";
 import { SystemError } from "../src/errors.ts";
 import { keyEffects } from "../src/keygen/generate.ts";
-import type { Runner } from "../src/plan/systemctl.ts";
+import type { Runner } from "../src/edge/systemctl.ts";
 
 /** Records each call, with what the unit file held at that moment; fails the argv it is told. */
 class Recorder implements Runner {

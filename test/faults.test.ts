@@ -1,4 +1,4 @@
-// Faults during install, injected into the real process (src/plan/failpoint.ts): a full disk,
+// Faults during install, injected into the real process (src/edge/failpoint.ts): a full disk,
 // a failing fsync or rename, a kill between steps, a failing systemctl. Each leaves the old unit
 // or the new one, never a half-written file, never a temp file in the unit directory.
 import { test } from "node:test";

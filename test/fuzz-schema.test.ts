@@ -27,7 +27,7 @@ import { sshCommandLine } from "../src/render/ssh-argv.ts";
 import { logReplayCommand } from "../src/render/log-replay.ts";
 import { expandWords } from "../src/unit/command-line.ts";
 import { planGeneration, type GenerationPlan } from "../src/generator/plan.ts";
-import { gathererFor } from "../src/plan/read.ts";
+import { gathererFor } from "../src/edge/read.ts";
 import { SYSTEM_UNIT_DIRS, unitDirQueries, unitNamesOf } from "../src/install/search-path.ts";
 import { intendedNames } from "../src/generator/broken.ts";
 import { withDefaults } from "../src/specfile/merge-defaults.ts";

@@ -1,15 +1,15 @@
 // The read-only commands as pure functions of gathered facts: status, diff and doctor run on a
 // table (test/helpers/fake-gatherer.ts), with no file system, systemd or network behind them.
-import { edgeOf } from "../src/plan/edge.ts";
+import { edgeOf } from "../src/edge/edge.ts";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { compileSpecs } from "../src/render/units.ts";
 import { runStatus } from "../src/commands/status.ts";
 import { runDiff } from "../src/commands/diff.ts";
 import { runDoctor } from "../src/commands/doctor.ts";
-import { notUp } from "../src/install/start-failure.ts";
-import type { Query } from "../src/plan/query.ts";
-import { gathererFor } from "../src/plan/read.ts";
+import { notUp } from "../src/status/start-failure.ts";
+import type { Query } from "../src/edge/query.ts";
+import { gathererFor } from "../src/edge/read.ts";
 import { fakeGatherer, type World } from "./helpers/fake-gatherer.ts";
 import { fleetSpecText } from "./helpers/fleet-spec.ts";
 

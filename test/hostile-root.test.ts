@@ -1,6 +1,6 @@
 // Issue 16 §6, "--root is a jail": trees with real links that lead out of the root, through the
 // built CLI and the real systemctl --root. Below --root tunnelc follows only relative links that
-// stay inside it (openat2(2) RESOLVE_BENEATH, src/plan/in-root.ts); any other link is refused
+// stay inside it (openat2(2) RESOLVE_BENEATH, src/edge/in-root.ts); any other link is refused
 // (exit 1) before anything is read through it, written, or handed to systemctl.
 import { test } from "node:test";
 import assert from "node:assert/strict";

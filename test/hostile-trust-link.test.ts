@@ -1,7 +1,7 @@
 // Issue 16 §8: `tunnelc trust` on a spec that is a symbolic link (an /etc/tunnelc entry linked to
 // a checkout) writes the keys to the file the link names, atomically beside it, with its mode
 // and owner; the link stays a link. ssh-keyscan is recorded, as in trust.test.ts.
-import { edgeOf } from "../src/plan/edge.ts";
+import { edgeOf } from "../src/edge/edge.ts";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -20,7 +20,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runTrust } from "../src/commands/trust.ts";
-import type { Runner } from "../src/plan/systemctl.ts";
+import type { Runner } from "../src/edge/systemctl.ts";
 
 const ED = "AAAAC3NzaC1lZDI1NTE5AAAAICrEM716nxe4LfvKB6vD0AJ/7XlaayCe0GE1zFcdYHA3";
 const keyscan: Runner = {

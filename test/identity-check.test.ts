@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { identityQueries, identityWarnings } from "../src/install/identity-check.ts";
-import { gathererFor } from "../src/plan/read.ts";
+import { gathererFor } from "../src/edge/read.ts";
 import type { Tunnel } from "../src/model/tunnel.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "tunnelc-key-"));

@@ -1,6 +1,6 @@
 // tunnelc init: flags → a commented starter spec that is itself valid; questions on a terminal;
 // never a hang without one.
-import { edgeOf } from "../src/plan/edge.ts";
+import { edgeOf } from "../src/edge/edge.ts";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
@@ -11,7 +11,7 @@ import { runInit, parseServer } from "../src/commands/init.ts";
 import { parseForwardFlag } from "../src/init/forward-flag.ts";
 import { compileSpecs } from "../src/render/units.ts";
 import { SpecError, UsageError } from "../src/errors.ts";
-import type { Runner } from "../src/plan/systemctl.ts";
+import type { Runner } from "../src/edge/systemctl.ts";
 import { CLI } from "./helpers/paths.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";

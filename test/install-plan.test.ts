@@ -1,6 +1,6 @@
 // install/uninstall plans and their application, with a recording systemctl (fast unit tests;
 // the real systemd is exercised by test/e2e and test/packaging.test.ts).
-import { edgeOf } from "../src/plan/edge.ts";
+import { edgeOf } from "../src/edge/edge.ts";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -20,7 +20,7 @@ import { runInstall, type InstallArgs } from "../src/commands/install.ts";
 import { runUninstall } from "../src/commands/uninstall.ts";
 import { runStatus } from "../src/commands/status.ts";
 import { ownershipOf } from "../src/install/ownership.ts";
-import type { Runner } from "../src/plan/systemctl.ts";
+import type { Runner } from "../src/edge/systemctl.ts";
 import { SystemError } from "../src/errors.ts";
 import { STALE_PORT, staleRelayPortHint } from "../src/model/stale-port.ts";
 import { fleetSpecText } from "./helpers/fleet-spec.ts";

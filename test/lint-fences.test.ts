@@ -87,7 +87,7 @@ test("a pure built-in through lazyBuiltin (crypto) is allowed", async () => {
 test("the edge may do what the stages may not: the gatherer loads net, the CLI prints", async () => {
   const net =
     'import { lazyBuiltin } from "../builtin.ts";\nexport const n = lazyBuiltin("node:net");\n';
-  assert.deepEqual(await complaints(net, "src/plan/read.ts"), []);
+  assert.deepEqual(await complaints(net, "src/edge/read.ts"), []);
   assert.deepEqual(await complaints('process.stdout.write("x");\n', "src/cli.ts"), []);
 });
 
@@ -106,7 +106,7 @@ const AGAINST_THE_FLOW: [string, string][] = [
     'import { planInstall } from "../install/plan.ts";\nvoid planInstall;\n',
   ],
   [
-    "src/plan/planted.ts",
+    "src/edge/planted.ts",
     'import { planGeneration } from "../generator/plan.ts";\nvoid planGeneration;\n',
   ],
   [
@@ -135,7 +135,7 @@ test("an import along the flow is not: model from specfile, install from plan", 
   );
   assert.deepEqual(
     await complaints(
-      'import { execute } from "../plan/execute.ts";\nvoid execute;\n',
+      'import { execute } from "../edge/execute.ts";\nvoid execute;\n',
       "src/install/planted.ts",
     ),
     [],

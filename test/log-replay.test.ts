@@ -20,7 +20,7 @@ import {
   staleRelayPortHint,
 } from "../src/model/stale-port.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
-import { journalArgv, lastLine, lastLineQuery } from "../src/plan/journal.ts";
+import { journalArgv, lastLine, lastLineQuery } from "../src/edge/journal.ts";
 import type { Tunnel } from "../src/model/tunnel.ts";
 
 const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICrEM716nxe4LfvKB6vD0AJ/7XlaayCe0GE1zFcdYHA3";

@@ -1,5 +1,5 @@
 // tunnelc trust with a recorded ssh-keyscan (the real one runs against the real sshd in e2e).
-import { edgeOf } from "../src/plan/edge.ts";
+import { edgeOf } from "../src/edge/edge.ts";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { runTrust } from "../src/commands/trust.ts";
 import { fingerprint, parseKeyscan } from "../src/trust/keyscan.ts";
 import { compileSpecs } from "../src/render/units.ts";
-import type { Runner } from "../src/plan/systemctl.ts";
+import type { Runner } from "../src/edge/systemctl.ts";
 import { SpecError, SystemError } from "../src/errors.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
 

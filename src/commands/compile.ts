@@ -1,9 +1,9 @@
 // tunnelc compile SPEC... [-o DIR | -o -] [--json] [--preset FILE]
-import { edgeOf, type Edge } from "../plan/edge.ts";
+import { edgeOf, type Edge } from "../edge/edge.ts";
 import { basename, dirname, join, resolve } from "node:path";
 import { compileSpecs, type CompiledUnit } from "../render/units.ts";
-import { execute } from "../plan/execute.ts";
-import type { Effect } from "../plan/plan.ts";
+import { execute } from "../edge/execute.ts";
+import type { Effect } from "../edge/plan.ts";
 
 import { loadSpecs } from "./specs-arg.ts";
 import { envelope } from "../envelope.ts";
@@ -18,8 +18,8 @@ import {
 } from "../install/name-guard.ts";
 import { fileQuery } from "../install/read-units.ts";
 import { ownershipOf } from "../install/ownership.ts";
-import type { Refusal } from "../plan/plan.ts";
-import type { Gatherer } from "../plan/query.ts";
+import type { Refusal } from "../edge/plan.ts";
+import type { Gatherer } from "../edge/query.ts";
 import { homedir } from "node:os";
 import { onlyOption, onlyUnits } from "./only.ts";
 import { presetNameProblem, presetScopeProblem, renderPreset } from "../render/preset.ts";

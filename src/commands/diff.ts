@@ -1,5 +1,5 @@
 // tunnelc diff SPEC... [--user] [--root DIR] [--exit-code]: installed units vs a fresh compile.
-import { edgeOf, type Edge } from "../plan/edge.ts";
+import { edgeOf, type Edge } from "../edge/edge.ts";
 import { join } from "node:path";
 import { compileSpecs } from "../render/units.ts";
 import { fileQuery, textOf } from "../install/read-units.ts";

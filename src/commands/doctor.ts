@@ -1,5 +1,5 @@
 // tunnelc doctor [SPEC...] [--user] [--json]: preflight checks before install, one line each.
-import { edgeOf, type Edge } from "../plan/edge.ts";
+import { edgeOf, type Edge } from "../edge/edge.ts";
 import { basename } from "node:path";
 import { buildModel } from "../model/build-model.ts";
 import * as checks from "../doctor/checks.ts";

@@ -1,18 +1,18 @@
 // tunnelc generate [NORMAL_DIR [EARLY_DIR LATE_DIR]] [--user] [--dry-run] [--json] [--spec-dir DIR]...
 // What the installed generator runs (docs/generator.md), and its dry run for debugging.
-import { edgeOf, type Edge } from "../plan/edge.ts";
+import { edgeOf, type Edge } from "../edge/edge.ts";
 import { resolve } from "node:path";
 import { defineCommand, flag, anyOf, repeat } from "./options.ts";
 import { generationEffects, planGeneration, type GenerationPlan } from "../generator/plan.ts";
 import { problemLines } from "../generator/log-lines.ts";
-import { tagged, writeJournalStream, writeKmsg, type Line } from "../plan/generator-edge.ts";
-import { applyFiles } from "../plan/apply-files.ts";
+import { tagged, writeJournalStream, writeKmsg, type Line } from "../edge/generator-edge.ts";
+import { applyFiles } from "../edge/apply-files.ts";
 import { normalDir, specDirs } from "../generator/locations.ts";
 import { envelope } from "../envelope.ts";
 import { ExitCode, UsageError, hasErrors } from "../errors.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 
-import type { Gatherer } from "../plan/query.ts";
+import type { Gatherer } from "../edge/query.ts";
 import { homedir } from "node:os";
 import {
   SYSTEM_UNIT_DIRS,

@@ -1,5 +1,5 @@
 // tunnelc generator install|uninstall [--user] [--root DIR] [--node PATH] [--bundle PATH] [--dry-run] [--json]
-import { edgeOf, type Edge } from "../plan/edge.ts";
+import { edgeOf, type Edge } from "../edge/edge.ts";
 import { join } from "node:path";
 import { defineCommand, flag, jsonOption, text } from "./options.ts";
 import { envelope, problem } from "../envelope.ts";
@@ -7,9 +7,9 @@ import { generatorScript, SCRIPT_MARKER } from "../generator/script.ts";
 import { GENERATOR_NAME, generatorDir } from "../generator/locations.ts";
 import { fileQuery, textOf } from "../install/read-units.ts";
 import { SystemError } from "../errors.ts";
-import { execute } from "../plan/execute.ts";
+import { execute } from "../edge/execute.ts";
 
-import type { Gatherer } from "../plan/query.ts";
+import type { Gatherer } from "../edge/query.ts";
 import type { Target } from "../install/paths.ts";
 import { outcome, refused, type Outcome } from "./outcome.ts";
 

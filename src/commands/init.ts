@@ -3,7 +3,7 @@
 // Writes a commented starter spec from flags, and (unless it names an identity) a key for it
 // made like `tunnelc keygen`. On a terminal it asks for what is missing and asks again when an
 // answer is invalid; it never waits for input that is not a terminal.
-import { edgeOf, type Edge } from "../plan/edge.ts";
+import { edgeOf, type Edge } from "../edge/edge.ts";
 import { hostname } from "node:os";
 import { parseForwardFlag, type ForwardFlag } from "../init/forward-flag.ts";
 import { starterSpec, type StarterOptions } from "../init/starter.ts";
@@ -12,9 +12,9 @@ import { defaultKeyPath, keyComment, onDisk } from "../keygen/key-path.ts";
 import { authorizedKeysLine } from "../ends/relay.ts";
 import { parseHop, type HopText } from "../specfile/endpoint.ts";
 import { buildModel } from "../model/build-model.ts";
-import { execute } from "../plan/execute.ts";
+import { execute } from "../edge/execute.ts";
 import { SpecError, UsageError, hasErrors } from "../errors.ts";
-import { processRunner } from "../plan/read.ts";
+import { processRunner } from "../edge/read.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { flag, text, anyOf, jsonOption, defineCommand } from "./options.ts";
 import { envelope } from "../envelope.ts";

@@ -1,5 +1,5 @@
 // tunnelc install [SPEC...] [--enable] [--now] [--user] [--root DIR] [--dry-run] [--force]
-import { edgeOf, type Edge } from "../plan/edge.ts";
+import { edgeOf, type Edge } from "../edge/edge.ts";
 import { compileSpecs } from "../render/units.ts";
 import {
   installEffects,
@@ -8,9 +8,9 @@ import {
   type FileAction,
   type InstallPlan,
 } from "../install/plan.ts";
-import { execute, type StartFailure } from "../plan/execute.ts";
-import { describe } from "../plan/plan.ts";
-import { startFailure } from "../install/start-failure.ts";
+import { execute, type StartFailure } from "../edge/execute.ts";
+import { describe } from "../edge/plan.ts";
+import { startFailure } from "../status/start-failure.ts";
 import { existingOf, fileQuery, modesOf } from "../install/read-units.ts";
 import { targetOf, unitDir, type Target } from "../install/paths.ts";
 import {
@@ -34,8 +34,8 @@ import { join } from "node:path";
 import type { CompiledUnit } from "../render/units.ts";
 import { flag, text, anyOf, jsonOption, dryRunOption, defineCommand } from "./options.ts";
 
-import type { Gatherer } from "../plan/query.ts";
-import type { Refusal } from "../plan/plan.ts";
+import type { Gatherer } from "../edge/query.ts";
+import type { Refusal } from "../edge/plan.ts";
 import { enableDirQueries, enableDirRefusals } from "../install/enable-dirs.ts";
 import { managerQueries, managerRefusal } from "../install/manager-check.ts";
 

@@ -1,7 +1,7 @@
 // tunnelc keygen NAME | SPEC [--name NAME] [--user] [--root DIR] [--force] [--json]
 // Makes a tunnel's ed25519 key where its unit's LoadCredential= reads it, and prints the public
 // key and the relay's authorized_keys line for it (the same line `tunnelc relay` writes).
-import { edgeOf, type Edge } from "../plan/edge.ts";
+import { edgeOf, type Edge } from "../edge/edge.ts";
 import { hostname } from "node:os";
 import { authorizedKeysLine } from "../ends/relay.ts";
 import { generateKey, sshKeygen } from "../keygen/generate.ts";
@@ -15,7 +15,7 @@ import { envelope, errorDiagnostics } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { flag, text, jsonOption, defineCommand } from "./options.ts";
 
-import type { Gatherer } from "../plan/query.ts";
+import type { Gatherer } from "../edge/query.ts";
 import { loadSpecs } from "./specs-arg.ts";
 
 export interface KeygenArgs {

@@ -1,7 +1,7 @@
 // What a command hands back to the CLI entry, which alone prints and exits.
 import { ExitCode, type Diagnostic, type ExitCodeValue } from "../errors.ts";
 import { envelope, problem, type JsonDiagnostic } from "../envelope.ts";
-import type { Refusal } from "../plan/plan.ts";
+import type { Refusal } from "../edge/plan.ts";
 import type { Code } from "../codes.ts";
 
 export interface Outcome {

@@ -1,6 +1,6 @@
 // tunnelc relay SPEC... [--sshd-config | --sysctl] [--only NAME] and tunnelc ssh-config SPEC... [--only NAME]:
 // the other two ends of the tunnels, from the same specs.
-import { edgeOf, type Edge } from "../plan/edge.ts";
+import { edgeOf, type Edge } from "../edge/edge.ts";
 import { buildModel } from "../model/build-model.ts";
 import {
   authorizedKeys,
@@ -23,7 +23,7 @@ import { onlyOption, onlyTunnels } from "./only.ts";
 import type { ModelTunnel } from "../model/tunnel.ts";
 import { flag, text, someOf, jsonOption, defineCommand } from "./options.ts";
 
-import type { Facts, Gatherer } from "../plan/query.ts";
+import type { Facts, Gatherer } from "../edge/query.ts";
 import { loadSpecs } from "./specs-arg.ts";
 
 export interface EndsArgs {

@@ -2,13 +2,13 @@
 import { defaultSpecDir, type Target } from "../install/paths.ts";
 import { SystemError, type Diagnostic } from "../errors.ts";
 import type { SpecText } from "../specfile/source.ts";
-import type { Gatherer, Query } from "../plan/query.ts";
+import type { Gatherer, Query } from "../edge/query.ts";
 
 export interface FoundSpecs {
   specs: SpecText[];
   /** The directory read, when no spec was named. */
   dir?: string;
-  /** Entries of that directory that were not read, or were refused (src/plan/generator-edge.ts). */
+  /** Entries of that directory that were not read, or were refused (src/edge/generator-edge.ts). */
   problems: Diagnostic[];
 }
 

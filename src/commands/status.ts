@@ -1,7 +1,7 @@
 // tunnelc status [NAME...] [--user] [--root DIR] [--json]
-// Gathered in rounds (src/plan/query.ts): list the unit directories, read the units they hold,
+// Gathered in rounds (src/edge/query.ts): list the unit directories, read the units they hold,
 // ask systemd their states, then the journal of those with something to explain.
-import { edgeOf, type Edge } from "../plan/edge.ts";
+import { edgeOf, type Edge } from "../edge/edge.ts";
 import {
   dirQuery,
   fileQuery,
@@ -10,14 +10,8 @@ import {
   textOf,
 } from "../install/read-units.ts";
 import { targetOf, unitDir, type Target } from "../install/paths.ts";
-import { formatStatus, type TunnelState } from "../install/status-model.ts";
-import {
-  logQueries,
-  stateQuery,
-  statesOf,
-  withLogs,
-  type Listed,
-} from "../install/status-facts.ts";
+import { formatStatus, type TunnelState } from "../status/status-model.ts";
+import { logQueries, stateQuery, statesOf, withLogs, type Listed } from "../status/status-facts.ts";
 import { ExitCode } from "../errors.ts";
 import { envelope, problem } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
@@ -26,7 +20,7 @@ import { anyOf, defineCommand } from "./options.ts";
 import { normalDir } from "../generator/locations.ts";
 import { formatLastRun, lastRunPath, parseLastRun, type LastRun } from "../generator/last-run.ts";
 
-import type { Facts } from "../plan/query.ts";
+import type { Facts } from "../edge/query.ts";
 
 export interface StatusArgs {
   names?: string[];

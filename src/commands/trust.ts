@@ -1,6 +1,6 @@
 // tunnelc trust SPEC [--only NAME] [--dry-run] [--json]: fetch each server's host keys with
 // ssh-keyscan, show their fingerprints, and pin them in the spec (comments and layout kept).
-import { edgeOf, type Edge } from "../plan/edge.ts";
+import { edgeOf, type Edge } from "../edge/edge.ts";
 import { resolve } from "node:path";
 import { buildModel } from "../model/build-model.ts";
 import type { RawSeed } from "../specfile/raw.ts";
@@ -8,14 +8,14 @@ import { knownHostsPattern } from "../model/host-format.ts";
 import { expandServer } from "../specfile/server-forms.ts";
 import { parseKeyscan, type ScannedKey } from "../trust/keyscan.ts";
 import { pinJumpKeys, pinKeys } from "../trust/edit-spec.ts";
-import { execute } from "../plan/execute.ts";
+import { execute } from "../edge/execute.ts";
 import { SpecError, SystemError, UsageError } from "../errors.ts";
 import { envelope } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import type { SourcedTunnel } from "../model/tunnel.ts";
 import { flag, text, jsonOption, defineCommand } from "./options.ts";
 
-import type { Facts, Gatherer } from "../plan/query.ts";
+import type { Facts, Gatherer } from "../edge/query.ts";
 import { loadSpecs } from "./specs-arg.ts";
 
 export interface TrustArgs {

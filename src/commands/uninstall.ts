@@ -1,10 +1,10 @@
 // tunnelc uninstall NAME|SPEC... [--user] [--root DIR] [--dry-run]
-import { edgeOf, type Edge } from "../plan/edge.ts";
+import { edgeOf, type Edge } from "../edge/edge.ts";
 import { join } from "node:path";
 import { buildModel } from "../model/build-model.ts";
 import { planUninstall, uninstallEffects } from "../install/uninstall-plan.ts";
-import { execute } from "../plan/execute.ts";
-import { describe } from "../plan/plan.ts";
+import { execute } from "../edge/execute.ts";
+import { describe } from "../edge/plan.ts";
 import { existingOf, fileQuery } from "../install/read-units.ts";
 import { enableDirQueries, enableDirRefusals } from "../install/enable-dirs.ts";
 import { targetOf, unitDir } from "../install/paths.ts";
@@ -14,8 +14,8 @@ import { envelope } from "../envelope.ts";
 import { outcome, refusedPlan, warning, warningLines, type Outcome } from "./outcome.ts";
 import { scopeOptions } from "./install.ts";
 import { someOf, dryRunOption, defineCommand } from "./options.ts";
-import { gathererFor } from "../plan/read.ts";
-import type { Gatherer } from "../plan/query.ts";
+import { gathererFor } from "../edge/read.ts";
+import type { Gatherer } from "../edge/query.ts";
 import { loadSpecs } from "./specs-arg.ts";
 
 export interface UninstallArgs {

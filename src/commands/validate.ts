@@ -1,5 +1,5 @@
 // tunnelc validate SPEC... [--json]
-import { edgeOf, type Edge } from "../plan/edge.ts";
+import { edgeOf, type Edge } from "../edge/edge.ts";
 import { buildModel } from "../model/build-model.ts";
 
 import { loadSpecs } from "./specs-arg.ts";

@@ -1,6 +1,6 @@
 // doctor's checks: the machine (systemd, ssh, distro, nss-systemd) and each tunnel of the model
 // (identity, host key, account, lingering, free local ports). Pure: each check asks for what it
-// needs as queries (src/plan/query.ts), answered in two rounds by the gatherer, and returns a
+// needs as queries (src/edge/query.ts), answered in two rounds by the gatherer, and returns a
 // line's worth of verdict from the facts.
 import { parse as parseIni } from "ini";
 import { MIN_OPENSSH, MIN_SYSTEMD, atLeast, opensshVersion, systemdVersion } from "./versions.ts";
@@ -10,7 +10,7 @@ import { lingerQuery, lingerWarning } from "../install/linger.ts";
 import { knownHostsPattern, unbracket } from "../model/host-format.ts";
 import type { FleetModel } from "../model/build-model.ts";
 import type { Tunnel } from "../model/tunnel.ts";
-import type { Facts, Query } from "../plan/query.ts";
+import type { Facts, Query } from "../edge/query.ts";
 import type { Code } from "../codes.ts";
 import { SED } from "../model/replay-lines.ts";
 import { defaultKeyPath } from "../keygen/key-path.ts";

@@ -1,5 +1,5 @@
 // What the generator reported about its last run (STATUS_FILE in its normal-dir), for
-// `tunnelc status`: read by the gatherer (src/plan/read.ts), parsed and formatted purely.
+// `tunnelc status`: read by the gatherer (src/edge/read.ts), parsed and formatted purely.
 import { join } from "node:path";
 import { STATUS_FILE } from "./locations.ts";
 

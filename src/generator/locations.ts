@@ -11,7 +11,7 @@ import type { Target } from "../install/paths.ts";
 export const SYSTEM_SPEC_DIRS = ["/etc/tunnelc", "/run/tunnelc", "/usr/lib/tunnelc"];
 
 /** The generator's file name, in whichever generator directory it is installed. */
-export { GENERATOR_NAME } from "../plan/generator-edge.ts";
+export { GENERATOR_NAME } from "../edge/generator-edge.ts";
 
 /** What the generator reports about its last run, beside the units it wrote. */
 export const STATUS_FILE = "tunnelc-generator.status";

@@ -1,9 +1,9 @@
 // What the generator logs about the specs it could not use: pure lines, which the edge
-// (src/plan/generator-edge.ts) writes to the kernel log or the journal.
+// (src/edge/generator-edge.ts) writes to the kernel log or the journal.
 import { formatDiagnostic, visible } from "../report.ts";
 import type { Diagnostic } from "../errors.ts";
 import type { GenerationPlan } from "./plan.ts";
-import type { Line } from "../plan/generator-edge.ts";
+import type { Line } from "../edge/generator-edge.ts";
 
 /** `file:line:col: /pointer: message`, one line per problem, then a summary. */
 export function problemLines(problems: Diagnostic[], specs: GenerationPlan["specs"]): Line[] {

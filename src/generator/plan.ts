@@ -1,6 +1,6 @@
 // The generator's core: spec texts by directory → the files and links to write, and every
 // problem, then those as effects. Pure: the gatherer reads the directories, the file applier
-// (src/plan/apply-files.ts) does the writes.
+// (src/edge/apply-files.ts) does the writes.
 import { dirname, join } from "node:path";
 import { buildModel } from "../model/build-model.ts";
 import { buildUnit } from "../render/build-unit.ts";
@@ -14,7 +14,7 @@ import { locate } from "../specfile/locate.ts";
 import { brokenUnit, intendedNames } from "./broken.ts";
 import { chooseSpecs, type SpecDir } from "./precedence.ts";
 import { GENERATOR_NAME, STATUS_FILE } from "./locations.ts";
-import type { FileEffect } from "../plan/plan.ts";
+import type { FileEffect } from "../edge/plan.ts";
 import { existingUnit } from "../install/search-path.ts";
 import type { SpecText } from "../specfile/source.ts";
 

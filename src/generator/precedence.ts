@@ -2,7 +2,7 @@
 import { basename } from "node:path";
 import type { SpecText } from "../specfile/source.ts";
 
-import type { ReadSpec, SpecDir } from "../plan/generator-edge.ts";
+import type { ReadSpec, SpecDir } from "../edge/generator-edge.ts";
 
 export type { ReadSpec, SpecDir };
 

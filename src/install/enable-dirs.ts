@@ -1,11 +1,11 @@
 // The directories `systemctl --root=DIR enable` and `disable` write links into, checked against
-// --root's jail (src/plan/in-root.ts) before systemctl runs: systemctl itself follows a link
+// --root's jail (src/edge/in-root.ts) before systemctl runs: systemctl itself follows a link
 // there out of DIR (systemd 252 made DIR/…/multi-user.target.wants/NAME.service through a
 // multi-user.target.wants -> /elsewhere link, in /elsewhere). Pure: queries and what their
 // answers mean.
 import { join } from "node:path";
-import type { Facts, Query } from "../plan/query.ts";
-import type { Refusal } from "../plan/plan.ts";
+import type { Facts, Query } from "../edge/query.ts";
+import type { Refusal } from "../edge/plan.ts";
 
 /**
  * The [Install] directives that make a link in TARGET.wants/, .requires/ or .upholds/

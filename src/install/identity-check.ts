@@ -1,8 +1,8 @@
 // The identity file as install finds it: systemd reads it as root (LoadCredential=), so it
 // should be readable by root alone; a key others can read is as good as leaked. Pure: the
-// gatherer (src/plan/read.ts) answers the mode queries.
+// gatherer (src/edge/read.ts) answers the mode queries.
 import type { Tunnel } from "../model/tunnel.ts";
-import type { Facts } from "../plan/query.ts";
+import type { Facts } from "../edge/query.ts";
 
 export const modeQuery = (path: string) => ({ kind: "mode", path }) as const;
 

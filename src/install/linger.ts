@@ -1,7 +1,7 @@
 // User units stop at logout unless the user lingers (loginctl(1) enable-linger): logind keeps
-// a file per lingering user. Pure: the gatherer (src/plan/read.ts) answers the query.
+// a file per lingering user. Pure: the gatherer (src/edge/read.ts) answers the query.
 import { userInfo } from "node:os";
-import type { Facts } from "../plan/query.ts";
+import type { Facts } from "../edge/query.ts";
 
 export const lingerQuery = (name = userInfo().username) =>
   ({ kind: "exists", path: `/var/lib/systemd/linger/${name}` }) as const;

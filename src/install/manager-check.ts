@@ -1,7 +1,7 @@
 // Whether a running systemd can take the systemctl calls a plan makes. Pure: a query and what
 // its answer means; the gatherer answers it.
-import type { Facts, Query } from "../plan/query.ts";
-import type { Refusal } from "../plan/plan.ts";
+import type { Facts, Query } from "../edge/query.ts";
+import type { Refusal } from "../edge/plan.ts";
 import type { Command } from "./plan.ts";
 
 /**

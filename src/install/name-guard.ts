@@ -15,8 +15,8 @@ import { join, resolve } from "node:path";
 import { ownershipOf } from "./ownership.ts";
 import { dirQuery, fileQuery } from "./read-units.ts";
 import { existingUnit, rootUnitDirs, userUnitDirs } from "./search-path.ts";
-import type { Facts, Query } from "../plan/query.ts";
-import type { Refusal } from "../plan/plan.ts";
+import type { Facts, Query } from "../edge/query.ts";
+import type { Refusal } from "../edge/plan.ts";
 
 const realpathQuery = (path: string) => ({ kind: "realpath", path }) as const;
 const linkQuery = (path: string) => ({ kind: "link", path }) as const;
@@ -28,7 +28,7 @@ export interface Guard {
   fileNames: string[];
   /** The manager's unit directories when dir is one of them (itself included), else empty. */
   searchPath: string[];
-  /** Under --root: no read of a unit's text follows a link out of it (src/plan/in-root.ts). */
+  /** Under --root: no read of a unit's text follows a link out of it (src/edge/in-root.ts). */
   root?: string;
 }
 

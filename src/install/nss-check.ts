@@ -1,9 +1,9 @@
 // DynamicUser= accounts exist only through nss-systemd: without "systemd" on the passwd line of
 // /etc/nsswitch.conf, ssh cannot look its own uid up and exits ("No user exists for uid …"),
 // as the e2e container showed with libnss-systemd removed from nsswitch.conf. Pure: the
-// gatherer (src/plan/read.ts) reads the file.
+// gatherer (src/edge/read.ts) reads the file.
 import type { Tunnel } from "../model/tunnel.ts";
-import type { Facts } from "../plan/query.ts";
+import type { Facts } from "../edge/query.ts";
 
 const NSSWITCH = "/etc/nsswitch.conf";
 

@@ -1,11 +1,11 @@
 // The install plan: which unit files to create, update or leave alone, and the systemctl calls
 // that follow, one per kind however many tunnels. Pure: the caller reads the existing files
-// first and hands the plan's effects to the executor (src/plan/execute.ts) after.
+// first and hands the plan's effects to the executor (src/edge/execute.ts) after.
 import { join } from "node:path";
 import { ownershipOf } from "./ownership.ts";
 import { unitDiff } from "./diff.ts";
 import { stagingDirFor, systemctlScope, type Target } from "./paths.ts";
-import type { Effect, Refusal } from "../plan/plan.ts";
+import type { Effect, Refusal } from "../edge/plan.ts";
 
 export type { Refusal };
 import type { CompiledUnit } from "../render/units.ts";
@@ -166,7 +166,7 @@ export function installEffects(plan: InstallPlan, dir: string, target: Target): 
   const changed = plan.files.filter((f) => f.kind !== "unchanged");
   const failure = `cannot write to ${dir}`;
   const staging = stagingDirFor(dir);
-  // Below --root, every path is resolved inside it (src/plan/in-root.ts).
+  // Below --root, every path is resolved inside it (src/edge/in-root.ts).
   const jail = target.root !== undefined ? { root: target.root } : {};
   const write = (path: string, text: string, mode = 0o644): Effect => ({
     kind: "write",

@@ -1,9 +1,9 @@
-// What is in a unit directory now, from gathered facts (src/plan/query.ts): the queries that
-// read it and what their answers mean. Pure: the gatherer (src/plan/read.ts) does the reading.
+// What is in a unit directory now, from gathered facts (src/edge/query.ts): the queries that
+// read it and what their answers mean. Pure: the gatherer (src/edge/read.ts) does the reading.
 import { basename, join } from "node:path";
 import { ownershipOf, type Ownership } from "./ownership.ts";
 import { RefusedError, SystemError } from "../errors.ts";
-import type { Facts, FileFact, Query } from "../plan/query.ts";
+import type { Facts, FileFact, Query } from "../edge/query.ts";
 
 /** Below --root DIR (root), read inside DIR: no link leads the read out of it (in-root.ts). */
 export const fileQuery = (path: string, root?: string) =>
@@ -13,7 +13,7 @@ export const dirQuery = (path: string, root?: string) =>
 
 /**
  * A file's text and mode; neither when it does not exist. A link below --root that leads out of it, or
- * loops, is the tree's problem, refused (exit 1; src/plan/in-root.ts); any other failure is a
+ * loops, is the tree's problem, refused (exit 1; src/edge/in-root.ts); any other failure is a
  * SystemError.
  */
 export function factOf(facts: Facts, path: string, root?: string): FileFact {

@@ -6,7 +6,7 @@
 // readdir, not a stat per name) gathers what is there; the decision is made from those names.
 import { join } from "node:path";
 import { dirQuery } from "./read-units.ts";
-import type { Facts, Query } from "../plan/query.ts";
+import type { Facts, Query } from "../edge/query.ts";
 import type { Target } from "./paths.ts";
 
 /**

@@ -2,7 +2,7 @@
 import { ownershipOf } from "./ownership.ts";
 import { systemctlScope, type Target } from "./paths.ts";
 import { runEffects, type Command, type Refusal } from "./plan.ts";
-import type { Effect } from "../plan/plan.ts";
+import type { Effect } from "../edge/plan.ts";
 
 export interface UninstallPlan {
   /** Before the files go: disable needs the unit file to find its [Install] symlinks. */

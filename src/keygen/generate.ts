@@ -1,17 +1,17 @@
 // A tunnel's ed25519 key pair, made by the real ssh-keygen(1) (an argv array, never a shell):
 // private key mode 0600 in a directory of mode 0700, the public key beside it as NAME.pub.
 import { dirname } from "node:path";
-import { spawnRunner, type Runner } from "../plan/systemctl.ts";
+import { spawnRunner, type Runner } from "../edge/systemctl.ts";
 import { RefusedError, SystemError } from "../errors.ts";
-import { execute } from "../plan/execute.ts";
-import type { Effect } from "../plan/plan.ts";
-import { gathererFor } from "../plan/read.ts";
-import type { Gatherer } from "../plan/query.ts";
+import { execute } from "../edge/execute.ts";
+import type { Effect } from "../edge/plan.ts";
+import { gathererFor } from "../edge/read.ts";
+import type { Gatherer } from "../edge/query.ts";
 
 export interface KeyRequest {
   /** The file to write (already below --root). */
   file: string;
-  /** --root: the file is resolved inside it, its links never followed out (src/plan/in-root.ts). */
+  /** --root: the file is resolved inside it, its links never followed out (src/edge/in-root.ts). */
   root?: string;
   comment: string;
   /** Replace an existing key. */
@@ -63,7 +63,7 @@ export function keyEffects(req: KeyRequest): Effect[] {
 }
 
 /**
- * Below --root, the key's path with its links resolved beneath the root (src/plan/in-root.ts):
+ * Below --root, the key's path with its links resolved beneath the root (src/edge/in-root.ts):
  * ssh-keygen opens the path it is given and follows a link there, even a dangling one, so it is
  * given the resolved path. It writes the public key beside that, as PATH.pub: a PATH.pub that is
  * itself a link is refused, as ssh-keygen would write through it.

@@ -1,7 +1,7 @@
 // The I/O edge of the spec stage, and the one reader of spec files: the CLI's arguments, the
-// default spec directory and the generator's directories (src/plan/generator-edge.ts) all read through
+// default spec directory and the generator's directories (src/edge/generator-edge.ts) all read through
 // readSpecFile; standard input ("-") is a stream, bounded the same way. Commands ask for specs
-// through the gatherer (src/plan/read.ts).
+// through the gatherer (src/edge/read.ts).
 //
 // Only regular files are read: a FIFO would block the reader forever, a link to /dev/zero would
 // never end, a device may act on open. A file is opened non-blocking (a FIFO swapped in opens

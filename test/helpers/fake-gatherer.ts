@@ -1,8 +1,8 @@
 // A gatherer over a table instead of a machine: the facts a test hands a command's planner. It
 // records every query, so a test can also say what was (not) asked.
 import { dirname, basename } from "node:path";
-import { Facts, type Answers, type Gatherer, type Query } from "../../src/plan/query.ts";
-import type { RunResult } from "../../src/plan/systemctl.ts";
+import { Facts, type Answers, type Gatherer, type Query } from "../../src/edge/query.ts";
+import type { RunResult } from "../../src/edge/systemctl.ts";
 
 export interface World {
   /** Files by path; their directories list them. */

@@ -1,6 +1,6 @@
 // A unit's own journal lines: what its processes (ssh, through syslog with -y or replayed from its
 // log file by ExecStopPost=) said, not systemd's messages about it (journalctl(1) matches on
-// _SYSTEMD_UNIT=). The gatherer (src/plan/read.ts) runs it; the answer is the lines.
+// _SYSTEMD_UNIT=). The gatherer (src/edge/read.ts) runs it; the answer is the lines.
 import { isReplayLine } from "../model/replay-lines.ts";
 
 export function journalArgv(user: boolean, unit: string, lines: number): string[] {

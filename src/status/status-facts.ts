@@ -1,12 +1,12 @@
 // What `tunnelc status` (and a failed start) asks systemd and the journal, as queries, and the
-// tunnel states their answers make. Pure: the gatherer (src/plan/read.ts) asks.
-import { systemctlScope, type Target } from "./paths.ts";
-import { lastLine, lastLineQuery } from "../plan/journal.ts";
+// tunnel states their answers make. Pure: the gatherer (src/edge/read.ts) asks.
+import { systemctlScope, type Target } from "../install/paths.ts";
+import { lastLine, lastLineQuery } from "../edge/journal.ts";
 import { SHOW_PROPERTIES, needsLog, parseShow, toState, withLog } from "./status-model.ts";
 import type { TunnelState } from "./status-model.ts";
-import type { InstalledUnit } from "./read-units.ts";
+import type { InstalledUnit } from "../install/read-units.ts";
 import { commandFailed } from "../errors.ts";
-import type { Answers, Facts, Query } from "../plan/query.ts";
+import type { Answers, Facts, Query } from "../edge/query.ts";
 
 export type Listed = InstalledUnit & { source: "installed" | "generated" };
 

@@ -2,12 +2,12 @@
 // (Type=forking), so a non-zero exit means some did not come up. Which ones, and each one's own
 // last log line (ssh's error), make the message; a refused relay port gets its fix too.
 import { SystemError } from "../errors.ts";
-import { lastLine, lastLineQuery } from "../plan/journal.ts";
-import { systemctlScope, type Target } from "./paths.ts";
+import { lastLine, lastLineQuery } from "../edge/journal.ts";
+import { systemctlScope, type Target } from "../install/paths.ts";
 import { parseShow, toState } from "./status-model.ts";
 import { refusedRelayPort, staleRelayPortHint } from "../model/stale-port.ts";
-import type { RunResult } from "../plan/systemctl.ts";
-import type { Gatherer } from "../plan/query.ts";
+import type { RunResult } from "../edge/systemctl.ts";
+import type { Gatherer } from "../edge/query.ts";
 
 export interface NotUp {
   unit: string;

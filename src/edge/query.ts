@@ -31,7 +31,7 @@ export type Query =
   /** A spec file, or standard input as "-" (src/specfile/read.ts: its errors are thrown). */
   | { kind: "spec"; file: string }
   /**
-   * Every spec of each directory, as the generator reads them (src/plan/generator-edge.ts); with
+   * Every spec of each directory, as the generator reads them (src/edge/generator-edge.ts); with
    * trust, a spec someone else could write is refused (src/specfile/trust.ts).
    */
   | { kind: "spec-dirs"; dirs: string[]; trust?: "system" | "user" }
@@ -39,7 +39,7 @@ export type Query =
   | { kind: "unit-state"; scope: string[]; units: string[]; properties: readonly string[] }
   /** `systemctl [scope] is-enabled UNITS`, which works offline (--root) too. */
   | { kind: "unit-enabled"; scope: string[]; units: string[] }
-  /** A unit's own last journal lines (src/plan/journal.ts). */
+  /** A unit's own last journal lines (src/edge/journal.ts). */
   | { kind: "journal"; user: boolean; unit: string; lines: number }
   /** A command that only reads (ssh-keyscan); a missing tool is a SystemError (systemctl.ts). */
   | { kind: "run"; argv: string[] }

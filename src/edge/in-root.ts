@@ -1,6 +1,6 @@
 // --root is a jail. Every read of a file to be replaced and every write, mkdir, chmod, removal and
-// link below --root DIR goes through inRoot (the gatherer, src/plan/read.ts, and the file
-// applier, src/plan/apply-files.ts; keygen's ssh-keygen path through the gatherer too): the path
+// link below --root DIR goes through inRoot (the gatherer, src/edge/read.ts, and the file
+// applier, src/edge/apply-files.ts; keygen's ssh-keygen path through the gatherer too): the path
 // is resolved one component at a time with lstat, as openat2(2) resolves it with
 // RESOLVE_BENEATH. A relative link that stays inside DIR is followed; an absolute link, or a
 // ".." that would climb above DIR, is refused (EXDEV), as is a loop (ELOOP).

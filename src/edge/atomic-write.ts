@@ -119,7 +119,7 @@ function syncDir(dir: string): void {
 
 /**
  * node:crypto, loaded at the first atomic write: the generator's bundle holds this module (through
- * src/plan/apply-files.ts) but writes in place, and loading node:crypto costs milliseconds at
+ * src/edge/apply-files.ts) but writes in place, and loading node:crypto costs milliseconds at
  * every start under its V8 flags (docs/generator.md "Speed"). A require, not import(): the loader
  * in bin/ runs the bundle in a vm.Script, where a dynamic import() fails.
  */

@@ -1,5 +1,5 @@
 // The generator's I/O edge: read the spec directories and log problems where the journal finds
-// them at early boot; its writes are effects, applied by src/plan/apply-files.ts. Nothing else
+// them at early boot; its writes are effects, applied by src/edge/apply-files.ts. Nothing else
 // is touched: no /tmp, no /var, no network (systemd.generator(7) "Notes about writing
 // generators").
 import type * as Net from "node:net";
