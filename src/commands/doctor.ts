@@ -18,11 +18,7 @@ export interface DoctorArgs {
 }
 
 /** Reads only: a Runner (behind the edge's gatherer) or a whole gatherer. */
-export async function runDoctor(
-  args: DoctorArgs,
-  { gatherer }: Edge = edgeOf(),
-  bootedDir = checks.SD_BOOTED_DIR,
-): Promise<Outcome> {
+export async function runDoctor(args: DoctorArgs, { gatherer }: Edge = edgeOf()): Promise<Outcome> {
   const given = args.specs ?? [];
   const model = buildModel(loadSpecs(given, gatherer));
   if (!model.ok) throw new SpecError(model.diagnostics);
@@ -31,7 +27,7 @@ export async function runDoctor(
     const name = model.tunnels.find((m) => m.tunnel === t)?.specName;
     return given.find((f) => basename(f) === name) ?? name ?? "SPEC";
   };
-  const input = { model, user: args.user, bootedDir, specFile };
+  const input = { model, user: args.user, specFile };
   const first = await gatherer.gatherAsync(checks.doctorQueries(input));
   const facts = first.with(gatherer.gather(checks.followUpQueries(input, first)));
   return doctorReport(args, model.diagnostics, checks.doctorChecks(input, facts));

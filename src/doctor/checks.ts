@@ -12,6 +12,7 @@ import type { FleetModel } from "../model/build-model.ts";
 import type { Tunnel } from "../model/tunnel.ts";
 import type { Facts, Query } from "../edge/query.ts";
 import type { Code } from "../codes.ts";
+import { bootedQuery, systemdOffline } from "../install/manager-check.ts";
 import { SED } from "../model/replay-lines.ts";
 import { defaultKeyPath } from "../keygen/key-path.ts";
 import { dirname } from "node:path";
@@ -30,13 +31,10 @@ export interface DoctorInput {
   model: Pick<FleetModel, "tunnels">;
   /** --user: check what user units need even without a user tunnel. */
   user: boolean;
-  /** sd_booted(3): systemd is the running service manager exactly when this directory exists. */
-  bootedDir: string;
   /** The spec as the user named it, for a hint they can paste. */
   specFile: (t: Tunnel) => string;
 }
 
-export const SD_BOOTED_DIR = "/run/systemd/system";
 const OS_RELEASE = "/etc/os-release";
 
 type DoctorCode = Extract<Code, `doctor/${string}`>;
@@ -87,7 +85,7 @@ export function doctorQueries(input: DoctorInput): Query[] {
   const tunnels = tunnelsOf(input);
   return [
     probe("systemctl", "--version"),
-    exists(input.bootedDir),
+    bootedQuery,
     ...sshPaths(tunnels).map((p) => probe(p, "-V")),
     { kind: "file", path: OS_RELEASE },
     nssQuery(),
@@ -115,7 +113,7 @@ export function followUpQueries(input: DoctorInput, facts: Facts): Query[] {
 export function doctorChecks(input: DoctorInput, facts: Facts): Check[] {
   const tunnels = tunnelsOf(input);
   const list = [
-    checkSystemd(input.bootedDir, facts),
+    checkSystemd(facts),
     ...sshPaths(tunnels).map((p) => checkSsh(p, facts)),
     checkDistro(facts),
     checkNss(tunnels, facts),
@@ -131,7 +129,7 @@ export function doctorChecks(input: DoctorInput, facts: Facts): Check[] {
   return list.filter((c): c is Check => c !== undefined);
 }
 
-function checkSystemd(bootedDir: string, facts: Facts): Check {
+function checkSystemd(facts: Facts): Check {
   const v = systemdVersion(facts.get(probe("systemctl", "--version")).out);
   if (v === undefined)
     return failed(
@@ -147,11 +145,12 @@ function checkSystemd(bootedDir: string, facts: Facts): Check {
       `systemd ${v}`,
       `the units use the %d credentials specifier: systemd ${MIN_SYSTEMD} or later`,
     );
-  if (!facts.get(exists(bootedDir)))
+  // The question install and uninstall ask before acting (src/install/manager-check.ts).
+  if (systemdOffline(facts))
     return failed(
       "doctor/systemd",
       "systemd",
-      `systemd ${v} is installed but not running as the service manager (no ${bootedDir})`,
+      `systemd ${v} is installed but not running as the service manager (systemctl is-system-running: offline)`,
       "boot this machine (or container) with systemd as PID 1; to build a package or image instead, use tunnelc install --root DIR",
     );
   return pass("doctor/systemd", "systemd", `systemd ${v}, running`);

@@ -10,7 +10,17 @@ import type { Command } from "./plan.ts";
  * systemctl a test stands in answers it too. Without a manager, daemon-reload, enable --now,
  * start and stop all fail, after the unit files were already written or removed.
  */
-const booted = { kind: "probe", argv: ["systemctl", "is-system-running"] } as const satisfies Query;
+export const bootedQuery = {
+  kind: "probe",
+  argv: ["systemctl", "is-system-running"],
+} as const satisfies Query;
+const booted = bootedQuery;
+
+/** Whether systemd is known not to run as PID 1 (a missing systemctl says nothing: 127). */
+export function systemdOffline(facts: Facts): boolean {
+  const answer = facts.get(booted);
+  return answer.status !== 127 && answer.out.trim().split("\n")[0] === "offline";
+}
 
 /** The query to ask before a live (no --root) install or uninstall that calls systemctl. */
 export function managerQueries(commands: readonly Command[], root: string | undefined): Query[] {
@@ -28,9 +38,8 @@ export function managerRefusal(
   verb: "install" | "uninstall",
 ): Refusal | undefined {
   if (managerQueries(commands, root).length === 0) return undefined;
-  const answer = facts.get(booted);
-  // 127: no systemctl at all (the executor says so itself when it runs one).
-  if (answer.status === 127 || answer.out.trim().split("\n")[0] !== "offline") return undefined;
+  // No systemctl at all (127) is the executor's to say, when it runs one.
+  if (!systemdOffline(facts)) return undefined;
   const how =
     verb === "install"
       ? "nothing was written. To write units (and with --enable, their enable links) for the next boot, use --root /; compile -o DIR writes unit files only"
