@@ -3,9 +3,11 @@
 // (b) 1,000 tunnels → 1,000 units ≤ 4× systemd's own C generator (systemd-sysv-generator) turning
 // 1,000 LSB init scripts into 1,000 units; (c) peak RSS for 1,000 tunnels ≤ 80 MiB; (d) install
 // of 50 tunnels plans exactly one daemon-reload; the generator (run as systemd runs it, through
-// the installed script, into a tmpfs as /run is): (e) over 10 specs ≤ 1.5× `node -e 0`; (f) 1,000
-// specs → 1,000 units and .wants links ≤ 2× systemd-sysv-generator turning 1,000 LSB scripts
-// enabled in rc3.d into 1,000 units and .wants links; (g) its peak RSS ≤ 64 MiB; (h) over a
+// the installed script, into a tmpfs as /run is): (e) over 10 specs ≤ 1.25× `node -e 0`; (f) 1,000
+// specs → 1,000 units and .wants links ≤ 1.5× the floor line (scripts/generator-floor.cjs: node
+// reading the same specs and writing the same units and links, compiling nothing), with
+// systemd-sysv-generator turning 1,000 LSB scripts enabled in rc3.d into 1,000 units and .wants
+// links printed beside it; (g) its peak RSS ≤ 64 MiB; (h) over a
 // hostile spec directory (a FIFO, a /dev/zero link, a 1.9 GB sparse file, odd names, 100,000
 // other files) under a second more than over its good specs alone, within 64 MiB. Exit 1 when a
 // target is missed.
@@ -241,7 +243,7 @@ const re = e.b / e.a;
 console.log(
   `(e) node -e 0: ${e.a.toFixed(1)} ms, the generator over 10 specs: ${e.b.toFixed(1)} ms (medians of ${RUNS})`,
 );
-report("(e) generator, 10 specs / node -e 0", re.toFixed(2), "≤ 1.5", "x", re <= 1.5);
+report("(e) generator, 10 specs / node -e 0", re.toFixed(2), "≤ 1.25", "x", re <= 1.25);
 
 // Both sides enable every unit: sysv-generator turns an rc3.d S link into a
 // multi-user.target.wants link, as the generator turns WantedBy= into one.
@@ -265,26 +267,27 @@ const genUnits = readdirSync(out).filter((x) => x.endsWith(".service")).length;
 const genLinks = readdirSync(join(out, "multi-user.target.wants")).length;
 // Tunnel units, not units that report a broken spec.
 const genOk = JSON.parse(readFileSync(join(out, "tunnelc-generator.status"), "utf8")).ok === true;
-const rf = f.b / f.a;
-console.log(
-  `(f) systemd-sysv-generator, ${sysvUnits} units + ${sysvLinks} links: ${f.a.toFixed(1)} ms; tunnelc-generator, ${genUnits} units + ${genLinks} links${genOk ? "" : " (SPECS WITH ERRORS)"}: ${f.b.toFixed(1)} ms`,
-);
-report(
-  "(f) generator, 1,000 specs / systemd-sysv-generator",
-  rf.toFixed(2),
-  "≤ 2",
-  "x",
-  rf <= 2 && genOk && genUnits === n && genLinks === n && sysvUnits >= n,
-);
-
-// Not a target: the same I/O with no compiling (scripts/generator-floor.cjs), to show how much of
-// (f) is node's start and the files themselves, which no tuning of tunnelc's own code removes.
+// (f)'s target is against the floor line: node reading every spec and writing a unit of the
+// real one's size and its link, compiling nothing (scripts/generator-floor.cjs), the two runs
+// alternated. systemd-sysv-generator is printed beside it for scale, not as the target: node's
+// own start is most of a 1.5x budget against a C program (docs/performance.md).
 const sample = join(work, "sample.service");
 writeFileSync(sample, readFileSync(join(out, "t0.service")));
 const floorRun = [process.execPath, ["scripts/generator-floor.cjs", thousand, sample, out]];
-const fl = compare(sysvEnabled, floorRun, Math.max(5, Math.floor(RUNS / 3)), cleanOut);
+const fl = compare(floorRun, generate(thousand), Math.max(5, Math.floor(RUNS / 3)), cleanOut);
+const rf = fl.b / fl.a;
 console.log(
-  `(f) floor: node reading ${n} specs and writing ${n} units + links, compiling nothing: ${fl.b.toFixed(1)} ms, ${(fl.b / fl.a).toFixed(2)}x systemd-sysv-generator (${fl.a.toFixed(1)} ms)`,
+  `(f) systemd-sysv-generator, ${sysvUnits} units + ${sysvLinks} links: ${f.a.toFixed(1)} ms; tunnelc-generator, ${genUnits} units + ${genLinks} links${genOk ? "" : " (SPECS WITH ERRORS)"}: ${f.b.toFixed(1)} ms (${(f.b / f.a).toFixed(2)}x)`,
+);
+console.log(
+  `(f) floor: node reading ${n} specs and writing ${n} units + links, compiling nothing: ${fl.a.toFixed(1)} ms; the generator in the same rounds: ${fl.b.toFixed(1)} ms`,
+);
+report(
+  "(f) generator, 1,000 specs / the floor line",
+  rf.toFixed(2),
+  "≤ 1.5",
+  "x",
+  rf <= 1.5 && genOk && genUnits === n && genLinks === n && sysvUnits >= n,
 );
 
 cleanOut();

@@ -96,3 +96,14 @@ for (const [name, value, expected] of VALUES) {
     else assert.equal(escapeValue(value), expected);
   });
 }
+
+test("a quoted word is the same the second time, and the memo never skips the executable's checks", () => {
+  const sed = ['s|a b \\1 "x" 100% $HOME|p'];
+  const once = quoteWord(sed, false);
+  assert.equal(quoteWord(sed, false), once);
+  assert.equal(once, '"s|a b \\\\1 \\"x\\" 100%% $$HOME|p"');
+  // The same text as the first word: refused (a relative path, a quote), memo or not.
+  assert.throws(() => quoteWord(sed, true), EscapeError);
+  // A word with a control character is refused every time: refusals are not remembered.
+  for (let i = 0; i < 2; i++) assert.throws(() => quoteWord(["a\nb c"], false), EscapeError);
+});

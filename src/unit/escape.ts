@@ -63,6 +63,14 @@ function checkExecutable(word: Word): void {
  */
 const BARE = /^[^\s"'\\%$;\u0000-\u001f\u007f]+$/;
 
+/**
+ * Quoted words of one literal part, by text: every unit has the same long words (the log
+ * replay's sed script), and quoting one is several passes over it. A memo of a pure function,
+ * bounded so a fleet of distinct words cannot grow it without end.
+ */
+const quoted = new Map<string, string>();
+const QUOTED_MAX = 4096;
+
 /** One argv word as it must stand in an Exec*= line. */
 export function quoteWord(word: Word, first: boolean): string {
   const only = word.length === 1 ? word[0] : undefined;
@@ -70,6 +78,18 @@ export function quoteWord(word: Word, first: boolean): string {
     if (first) checkExecutable(word);
     return only;
   }
+  if (typeof only === "string" && !first) {
+    const known = quoted.get(only);
+    if (known !== undefined) return known;
+    const text = quoteParts(word, false);
+    if (quoted.size >= QUOTED_MAX) quoted.clear();
+    quoted.set(only, text);
+    return text;
+  }
+  return quoteParts(word, first);
+}
+
+function quoteParts(word: Word, first: boolean): string {
   for (let i = 0; i < word.length; i++) {
     const p = word[i]!;
     if (typeof p === "string") assertNoControl(p, "command-line word");
