@@ -240,7 +240,7 @@ export default tseslint.config(
   },
   {
     // The loader is CommonJS on purpose: it runs the bundle from a V8 code cache.
-    files: ["bin/*.cjs", "scripts/*.cjs"],
+    files: ["bin/*.cjs", "scripts/*.cjs", "test/e2e/*.cjs"],
     languageOptions: { sourceType: "commonjs" },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },

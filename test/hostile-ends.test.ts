@@ -114,6 +114,60 @@ for (const [what, text] of fleets) {
   });
 }
 
+// ---- issue 18 §2: the whole-sshd settings, sized to the fleet --------------------------------
+
+test("relay --sshd-limits: sshd -t accepts it beside the Match file, and sshd -T shows MaxStartups sized to the fleet", (t) => {
+  if (!sshdReady(t)) return;
+  for (const [count, want] of [
+    [1, "10:30:100"],
+    [200, "200:30:400"],
+  ] as const) {
+    const names = Array.from({ length: count }, (_, i) => `pi-${i}`);
+    const spec = specFile(
+      `limits-${count}.json`,
+      fleetSpecText(names, { server: { host: "relay", user: "fleet" } }),
+    );
+    const limits = tunnelc(["relay", spec, "--sshd-limits"]);
+    assert.equal(limits.status, 0, limits.stderr);
+    const matches = tunnelc(["relay", spec, "--sshd-config"]);
+    assert.equal(matches.status, 0, matches.stderr);
+    // Debian's layout: sshd_config.d/*.conf read in order at the top of sshd_config.
+    const dir = mkdtempSync(join(work, "limits-"));
+    mkdirSync(join(dir, "sshd_config.d"));
+    writeFileSync(join(dir, "sshd_config.d", "00-tunnelc-limits.conf"), limits.stdout);
+    writeFileSync(join(dir, "sshd_config.d", "tunnelc.conf"), matches.stdout);
+    writeFileSync(join(dir, "sshd_config"), debianMain(join(dir, "sshd_config.d", "*.conf")));
+    const config = join(dir, "sshd_config");
+    const checked = spawnSync(SSHD, ["-t", "-f", config], { encoding: "utf8" });
+    assert.equal(checked.status, 0, `sshd -t: ${checked.stderr}\n${limits.stdout}`);
+    const shown = spawnSync(SSHD, ["-T", "-f", config], { encoding: "utf8" });
+    assert.equal(shown.status, 0, shown.stderr);
+    assert.match(shown.stdout, new RegExp(`^maxstartups ${want}$`, "m"));
+    // Why it is a file of its own: the Match file is valid wherever it is read, even included
+    // after a Match block of the main file; the same file starting with MaxStartups is not.
+    const matchLast = (include: string) =>
+      `${debianMain("/dev/null")}Match User admin\n    PermitTTY yes\nInclude ${include}\n`;
+    assert.equal(sshd(matches.stdout, [], matchLast).status, 0, "the Match file alone");
+    const joined = sshd(`${limits.stdout}${matches.stdout}`, [], matchLast);
+    assert.notEqual(joined.status, 0, "sshd -t took MaxStartups inside a Match block");
+    assert.match(joined.stderr, /MaxStartups' is not allowed within a Match block/);
+  }
+});
+
+test("relay: two of --sshd-config, --sshd-limits and --sysctl is a usage error, nothing printed", () => {
+  const spec = specFile("two-files.json", fleetSpecText(["a"]));
+  for (const pair of [
+    ["--sshd-config", "--sshd-limits"],
+    ["--sshd-limits", "--sysctl"],
+    ["--sshd-config", "--sysctl"],
+  ]) {
+    const r = tunnelc(["relay", spec, ...pair]);
+    assert.equal(r.status, 2, r.stdout);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /print different files: give one/);
+  }
+});
+
 test("relay: a tunnel without server.user gets the authorized_keys header of the account it logs in as", () => {
   const spec = specFile(
     "header.json",

@@ -1,4 +1,4 @@
-// tunnelc relay SPEC... [--sshd-config | --sysctl] [--only NAME] and tunnelc ssh-config SPEC... [--only NAME]:
+// tunnelc relay SPEC... [--sshd-config | --sshd-limits | --sysctl] [--only NAME] and tunnelc ssh-config SPEC... [--only NAME]:
 // the other two ends of the tunnels, from the same specs.
 import { edgeOf, type Edge } from "../edge/edge.ts";
 import { buildModel } from "../model/build-model.ts";
@@ -8,6 +8,7 @@ import {
   relaySysctl,
   sharedKeys,
   sshdConfig,
+  sshdLimits,
   type EndsModel,
   type EndsProblem,
 } from "../ends/relay.ts";
@@ -30,6 +31,7 @@ export interface EndsArgs {
   specs: string[];
   only?: string;
   sshdConfig?: boolean;
+  sshdLimits?: boolean;
   sysctl?: boolean;
   relayUser?: string;
   json: boolean;
@@ -111,13 +113,18 @@ function printed(args: EndsArgs, field: string, text: string): Outcome {
 }
 
 export function runRelay(args: EndsArgs, { gatherer }: Edge = edgeOf()): Outcome {
-  if (args.sysctl && args.sshdConfig)
-    throw new UsageError("--sysctl and --sshd-config print different files: give one");
+  const files = (["sshdConfig", "sshdLimits", "sysctl"] as const).filter((f) => args[f]);
+  if (files.length > 1)
+    throw new UsageError(
+      `${files.map((f) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(" and ")} print different files: give one`,
+    );
   const { model, texts } = modelOf(args, gatherer, relayProblems);
   // Independent of the devices, but the specs are still checked: it belongs with --sshd-config.
   if (args.sysctl) return printed(args, "sysctl", relaySysctl());
   // The Match blocks need only the forwards, not the devices' keys.
   if (args.sshdConfig) return printed(args, "sshdConfig", sshdConfig(model));
+  // Sized by the devices the specs (or --only) name, not their keys.
+  if (args.sshdLimits) return printed(args, "sshdLimits", sshdLimits(model));
   const facts = gatherer.gather(model.tunnels.flatMap(pubQuery));
   const keys = new Map<string, string>();
   const problems: EndsProblem[] = [];
@@ -145,6 +152,7 @@ export const relayCommand = defineCommand<EndsArgs>({
   positionals: { specs: someOf("fleet or tunnel spec files") },
   options: {
     "sshd-config": flag("print a sshd_config.d Match User block instead"),
+    "sshd-limits": flag("print the relay's whole-sshd settings for the fleet (MaxStartups)"),
     sysctl: flag("print the relay's sysctl.d file (tcp_retries2: a dead device frees its port)"),
     only: onlyOption,
     json: jsonOption,
@@ -157,6 +165,10 @@ export const relayCommand = defineCommand<EndsArgs>({
     [
       "$0 relay fleet.json --sshd-config > /etc/ssh/sshd_config.d/tunnelc.conf",
       "lock the relay account down",
+    ],
+    [
+      "$0 relay fleet.json --sshd-limits > /etc/ssh/sshd_config.d/00-tunnelc-limits.conf",
+      "let every device reconnect at once after a restart",
     ],
     [
       "$0 relay fleet.json --sysctl > /etc/sysctl.d/90-tunnelc-relay.conf",

@@ -257,6 +257,38 @@ export function sshdConfig(model: EndsModel): string {
   return [...blocks, MATCH_ALL_END].join("\n\n") + "\n";
 }
 
+/** Where the relay's whole-sshd settings go: first of sshd_config.d, before any Match line. */
+export const SSHD_LIMITS_FILE = "/etc/ssh/sshd_config.d/00-tunnelc-limits.conf";
+/** sshd_config(5) MaxStartups: its default, start:rate:full. */
+const MAX_STARTUPS_DEFAULT = { start: 10, rate: 30, full: 100 } as const;
+
+/**
+ * The relay's settings for the whole sshd, sized to the fleet. After the relay's sshd restarts
+ * or the relay comes back from an outage, every device connects within the same second or two,
+ * and sshd drops unauthenticated connections past MaxStartups' start (sshd_config(5)); each
+ * dropped device then waits its restart delay and tries again (measured: 117 of 200 devices
+ * dropped after a restart with the default 10:30:100, docs/reliability.md). These keywords are
+ * refused inside a Match block, so they cannot join the --sshd-config file, which is all Match
+ * blocks and valid wherever it is read.
+ */
+export function sshdLimits(model: EndsModel): string {
+  const n = model.tunnels.length;
+  const start = Math.max(MAX_STARTUPS_DEFAULT.start, n);
+  const full = Math.max(MAX_STARTUPS_DEFAULT.full, 2 * n);
+  return (
+    [
+      `# tunnelc: ${SSHD_LIMITS_FILE} on the relay, for ${n} device${n === 1 ? "" : "s"}`,
+      "# Settings of the whole sshd: sshd refuses them after a Match line, so this file must be",
+      "# read before any (sshd_config.d sorts first as 00-; check with sshd -t).",
+      "# Every device reconnects at once after sshd restarts or the relay comes back; sshd drops",
+      `# unauthenticated connections past MaxStartups' first number (default ${MAX_STARTUPS_DEFAULT.start}:${MAX_STARTUPS_DEFAULT.rate}:${MAX_STARTUPS_DEFAULT.full}).`,
+      "# Room for every device at once, refusals only past twice that: each connection waiting",
+      "# to log in is one sshd process.",
+      `MaxStartups ${start}:${MAX_STARTUPS_DEFAULT.rate}:${full}`,
+    ].join("\n") + "\n"
+  );
+}
+
 export const SYSCTL_FILE = "/etc/sysctl.d/90-tunnelc-relay.conf";
 
 /**

@@ -1,0 +1,99 @@
+// Load on one relay (issue 18 §1, docs/reliability.md "Many devices on one relay"): 200 tunnels
+// from 10 device namespaces to one relay sshd configured as `tunnelc relay` prints it, in a
+// booted container (test/e2e/load.sh). Each event's figure is printed and judged here.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "../helpers/paths.ts";
+import { needs } from "../helpers/prereq.ts";
+import { boot, canBoot, ensureRootfs } from "./container.ts";
+import { readRunLog, reportChecks } from "./checks.ts";
+
+const DEVICES = Number(process.env.TUNNELC_LOAD_DEVICES ?? 10);
+const PER = Number(process.env.TUNNELC_LOAD_PER ?? 20);
+const OUTAGE = 60;
+/** "no": the relay keeps sshd's own MaxStartups (for docs/reliability.md's comparison; no target). */
+const LIMITS = process.env.TUNNELC_LOAD_LIMITS === "no" ? "no" : "yes";
+/** Issue 18: every tunnel back within 30 s after each event, with tunnelc's defaults. */
+const TARGET_S = 30;
+const EVENTS = {
+  cold: "all units started at once",
+  herd: "every relay sshd process killed, sshd started again",
+  outage: `the relay unreachable for ${OUTAGE} s`,
+} as const;
+
+const loadUnit = `[Unit]
+Description=tunnelc load on one relay
+After=network.target
+
+[Service]
+Type=oneshot
+Environment=DEVICES=${DEVICES} PER=${PER} OUTAGE=${OUTAGE} LIMITS=${LIMITS}
+ExecStart=/bin/bash /tunnelc/test/e2e/load.sh
+StandardOutput=file:/results/trace
+StandardError=inherit
+TimeoutStartSec=900
+ExecStopPost=/bin/systemctl poweroff --no-block
+`;
+
+test(
+  `${DEVICES * PER} tunnels on one relay in a booted container`,
+  { timeout: 1_200_000 },
+  async (t) => {
+    const why = canBoot();
+    if (!needs(t, why ?? "", why === undefined)) return;
+    assert.ok(existsSync(join(ROOT, "dist", "cli.cjs")), "build first (npm run build)");
+    const rootfs = ensureRootfs((s) => t.diagnostic(s));
+    const results = mkdtempSync(join(tmpdir(), "tunnelc-load-"));
+    chmodSync(results, 0o755);
+    const unitFile = join(results, "tunnelc-load.service");
+    writeFileSync(unitFile, loadUnit);
+    const started = Date.now();
+    const run = await boot({
+      rootfs,
+      results,
+      bindRo: [
+        [ROOT, "/tunnelc"],
+        [process.execPath, "/usr/bin/node"],
+        [unitFile, "/etc/systemd/system/tunnelc-load.service"],
+      ],
+      unitName: "tunnelc-load.service",
+      timeoutMs: 1_000_000,
+    });
+    t.diagnostic(`the load container took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const log = readRunLog(results, run.output);
+    await reportChecks(t, "load", { ...log, timedOut: run.timedOut });
+
+    const figures = new Map(
+      log.lines
+        .filter((l) => l.startsWith("figure "))
+        .map((l) => {
+          const [, event, seconds, ...rest] = l.split(" ");
+          return [
+            event!,
+            { seconds: seconds!, fields: Object.fromEntries(rest.map((kv) => kv.split("="))) },
+          ];
+        }),
+    );
+    t.diagnostic(
+      `| event | seconds until all back | ${["restarts", "drops", "failed", "relay_cpu_s", "device_pss_kib_per_tunnel", "relay_pss_kib_per_tunnel"].join(" | ")} |`,
+    );
+    for (const [event, what] of Object.entries(EVENTS)) {
+      const f = figures.get(event);
+      const fields = f?.fields ?? {};
+      t.diagnostic(
+        `| ${what} | ${f?.seconds ?? "none"} | ${["restarts", "drops", "failed", "relay_cpu_s", "device_pss_kib_per_tunnel", "relay_pss_kib_per_tunnel"].map((k) => fields[k] ?? "?").join(" | ")} |`,
+      );
+      await t.test(`${what}: all ${DEVICES * PER} back within ${TARGET_S} s, none given up`, () => {
+        assert.ok(f, "no figure: the event did not run");
+        assert.equal(fields.back, `${DEVICES * PER}/${DEVICES * PER}`, `only ${fields.back} back`);
+        assert.ok(Number(f.seconds) <= TARGET_S, `took ${f.seconds} s`);
+        assert.equal(fields.failed, "0", "a unit failed for good");
+      });
+    }
+    if (process.env.TUNNELC_E2E_KEEP) t.diagnostic(`results kept in ${results}`);
+    else rmSync(results, { recursive: true, force: true });
+  },
+);
