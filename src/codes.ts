@@ -264,6 +264,11 @@ export const CODES = {
       "nss-systemd is missing from /etc/nsswitch.conf: dynamic accounts do not resolve and ssh cannot start.",
     fix: "Install libnss-systemd (Debian) or set user in the spec.",
   },
+  "install/many-units": {
+    meaning:
+      "More tunnel units on one host than it was measured to start at once: started together, they may never all come up.",
+    fix: "Install each device's tunnels on that device (install --only NAME), or keep one host at 100 or fewer.",
+  },
   "install/linger": {
     meaning: "Lingering is off: user units stop at logout and do not start at boot.",
     fix: "loginctl enable-linger USER.",
@@ -306,6 +311,11 @@ export const CODES = {
   "generator/scope": {
     meaning: "A tunnel of the other scope (system or user) is skipped by this generator.",
     fix: 'Put user tunnels in the user spec directory, or change "scope".',
+  },
+  "generator/many-units": {
+    meaning:
+      "The generator made more tunnel units than one host was measured to start at once: started together at boot, they may never all come up.",
+    fix: "Keep each device's specs on that device, or keep one host at 100 or fewer tunnels.",
   },
   "generator/foreign": {
     meaning: "A file of the generator's name exists that tunnelc did not write: it is left alone.",

@@ -22,6 +22,7 @@ import {
 import { searchPathFor } from "../install/search-path.ts";
 import { homedir } from "node:os";
 import { lingerQuery, lingerWarning } from "../install/linger.ts";
+import { manyUnitsWarning } from "../model/host-load.ts";
 import { identityQueries, identityWarnings } from "../install/identity-check.ts";
 import { nssQuery, nssWarning } from "../install/nss-check.ts";
 import { envelope, problem, type JsonDiagnostic } from "../envelope.ts";
@@ -129,6 +130,8 @@ export function runInstall(args: InstallArgs, edge: Edge = edgeOf()): Outcome {
     ...said("install/identity", live ? identityWarnings(tunnels, facts) : []),
     ...said("install/nss-systemd", live ? [nssWarning(tunnels, facts)] : []),
     ...said("install/copy", copied(plan, guarded.ownedElsewhere)),
+    // Below --root too: the tree boots a machine with these units.
+    ...said("install/many-units", [manyUnitsWarning(result.units.length)]),
   ];
   if (!args.dryRun) {
     const effects = installEffects(plan, dir, target);

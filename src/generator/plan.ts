@@ -16,6 +16,7 @@ import { chooseSpecs, type SpecDir } from "./precedence.ts";
 import { GENERATOR_NAME, STATUS_FILE } from "./locations.ts";
 import type { FileEffect } from "../edge/plan.ts";
 import { existingUnit } from "../install/search-path.ts";
+import { manyUnitsWarning } from "../model/host-load.ts";
 import type { SpecText } from "../specfile/source.ts";
 
 export interface GenerationOptions {
@@ -166,6 +167,19 @@ export function planGeneration(dirs: SpecDir[], options: GenerationOptions): Gen
       masked: false,
     })),
   ];
+  // On the spec that makes the most of them.
+  const many = manyUnitsWarning(taken.size);
+  const biggest = [...unitsOf].reduce<[string, string[]] | undefined>(
+    (a, b) => (a === undefined || b[1].length > a[1].length ? b : a),
+    undefined,
+  )?.[0];
+  if (many !== undefined && biggest !== undefined)
+    problems.push({
+      severity: "warning",
+      code: "generator/many-units",
+      message: many,
+      location: { file: biggest, line: 1, column: 1, pointer: "", length: 1 },
+    });
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
   links.sort((a, b) => (a.path < b.path ? -1 : 1));
   const status = statusReport(dirs, options, specs, problems);
