@@ -9,8 +9,9 @@
 // systemd-sysv-generator turning 1,000 LSB scripts enabled in rc3.d into 1,000 units and .wants
 // links printed beside it; (g) its peak RSS ≤ 64 MiB; (h) over a
 // hostile spec directory (a FIFO, a /dev/zero link, a 1.9 GB sparse file, odd names, 100,000
-// other files) under a second more than over its good specs alone, within 64 MiB. Exit 1 when a
-// target is missed.
+// other files) under a second more than over its good specs alone, within 64 MiB; (i) a fleet of
+// 10,000 devices at most 12x one of 1,000 for compile, relay and ssh-config; (j) compile --only
+// of one device of 10,000 at most 1.5x a one-device spec. Exit 1 when a target is missed.
 import { spawnSync } from "node:child_process";
 import {
   chmodSync,
@@ -369,6 +370,76 @@ report(
   finished && hMs - cMs < 1000 && hostileOut === 10,
 );
 report("(h) generator peak RSS, hostile directory", hRss.toFixed(1), "≤ 64", " MiB", hRss <= 64);
+
+// (i) big fleet specs (issue 18 §5): a fleet of 10,000 devices costs at most 12x one of 1,000
+// (linear, with room for noise) to compile into a tmpfs, and for relay and ssh-config; (j)
+// compile --only of one device out of the 10,000 costs at most 1.5x a spec of that one device.
+const bigRuns = Math.max(5, Math.floor(RUNS / 5));
+/** A fleet spec of n devices with "auto" ports and each device's own public key. */
+function bigFleet(n) {
+  const tunnels = Array.from({ length: n }, (_, i) => ({
+    name: `d${i}`,
+    identity: `/etc/tunnelc/keys/d${i}`,
+    publicKey: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${Buffer.from(String(i).padStart(32, "k")).toString("base64").slice(0, 43)} d${i}`,
+    forwards: [{ remote: "auto", to: "localhost:22" }],
+  }));
+  const f = join(work, `big-${n}.json`);
+  writeFileSync(
+    f,
+    JSON.stringify({
+      defaults: { server: { host: "relay.example.net", user: "fleet" } },
+      ports: { from: 20000, to: 40000 },
+      tunnels,
+    }),
+  );
+  return f;
+}
+const [small, big] = [bigFleet(1000), bigFleet(10000)];
+const bigOut = join(shm, "big");
+const cleanBig = () => rmSync(bigOut, { recursive: true, force: true });
+for (const [what, args] of [
+  ["compile -o", (f) => [CLI, "compile", f, "-o", bigOut]],
+  ["relay", (f) => [CLI, "relay", f]],
+  ["ssh-config", (f) => [CLI, "ssh-config", f]],
+]) {
+  const r = compare(
+    [process.execPath, args(small)],
+    [process.execPath, args(big)],
+    bigRuns,
+    cleanBig,
+  );
+  const ratio = r.b / r.a;
+  console.log(
+    `(i) ${what}: 1,000 devices ${r.a.toFixed(1)} ms, 10,000 devices ${r.b.toFixed(1)} ms (medians of ${bigRuns})`,
+  );
+  report(`(i) ${what}, 10,000 devices / 1,000`, ratio.toFixed(2), "≤ 12", "x", ratio <= 12);
+}
+const single = join(work, "single.json");
+writeFileSync(
+  single,
+  JSON.stringify({
+    name: "d7",
+    server: { host: "relay.example.net", user: "fleet" },
+    identity: "/etc/tunnelc/keys/d7",
+    forwards: [{ remote: 20007, to: "localhost:22" }],
+  }),
+);
+const j = compare(
+  [process.execPath, [CLI, "compile", single, "-o", "-"]],
+  [process.execPath, [CLI, "compile", big, "--only", "d7", "-o", "-"]],
+  bigRuns,
+);
+const rj = j.b / j.a;
+console.log(
+  `(j) compile of a one-device spec: ${j.a.toFixed(1)} ms; compile --only of one device of 10,000: ${j.b.toFixed(1)} ms`,
+);
+report(
+  "(j) compile --only, one of 10,000 / a one-device spec",
+  rj.toFixed(2),
+  "≤ 1.5",
+  "x",
+  rj <= 1.5,
+);
 
 rmSync(shm, { recursive: true, force: true });
 rmSync(work, { recursive: true, force: true });

@@ -138,6 +138,38 @@ test("compile --only and relay --only pick one device of a fleet", () => {
   assert.equal(tunnelc(["compile", spec, "--only", "nope"]).status, 2);
 });
 
+test("--only renders one unit of a big fleet, still checks all of it, and names at most 20 of the others", () => {
+  const tunnels = Array.from({ length: 30 }, (_, i) => ({
+    name: `d${i}`,
+    identity: `/etc/tunnelc/keys/d${i}`,
+    forwards: [{ remote: "auto", to: "localhost:22" }],
+  }));
+  const ports = { from: 20000, to: 20999 };
+  const text = JSON.stringify({ defaults: { server: { host: "relay" } }, ports, tunnels });
+  const picked = compileSpecs([{ file: "f.json", text }], (n) => n === "d7");
+  assert.ok(picked.ok);
+  assert.deepEqual(
+    picked.units.map((u) => u.name),
+    ["d7"],
+  );
+  assert.equal(picked.model.tunnels.length, 30, "the whole fleet is the model");
+  // The same unit as rendering the whole fleet: its port comes from the whole fleet.
+  const whole = compileSpecs([{ file: "f.json", text }]);
+  assert.equal(picked.units[0]!.text, whole.units.find((u) => u.name === "d7")!.text);
+  // Another device's mistake still stops it: the fleet is checked whole.
+  const broken = JSON.stringify({
+    defaults: { server: { host: "relay" } },
+    ports,
+    tunnels: [...tunnels.slice(0, 29), { ...tunnels[29], forwards: [{ remote: 99999 }] }],
+  });
+  assert.equal(compileSpecs([{ file: "f.json", text: broken }], (n) => n === "d7").ok, false);
+  const dir = mkdtempSync(join(tmpdir(), "tunnelc-only-"));
+  writeFileSync(join(dir, "f.json"), text);
+  const none = tunnelc(["compile", join(dir, "f.json"), "--only", "nope"]);
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /they have d0, d1, .*, d19 and 10 more\)/);
+});
+
 test("two devices with one key are refused: sshd would give both the first one's ports", () => {
   const f = join(mkdtempSync(join(tmpdir(), "tunnelc-ends-")), "same.json");
   const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICrEM716nxe4LfvKB6vD0AJ/7XlaayCe0GE1zFcdYHA3";

@@ -21,7 +21,7 @@ import { ownershipOf } from "../install/ownership.ts";
 import type { Refusal } from "../edge/plan.ts";
 import type { Gatherer } from "../edge/query.ts";
 import { homedir } from "node:os";
-import { onlyOption, onlyUnits } from "./only.ts";
+import { onlyOption, onlyPick, onlyUnits } from "./only.ts";
 import { presetNameProblem, presetScopeProblem, renderPreset } from "../render/preset.ts";
 import { text, someOf, jsonOption, defineCommand } from "./options.ts";
 
@@ -37,8 +37,8 @@ export function runCompile(args: CompileArgs, edge: Edge = edgeOf()): Outcome {
   const badPreset = args.preset === undefined ? undefined : presetNameProblem(args.preset);
   if (badPreset !== undefined) throw new UsageError(badPreset);
   const { gatherer } = edge;
-  const all = compileSpecs(loadSpecs(args.specs, gatherer));
-  const result = all.ok ? { ...all, units: onlyUnits(all.units, args.only) } : all;
+  const all = compileSpecs(loadSpecs(args.specs, gatherer), onlyPick(args.only));
+  const result = all.ok ? { ...all, units: onlyUnits(all.units, args.only, all.specs) } : all;
   const diagnostics = result.diagnostics;
   if (!result.ok) {
     const stdout = args.json ? envelope(false, diagnostics, { units: [] }) : "";

@@ -29,7 +29,7 @@ import { envelope, problem, type JsonDiagnostic } from "../envelope.ts";
 import type { Code } from "../codes.ts";
 import { UsageError } from "../errors.ts";
 import { outcome, refused, refusedPlan, warning, warningLines, type Outcome } from "./outcome.ts";
-import { onlyOption, onlyUnits } from "./only.ts";
+import { onlyOption, onlyPick, onlyUnits } from "./only.ts";
 import { findSpecs } from "./specs-arg.ts";
 import { join } from "node:path";
 import type { CompiledUnit } from "../render/units.ts";
@@ -61,12 +61,12 @@ export function runInstall(args: InstallArgs, edge: Edge = edgeOf()): Outcome {
   const found = findSpecs(args.specs, target, args.specDir, gatherer);
   if (found.specs.length === 0 && found.problems.length === 0)
     return outcome({ notes: [`no specs in ${found.dir}: nothing to install`] });
-  const result = compileSpecs(found.specs);
+  const result = compileSpecs(found.specs, onlyPick(args.only));
   if (!result.ok || found.problems.length > 0) {
     const diagnostics = [...found.problems, ...result.diagnostics];
     return refused(args.json, diagnostics, { diagnostics });
   }
-  result.units = onlyUnits(result.units, args.only);
+  result.units = onlyUnits(result.units, args.only, result.specs);
   const misplaced = wrongScope(result.units, target);
   if (misplaced.length > 0)
     return refused(

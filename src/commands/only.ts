@@ -4,21 +4,47 @@ import { UsageError } from "../errors.ts";
 import { unitFileName, type ModelTunnel } from "../model/tunnel.ts";
 import { text } from "./options.ts";
 
-/** By the tunnel's name or its unit's file name. */
-function only<T>(items: T[], only: string | undefined, nameOf: (item: T) => string): T[] {
+/** Whether a tunnel of this name is the one --only names (by its name or its unit's file name). */
+export const onlyPick =
+  (only: string | undefined) =>
+  (name: string): boolean =>
+    only === undefined || name === only || unitFileName({ name }) === only;
+
+/** Up to 20 names, then how many more: a fleet of 10,000 is not one line of 10,000 names. */
+function namesList(all: readonly string[]): string {
+  if (all.length === 0) return "none";
+  const shown = all.slice(0, 20).join(", ");
+  return all.length > 20 ? `${shown} and ${all.length - 20} more` : shown;
+}
+
+/** The items --only picks; none is a usage error that lists `all` the specs' tunnel names. */
+function only<T>(
+  items: T[],
+  only: string | undefined,
+  nameOf: (item: T) => string,
+  all: readonly string[] = items.map(nameOf),
+): T[] {
   if (only === undefined) return items;
-  const picked = items.filter(
-    (x) => nameOf(x) === only || unitFileName({ name: nameOf(x) }) === only,
-  );
+  const picked = items.filter((x) => onlyPick(only)(nameOf(x)));
   if (picked.length === 0)
     throw new UsageError(
-      `--only ${only}: no such tunnel in the specs (they have ${items.map(nameOf).join(", ") || "none"})`,
+      `--only ${only}: no such tunnel in the specs (they have ${namesList(all)})`,
     );
   return picked;
 }
 
-export const onlyUnits = <T extends { name: string }>(units: T[], name: string | undefined): T[] =>
-  only(units, name, (u) => u.name);
+/** Units rendered with onlyPick (compileSpecs), checked against every tunnel name of the specs. */
+export const onlyUnits = <T extends { name: string }>(
+  units: T[],
+  name: string | undefined,
+  specs: readonly { tunnels: readonly string[] }[],
+): T[] =>
+  only(
+    units,
+    name,
+    (u) => u.name,
+    specs.flatMap((s) => s.tunnels),
+  );
 
 export const onlyTunnels = (tunnels: ModelTunnel[], name: string | undefined): ModelTunnel[] =>
   only(tunnels, name, (t) => t.tunnel.name);

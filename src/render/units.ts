@@ -53,11 +53,13 @@ export interface PipelineResult {
 export function renderUnits(
   model: FleetModel,
   sources: SpecText[],
+  picked: (name: string) => boolean = () => true,
 ): { units: CompiledUnit[]; diagnostics: Diagnostic[] } {
   const units: CompiledUnit[] = [];
   const unwritable: Problem[] = [];
   if (model.ok)
     for (const t of model.tunnels) {
+      if (!picked(t.tunnel.name)) continue;
       const u = renderTunnel(t);
       if ("text" in u) units.push(u);
       else unwritable.push(u);
@@ -66,14 +68,21 @@ export function renderUnits(
   return { units: [], diagnostics: locate(unwritable, sources) };
 }
 
-/** Spec texts → units: the front end and this back end, for compile, install and diff. */
-export function compileSpecs(sources: SpecText[]): PipelineResult {
+/**
+ * Spec texts → units: the front end and this back end, for compile, install and diff. The whole
+ * model is always built and checked (names, ports across the fleet); only the `picked` tunnels
+ * are rendered (--only: one device out of 10,000 renders one unit).
+ */
+export function compileSpecs(
+  sources: SpecText[],
+  picked: (name: string) => boolean = () => true,
+): PipelineResult {
   const model = withoutWritten(buildModel(sources));
   const specs = model.specs.map((s) => ({
     file: s.file,
     tunnels: s.tunnels.map((t) => t.tunnel.name),
   }));
-  const { units, diagnostics } = renderUnits(model, sources);
+  const { units, diagnostics } = renderUnits(model, sources, picked);
   return {
     ok: model.ok && diagnostics.length === 0,
     units,
