@@ -2,10 +2,11 @@
 // generator alone, and a V8 code cache for each (bin/tunnelc.cjs loads them; see
 // docs/performance.md for why).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { NOTICES, noticesText } from "./notices.mjs";
 
 execFileSync(process.execPath, ["scripts/build-validator.mjs"], { stdio: "inherit" });
 rmSync("dist", { recursive: true, force: true });
@@ -32,7 +33,9 @@ const common = {
       },
     },
   ],
+  // The bundled packages' license texts go to dist/THIRD-PARTY-NOTICES instead (notices.mjs).
   legalComments: "none",
+  metafile: true,
   minify: true,
   logLevel: "warning",
 };
@@ -58,14 +61,25 @@ exports.notStrictEqual = (a, b, message) => check(!Object.is(a, b), message);
     }));
   },
 };
-await build({
+const cli = await build({
   ...common,
   plugins: [...common.plugins, yargsAssert],
   entryPoints: ["src/cli.ts"],
   outfile: "dist/cli.cjs",
 });
 // What the installed generator runs at every boot: no yargs, chalk or other commands in it.
-await build({ ...common, entryPoints: ["src/generator-main.ts"], outfile: "dist/generator.cjs" });
+const generator = await build({
+  ...common,
+  entryPoints: ["src/generator-main.ts"],
+  outfile: "dist/generator.cjs",
+});
+writeFileSync(
+  NOTICES,
+  noticesText([
+    ["dist/cli.cjs", cli.metafile],
+    ["dist/generator.cjs", generator.metafile],
+  ]),
+);
 // Warm the code caches: run a compile and a generator through the loader and keep what V8
 // compiled. The generator's problems go to stderr (ignored), never to this machine's journal.
 execFileSync(
