@@ -121,6 +121,9 @@ test("relay --sshd-limits: sshd -t accepts it beside the Match file, and sshd -T
   for (const [count, want] of [
     [1, "10:30:100"],
     [200, "200:30:400"],
+    // sshd keeps a descriptor per waiting connection, under ssh.service's soft limit of 1024.
+    [800, "800:30:1000"],
+    [2000, "1000:30:1000"],
   ] as const) {
     const names = Array.from({ length: count }, (_, i) => `pi-${i}`);
     const spec = specFile(

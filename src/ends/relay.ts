@@ -261,6 +261,13 @@ export function sshdConfig(model: EndsModel): string {
 export const SSHD_LIMITS_FILE = "/etc/ssh/sshd_config.d/00-tunnelc-limits.conf";
 /** sshd_config(5) MaxStartups: its default, start:rate:full. */
 const MAX_STARTUPS_DEFAULT = { start: 10, rate: 30, full: 100 } as const;
+/**
+ * The most connections waiting to log in that tunnelc lets sshd hold: its listener keeps one
+ * pipe to each of them (openssh-portable sshd.c, startup_pipes: "pipes connected to
+ * unauthenticated childs"), and ssh.service runs with systemd's default soft LimitNOFILE of
+ * 1024 (systemd.exec(5)); past it sshd cannot accept at all.
+ */
+const MAX_STARTUPS_CAP = 1000;
 
 /**
  * The relay's settings for the whole sshd, sized to the fleet. After the relay's sshd restarts
@@ -273,8 +280,9 @@ const MAX_STARTUPS_DEFAULT = { start: 10, rate: 30, full: 100 } as const;
  */
 export function sshdLimits(model: EndsModel): string {
   const n = model.tunnels.length;
-  const start = Math.max(MAX_STARTUPS_DEFAULT.start, n);
-  const full = Math.max(MAX_STARTUPS_DEFAULT.full, 2 * n);
+  const full = Math.min(MAX_STARTUPS_CAP, Math.max(MAX_STARTUPS_DEFAULT.full, 2 * n));
+  const start = Math.min(full, Math.max(MAX_STARTUPS_DEFAULT.start, n));
+  const capped = 2 * n > MAX_STARTUPS_CAP;
   return (
     [
       `# tunnelc: ${SSHD_LIMITS_FILE} on the relay, for ${n} device${n === 1 ? "" : "s"}`,
@@ -284,6 +292,12 @@ export function sshdLimits(model: EndsModel): string {
       `# unauthenticated connections past MaxStartups' first number (default ${MAX_STARTUPS_DEFAULT.start}:${MAX_STARTUPS_DEFAULT.rate}:${MAX_STARTUPS_DEFAULT.full}).`,
       "# Room for every device at once, refusals only past twice that: each connection waiting",
       "# to log in is one sshd process.",
+      ...(capped
+        ? [
+            `# At most ${MAX_STARTUPS_CAP}: sshd keeps a file descriptor for each waiting connection and`,
+            "# ssh.service's soft limit is 1024 (LimitNOFILE); the rest retry after their restart delay.",
+          ]
+        : []),
       `MaxStartups ${start}:${MAX_STARTUPS_DEFAULT.rate}:${full}`,
     ].join("\n") + "\n"
   );
