@@ -25,7 +25,8 @@ function only<T>(
   all: readonly string[] = items.map(nameOf),
 ): T[] {
   if (only === undefined) return items;
-  const picked = items.filter((x) => onlyPick(only)(nameOf(x)));
+  const pick = onlyPick(only);
+  const picked = items.filter((x) => pick(nameOf(x)));
   if (picked.length === 0)
     throw new UsageError(
       `--only ${only}: no such tunnel in the specs (they have ${namesList(all)})`,

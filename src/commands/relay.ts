@@ -112,12 +112,17 @@ function printed(args: EndsArgs, field: string, text: string): Outcome {
   return outcome({ stdout: args.json ? envelope(true, [], { [field]: text }) : text });
 }
 
+/** The options that each print one relay file instead of authorized_keys: at most one. */
+const FILE_OPTIONS = [
+  ["sshdConfig", "--sshd-config"],
+  ["sshdLimits", "--sshd-limits"],
+  ["sysctl", "--sysctl"],
+] as const;
+
 export function runRelay(args: EndsArgs, { gatherer }: Edge = edgeOf()): Outcome {
-  const files = (["sshdConfig", "sshdLimits", "sysctl"] as const).filter((f) => args[f]);
+  const files = FILE_OPTIONS.filter(([field]) => args[field]).map(([, option]) => option);
   if (files.length > 1)
-    throw new UsageError(
-      `${files.map((f) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(" and ")} print different files: give one`,
-    );
+    throw new UsageError(`${files.join(" and ")} print different files: give one`);
   const { model, texts } = modelOf(args, gatherer, relayProblems);
   // Independent of the devices, but the specs are still checked: it belongs with --sshd-config.
   if (args.sysctl) return printed(args, "sysctl", relaySysctl());

@@ -88,8 +88,8 @@ setup() {
   tunnelc relay /specs/fleet.json --sysctl >/etc/ssh/relay.sysctl
   ip netns exec relay sysctl -q -p /etc/ssh/relay.sysctl
   ip netns exec relay /usr/sbin/sshd -t -f /etc/ssh/relay.conf
-  # The relay's sshd as a service of its own, so its CPU time is counted and "kill every sshd
-  # process" is one command (KillMode=control-group, systemd.kill(5)).
+  # The relay's sshd as a service of its own, started and restarted with systemctl; its CPU
+  # time and memory are read from its processes in the relay namespace (cpu_s, pss_kib).
   cat >/etc/systemd/system/relay-sshd.service <<UNIT
 [Service]
 NetworkNamespacePath=/run/netns/relay
@@ -163,7 +163,7 @@ t0=$(now)
 units | xargs systemctl start --no-block
 check "cold: every forward carries bytes" measure cold "$t0" 0 0 0
 
-# herd: the whole relay sshd service killed at once, then started again.
+# herd: every relay sshd process killed at once, then the service started again.
 r0=$(restarts) d0=$(drops)
 # Every sshd process of the relay: the listener, and each device's session, which pam_systemd
 # has moved into a login session scope of its own (so killing the service alone leaves them).

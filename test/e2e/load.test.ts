@@ -18,6 +18,15 @@ const OUTAGE = 60;
 const LIMITS = process.env.TUNNELC_LOAD_LIMITS === "no" ? "no" : "yes";
 /** Issue 18: every tunnel back within 30 s after each event, with tunnelc's defaults. */
 const TARGET_S = 30;
+/** What load.sh reports beside each figure, in the table's order. */
+const COLUMNS = [
+  "restarts",
+  "drops",
+  "failed",
+  "relay_cpu_s",
+  "device_pss_kib_per_tunnel",
+  "relay_pss_kib_per_tunnel",
+] as const;
 const EVENTS = {
   cold: "all units started at once",
   herd: "every relay sshd process killed, sshd started again",
@@ -77,15 +86,15 @@ test(
           ];
         }),
     );
-    t.diagnostic(
-      `| event | seconds until all back | ${["restarts", "drops", "failed", "relay_cpu_s", "device_pss_kib_per_tunnel", "relay_pss_kib_per_tunnel"].join(" | ")} |`,
-    );
+    t.diagnostic(`| event | seconds until all back | ${COLUMNS.join(" | ")} |`);
     for (const [event, what] of Object.entries(EVENTS)) {
       const f = figures.get(event);
       const fields = f?.fields ?? {};
       t.diagnostic(
-        `| ${what} | ${f?.seconds ?? "none"} | ${["restarts", "drops", "failed", "relay_cpu_s", "device_pss_kib_per_tunnel", "relay_pss_kib_per_tunnel"].map((k) => fields[k] ?? "?").join(" | ")} |`,
+        `| ${what} | ${f?.seconds ?? "none"} | ${COLUMNS.map((k) => fields[k] ?? "?").join(" | ")} |`,
       );
+      // sshd's own MaxStartups is measured for comparison, with no target.
+      if (LIMITS === "no") continue;
       await t.test(`${what}: all ${DEVICES * PER} back within ${TARGET_S} s, none given up`, () => {
         assert.ok(f, "no figure: the event did not run");
         assert.equal(fields.back, `${DEVICES * PER}/${DEVICES * PER}`, `only ${fields.back} back`);
