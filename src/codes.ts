@@ -266,8 +266,8 @@ export const CODES = {
   },
   "install/many-units": {
     meaning:
-      "More tunnel units on one host than it was measured to start at once: started together, they may never all come up.",
-    fix: "Install each device's tunnels on that device (install --only NAME), or keep one host at 100 or fewer.",
+      "More tunnel units on one host than it was measured to start at once well within their start timeout: started together, the last ones may time out and be retried.",
+    fix: "Install each device's tunnels on that device (install --only NAME), or keep one host at 200 or fewer.",
   },
   "install/linger": {
     meaning: "Lingering is off: user units stop at logout and do not start at boot.",
@@ -314,8 +314,8 @@ export const CODES = {
   },
   "generator/many-units": {
     meaning:
-      "The generator made more tunnel units than one host was measured to start at once: started together at boot, they may never all come up.",
-    fix: "Keep each device's specs on that device, or keep one host at 100 or fewer tunnels.",
+      "The generator made more tunnel units than one host was measured to start at once well within their start timeout: started together at boot, the last ones may time out and be retried.",
+    fix: "Keep each device's specs on that device, or keep one host at 200 or fewer tunnels.",
   },
   "generator/foreign": {
     meaning: "A file of the generator's name exists that tunnelc did not write: it is left alone.",

@@ -126,7 +126,7 @@ test('"~" in identity says why not and what to write', () => {
   );
   assert.match(
     out,
-    /\/identity: "~" is expanded by shells, not by systemd: LoadCredential= needs an absolute path/,
+    /\/identity: "~" is expanded by shells, not by systemd: the unit reads the key by an absolute path/,
   );
   assert.match(out, /"\/home\/USER\/\.ssh\/id_ed25519"/);
 });

@@ -23,9 +23,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { buildModel } from "../src/model/build-model.ts";
 import { renderUnits, type CompiledUnit } from "../src/render/units.ts";
-import { sshCommandLine } from "../src/render/ssh-argv.ts";
-import { logReplayCommand } from "../src/render/log-replay.ts";
-import { expandWords } from "../src/unit/command-line.ts";
+import { expectedCommands } from "./helpers/unit-commands.ts";
 import { planGeneration, type GenerationPlan } from "../src/generator/plan.ts";
 import { gathererFor } from "../src/edge/read.ts";
 import { SYSTEM_UNIT_DIRS, unitDirQueries, unitNamesOf } from "../src/install/search-path.ts";
@@ -221,10 +219,7 @@ function systemdAgrees(batch: Fuzzed[], oracles: Oracles): void {
     dumpCommandLines(dir, [...files.keys()]),
   );
   for (const { file, tunnel } of units) {
-    const specifiers = { d: `/run/credentials/${file}`, S: "/var/lib", t: "/run" };
-    const ssh = expandWords(sshCommandLine(tunnel), specifiers);
-    const expected =
-      tunnel.logReplay === true ? [ssh, expandWords(logReplayCommand(tunnel), specifiers)] : [ssh];
+    const expected = expectedCommands(tunnel, { S: "/var/lib", t: "/run" });
     assert.deepEqual(parsed.get(file), expected, blame([file], specOf));
   }
 }

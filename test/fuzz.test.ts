@@ -6,9 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { compileSpecs } from "../src/render/units.ts";
-import { sshCommandLine } from "../src/render/ssh-argv.ts";
-import { expandWords } from "../src/unit/command-line.ts";
-import { logReplayCommand } from "../src/render/log-replay.ts";
+import { expectedCommands } from "./helpers/unit-commands.ts";
 import { unitsWithTunnels, type UnitWithTunnel } from "./helpers/unit-tunnels.ts";
 import { needs } from "./helpers/prereq.ts";
 import {
@@ -209,13 +207,7 @@ test("fuzz: systemd reads back the ssh argv of every sampled accepted unit", (t)
     ),
   );
   for (const { file, unit } of files) {
-    const specifiers = { d: `/run/credentials/${file}`, S: "/var/lib", t: "/run" };
-    const ssh = expandWords(sshCommandLine(unit.tunnel), specifiers);
-    // A v1 unit with a relay port replays ssh's log with ExecStopPost= (log-replay.ts).
-    const expected =
-      unit.tunnel.logReplay === true
-        ? [ssh, expandWords(logReplayCommand(unit.tunnel), specifiers)]
-        : [ssh];
+    const expected = expectedCommands(unit.tunnel, { S: "/var/lib", t: "/run" });
     assert.deepEqual(parsed.get(file), expected, `${file}:\n${unit.text}`);
   }
   t.diagnostic(`${files.length} units read back by systemd`);

@@ -189,7 +189,10 @@ test("init with flags only makes the key (below --root) and names it in the spec
   );
   const r = compileSpecs([{ file: "home.json", text: out.stdout }]);
   assert.ok(r.ok, JSON.stringify(r.diagnostics));
-  assert.match(r.units[0]!.text, /^LoadCredential=ssh-identity:\/etc\/tunnelc\/keys\/home$/m);
+  assert.match(
+    r.units[0]!.text,
+    /^ExecStartPre=\+\/usr\/bin\/install -m 0600 -- \/etc\/tunnelc\/keys\/home %t\/tunnelc-home\/ssh-identity$/m,
+  );
   // A rerun keeps the key it made.
   const again = await runInit(args, edgeOf({ runner: fakeKeygen(calls) }));
   assert.equal(calls.length, 1);

@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { compileSpecs } from "../src/render/units.ts";
 import { unitsWithTunnels } from "./helpers/unit-tunnels.ts";
 import { sshCommandLine } from "../src/render/ssh-argv.ts";
-import { logReplayCommand, runtimeDirectory } from "../src/render/log-replay.ts";
+import { logReplayCommand } from "../src/render/log-replay.ts";
+import { runtimeDirectory } from "../src/render/handover.ts";
 import { isReplayLine } from "../src/model/replay-lines.ts";
 import { expandWords } from "../src/unit/command-line.ts";
 import {

@@ -139,8 +139,11 @@ test("a newcomer's first hour: the installed init → validate → install --roo
   assert.equal(inst.status, 0, inst.stderr);
   const unit = join(root, "etc", "systemd", "system", "home.service");
   const text = readFileSync(unit, "utf8");
-  assert.match(text, /^LoadCredential=ssh-identity:\/etc\/tunnelc\/keys\/home$/m);
-  assert.match(text, / -i %d\/ssh-identity /);
+  assert.match(
+    text,
+    /^ExecStartPre=\+\/usr\/bin\/install -m 0600 -- \/etc\/tunnelc\/keys\/home %t\/tunnelc-home\/ssh-identity$/m,
+  );
+  assert.match(text, / -i %t\/tunnelc-home\/ssh-identity /);
   // The link points into the root (/etc/systemd/system/home.service): look at the link itself.
   assert.ok(lstatSync(join(root, "etc/systemd/system/multi-user.target.wants/home.service")));
   if (!needs(t, "systemd-analyze", hasSystemdAnalyze())) return;

@@ -1,8 +1,9 @@
 // The command line's -o options and the -F config file the jump connections read must say the
 // same: for every golden spec and example tunnel, both are parsed back into (option, value) pairs
 // with the directories expanded as systemd would (systemd.unit(5) "Specifiers", systemd.exec(5)
-// $CREDENTIALS_DIRECTORY, $STATE_DIRECTORY) and compared. With jump hosts the config is read
-// from the compiled unit's SetCredential= line; without, from the rendering the unit would use.
+// $RUNTIME_DIRECTORY, $STATE_DIRECTORY) and compared. With jump hosts the config is read from
+// the compiled unit's StandardInputText= lines that the hand-over writes to the file
+// (src/render/handover.ts); without, from the rendering the unit would use.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
@@ -13,8 +14,9 @@ import { sshConfigLines } from "../src/render/ssh-settings.ts";
 import { expandWords } from "../src/unit/command-line.ts";
 import { unitsWithTunnels, type UnitWithTunnel } from "./helpers/unit-tunnels.ts";
 import { ROOT } from "./helpers/paths.ts";
+import { HANDOVER, runtimeDirectory } from "../src/render/handover.ts";
 
-const CREDENTIALS = "/run/credentials/x.service";
+const RUNTIME_ROOT = "/run";
 const STATE_ROOT = "/var/lib";
 
 /** ssh(1) flags that take an argument, so that an argument is never read as a flag. */
@@ -25,7 +27,7 @@ const COMMAND_LINE_ONLY = "ExitOnForwardFailure";
 type Pair = [string, string];
 
 function argvOptions(u: UnitWithTunnel): Pair[] {
-  const argv = expandWords(sshCommandLine(u.tunnel), { d: CREDENTIALS, S: STATE_ROOT });
+  const argv = expandWords(sshCommandLine(u.tunnel), { t: RUNTIME_ROOT, S: STATE_ROOT });
   const out: Pair[] = [];
   for (let i = 1; i < argv.length && argv[i] !== "--"; i++) {
     const flag = argv[i]!;
@@ -40,13 +42,16 @@ function argvOptions(u: UnitWithTunnel): Pair[] {
   return out;
 }
 
-/** The config credential as the unit sets it, or undefined when the unit has none. */
+/** The config file's lines as the unit hands them over, or undefined when the unit has none. */
 function unitConfigLines(u: UnitWithTunnel): string[] | undefined {
-  const line = u.text.split("\n").find((l) => l.startsWith("SetCredential=ssh-config:"));
-  if (line === undefined) return undefined;
-  const value = line.slice("SetCredential=ssh-config:".length).replace(/%%/g, "%");
-  assert.ok(value.endsWith("\\n"), "the config ends with a newline");
-  return value.slice(0, -2).split("\\n");
+  const prefix = `StandardInputText=${HANDOVER.sshConfig} `;
+  const lines = u.text
+    .split("\n")
+    .filter((l) => l.startsWith(prefix))
+    .map((l) => l.slice(prefix.length).replace(/%%/g, "%"));
+  if (lines.length === 0) return undefined;
+  assert.match(u.text, new RegExp(`-F %t/${runtimeDirectory(u.tunnel)}/${HANDOVER.sshConfig} `));
+  return lines;
 }
 
 function configOptions(u: UnitWithTunnel, lines: string[]): Pair[] {
@@ -56,7 +61,7 @@ function configOptions(u: UnitWithTunnel, lines: string[]): Pair[] {
     const space = l.indexOf(" ");
     const value = l
       .slice(space + 1)
-      .replace(/\$\{CREDENTIALS_DIRECTORY\}/g, CREDENTIALS)
+      .replace(/\$\{RUNTIME_DIRECTORY\}/g, `${RUNTIME_ROOT}/${runtimeDirectory(u.tunnel)}`)
       .replace(/\$\{STATE_DIRECTORY\}/g, `${STATE_ROOT}/${state ?? "(no StateDirectory=)"}`);
     return [l.slice(0, space), value];
   });

@@ -96,7 +96,7 @@ test("trust pins the keys, keeps comments and layout, and the spec then compiles
   );
   assert.match(
     r.units[1]!.text,
-    /SetCredential=ssh-known-hosts:\[relay\.example\.net\]:2200 ecdsa-sha2-nistp256 /,
+    /^StandardInputText=ssh-known-hosts \[relay\.example\.net\]:2200 ecdsa-sha2-nistp256 /m,
   );
 });
 
@@ -175,5 +175,8 @@ test("trust pins the jump hosts' keys beside them, and the spec then compiles", 
   const r = compileSpecs([{ file: "spec.json", text: readFileSync(f, "utf8") }]);
   assert.ok(r.ok, JSON.stringify(r.diagnostics));
   assert.equal(r.model.tunnels[0]!.tunnel.server.jump[0]!.hostKeys.length, 2);
-  assert.match(r.units[0]!.text, /\\n\[bastion\.example\.net\]:2022 ssh-ed25519 /);
+  assert.match(
+    r.units[0]!.text,
+    /^StandardInputText=ssh-known-hosts \[bastion\.example\.net\]:2022 ssh-ed25519 /m,
+  );
 });

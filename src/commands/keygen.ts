@@ -1,5 +1,5 @@
 // tunnelc keygen NAME | SPEC [--name NAME] [--user] [--root DIR] [--force] [--json]
-// Makes a tunnel's ed25519 key where its unit's LoadCredential= reads it, and prints the public
+// Makes a tunnel's ed25519 key where its unit reads it (render/handover.ts), and prints the public
 // key and the relay's authorized_keys line for it (the same line `tunnelc relay` writes).
 import { edgeOf, type Edge } from "../edge/edge.ts";
 import { hostname } from "node:os";

@@ -143,7 +143,7 @@ function checkSystemd(facts: Facts): Check {
       "doctor/systemd",
       "systemd",
       `systemd ${v}`,
-      `the units use the %d credentials specifier: systemd ${MIN_SYSTEMD} or later`,
+      `the units' sandbox uses PrivateIPC=: systemd ${MIN_SYSTEMD} or later`,
     );
   // The question install and uninstall ask before acting (src/install/manager-check.ts).
   if (systemdOffline(facts))

@@ -1,6 +1,6 @@
 // Version strings of the tools doctor checks, and the minimums tunnelc's units rely on. Pure.
 
-/** systemd 248: the %d specifier for the credentials directory (LoadCredential= is 247). */
+/** systemd 248: PrivateIPC= of the strict profile (ProtectProc=, ProcSubset= are 247). */
 export const MIN_SYSTEMD = 248;
 /** OpenSSH 7.8: permitlisten= for the relay's authorized_keys, -R on unix sockets is 6.7. */
 export const MIN_OPENSSH = [7, 8] as const;

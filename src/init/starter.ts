@@ -47,7 +47,7 @@ export function starterSpec(o: StarterOptions): string {
     `  "server": { ${server.join(", ")} },`,
     ...(o.identity !== undefined
       ? [
-          "  // The private key: systemd hands it to ssh as a credential (keep the file mode 0600).",
+          "  // The private key: systemd copies it for ssh at each start (keep the file mode 0600).",
           `  "identity": ${j(o.identity)},`,
         ]
       : [

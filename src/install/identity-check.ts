@@ -1,4 +1,4 @@
-// The identity file as install finds it: systemd reads it as root (LoadCredential=), so it
+// The identity file as install finds it: the unit copies it as root (render/handover.ts), so it
 // should be readable by root alone; a key others can read is as good as leaked. Pure: the
 // gatherer (src/edge/read.ts) answers the mode queries.
 import type { Tunnel } from "../model/tunnel.ts";

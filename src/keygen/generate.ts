@@ -34,8 +34,8 @@ export function sshKeygenArgv(file: string, comment: string): string[] {
 }
 
 /**
- * Making the key as effects: its directory (0700: only root, and the credential loader, which
- * runs as root, may read the keys), the old pair gone with --force, ssh-keygen, then mode 0600.
+ * Making the key as effects: its directory (0700: only root, and the unit's copy at each start,
+ * which runs as root, may read the keys), the old pair gone with --force, ssh-keygen, then mode 0600.
  */
 export function keyEffects(req: KeyRequest): Effect[] {
   const pub = `${req.file}.pub`;

@@ -1,5 +1,5 @@
-// Where a tunnel's key lives by default: the path its unit's LoadCredential= reads
-// (src/render/credentials.ts) when the spec sets "identity" to it. Pure.
+// Where a tunnel's key lives by default: the path its unit copies the key from at each start
+// (src/render/handover.ts) when the spec sets "identity" to it. Pure.
 import { join, resolve } from "node:path";
 import { configHome } from "../install/paths.ts";
 import type { Scope } from "../model/tunnel.ts";

@@ -1,7 +1,7 @@
 // A unit line systemd cannot read. systemd reads unit files a line at a time, each less than
 // LONG_LINE_MAX = 1 MiB (src/basic/fileio.h); a longer line fails the unit's load, so the tunnel
 // would be "not-found" at boot. The long lines are ExecStart= (options, forwards, jump hosts)
-// and SetCredential= (the pinned host keys, one line each with its host, and the -F config).
+// and StandardInputText= (a pinned host key with its host, a line of the -F config).
 // This bound is checked on the model, without rendering: every value at most doubles when
 // escaped (quotes, "\", "%%", "$$"), each key line repeats its host, and the fixed text of a unit
 // is far below 64 KiB. A tunnel within it renders every line below the limit; render/unwritable.ts

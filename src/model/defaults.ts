@@ -16,6 +16,7 @@ export const DEFAULTS = {
   compression: S["tunnel.compression"],
   restartPolicy: S["tunnel.restart.policy"],
   restartDelaySec: S["tunnel.restart.delaySec"],
+  restartSpreadSec: S["tunnel.restart.spreadSec"],
   hardening: S["tunnel.hardening"],
   scope: S["tunnel.scope"],
   sshPath: S["tunnel.ssh.path"],
@@ -29,6 +30,8 @@ export const DEFAULTS = {
   /** The seed form keeps the NixOS module's own keep-alive and restart delay, and no ConnectTimeout. */
   seedKeepAliveInterval: 60,
   seedRestartDelaySec: 10,
+  /** The seed form's RestartSec= stays the module's 10 s, byte for byte. */
+  seedRestartSpreadSec: 0,
   /** The seed's -R target: the local sshd. */
   seedTarget: "localhost:22",
 } as const;

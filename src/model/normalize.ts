@@ -166,6 +166,7 @@ function seedEntries(seed: RawSeed, out: Problems): [RawTunnel, string][] {
 interface FormDefaults {
   keepAliveInterval: number;
   restartDelaySec: number;
+  restartSpreadSec: number;
   connectTimeoutSec?: number;
   /** The seed form keeps the NixOS module's ssh -y; v1 replays ssh's log (Tunnel.logReplay). */
   logReplay?: true;
@@ -173,12 +174,14 @@ interface FormDefaults {
 const V1_FORM: FormDefaults = {
   keepAliveInterval: DEFAULTS.keepAliveInterval,
   restartDelaySec: DEFAULTS.restartDelaySec,
+  restartSpreadSec: DEFAULTS.restartSpreadSec,
   connectTimeoutSec: DEFAULTS.connectTimeoutSec,
   logReplay: true,
 };
 const SEED_FORM: FormDefaults = {
   keepAliveInterval: DEFAULTS.seedKeepAliveInterval,
   restartDelaySec: DEFAULTS.seedRestartDelaySec,
+  restartSpreadSec: DEFAULTS.seedRestartSpreadSec,
 };
 
 function normalizeTunnel(
@@ -195,6 +198,7 @@ function normalizeTunnel(
     ? undefined
     : form.connectTimeoutSec;
   const hostKeys = t.server.hostKeys ?? [];
+  const spread = t.restart?.spreadSec ?? form.restartSpreadSec;
   return {
     name: t.name,
     description: t.description?.trim() || describeTunnel(t.name, t.server, forwards),
@@ -223,6 +227,8 @@ function normalizeTunnel(
     restart: {
       policy: (t.restart?.policy ?? DEFAULTS.restartPolicy) as RestartPolicy,
       delaySec: t.restart?.delaySec ?? form.restartDelaySec,
+      // Absent when 0: the unit, and its hash, stay what they were before the spread existed.
+      ...(spread > 0 && { spreadSec: spread }),
     },
     startTimeoutSec: t.startTimeoutSec ?? DEFAULTS.startTimeoutSec,
     ...(connectTimeoutSec !== undefined && { connectTimeoutSec }),

@@ -39,7 +39,8 @@ export interface Tunnel {
   forwards: Forward[];
   keepAlive: { interval: number; countMax: number };
   compression: boolean;
-  restart: { policy: RestartPolicy; delaySec: number };
+  /** RestartSec= is delaySec plus this tunnel's share of spreadSec (render/restart-delay.ts); no spreadSec: 0. */
+  restart: { policy: RestartPolicy; delaySec: number; spreadSec?: number };
   /** TimeoutStartSec=: how long a start may take until every forward is up. */
   startTimeoutSec: number;
   /** ssh's ConnectTimeout; undefined in the seed form and when ssh.options sets it. */

@@ -1,6 +1,6 @@
 // Sandboxing profiles as one table: a row per directive, with its value in each profile and the
 // one reason it is there (systemd.exec(5), systemd.resource-control(5)). The rows are data, in
-// hardening.json; the unit builder adds the account and credential settings, and this file adjusts
+// hardening.json; the unit builder adds the account and hand-over settings, and this file adjusts
 // only what depends on the tunnel (ProtectHome, capabilities).
 import type { Hardening } from "../model/tunnel.ts";
 import rows from "./hardening.json" with { type: "json" };

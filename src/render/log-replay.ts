@@ -12,26 +12,16 @@
 // it creates RuntimeDirectory= (the start fails, status=222/STDERR), and with -y ssh writes
 // nothing to stderr; ssh refuses -y together with -E. The seed form keeps its -y (ssh's lines
 // reach the journal as they are logged) and gets no hint line.
-import {
-  specifier,
-  CommandLineBuilder,
-  type CommandLine,
-  type Word,
-} from "../unit/command-line.ts";
+import { CommandLineBuilder, type CommandLine, type Word } from "../unit/command-line.ts";
 import { entry, shared, type Entry } from "../unit/model.ts";
 import { STALE_PORT } from "../model/stale-port.ts";
 import { LOG_FILE, SED } from "../model/replay-lines.ts";
 import type { Tunnel } from "../model/tunnel.ts";
+import { runtimeFile } from "./handover.ts";
 
-/** The unit's runtime directory, under /run (or $XDG_RUNTIME_DIR): prefixed, so a tunnel named
- *  like a daemon never takes (and removes at stop) that daemon's directory. */
-export function runtimeDirectory(t: Pick<Tunnel, "name">): string {
-  return `tunnelc-${t.name}`;
-}
-
-/** ssh -E's argument: %t is the runtime directory root of the unit's manager (systemd.unit(5)). */
+/** ssh -E's argument, in the unit's runtime directory (handover.ts). */
 export function sshLogPath(t: Pick<Tunnel, "name">): Word {
-  return [specifier("t"), `/${runtimeDirectory(t)}/${LOG_FILE}`];
+  return runtimeFile(t, LOG_FILE);
 }
 
 /** sed(1) BRE: the characters that are special in a pattern, and "|", the s command's delimiter. */
@@ -55,7 +45,6 @@ const COMMENT = [
 ].map((comment) => shared({ comment }));
 // The replayed lines read as ssh's own, as they do with ssh -y (the seed form).
 const IDENTIFIER = shared(entry("SyslogIdentifier", "ssh"));
-const MODE = shared(entry("RuntimeDirectoryMode", "0700"));
 
 /** The replay's command line, for the entry below and for tests that parse it with systemd. */
 export function logReplayCommand(t: Pick<Tunnel, "name">): CommandLine {
@@ -67,11 +56,5 @@ export function logReplayCommand(t: Pick<Tunnel, "name">): CommandLine {
 
 export function logReplayEntries(t: Tunnel): Entry[] {
   if (t.logReplay !== true) return [];
-  return [
-    ...COMMENT,
-    entry("RuntimeDirectory", runtimeDirectory(t)),
-    MODE,
-    IDENTIFIER,
-    entry("ExecStopPost", logReplayCommand(t)),
-  ];
+  return [...COMMENT, IDENTIFIER, entry("ExecStopPost", logReplayCommand(t))];
 }

@@ -1,13 +1,13 @@
 // The tunnel's ssh options, decided once: an ordered table of option and value, rendered twice.
 // The command line gets them as -o words (ssh-argv.ts). With jump hosts they also go into a
-// config file, an inline credential: ssh starts each jump as a separate `ssh -W` that inherits
+// config file handed over in the run's directory (handover.ts): ssh starts each jump as a separate `ssh -W` that inherits
 // none of the command line's -o options, but it does pass -F on (ssh(1) -J).
 import { specifier, type Part, type Word } from "../unit/command-line.ts";
 import type { Tunnel } from "../model/tunnel.ts";
-import { CREDENTIALS, stateDirectory } from "./credentials.ts";
+import { HANDOVER, runtimeDirectory, stateDirectory } from "./handover.ts";
 
 /** A directory systemd gives the service; each rendering names it its own way. */
-export type Dir = "credentials" | "state";
+export type Dir = "runtime" | "state";
 
 export interface SshSetting {
   option: string;
@@ -18,7 +18,7 @@ export interface SshSetting {
   commandLineOnly?: true;
 }
 
-const CREDS = { dir: "credentials" } as const;
+const RUN = { dir: "runtime" } as const;
 const STATE = { dir: "state" } as const;
 
 const setting = (group: string, option: string, ...value: SshSetting["value"]): SshSetting => ({
@@ -49,9 +49,9 @@ export function sshSettings(t: Tunnel): SshSetting[] {
   if (t.hostKeyPolicy === "pinned") {
     out.push(
       // Only the pinned keys: no other file may vouch for the server.
-      setting("known-hosts", "UserKnownHostsFile", CREDS, `/${CREDENTIALS.knownHosts}`),
+      setting("known-hosts", "UserKnownHostsFile", RUN, `/${HANDOVER.knownHosts}`),
       setting("known-hosts", "GlobalKnownHostsFile", "/dev/null"),
-      // The pinned file is a read-only credential: ssh must not try to rewrite it.
+      // The pinned keys are the unit's, copied afresh at each start: ssh must not rewrite them.
       setting("known-hosts", "UpdateHostKeys", "no"),
     );
   }
@@ -63,7 +63,7 @@ export function sshSettings(t: Tunnel): SshSetting[] {
   }
   if (t.identity !== undefined) {
     out.push(
-      setting("identity", "IdentityFile", CREDS, `/${CREDENTIALS.identity}`),
+      setting("identity", "IdentityFile", RUN, `/${HANDOVER.identity}`),
       setting("identity", "IdentitiesOnly", "yes"),
     );
   }
@@ -76,7 +76,7 @@ const FLAGS: Readonly<Record<string, string>> = { IdentityFile: "-i" };
 
 /** The settings as argv words, one group of words per rendered line. */
 export function settingWords(t: Tunnel): Word[][] {
-  // %d is the credentials directory, %S the root of state directories (systemd.unit(5) "Specifiers").
+  // %t is the root of runtime directories, %S of state directories (systemd.unit(5) "Specifiers").
   const groups: Word[][] = [];
   let group: string | undefined;
   // Index loops and no intermediate lists: this runs for every tunnel on every generator run,
@@ -94,8 +94,10 @@ export function settingWords(t: Tunnel): Word[][] {
         // Adjacent text parts as one, so a word reads as it is written.
         if (text !== "") value.push(text);
         text = "";
-        if (p.dir === "credentials") value.push(specifier("d"));
-        else {
+        if (p.dir === "runtime") {
+          value.push(specifier("t"));
+          text = `/${runtimeDirectory(t)}`;
+        } else {
           value.push(specifier("S"));
           text = `/${stateDirectory(t)}`;
         }
@@ -118,10 +120,10 @@ const configRank = (s: SshSetting) => {
 
 /**
  * The settings as ssh_config(5) lines for every host. Paths use the environment systemd sets
- * ($CREDENTIALS_DIRECTORY, $STATE_DIRECTORY; ssh_config(5) expands ${VAR} in these options).
+ * ($RUNTIME_DIRECTORY, $STATE_DIRECTORY; ssh_config(5) expands ${VAR} in these options).
  */
 export function sshConfigLines(t: Tunnel): string[] {
-  const dir = (d: Dir) => (d === "credentials" ? "${CREDENTIALS_DIRECTORY}" : "${STATE_DIRECTORY}");
+  const dir = (d: Dir) => (d === "runtime" ? "${RUNTIME_DIRECTORY}" : "${STATE_DIRECTORY}");
   const settings = sshSettings(t)
     .filter((s) => s.commandLineOnly !== true)
     .sort((a, b) => configRank(a) - configRank(b));
@@ -131,9 +133,4 @@ export function sshConfigLines(t: Tunnel): string[] {
       (s) => `${s.option} ${s.value.map((p) => (typeof p === "string" ? p : dir(p.dir))).join("")}`,
     ),
   ];
-}
-
-/** The SetCredential= value: lines joined by C-style "\n" escapes, which systemd resolves. */
-export function sshConfigCredential(t: Tunnel): string {
-  return `${CREDENTIALS.sshConfig}:${sshConfigLines(t).join("\\n")}\\n`;
 }

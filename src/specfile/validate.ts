@@ -156,8 +156,9 @@ function textFormMessage(schemaPath: string, value: unknown): string | undefined
     return r.ok ? undefined : r.message;
   }
   if (schemaPath.includes("/keyPath/") && /^~|^\$HOME\b/.test(value)) {
-    // systemd.exec(5) LoadCredential=: "an absolute path"; systemd expands no "~".
-    return `"${value.split("/")[0]}" is expanded by shells, not by systemd: LoadCredential= needs an absolute path; write it out, e.g. "/home/USER/.ssh/id_ed25519" (or "/etc/tunnelc/keys/NAME", where tunnelc keygen puts keys)`;
+    // The unit copies the key by this path at each start (render/handover.ts), no shell
+    // involved: systemd expands no "~" (systemd.service(5) "Command lines").
+    return `"${value.split("/")[0]}" is expanded by shells, not by systemd: the unit reads the key by an absolute path; write it out, e.g. "/home/USER/.ssh/id_ed25519" (or "/etc/tunnelc/keys/NAME", where tunnelc keygen puts keys)`;
   }
   return undefined;
 }

@@ -4,12 +4,15 @@
 export type Part = string | { specifier: string };
 export type Word = Part[];
 
+export type Prefix = "-" | "+";
+
 export interface CommandLine {
   words: Word[];
   /** Word indexes that start a new continuation line when rendered, for readability only. */
   breaks: number[];
-  /** "-": a failure of this command is ignored (systemd.service(5), "Command lines"). */
-  prefix?: "-";
+  /** "-": a failure of this command is ignored; "+": it runs with full privileges, outside the
+   *  sandbox (systemd.service(5), "Command lines"). */
+  prefix?: Prefix;
 }
 
 export function literal(text: string): Word {
@@ -36,7 +39,7 @@ export class CommandLineBuilder {
     return this;
   }
 
-  build(prefix?: "-"): CommandLine {
+  build(prefix?: Prefix): CommandLine {
     return {
       words: [...this.words],
       breaks: [...this.breaks],

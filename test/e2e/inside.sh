@@ -115,7 +115,22 @@ JSON
 jump_spec e2e-jump 2260 "$HOSTKEY"
 check "jump: install" tunnelc install /specs/e2e-jump.json --enable --now
 check "jump: bytes through a tunnel that jumps" banner 2260
+# The hand-over (docs/unit.md): the key, the pins and the config in the run's own directory,
+# owned by the run's dynamic account, 0600, the key byte for byte; gone once the run stops.
+handed() {
+  # The directory's owner is the run's account: not root, and the one its ssh runs as.
+  local d=/run/tunnelc-e2e-jump owner
+  owner=$(stat -c %u "$d")
+  [ "$owner" -gt 0 ] && [ "$(stat -c %a "$d")" = 700 ] && pgrep -u "$owner" -x ssh >/dev/null || return 1
+  for f in ssh-identity ssh-known-hosts ssh-config; do [ "$(stat -c %u:%a "$d/$f")" = "$owner:600" ] || return 1; done
+  cmp -s /etc/tunnelc/keys/device "$d/ssh-identity" &&
+    [ "$(cat "$d/ssh-known-hosts")" = "$(printf '127.0.0.1 %s\nlocalhost %s' "$HOSTKEY" "$HOSTKEY")" ] &&
+    grep -qx 'UserKnownHostsFile ${RUNTIME_DIRECTORY}/ssh-known-hosts' "$d/ssh-config" &&
+    [ ! -e /run/credentials/e2e-jump.service ]
+}
+check "jump: key, pins and config handed over in the run's directory, the run's own, 0600" handed
 check "jump: uninstall" tunnelc uninstall e2e-jump
+check "jump: the run's directory, with the copied key, is gone once it stops" test ! -e /run/tunnelc-e2e-jump
 printf "127.0.0.1 %s\nlocalhost %s\n" "$HOSTKEY" "$HOSTKEY" >/etc/ssh/ssh_known_hosts
 jump_spec e2e-jump-wrong 2261 "$WRONGKEY"
 check "jump: a wrong pin for the jump host: install --now fails (exit 3) with ssh's error" bash -c "out=\$(node $TUNNELC install /specs/e2e-jump-wrong.json --enable --now 2>&1); [ \$? -eq 3 ] && grep -q 'e2e-jump-wrong.service did not come up' <<<\"\$out\""
@@ -139,7 +154,7 @@ spec_v1 e2e-wrongkey '{ "remote": 2225, "to": "localhost:22" }' "$WRONGKEY"
 check "wrong host key: install --now fails (exit 3) naming the tunnel" bash -c "out=\$(node $TUNNELC install /specs/e2e-wrongkey.json --enable --now 2>&1); [ \$? -eq 3 ] && grep -q 'e2e-wrongkey.service did not come up' <<<\"\$out\""
 sleep 2
 check "wrong host key: port never opens" closed 2225
-check "wrong host key: ssh keeps failing and restarting" bash -c "[ \$(systemctl show e2e-wrongkey.service -p NRestarts --value) -ge 1 ]"
+check "wrong host key: ssh keeps failing and restarting" wait_for bash -c "[ \$(systemctl show e2e-wrongkey.service -p NRestarts --value) -ge 1 ]"
 check "wrong host key: status shows the error line" bash -c "node $TUNNELC status e2e-wrongkey | grep -qi 'host key'"
 check "wrong host key: uninstall" tunnelc uninstall e2e-wrongkey
 

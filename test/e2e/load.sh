@@ -3,13 +3,17 @@
 # DEVICES device namespaces dI (192.0.2.(10+I), each with its own sshd on 127.0.0.1:22) hang off
 # one bridge in the relay namespace (sshd on 192.0.2.1, configured exactly as `tunnelc relay`
 # prints it: authorized_keys, --sshd-limits, --sshd-config, --sysctl; LIMITS=no leaves sshd's
-# own MaxStartups, for the comparison in docs/reliability.md). One fleet spec of DEVICES × PER tunnels,
-# each with its own key and relay port 20000+K, every forward to its device's own sshd; each unit
-# joined to its device's namespace by a drop-in. Three events, each measured as the seconds from
-# its end until every relay port carries the device sshd's banner (test/e2e/probe-ports.cjs):
+# own MaxStartups, for the comparison in docs/reliability.md; SPREAD=N sets every tunnel's
+# restart.spreadSec, SPREAD=0 has them all retry after the same delay). One fleet spec of
+# DEVICES × PER tunnels, each with its own key and relay port 20000+K, every forward to its
+# device's own sshd; each unit joined to its device's namespace by a drop-in. Three events, each
+# measured as the seconds from its end until every relay port carries the device sshd's banner
+# (test/e2e/probe-ports.cjs):
 #   cold    all units started at once;
 #   herd    every relay sshd process killed (listener and sessions), sshd started again;
-#   outage  the relay unreachable for OUTAGE seconds (its bridge down: packets vanish).
+#   outage  the relay unreachable for OUTAGE seconds (its bridge down: packets vanish);
+#   host    the same units with their whole sandbox started together on this one systemd
+#           (seconds until all are active: the many-tunnels-on-one-host figure).
 # Lines "figure EVENT SECONDS key=value…" carry them; load.test.ts judges them.
 . /tunnelc/test/e2e/netlib.sh
 : >"$LOG"
@@ -71,7 +75,8 @@ setup() {
   done
   # One key per tunnel, as a fleet has; the spec names each tunnel's relay port.
   {
-    printf '{ "defaults": { "server": { "host": "192.0.2.1", "user": "fleet", "hostKeys": ["%s"] } },\n  "tunnels": [\n' "$HOSTKEY"
+    printf '{ "defaults": { "server": { "host": "192.0.2.1", "user": "fleet", "hostKeys": ["%s"] }%s },\n  "tunnels": [\n' \
+      "$HOSTKEY" "$([ "${SPREAD:-default}" = default ] || printf ', "restart": { "spreadSec": %d }' "$SPREAD")"
     for k in $(seq 1 "$N"); do
       ssh-keygen -q -t ed25519 -N '' -C "t$k" -f "/etc/tunnelc/keys/t$k"
       printf '    { "name": "t%d", "identity": "/etc/tunnelc/keys/t%d", "forwards": [{ "remote": %d, "to": "localhost:22" }] }%s\n' \
@@ -99,27 +104,22 @@ UNIT
   useradd -r -s /usr/sbin/nologin dev
   for k in $(seq 1 "$N"); do
     netns_unit "t$k.service" "d$(device_of "$k")"
-    separate_host "$k"
+    if [ "${SANDBOX:-no}" != yes ]; then separate_host "$k"; fi
   done
   systemctl daemon-reload
   systemctl start relay-sshd.service
   set +e
 }
 
-# separate_host K: tunnel K's unit as it would start on a device of its own. Each device is one
-# systemd on its own kernel; here 200 units share one systemd and one kernel, and each start's
-# mount namespace costs about 0.1 s of that shared kernel, more as the mount table grows with
-# every running tunnel's credentials mount (docs/reliability.md "Many tunnels on one host"):
-# 200 at once would measure this container, not the relay. So the units run without a mount
-# namespace, as a static account that owns its key: the same ssh command line, the same
+# separate_host K (SANDBOX=no): tunnel K's unit without its mount namespace, as a static
+# account, for a comparison: each device is one systemd on its own kernel, while here 200 units
+# share one systemd and one kernel, and each start's sandbox costs some of that shared kernel
+# (docs/reliability.md "Many tunnels on one host"). The same ssh command line, the same
 # Restart=, RestartSec=, TimeoutStartSec= and keep-alives, which are what the relay sees.
 separate_host() {
-  chown dev "/etc/tunnelc/keys/t$1"
-  sed -i "s|%d/ssh-identity|/etc/tunnelc/keys/t$1|" "/etc/systemd/system/t$1.service"
   cat >>"/etc/systemd/system/t$1.service.d/netns.conf" <<DROPIN
 DynamicUser=no
 User=dev
-LoadCredential=
 PrivateMounts=no
 ProtectSystem=no
 ProtectHome=no
@@ -183,5 +183,33 @@ t0=$(now)
 check "outage: every forward carries bytes after ${OUTAGE} s unreachable" measure outage "$t0" "$r0" "$d0" "$c0"
 
 check "no tunnel given up" test "$(failed)" = 0
+
+# host: the same N units as tunnelc compiled them, sandbox and all, started together on this one
+# systemd, as on a host given a fleet's worth of tunnels (docs/reliability.md "Many tunnels on
+# one host"): seconds until every unit is active, and how many starts failed on the way.
+host_event() {
+  local k t0 a=0 i
+  units | xargs systemctl stop
+  for k in $(seq 1 "$N"); do netns_unit "t$k.service" "d$(device_of "$k")"; done
+  systemctl daemon-reload
+  units | xargs systemctl reset-failed 2>/dev/null
+  local r0 mounts0
+  r0=$(restarts)
+  mounts0=$(grep -c . /proc/self/mountinfo)
+  t0=$(now)
+  units | xargs systemctl start --no-block
+  for i in $(seq 1 "$LIMIT"); do
+    a=$(systemctl list-units --state=active --plain --no-legend 't*.service' | wc -l)
+    [ "$a" = "$N" ] && break
+    sleep 0.5
+  done
+  local took
+  took=$(elapsed "$t0" "$(now)")
+  [ "$a" = "$N" ] || took=">$LIMIT"
+  say "figure host $took active=$a/$N restarts=$(($(restarts) - r0)) mounts_before=$mounts0 mounts_after=$(grep -c . /proc/self/mountinfo) sandboxed=$(systemctl show t1.service -p ProtectSystem --value)"
+  [ "$a" = "$N" ]
+}
+check "host: all $N units, sandbox and all, active after starting together" host_event
+
 journalctl -u 't*.service' -o short-monotonic --no-pager >/results/journal-tunnels.txt 2>&1
 say done
