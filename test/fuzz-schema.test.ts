@@ -219,7 +219,11 @@ function systemdAgrees(batch: Fuzzed[], oracles: Oracles): void {
     dumpCommandLines(dir, [...files.keys()]),
   );
   for (const { file, tunnel } of units) {
-    const expected = expectedCommands(tunnel, { S: "/var/lib", t: "/run" });
+    const expected = expectedCommands(tunnel, {
+      d: `/run/credentials/${file}`,
+      S: "/var/lib",
+      t: "/run",
+    });
     assert.deepEqual(parsed.get(file), expected, blame([file], specOf));
   }
 }

@@ -207,7 +207,11 @@ test("fuzz: systemd reads back the ssh argv of every sampled accepted unit", (t)
     ),
   );
   for (const { file, unit } of files) {
-    const expected = expectedCommands(unit.tunnel, { S: "/var/lib", t: "/run" });
+    const expected = expectedCommands(unit.tunnel, {
+      d: `/run/credentials/${file}`,
+      S: "/var/lib",
+      t: "/run",
+    });
     assert.deepEqual(parsed.get(file), expected, `${file}:\n${unit.text}`);
   }
   t.diagnostic(`${files.length} units read back by systemd`);

@@ -118,3 +118,30 @@ test("the hand-over only where there is something to hand over", () => {
   // Never a credential: each would be a mount of its own for every running unit.
   for (const u of [plain, keyOnly]) assert.doesNotMatch(u.text, /Credential/);
 });
+
+test("a static account's system unit keeps credentials; dynamic and user units hand over", () => {
+  const base = {
+    server: { host: "relay.example.net", hostKeys: [ED] },
+    identity: "/etc/tunnelc/keys/k",
+    forwards: [{ remote: 2222, to: "localhost:22" }],
+  };
+  // A real account may have processes that could swap a file in a directory it owns for a link
+  // while root writes there: its unit never gets a "+" command.
+  const staticAccount = compileOne({ ...base, name: "static", user: "tunnel" });
+  assert.match(staticAccount.text, /^LoadCredential=ssh-identity:\/etc\/tunnelc\/keys\/k$/m);
+  assert.match(staticAccount.text, /^SetCredential=ssh-known-hosts:relay\.example\.net /m);
+  assert.match(staticAccount.text, / -i %d\/ssh-identity /);
+  assert.doesNotMatch(staticAccount.text, /^(ExecStartPre|StandardInputText)=/m);
+  const dynamic = compileOne({ ...base, name: "dynamic" });
+  assert.match(dynamic.text, /^DynamicUser=yes$/m);
+  assert.match(dynamic.text, /^ExecStartPre=\+/m);
+  assert.doesNotMatch(dynamic.text, /Credential/);
+  const userUnit = compileOne({
+    ...base,
+    name: "mine",
+    scope: "user",
+    identity: "/home/me/.ssh/id_ed25519",
+  });
+  assert.match(userUnit.text, /^ExecStartPre=\+/m);
+  assert.doesNotMatch(userUnit.text, /Credential/);
+});

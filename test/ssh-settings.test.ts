@@ -1,9 +1,10 @@
 // The command line's -o options and the -F config file the jump connections read must say the
 // same: for every golden spec and example tunnel, both are parsed back into (option, value) pairs
 // with the directories expanded as systemd would (systemd.unit(5) "Specifiers", systemd.exec(5)
-// $RUNTIME_DIRECTORY, $STATE_DIRECTORY) and compared. With jump hosts the config is read from
-// the compiled unit's StandardInputText= lines that the hand-over writes to the file
-// (src/render/handover.ts); without, from the rendering the unit would use.
+// $RUNTIME_DIRECTORY or $CREDENTIALS_DIRECTORY, $STATE_DIRECTORY) and compared. With jump hosts
+// the config is read from the compiled unit: the StandardInputText= lines the hand-over writes to
+// the file, or a static account's SetCredential= (src/render/handover.ts); without, from the
+// rendering the unit would use.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
@@ -14,9 +15,10 @@ import { sshConfigLines } from "../src/render/ssh-settings.ts";
 import { expandWords } from "../src/unit/command-line.ts";
 import { unitsWithTunnels, type UnitWithTunnel } from "./helpers/unit-tunnels.ts";
 import { ROOT } from "./helpers/paths.ts";
-import { HANDOVER, runtimeDirectory } from "../src/render/handover.ts";
+import { HANDOVER, runtimeDirectory, viaCredentials } from "../src/render/handover.ts";
 
 const RUNTIME_ROOT = "/run";
+const CREDENTIALS = "/run/credentials/x.service";
 const STATE_ROOT = "/var/lib";
 
 /** ssh(1) flags that take an argument, so that an argument is never read as a flag. */
@@ -27,7 +29,11 @@ const COMMAND_LINE_ONLY = "ExitOnForwardFailure";
 type Pair = [string, string];
 
 function argvOptions(u: UnitWithTunnel): Pair[] {
-  const argv = expandWords(sshCommandLine(u.tunnel), { t: RUNTIME_ROOT, S: STATE_ROOT });
+  const argv = expandWords(sshCommandLine(u.tunnel), {
+    t: RUNTIME_ROOT,
+    d: CREDENTIALS,
+    S: STATE_ROOT,
+  });
   const out: Pair[] = [];
   for (let i = 1; i < argv.length && argv[i] !== "--"; i++) {
     const flag = argv[i]!;
@@ -44,6 +50,14 @@ function argvOptions(u: UnitWithTunnel): Pair[] {
 
 /** The config file's lines as the unit hands them over, or undefined when the unit has none. */
 function unitConfigLines(u: UnitWithTunnel): string[] | undefined {
+  const credential = u.text.split("\n").find((l) => l.startsWith("SetCredential=ssh-config:"));
+  if (credential !== undefined) {
+    assert.ok(viaCredentials(u.tunnel), "only a static account's unit has credentials");
+    assert.match(u.text, / -F %d\/ssh-config /);
+    const value = credential.slice("SetCredential=ssh-config:".length).replace(/%%/g, "%");
+    assert.ok(value.endsWith("\\n"), "the config ends with a newline");
+    return value.slice(0, -2).split("\\n");
+  }
   const prefix = `StandardInputText=${HANDOVER.sshConfig} `;
   const lines = u.text
     .split("\n")
@@ -62,6 +76,7 @@ function configOptions(u: UnitWithTunnel, lines: string[]): Pair[] {
     const value = l
       .slice(space + 1)
       .replace(/\$\{RUNTIME_DIRECTORY\}/g, `${RUNTIME_ROOT}/${runtimeDirectory(u.tunnel)}`)
+      .replace(/\$\{CREDENTIALS_DIRECTORY\}/g, CREDENTIALS)
       .replace(/\$\{STATE_DIRECTORY\}/g, `${STATE_ROOT}/${state ?? "(no StateDirectory=)"}`);
     return [l.slice(0, space), value];
   });

@@ -17,6 +17,14 @@
 // removes it, with the copies, when the run stops (systemd.exec(5), RuntimeDirectory=). The text
 // files come from the unit itself, as StandardInputText= lines (systemd.exec(5)) that sed writes to
 // their files, no shell involved; ssh's own stdin stays /dev/null (ssh(1): -f implies -n).
+//
+// Root writing into a directory the account owns is safe only while no process of that account
+// can touch it: a dynamic account (DynamicUser=) exists only from this run's start, and a user
+// unit's "+" commands run as the user anyway. A static account of a system unit ("user" in the
+// spec: a real account, maybe logged in) could swap a file there for a link between systemd
+// making the directory and the copy, and have root write over a file of its choice (sed's w
+// follows links). Those units keep systemd's credentials, whose directory the account cannot
+// write, and with them the cost above (viaCredentials).
 import { knownHostsPattern } from "../model/host-format.ts";
 import type { Tunnel } from "../model/tunnel.ts";
 import { entry, shared, type Entry } from "../unit/model.ts";
@@ -24,6 +32,7 @@ import {
   CommandLineBuilder,
   specifier,
   type CommandLine,
+  type Part,
   type Word,
 } from "../unit/command-line.ts";
 import { SED } from "../model/replay-lines.ts";
@@ -49,6 +58,28 @@ export function runtimeDirectory(t: Pick<Tunnel, "name">): string {
  *  the unit's manager (systemd.unit(5) "Specifiers"). */
 export function runtimeFile(t: Pick<Tunnel, "name">, file: string): Word {
   return [specifier("t"), `/${runtimeDirectory(t)}/${file}`];
+}
+
+/** A system unit with a static account: its files go as credentials (see the top). */
+export function viaCredentials(t: Pick<Tunnel, "user" | "scope">): boolean {
+  return t.user !== undefined && t.scope === "system";
+}
+
+/** The directory the files are handed over in, as a specifier and the rest of the path: %d is
+ *  the credentials directory (systemd.unit(5) "Specifiers"). */
+export function handedDirWord(t: Tunnel): [Part, string] {
+  return viaCredentials(t) ? [specifier("d"), ""] : [specifier("t"), `/${runtimeDirectory(t)}`];
+}
+
+/** The same directory in ssh_config(5), through the variable systemd sets (systemd.exec(5)). */
+export function handedDirVariable(t: Tunnel): string {
+  return viaCredentials(t) ? "${CREDENTIALS_DIRECTORY}" : "${RUNTIME_DIRECTORY}";
+}
+
+/** A handed-over file as a command-line word. */
+export function handedFile(t: Tunnel, file: string): Word {
+  const [root, rest] = handedDirWord(t);
+  return [root, `${rest}/${file}`];
 }
 
 /** StateDirectory= (relative to /var/lib or ~/.local/state) when ssh must write known_hosts. */
@@ -84,7 +115,8 @@ export function tagged(file: string, line: string): string {
 
 /** Whether the unit needs its runtime directory: ssh's log (log-replay.ts), or a file handed over. */
 export function needsRuntimeDirectory(t: Tunnel, texts: readonly TextFile[]): boolean {
-  return t.logReplay === true || t.identity !== undefined || texts.length > 0;
+  if (t.logReplay === true) return true;
+  return !viaCredentials(t) && (t.identity !== undefined || texts.length > 0);
 }
 
 const RUNTIME_MODE = shared(entry("RuntimeDirectoryMode", "0700"));
@@ -104,6 +136,7 @@ const COMMENT = [
  * ExecStartPre= commands that write the files and give them to the run's account.
  */
 export function handoverEntries(t: Tunnel, texts: readonly TextFile[]): Entry[] {
+  if (viaCredentials(t)) return credentialEntries(t, texts);
   const commands = handoverCommands(t, texts);
   if (commands.length === 0) return [];
   const out: Entry[] = [...COMMENT];
@@ -117,7 +150,7 @@ export function handoverEntries(t: Tunnel, texts: readonly TextFile[]): Entry[] 
 
 /** The ExecStartPre= commands, in order; none when nothing is handed over. */
 export function handoverCommands(t: Tunnel, texts: readonly TextFile[]): CommandLine[] {
-  if (t.identity === undefined && texts.length === 0) return [];
+  if (viaCredentials(t) || (t.identity === undefined && texts.length === 0)) return [];
   const out: CommandLine[] = [];
   if (t.identity !== undefined) {
     // install -m 0600: ssh refuses a private key others may read (ssh(1) FILES), whatever the
@@ -142,5 +175,25 @@ export function handoverCommands(t: Tunnel, texts: readonly TextFile[]): Command
       .group(CHOWN, "-R", ["--reference=", specifier("t"), `/${runtimeDirectory(t)}`], "--", dir)
       .build("+"),
   );
+  return out;
+}
+
+/**
+ * A static account's files as credentials (systemd.exec(5) "Credentials"): the key read by systemd
+ * as root (LoadCredential=), each text file inline (SetCredential=, lines joined by C-style "\n"
+ * escapes, which systemd resolves), in a directory the account can read but not write.
+ */
+function credentialEntries(t: Tunnel, texts: readonly TextFile[]): Entry[] {
+  const out: Entry[] = [];
+  if (t.identity !== undefined)
+    out.push(
+      entry(
+        "LoadCredential",
+        `${HANDOVER.identity}:${t.identity}`,
+        "The key reaches ssh as a credential: the account needs no access to the file.",
+      ),
+    );
+  for (const { file, lines, why } of texts)
+    out.push(entry("SetCredential", `${file}:${lines.join("\\n")}\\n`, why));
   return out;
 }

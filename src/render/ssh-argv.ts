@@ -4,7 +4,7 @@ import { CommandLineBuilder, type CommandLine } from "../unit/command-line.ts";
 import { formatEndpoint } from "../specfile/endpoint.ts";
 import { formatJump } from "../model/host-format.ts";
 import { FORWARD_FLAG, type Endpoint, type Forward, type Tunnel } from "../model/tunnel.ts";
-import { HANDOVER, runtimeFile } from "./handover.ts";
+import { HANDOVER, handedFile } from "./handover.ts";
 import { settingWords } from "./ssh-settings.ts";
 import { sshLogPath } from "./log-replay.ts";
 import { explicitLogin } from "../model/accounts.ts";
@@ -19,7 +19,7 @@ export function sshCommandLine(t: Tunnel): CommandLine {
   const log = t.logReplay === true ? ["-E", sshLogPath(t)] : ["-y"];
   b.group(t.ssh.path, "-f", ...log, "-N", "-T", ...(t.compression ? ["-C"] : []));
   // The jump hosts' connections read the tunnel's options from this file (ssh-settings.ts).
-  if (t.server.jump.length > 0) b.group("-F", runtimeFile(t, HANDOVER.sshConfig));
+  if (t.server.jump.length > 0) b.group("-F", handedFile(t, HANDOVER.sshConfig));
   // Every -o option comes from the one table the -F config file is also written from.
   for (const words of settingWords(t)) b.group(...words);
   if (t.server.jump.length > 0) b.group("-J", t.server.jump.map(formatJump).join(","));

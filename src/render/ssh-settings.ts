@@ -4,10 +4,10 @@
 // none of the command line's -o options, but it does pass -F on (ssh(1) -J).
 import { specifier, type Part, type Word } from "../unit/command-line.ts";
 import type { Tunnel } from "../model/tunnel.ts";
-import { HANDOVER, runtimeDirectory, stateDirectory } from "./handover.ts";
+import { HANDOVER, handedDirWord, handedDirVariable, stateDirectory } from "./handover.ts";
 
 /** A directory systemd gives the service; each rendering names it its own way. */
-export type Dir = "runtime" | "state";
+export type Dir = "handed" | "state";
 
 export interface SshSetting {
   option: string;
@@ -18,7 +18,7 @@ export interface SshSetting {
   commandLineOnly?: true;
 }
 
-const RUN = { dir: "runtime" } as const;
+const HANDED = { dir: "handed" } as const;
 const STATE = { dir: "state" } as const;
 
 const setting = (group: string, option: string, ...value: SshSetting["value"]): SshSetting => ({
@@ -49,7 +49,7 @@ export function sshSettings(t: Tunnel): SshSetting[] {
   if (t.hostKeyPolicy === "pinned") {
     out.push(
       // Only the pinned keys: no other file may vouch for the server.
-      setting("known-hosts", "UserKnownHostsFile", RUN, `/${HANDOVER.knownHosts}`),
+      setting("known-hosts", "UserKnownHostsFile", HANDED, `/${HANDOVER.knownHosts}`),
       setting("known-hosts", "GlobalKnownHostsFile", "/dev/null"),
       // The pinned keys are the unit's, copied afresh at each start: ssh must not rewrite them.
       setting("known-hosts", "UpdateHostKeys", "no"),
@@ -63,7 +63,7 @@ export function sshSettings(t: Tunnel): SshSetting[] {
   }
   if (t.identity !== undefined) {
     out.push(
-      setting("identity", "IdentityFile", RUN, `/${HANDOVER.identity}`),
+      setting("identity", "IdentityFile", HANDED, `/${HANDOVER.identity}`),
       setting("identity", "IdentitiesOnly", "yes"),
     );
   }
@@ -76,7 +76,8 @@ const FLAGS: Readonly<Record<string, string>> = { IdentityFile: "-i" };
 
 /** The settings as argv words, one group of words per rendered line. */
 export function settingWords(t: Tunnel): Word[][] {
-  // %t is the root of runtime directories, %S of state directories (systemd.unit(5) "Specifiers").
+  // Where the files are handed over (handover.ts: %t/DIR or %d), %S the root of state directories
+  // (systemd.unit(5) "Specifiers").
   const groups: Word[][] = [];
   let group: string | undefined;
   // Index loops and no intermediate lists: this runs for every tunnel on every generator run,
@@ -94,9 +95,10 @@ export function settingWords(t: Tunnel): Word[][] {
         // Adjacent text parts as one, so a word reads as it is written.
         if (text !== "") value.push(text);
         text = "";
-        if (p.dir === "runtime") {
-          value.push(specifier("t"));
-          text = `/${runtimeDirectory(t)}`;
+        if (p.dir === "handed") {
+          const [root, rest] = handedDirWord(t);
+          value.push(root);
+          text = rest;
         } else {
           value.push(specifier("S"));
           text = `/${stateDirectory(t)}`;
@@ -120,10 +122,11 @@ const configRank = (s: SshSetting) => {
 
 /**
  * The settings as ssh_config(5) lines for every host. Paths use the environment systemd sets
- * ($RUNTIME_DIRECTORY, $STATE_DIRECTORY; ssh_config(5) expands ${VAR} in these options).
+ * ($RUNTIME_DIRECTORY or $CREDENTIALS_DIRECTORY, $STATE_DIRECTORY; ssh_config(5) expands ${VAR}
+ * in these options).
  */
 export function sshConfigLines(t: Tunnel): string[] {
-  const dir = (d: Dir) => (d === "runtime" ? "${RUNTIME_DIRECTORY}" : "${STATE_DIRECTORY}");
+  const dir = (d: Dir) => (d === "handed" ? handedDirVariable(t) : "${STATE_DIRECTORY}");
   const settings = sshSettings(t)
     .filter((s) => s.commandLineOnly !== true)
     .sort((a, b) => configRank(a) - configRank(b));

@@ -131,6 +131,22 @@ handed() {
 check "jump: key, pins and config handed over in the run's directory, the run's own, 0600" handed
 check "jump: uninstall" tunnelc uninstall e2e-jump
 check "jump: the run's directory, with the copied key, is gone once it stops" test ! -e /run/tunnelc-e2e-jump
+
+# A static account (a real one, which may have processes of its own) keeps systemd's
+# credentials: root never writes into a directory that account owns (docs/unit.md).
+useradd -r -s /usr/sbin/nologin tunnelacct
+cat >/specs/e2e-static.json <<JSON
+{ "name": "e2e-static", "user": "tunnelacct",
+  "server": { "host": "127.0.0.1", "user": "relay", "hostKeys": ["$HOSTKEY"] },
+  "identity": "/etc/tunnelc/keys/device", "forwards": [{ "remote": 2262, "to": "localhost:22" }],
+  "restart": { "delaySec": 1 } }
+JSON
+check "static account: install --now" tunnelc install /specs/e2e-static.json --enable --now
+check "static account: bytes through the forward" banner 2262
+check "static account: runs as that account" bash -c "[ \"\$(ps -o user= -p \$(systemctl show e2e-static.service -p MainPID --value))\" = tunnelacct ]"
+check "static account: key and pins as credentials, not in a directory it owns" bash -c \
+  "grep -q '^LoadCredential=ssh-identity:' /etc/systemd/system/e2e-static.service && ! grep -q '^ExecStartPre=' /etc/systemd/system/e2e-static.service && [ -e /run/credentials/e2e-static.service/ssh-identity ]"
+check "static account: uninstall" tunnelc uninstall e2e-static
 printf "127.0.0.1 %s\nlocalhost %s\n" "$HOSTKEY" "$HOSTKEY" >/etc/ssh/ssh_known_hosts
 jump_spec e2e-jump-wrong 2261 "$WRONGKEY"
 check "jump: a wrong pin for the jump host: install --now fails (exit 3) with ssh's error" bash -c "out=\$(node $TUNNELC install /specs/e2e-jump-wrong.json --enable --now 2>&1); [ \$? -eq 3 ] && grep -q 'e2e-jump-wrong.service did not come up' <<<\"\$out\""
