@@ -54,10 +54,16 @@ export function runtimeDirectory(t: Pick<Tunnel, "name">): string {
   return `tunnelc-${t.name}`;
 }
 
-/** A file of the runtime directory as a command-line word: %t is the runtime directory root of
- *  the unit's manager (systemd.unit(5) "Specifiers"). */
+/** The runtime directory as a command-line word: %t is the runtime directory root of the unit's
+ *  manager (systemd.unit(5) "Specifiers"). */
+function runtimeDirWord(t: Pick<Tunnel, "name">): [Part, string] {
+  return [specifier("t"), `/${runtimeDirectory(t)}`];
+}
+
+/** A file of the runtime directory as a command-line word. */
 export function runtimeFile(t: Pick<Tunnel, "name">, file: string): Word {
-  return [specifier("t"), `/${runtimeDirectory(t)}/${file}`];
+  const [root, dir] = runtimeDirWord(t);
+  return [root, `${dir}/${file}`];
 }
 
 /** A system unit with a static account: its files go as credentials (see the top). */
@@ -68,7 +74,7 @@ export function viaCredentials(t: Pick<Tunnel, "user" | "scope">): boolean {
 /** The directory the files are handed over in, as a specifier and the rest of the path: %d is
  *  the credentials directory (systemd.unit(5) "Specifiers"). */
 export function handedDirWord(t: Tunnel): [Part, string] {
-  return viaCredentials(t) ? [specifier("d"), ""] : [specifier("t"), `/${runtimeDirectory(t)}`];
+  return viaCredentials(t) ? [specifier("d"), ""] : runtimeDirWord(t);
 }
 
 /** The same directory in ssh_config(5), through the variable systemd sets (systemd.exec(5)). */
@@ -164,16 +170,13 @@ export function handoverCommands(t: Tunnel, texts: readonly TextFile[]): Command
   if (texts.length > 0) {
     // sed's s///w writes each tagged line, untagged, to its file (sed(1)); -n: nothing else.
     const b = new CommandLineBuilder().group(SED, "-n");
-    for (const { file } of texts)
-      b.group("-e", [`s/^${file} //w `, specifier("t"), `/${runtimeDirectory(t)}/${file}`]);
+    for (const { file } of texts) b.group("-e", [`s/^${file} //w `, ...runtimeFile(t, file)]);
     out.push(b.build("+"));
   }
   // Everything in the directory to its owner, the run's account (coreutils chown --reference).
-  const dir: Word = [specifier("t"), `/${runtimeDirectory(t)}`];
+  const dir = runtimeDirWord(t);
   out.push(
-    new CommandLineBuilder()
-      .group(CHOWN, "-R", ["--reference=", specifier("t"), `/${runtimeDirectory(t)}`], "--", dir)
-      .build("+"),
+    new CommandLineBuilder().group(CHOWN, "-R", ["--reference=", ...dir], "--", dir).build("+"),
   );
   return out;
 }
