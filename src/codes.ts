@@ -115,6 +115,11 @@ export const CODES = {
     meaning: '"auto" is for a remote forward\'s relay port only.',
     fix: "Give the local or dynamic forward a port.",
   },
+  "rule/relays": {
+    meaning:
+      'A fleet\'s "relays" are used wrongly: a tunnel names a relay the fleet does not have or more relays than it has, writes a "server" of its own beside them, or names relays in a spec that has none.',
+    fix: 'Name relays from the fleet\'s "relays" and let them give the server.',
+  },
   "rule/port-range": {
     meaning:
       'The "ports" range for "auto" relay ports is empty, reversed or too small for the fleet.',

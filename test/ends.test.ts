@@ -47,7 +47,8 @@ for (const name of readdirSync(DIR).sort()) {
 }
 
 const range = { from: 20000, to: 20999 };
-const req = (names: string[]) => names.map((n) => ({ key: `${n}/0`, relay: "r:22" }));
+const req = (names: string[]) =>
+  names.map((n) => ({ key: `${n}/0`, seed: `${n}/0`, relay: "r:22" }));
 
 test("allocated ports stay put when devices are added or removed", () => {
   const names = Array.from({ length: 40 }, (_, i) => `device-${i}`);
@@ -146,7 +147,7 @@ test("--only renders one unit of a big fleet, still checks all of it, and names 
   }));
   const ports = { from: 20000, to: 20999 };
   const text = JSON.stringify({ defaults: { server: { host: "relay" } }, ports, tunnels });
-  const picked = compileSpecs([{ file: "f.json", text }], (n) => n === "d7");
+  const picked = compileSpecs([{ file: "f.json", text }], (t) => t.name === "d7");
   assert.ok(picked.ok);
   assert.deepEqual(
     picked.units.map((u) => u.name),
@@ -162,7 +163,7 @@ test("--only renders one unit of a big fleet, still checks all of it, and names 
     ports,
     tunnels: [...tunnels.slice(0, 29), { ...tunnels[29], forwards: [{ remote: 99999 }] }],
   });
-  assert.equal(compileSpecs([{ file: "f.json", text: broken }], (n) => n === "d7").ok, false);
+  assert.equal(compileSpecs([{ file: "f.json", text: broken }], (t) => t.name === "d7").ok, false);
   const dir = mkdtempSync(join(tmpdir(), "tunnelc-only-"));
   writeFileSync(join(dir, "f.json"), text);
   const none = tunnelc(["compile", join(dir, "f.json"), "--only", "nope"]);

@@ -150,7 +150,7 @@ test("a dynamic account without identity is refused, with the fix", () => {
 test("trust pins keys into a server string by writing its object form", () => {
   const text = `{\n  "name": "home",\n  "server": "me@relay:2222",\n  "identity": "/k/home",\n  "forwards": [{ "dynamic": 1080 }]\n}\n`;
   const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICrEM716nxe4LfvKB6vD0AJ/7XlaayCe0GE1zFcdYHA3";
-  const out = pinKeys(text, [], [key], false);
+  const out = pinKeys(text, { server: ["server"] }, [key]);
   const r = compileSpecs([{ file: "spec.json", text: out }]);
   assert.ok(r.ok, out);
   const t = r.model.tunnels[0]!.tunnel;
@@ -158,7 +158,7 @@ test("trust pins keys into a server string by writing its object form", () => {
   assert.deepEqual(t.server.hostKeys, [key]);
   const jumped = pinJumpKeys(
     text.replace('"me@relay:2222"', '{ "host": "relay", "jump": "b:2200" }'),
-    [],
+    ["server"],
     0,
     [key],
   );

@@ -15,7 +15,8 @@ import { sshConfigLines } from "../src/render/ssh-settings.ts";
 import { expandWords } from "../src/unit/command-line.ts";
 import { unitsWithTunnels, type UnitWithTunnel } from "./helpers/unit-tunnels.ts";
 import { ROOT } from "./helpers/paths.ts";
-import { HANDOVER, runtimeDirectory, viaCredentials } from "../src/render/handover.ts";
+import { HANDOVER, runtimeDirectory } from "../src/render/handover.ts";
+import { usesCredentials } from "../src/model/accounts.ts";
 
 const RUNTIME_ROOT = "/run";
 const CREDENTIALS = "/run/credentials/x.service";
@@ -52,7 +53,7 @@ function argvOptions(u: UnitWithTunnel): Pair[] {
 function unitConfigLines(u: UnitWithTunnel): string[] | undefined {
   const credential = u.text.split("\n").find((l) => l.startsWith("SetCredential=ssh-config:"));
   if (credential !== undefined) {
-    assert.ok(viaCredentials(u.tunnel), "only a static account's unit has credentials");
+    assert.ok(usesCredentials(u.tunnel), "only a static account's unit has credentials");
     assert.match(u.text, / -F %d\/ssh-config /);
     const value = credential.slice("SetCredential=ssh-config:".length).replace(/%%/g, "%");
     assert.ok(value.endsWith("\\n"), "the config ends with a newline");

@@ -180,3 +180,30 @@ test("trust pins the jump hosts' keys beside them, and the spec then compiles", 
     /^StandardInputText=ssh-known-hosts \[bastion\.example\.net\]:2022 ssh-ed25519 /m,
   );
 });
+
+test('trust in a fleet with relays pins each relay\'s keys in "relays", once for all its devices', () => {
+  const f = specFile(`{
+  "relays": { "eu": "fleet@relay.example.net", "us": { "host": "relay.example.net", "port": 2200 } },
+  "defaults": { "forwards": [{ "remote": "auto", "to": 22 }] },
+  "ports": { "from": 20000, "to": 20099 },
+  "tunnels": [
+    { "name": "a", "identity": "/k/a" },
+    { "name": "b", "identity": "/k/b", "relays": ["us"] }
+  ]
+}
+`);
+  const runner = new Keyscan();
+  runTrust({ spec: f, dryRun: false, json: false }, edgeOf({ runner }));
+  const text = readFileSync(f, "utf8");
+  assert.doesNotMatch(text, /"tunnels": \[[\s\S]*"server"/, "no server written into a tunnel");
+  const r = compileSpecs([{ file: "spec.json", text }]);
+  assert.ok(r.ok, JSON.stringify(r.diagnostics) + text);
+  for (const t of r.model.tunnels)
+    assert.deepEqual(t.tunnel.server.hostKeys.length, 2, `${t.tunnel.name}: ${text}`);
+  const spec = JSON.parse(text) as { relays: Record<string, { user?: string }> };
+  assert.equal(spec.relays.eu!.user, "fleet", "the string form became its object");
+  // --only with a device's name takes its tunnels to every relay.
+  const again = new Keyscan();
+  runTrust({ spec: f, only: "a", dryRun: true, json: false }, edgeOf({ runner: again }));
+  assert.equal(again.calls.length, 2);
+});

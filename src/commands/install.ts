@@ -23,6 +23,7 @@ import { searchPathFor } from "../install/search-path.ts";
 import { homedir } from "node:os";
 import { lingerQuery, lingerWarning } from "../install/linger.ts";
 import { manyUnitsWarning } from "../model/host-load.ts";
+import { usesCredentials } from "../model/accounts.ts";
 import { identityQueries, identityWarnings } from "../install/identity-check.ts";
 import { nssQuery, nssWarning } from "../install/nss-check.ts";
 import { envelope, problem, type JsonDiagnostic } from "../envelope.ts";
@@ -131,7 +132,9 @@ export function runInstall(args: InstallArgs, edge: Edge = edgeOf()): Outcome {
     ...said("install/nss-systemd", live ? [nssWarning(tunnels, facts)] : []),
     ...said("install/copy", copied(plan, guarded.ownedElsewhere)),
     // Below --root too: the tree boots a machine with these units.
-    ...said("install/many-units", [manyUnitsWarning(result.units.length)]),
+    ...said("install/many-units", [
+      manyUnitsWarning(tunnels.length, tunnels.filter(usesCredentials).length),
+    ]),
   ];
   if (!args.dryRun) {
     const effects = installEffects(plan, dir, target);

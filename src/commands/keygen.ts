@@ -9,7 +9,7 @@ import { defaultKeyPath, keyComment, onDisk } from "../keygen/key-path.ts";
 import { buildModel } from "../model/build-model.ts";
 import { STDIN } from "../specfile/read.ts";
 import { RefusedError, SpecError, UsageError, hasErrors } from "../errors.ts";
-import type { Scope, Tunnel } from "../model/tunnel.ts";
+import { deviceName, type Scope, type Tunnel } from "../model/tunnel.ts";
 import { ExitCode } from "../errors.ts";
 import { envelope, errorDiagnostics } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
@@ -28,7 +28,10 @@ export interface KeygenArgs {
 }
 
 interface Job {
-  tunnel: Pick<Tunnel, "name" | "forwards">;
+  /** The device's name: the key's comment, the name in messages. */
+  name: string;
+  /** The tunnels that log in with the key: one per relay for a device of several relays. */
+  tunnels: Pick<Tunnel, "name" | "forwards">[];
   scope: Scope;
   /** The path the unit reads (the spec's identity, or the default for its scope). */
   identity: string;
@@ -53,19 +56,32 @@ function jobs(args: KeygenArgs, gatherer: Gatherer): Job[] {
     const problems = checked.diagnostics.filter((d) => d.code !== "rule/no-identity");
     if (hasErrors(problems)) throw new SpecError(problems);
     const picked = checked.tunnels.filter(
-      (t) => args.name === undefined || t.tunnel.name === args.name,
+      (t) =>
+        args.name === undefined ||
+        t.tunnel.name === args.name ||
+        deviceName(t.tunnel) === args.name,
     );
     if (picked.length === 0)
       throw new UsageError(
-        `--name ${args.name}: no such tunnel in ${args.target} (it has ${checked.tunnels.map((t) => t.tunnel.name).join(", ") || "none"})`,
+        `--name ${args.name}: no such tunnel in ${args.target} (it has ${[...new Set(checked.tunnels.map((t) => deviceName(t.tunnel)))].join(", ") || "none"})`,
       );
-    return picked.map(({ tunnel }) => ({
-      tunnel,
-      scope: tunnel.scope,
-      identity: tunnel.identity ?? defaultKeyPath(tunnel.name, tunnel.scope),
-      inSpec: tunnel.identity !== undefined,
-      fromSpec: true,
-    }));
+    // One key per path: a device of several relays logs in to each with the same key.
+    const byKey = new Map<string, Job>();
+    for (const { tunnel } of picked) {
+      const identity = tunnel.identity ?? defaultKeyPath(deviceName(tunnel), tunnel.scope);
+      const job = byKey.get(identity);
+      if (job !== undefined) job.tunnels.push(tunnel);
+      else
+        byKey.set(identity, {
+          name: deviceName(tunnel),
+          tunnels: [tunnel],
+          scope: tunnel.scope,
+          identity,
+          inSpec: tunnel.identity !== undefined,
+          fromSpec: true,
+        });
+    }
+    return [...byKey.values()];
   }
   const name = args.name ?? args.target;
   if (name === undefined) throw new UsageError("keygen needs a tunnel NAME or a SPEC");
@@ -76,7 +92,8 @@ function jobs(args: KeygenArgs, gatherer: Gatherer): Job[] {
   const scope: Scope = args.user ? "user" : "system";
   return [
     {
-      tunnel: { name, forwards: [] },
+      name,
+      tunnels: [{ name, forwards: [] }],
       scope,
       identity: defaultKeyPath(name, scope),
       inSpec: false,
@@ -100,19 +117,19 @@ export function runKeygen(
       const pair = generateKey(
         {
           file,
-          comment: keyComment(job.tunnel.name, hostname()),
+          comment: keyComment(job.name, hostname()),
           force: args.force,
           ...(args.root !== undefined && { root: args.root }),
         },
         runner,
         gatherer,
       );
-      const authorizedKeys = authorizedKeysLine({
-        tunnel: job.tunnel,
-        publicKey: KEY.exec(pair.publicKey)?.[1] ?? pair.publicKey,
-      });
+      const publicKey = KEY.exec(pair.publicKey)?.[1] ?? pair.publicKey;
+      const authorizedKeys = job.tunnels
+        .map((tunnel) => authorizedKeysLine({ tunnel, publicKey }))
+        .join("\n");
       keys.push({
-        name: job.tunnel.name,
+        name: job.name,
         scope: job.scope,
         identity: job.identity,
         file,
@@ -122,8 +139,7 @@ export function runKeygen(
       });
       const at = pair.file === file ? "" : ` (${file} links to it, inside --root)`;
       notes.push(`wrote ${pair.file} (mode 0600) and ${pair.file}.pub${at}`);
-      if (!job.inSpec)
-        notes.push(`set "identity": "${job.identity}" in the spec of ${job.tunnel.name}`);
+      if (!job.inSpec) notes.push(`set "identity": "${job.identity}" in the spec of ${job.name}`);
       if (!job.fromSpec)
         notes.push(
           `without a spec the authorized_keys line names no permitlisten, so the key may listen on any port: run "tunnelc keygen SPEC" or "tunnelc relay SPEC" for the restricted line`,

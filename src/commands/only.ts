@@ -1,14 +1,19 @@
 // --only NAME: one device's tunnel out of a fleet spec. The whole spec is still checked (a
 // device must not take another's relay port), then only that tunnel is written or installed.
 import { UsageError } from "../errors.ts";
-import { unitFileName, type ModelTunnel } from "../model/tunnel.ts";
+import { unitFileName, type ModelTunnel, type Tunnel } from "../model/tunnel.ts";
 import { text } from "./options.ts";
 
-/** Whether a tunnel of this name is the one --only names (by its name or its unit's file name). */
+type Named = Pick<Tunnel, "name" | "via">;
+
+/**
+ * Whether --only names this tunnel: by its name, its unit's file name, or its device's name (a
+ * device of several relays: all its tunnels).
+ */
 export const onlyPick =
   (only: string | undefined) =>
-  (name: string): boolean =>
-    only === undefined || name === only || unitFileName({ name }) === only;
+  (t: Named): boolean =>
+    only === undefined || t.name === only || unitFileName(t) === only || t.via?.device === only;
 
 /** Up to 20 names, then how many more: a fleet of 10,000 is not one line of 10,000 names. */
 function namesList(all: readonly string[]): string {
@@ -17,37 +22,36 @@ function namesList(all: readonly string[]): string {
   return all.length > 20 ? `${shown} and ${all.length - 20} more` : shown;
 }
 
-/** The items --only picks; none is a usage error that lists `all` the specs' tunnel names. */
-function only<T>(
-  items: T[],
-  only: string | undefined,
-  nameOf: (item: T) => string,
-  all: readonly string[] = items.map(nameOf),
-): T[] {
-  if (only === undefined) return items;
-  const pick = onlyPick(only);
-  const picked = items.filter((x) => pick(nameOf(x)));
-  if (picked.length === 0)
-    throw new UsageError(
-      `--only ${only}: no such tunnel in the specs (they have ${namesList(all)})`,
-    );
-  return picked;
+/** None picked is a usage error that lists `all` the specs' tunnel names. */
+function nonePicked(only: string, all: readonly string[]): UsageError {
+  return new UsageError(
+    `--only ${only}: no such tunnel in the specs (they have ${namesList(all)})`,
+  );
 }
 
-/** Units rendered with onlyPick (compileSpecs), checked against every tunnel name of the specs. */
-export const onlyUnits = <T extends { name: string }>(
+/** Units rendered with onlyPick (compileSpecs): none is refused, naming every tunnel of the specs. */
+export function onlyUnits<T>(
   units: T[],
   name: string | undefined,
   specs: readonly { tunnels: readonly string[] }[],
-): T[] =>
-  only(
-    units,
-    name,
-    (u) => u.name,
-    specs.flatMap((s) => s.tunnels),
-  );
+): T[] {
+  if (name !== undefined && units.length === 0)
+    throw nonePicked(
+      name,
+      specs.flatMap((s) => s.tunnels),
+    );
+  return units;
+}
 
-export const onlyTunnels = (tunnels: ModelTunnel[], name: string | undefined): ModelTunnel[] =>
-  only(tunnels, name, (t) => t.tunnel.name);
+export function onlyTunnels(tunnels: ModelTunnel[], name: string | undefined): ModelTunnel[] {
+  if (name === undefined) return tunnels;
+  const picked = tunnels.filter((t) => onlyPick(name)(t.tunnel));
+  if (picked.length === 0)
+    throw nonePicked(
+      name,
+      tunnels.map((t) => t.tunnel.name),
+    );
+  return picked;
+}
 
 export const onlyOption = text("only the tunnel with this name (a fleet's device)");

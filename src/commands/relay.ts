@@ -4,6 +4,7 @@ import { edgeOf, type Edge } from "../edge/edge.ts";
 import { buildModel } from "../model/build-model.ts";
 import {
   authorizedKeys,
+  perRelay,
   relayProblems,
   relaySysctl,
   sharedKeys,
@@ -33,6 +34,7 @@ export interface EndsArgs {
   sshdConfig?: boolean;
   sshdLimits?: boolean;
   sysctl?: boolean;
+  relay?: string;
   relayUser?: string;
   json: boolean;
 }
@@ -49,9 +51,25 @@ function modelOf(
   const texts = loadSpecs(args.specs, gatherer);
   const model = buildModel(texts);
   if (!model.ok) throw new SpecError(model.diagnostics);
-  const ends = { ...model, tunnels: onlyTunnels(model.tunnels, args.only) };
+  const ends = {
+    ...model,
+    tunnels: relayTunnels(onlyTunnels(model.tunnels, args.only), args.relay),
+  };
   throwLocated("ends/grammar", check(ends), texts);
   return { model: ends, texts };
+}
+
+/** --relay NAME: the tunnels to one of the fleet's relays; a name no spec has is a usage error. */
+function relayTunnels(tunnels: ModelTunnel[], relay: string | undefined): ModelTunnel[] {
+  if (relay === undefined) return tunnels;
+  const picked = tunnels.filter((t) => t.tunnel.via?.relay === relay);
+  if (picked.length > 0) return picked;
+  const names = [...new Set(tunnels.flatMap((t) => t.tunnel.via?.relay ?? []))];
+  throw new UsageError(
+    names.length === 0
+      ? `--relay ${relay}: the specs name no relays (a fleet's "relays")`
+      : `--relay ${relay}: no such relay in the specs (they have ${names.join(", ")})`,
+  );
 }
 
 /** Problems of the ends, each at its tunnel's field in its own file: one located SpecError. */
@@ -127,9 +145,9 @@ export function runRelay(args: EndsArgs, { gatherer }: Edge = edgeOf()): Outcome
   // Independent of the devices, but the specs are still checked: it belongs with --sshd-config.
   if (args.sysctl) return printed(args, "sysctl", relaySysctl());
   // The Match blocks need only the forwards, not the devices' keys.
-  if (args.sshdConfig) return printed(args, "sshdConfig", sshdConfig(model));
+  if (args.sshdConfig) return printed(args, "sshdConfig", perRelay(model, sshdConfig));
   // Sized by the devices the specs (or --only) name, not their keys.
-  if (args.sshdLimits) return printed(args, "sshdLimits", sshdLimits(model));
+  if (args.sshdLimits) return printed(args, "sshdLimits", perRelay(model, sshdLimits));
   const facts = gatherer.gather(model.tunnels.flatMap(pubQuery));
   const keys = new Map<string, string>();
   const problems: EndsProblem[] = [];
@@ -139,7 +157,11 @@ export function runRelay(args: EndsArgs, { gatherer }: Edge = edgeOf()): Outcome
     else problems.push(key);
   }
   throwLocated("relay/public-key", [...problems, ...sharedKeys(model, keys)], texts);
-  return printed(args, "authorizedKeys", authorizedKeys(model, keys));
+  return printed(
+    args,
+    "authorizedKeys",
+    perRelay(model, (m) => authorizedKeys(m, keys)),
+  );
 }
 
 export function runSshConfig(args: EndsArgs, { gatherer }: Edge = edgeOf()): Outcome {
@@ -149,6 +171,8 @@ export function runSshConfig(args: EndsArgs, { gatherer }: Edge = edgeOf()): Out
   const { model } = modelOf(args, gatherer, sshConfigProblems);
   return printed(args, "sshConfig", sshConfig(model, args.relayUser));
 }
+
+const relayOption = text('only the tunnels to this relay of a fleet\'s "relays"');
 
 export const relayCommand = defineCommand<EndsArgs>({
   command: "relay <specs..>",
@@ -160,6 +184,7 @@ export const relayCommand = defineCommand<EndsArgs>({
     "sshd-limits": flag("print the relay's whole-sshd settings for the fleet (MaxStartups)"),
     sysctl: flag("print the relay's sysctl.d file (tcp_retries2: a dead device frees its port)"),
     only: onlyOption,
+    relay: relayOption,
     json: jsonOption,
   },
   examples: [
@@ -189,6 +214,7 @@ export const sshConfigCommand = defineCommand<EndsArgs>({
   positionals: { specs: someOf("fleet or tunnel spec files") },
   options: {
     only: onlyOption,
+    relay: relayOption,
     json: jsonOption,
     "relay-user": text("your own account on the relay (default: the devices' relay account)"),
   },

@@ -7,7 +7,7 @@ import type { RawSeed } from "../specfile/raw.ts";
 import { knownHostsPattern } from "../model/host-format.ts";
 import { expandServer } from "../specfile/server-forms.ts";
 import { parseKeyscan, type ScannedKey } from "../trust/keyscan.ts";
-import { pinJumpKeys, pinKeys } from "../trust/edit-spec.ts";
+import { pinJumpKeys, pinKeys, type Path } from "../trust/edit-spec.ts";
 import { execute } from "../edge/execute.ts";
 import { SpecError, SystemError, UsageError } from "../errors.ts";
 import { envelope } from "../envelope.ts";
@@ -39,7 +39,8 @@ export function runTrust(args: TrustArgs, edge: Edge = edgeOf()): Outcome {
   );
   if (blocking.length > 0) throw new SpecError(blocking);
   const tunnels = checked.tunnels.filter(
-    (t) => args.only === undefined || t.tunnel.name === args.only,
+    (t) =>
+      args.only === undefined || t.tunnel.name === args.only || t.tunnel.via?.device === args.only,
   );
   if (tunnels.length === 0) throw new UsageError(`no tunnel named ${args.only} in ${args.spec}`);
   const hosts = tunnels.flatMap(({ tunnel: { server } }) => [server, ...server.jump]);
@@ -65,15 +66,18 @@ export function runTrust(args: TrustArgs, edge: Edge = edgeOf()): Outcome {
             .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
     const own = tunnelAt(spec.value, path);
     const hasPolicy = own?.hostKeyPolicy !== undefined;
-    // Jumps written in this tunnel (not inherited from fleet defaults) get their keys beside them.
-    const ownJumps = Array.isArray((own?.server as Record<string, unknown> | undefined)?.jump);
+    // A fleet's relay keeps its keys where it is written, in "relays", for all its devices.
+    const serverPath: Path =
+      t.tunnel.via !== undefined ? ["relays", t.tunnel.via.relay] : [...path, "server"];
     // The server as the model read it; after the first edit, in the object form that edit wrote.
-    let server: unknown = own?.server;
+    let server: unknown = tunnelAt(spec.value, serverPath);
+    // Jumps written there (not inherited from fleet defaults) get their keys beside them.
+    const ownJumps = Array.isArray((server as Record<string, unknown> | undefined)?.jump);
     if (ownJumps)
       jumps.forEach((j, i) => {
         text = pinJumpKeys(
           text,
-          path,
+          serverPath,
           i,
           j.keys.map((k) => k.key),
           { server },
@@ -82,9 +86,8 @@ export function runTrust(args: TrustArgs, edge: Edge = edgeOf()): Outcome {
       });
     text = pinKeys(
       text,
-      path,
+      { server: serverPath, ...(hasPolicy && { policy: [...path, "hostKeyPolicy"] }) },
       keys.map((k) => k.key),
-      hasPolicy,
       { server },
     );
   }

@@ -9,7 +9,7 @@ import { identityQueries, identityWarnings, modeQuery } from "../install/identit
 import { lingerQuery, lingerWarning } from "../install/linger.ts";
 import { knownHostsPattern, unbracket } from "../model/host-format.ts";
 import type { FleetModel } from "../model/build-model.ts";
-import type { Tunnel } from "../model/tunnel.ts";
+import { deviceName, type Tunnel } from "../model/tunnel.ts";
 import type { Facts, Query } from "../edge/query.ts";
 import type { Code } from "../codes.ts";
 import { bootedQuery, systemdOffline } from "../install/manager-check.ts";
@@ -228,8 +228,8 @@ function checkIdentity(t: Tunnel, facts: Facts): Check | undefined {
  */
 function createKeyHint(t: Tunnel, key: string): string {
   const user = t.scope === "user";
-  if (key === defaultKeyPath(t.name, t.scope))
-    return `create it${user ? "" : " (as root)"}: tunnelc keygen ${t.name}${user ? " --user" : ""}`;
+  if (key === defaultKeyPath(deviceName(t), t.scope))
+    return `create it${user ? "" : " (as root)"}: tunnelc keygen ${deviceName(t)}${user ? " --user" : ""}`;
   return `create it${user ? "" : " (as root)"}: mkdir -p -m 0700 ${dirname(key)} && ssh-keygen -t ed25519 -N "" -f ${key}`;
 }
 

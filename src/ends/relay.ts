@@ -5,6 +5,7 @@ import { isLoopback } from "../specfile/endpoint.ts";
 import { relayLogin } from "../model/accounts.ts";
 import type { FleetModel } from "../model/build-model.ts";
 import type { Endpoint, ModelTunnel, Tunnel } from "../model/tunnel.ts";
+import { formatJump } from "../model/host-format.ts";
 import { isHostPort, loginNameProblem } from "./grammar.ts";
 
 /** The model's tunnels (buildModel's result, or a part of it: --only), as every back end takes it. */
@@ -87,6 +88,35 @@ export function authorizedKeysLine(d: {
     ...(hasDynamic(d.tunnel) ? [] : open.length > 0 ? open : [NO_OPEN]),
   ];
   return `${options.join(",")} ${d.publicKey} tunnelc:${d.tunnel.name}`;
+}
+
+/** The model's tunnels by relay (a fleet's "relays"), each relay once, in the order met. */
+export function byRelay(model: EndsModel): { relay?: string; server: string; model: EndsModel }[] {
+  const groups = new Map<string | undefined, EndsModel["tunnels"]>();
+  for (const mt of model.tunnels) {
+    const r = mt.tunnel.via?.relay;
+    groups.set(r, [...(groups.get(r) ?? []), mt]);
+  }
+  return [...groups].map(([relay, tunnels]) => ({
+    ...(relay !== undefined && { relay }),
+    server: formatJump(tunnels[0]!.tunnel.server),
+    model: { tunnels },
+  }));
+}
+
+/**
+ * One file per relay: as it is for one relay (or none named), else each relay's after a header
+ * that names it (`tunnelc relay --relay NAME` prints one alone).
+ */
+export function perRelay(model: EndsModel, file: (m: EndsModel) => string): string {
+  const groups = byRelay(model);
+  if (groups.length === 1) return file(groups[0]!.model);
+  return groups
+    .map(
+      (g) =>
+        `# ==== tunnelc: ${g.relay !== undefined ? `relay ${g.relay} (${g.server})` : "the tunnels without a named relay"} ====\n${file(g.model)}`,
+    )
+    .join("\n");
 }
 
 /** The relay account the tunnel logs in as: the same name its unit's ssh presents (-l). */
@@ -172,7 +202,8 @@ export function sharedKeys(model: EndsModel, keys: PublicKeys): EndsProblem[] {
   const first = new Map<string, string>();
   const problems: EndsProblem[] = [];
   for (const d of devices) {
-    const key = `${account(d.tunnel)} ${d.publicKey}`;
+    // A device logs in to each of its relays with its one key: a clash is on one relay.
+    const key = `${d.tunnel.via?.relay ?? ""} ${account(d.tunnel)} ${d.publicKey}`;
     const other = first.get(key);
     if (other !== undefined) {
       problems.push({

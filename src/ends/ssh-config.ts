@@ -1,8 +1,11 @@
 // The laptop's side: a Host block per device that reaches its sshd through the relay with
-// ProxyJump (ssh_config(5)), instead of the old `ProxyCommand ssh relay nc localhost 2222`. Pure.
+// ProxyJump (ssh_config(5)), instead of the old `ProxyCommand ssh relay nc localhost 2222`; a
+// device of several relays through whichever answers first, in its order (ProxyCommand and sh,
+// which every laptop with OpenSSH has). Pure.
 import { isWildcard } from "../specfile/endpoint.ts";
 import { formatJump, unbracket } from "../model/host-format.ts";
-import type { Endpoint, Tunnel } from "../model/tunnel.ts";
+import { deviceName, type Endpoint, type Tunnel } from "../model/tunnel.ts";
+import type { SourcedTunnel } from "../model/tunnel.ts";
 import type { EndsModel, EndsProblem } from "./relay.ts";
 import { hostNameProblem, loginNameProblem } from "./grammar.ts";
 
@@ -18,11 +21,11 @@ export function sshConfigProblems(model: EndsModel): EndsProblem[] {
   return model.tunnels.flatMap((mt) => {
     const t = mt.tunnel;
     const out: EndsProblem[] = [];
-    if (!HOST_ALIAS.test(t.name))
+    if (!HOST_ALIAS.test(deviceName(t)))
       out.push({
         tunnel: mt,
         at: "/name",
-        message: `${JSON.stringify(t.name)} cannot be an ssh_config Host name`,
+        message: `${JSON.stringify(deviceName(t))} cannot be an ssh_config Host name`,
       });
     const host = hostNameProblem(t.server.host);
     if (host !== undefined) out.push({ tunnel: mt, at: "/server", message: `ProxyJump: ${host}` });
@@ -63,20 +66,100 @@ function hostName(bind: Endpoint & { kind: "tcp" }): string {
   return unbracket(bind.address);
 }
 
+/**
+ * How long the laptop waits for each relay but the last before it tries the next (ssh_config(5)
+ * ConnectTimeout: the TCP connect and, in OpenSSH 9.x, the SSH banner): a relay whose host is
+ * gone costs this much, one whose sshd is down or whose device port is closed answers at once.
+ */
+export const FAILOVER_CONNECT_TIMEOUT = 2;
+
+/** ssh -W's "host:port", an IPv6 address in brackets. */
+const stdioTarget = (bind: Endpoint & { kind: "tcp" }): string => {
+  const host = hostName(bind);
+  return `${host.includes(":") ? `[${host}]` : host}:${bind.port}`;
+};
+
+/** One relay's try: ssh to the relay that connects its stdio to the device's port there. */
+function relayTry(
+  t: Tunnel,
+  bind: Endpoint & { kind: "tcp" },
+  relayUser: string | undefined,
+  last: boolean,
+): string {
+  const user = relayUser ?? t.server.user;
+  return [
+    "ssh",
+    ...(last ? [] : ["-o", `ConnectTimeout=${FAILOVER_CONNECT_TIMEOUT}`]),
+    "-W",
+    stdioTarget(bind),
+    ...(user !== undefined ? ["-l", user] : []),
+    "-p",
+    String(t.server.port),
+    "--",
+    t.server.host,
+  ].join(" ");
+}
+
+const relayLabel = (t: Tunnel, bind: Endpoint & { kind: "tcp" }): string =>
+  `${t.via !== undefined ? `relay ${t.via.relay}` : "the relay"}'s port ${bind.port}`;
+
+/**
+ * A device of several relays: sh runs one ssh -W per relay, the next only when the one before
+ * failed (exit 255: the relay did not answer, or its port for the device is closed). ssh -W
+ * reads nothing from the laptop's ssh before its channel is open, so the next try gets the whole
+ * stream (the container test proves it). The values are the grammar's bare tokens (grammar.ts),
+ * nothing to quote in sh or in ProxyCommand's shell, and no `%`.
+ */
+function failoverBlock(
+  name: string,
+  tries: [Tunnel, Endpoint & { kind: "tcp" }][],
+  relayUser: string | undefined,
+  specName: string,
+): string {
+  // Only the last try replaces the shell (exec): the ones before must leave it to go on.
+  const command = tries
+    .map(([t, bind], i) =>
+      i === tries.length - 1
+        ? `exec ${relayTry(t, bind, relayUser, true)}`
+        : relayTry(t, bind, relayUser, false),
+    )
+    .join(" || ");
+  return [
+    `# tunnelc: ${name}'s sshd, through ${tries.map(([t, b]) => relayLabel(t, b)).join(", else ")} (${specName})`,
+    `Host ${name}`,
+    `    # each relay in turn, the next when one does not answer within ${FAILOVER_CONNECT_TIMEOUT} s or its port is closed`,
+    `    ProxyCommand sh -c '${command}'`,
+    "    # the device's own host key, one name whichever relay leads to it",
+    `    HostKeyAlias ${name}`,
+  ].join("\n");
+}
+
 /** Callers check the model with sshConfigProblems and `relayUser` with loginNameProblem first. */
 export function sshConfig(model: EndsModel, relayUser?: string): string {
-  const blocks = model.tunnels.map(({ tunnel: t, specName }) => {
-    const bind = sshForward(t);
-    if (bind === undefined)
-      return `# tunnelc: ${t.name} has no remote forward to port 22: nothing to reach (${specName})`;
+  const devices = new Map<string, SourcedTunnel[]>();
+  for (const mt of model.tunnels) {
+    const name = deviceName(mt.tunnel);
+    devices.set(name, [...(devices.get(name) ?? []), mt]);
+  }
+  const blocks = [...devices].map(([name, tunnels]) => {
+    const { specName } = tunnels[0]!;
+    const tries = tunnels.flatMap(({ tunnel: t }): [Tunnel, Endpoint & { kind: "tcp" }][] => {
+      const bind = sshForward(t);
+      return bind === undefined ? [] : [[t, bind]];
+    });
+    if (tries.length > 1) return failoverBlock(name, tries, relayUser, specName);
+    const [only] = tries;
+    if (only === undefined)
+      return `# tunnelc: ${name} has no remote forward to port 22: nothing to reach (${specName})`;
+    const [t, bind] = only;
     return [
-      `# tunnelc: ${t.name}'s sshd, through the relay's port ${bind.port} (${specName})`,
-      `Host ${t.name}`,
+      `# tunnelc: ${name}'s sshd, through ${relayLabel(t, bind)} (${specName})`,
+      `Host ${name}`,
       `    HostName ${hostName(bind)}`,
       `    Port ${bind.port}`,
       `    ProxyJump ${relay(t, relayUser)}`,
       "    # the device's own host key, kept apart from the relay's localhost",
-      `    HostKeyAlias ${t.name}`,
+      `    HostKeyAlias ${name}`,
     ].join("\n");
   });
   return blocks.join("\n\n") + "\n";

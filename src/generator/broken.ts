@@ -8,6 +8,7 @@ import { renderUnit } from "../unit/render.ts";
 import { HASH_PREFIX, SPEC_PREFIX } from "../render/build-unit.ts";
 import { sha256Hex } from "../sha256.ts";
 import { DEFAULTS } from "../model/defaults.ts";
+import { assignedRelays } from "../model/relays.ts";
 import { formatDiagnostic, visible } from "../report.ts";
 import type { Diagnostic } from "../errors.ts";
 import type { Scope } from "../model/tunnel.ts";
@@ -31,8 +32,16 @@ export function intendedNames(spec: SpecText): string[] {
   const names: string[] = [];
   if (isObject(value)) {
     if (Array.isArray(value.tunnels)) {
-      for (const t of value.tunnels)
-        if (isObject(t) && typeof t.name === "string") names.push(t.name);
+      // A fleet with relays has a unit per device and relay (model/relays.ts): DEVICE.RELAY.
+      const relays = isObject(value.relays) ? Object.keys(value.relays) : [];
+      const fallback = isObject(value.defaults) ? value.defaults.relays : undefined;
+      for (const t of value.tunnels) {
+        if (!isObject(t) || typeof t.name !== "string") continue;
+        if (relays.length === 0) names.push(t.name);
+        else
+          for (const r of assignedRelays(t.name, wantedRelays(t.relays ?? fallback), relays))
+            names.push(`${t.name}.${r}`);
+      }
     } else if (typeof value.name === "string") names.push(value.name);
     else if (["remoteHostname", "localUser", "remoteUser", "bindPort"].some((k) => k in value))
       names.push(DEFAULTS.seedName);
@@ -41,6 +50,12 @@ export function intendedNames(spec: SpecText): string[] {
   if (valid.length > 0) return valid;
   const base = basename(spec.file).replace(/\.json$/, "");
   return UNIT_NAME.test(base) ? [base] : [];
+}
+
+/** A tunnel's "relays" as far as it can be read; all of them when it cannot. */
+function wantedRelays(v: unknown): string[] | number | undefined {
+  if (Array.isArray(v)) return v.filter((r): r is string => typeof r === "string");
+  return typeof v === "number" && Number.isInteger(v) && v > 0 ? v : undefined;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -17,6 +17,7 @@ import { GENERATOR_NAME, STATUS_FILE } from "./locations.ts";
 import type { FileEffect } from "../edge/plan.ts";
 import { existingUnit } from "../install/search-path.ts";
 import { manyUnitsWarning } from "../model/host-load.ts";
+import { usesCredentials } from "../model/accounts.ts";
 import type { SpecText } from "../specfile/source.ts";
 
 export interface GenerationOptions {
@@ -99,6 +100,8 @@ export function planGeneration(dirs: SpecDir[], options: GenerationOptions): Gen
   // Good specs first, so a broken spec never takes the name of a tunnel that compiled. A spec
   // with a tunnel that cannot be written (render/unwritable.ts) is broken as a whole, on its own.
   const unwritable = new Map<string, Diagnostic[]>();
+  /** Units made that hand their files over as credentials (model/host-load.ts). */
+  let credentials = 0;
   for (const [i, spec] of checked.entries()) {
     problems.push(...spec.diagnostics);
     if (hasErrors(spec.diagnostics)) continue;
@@ -117,8 +120,10 @@ export function planGeneration(dirs: SpecDir[], options: GenerationOptions): Gen
     spec.tunnels.forEach((t, j) => {
       const r = texts[j];
       if (r === undefined) problems.push(wrongScope(spec.file, t, scope));
-      else if (r.problem === undefined && free(live[i]!.spec, t.tunnel.name, `${t.pointer}/name`))
+      else if (r.problem === undefined && free(live[i]!.spec, t.tunnel.name, `${t.pointer}/name`)) {
         add(spec.file, t.tunnel.name, r.text);
+        if (usesCredentials(t.tunnel)) credentials++;
+      }
     });
   }
   checked.forEach((spec, i) => {
@@ -168,7 +173,7 @@ export function planGeneration(dirs: SpecDir[], options: GenerationOptions): Gen
     })),
   ];
   // On the spec that makes the most of them.
-  const many = manyUnitsWarning(taken.size);
+  const many = manyUnitsWarning(taken.size, credentials);
   const biggest = [...unitsOf].reduce<[string, string[]] | undefined>(
     (a, b) => (a === undefined || b[1].length > a[1].length ? b : a),
     undefined,

@@ -2,7 +2,7 @@
 // server. Computed here only: the unit's User= and ssh command line (src/render/) and the relay's
 // files (src/ends/relay.ts) must agree on them.
 import { sha256Hex } from "../sha256.ts";
-import type { Tunnel } from "./tunnel.ts";
+import { deviceName, type Tunnel } from "./tunnel.ts";
 
 /**
  * The account name the tunnel's ssh presents to its server. ssh(1) -l: without it, ssh logs in
@@ -10,8 +10,9 @@ import type { Tunnel } from "./tunnel.ts";
  * after the tunnel until the unit named it itself (serviceAccount), so a tunnel without
  * server.user logs in as its name, and the unit says so with -l.
  */
-export function relayLogin(t: Pick<Tunnel, "name" | "user" | "server">): string {
-  return t.server.user ?? t.user ?? t.name;
+export function relayLogin(t: Pick<Tunnel, "name" | "via" | "user" | "server">): string {
+  // A device of several relays logs in to each under the one name (its device's).
+  return t.server.user ?? t.user ?? deviceName(t);
 }
 
 /** tunnelc's own namespace for the dynamic accounts of its units. */
@@ -56,4 +57,14 @@ export function explicitLogin(
   const local = serviceAccount(t);
   const login = relayLogin(t);
   return local !== undefined && local !== login ? login : undefined;
+}
+
+/**
+ * Whether the unit hands the key and ssh's files over as systemd's credentials rather than in
+ * its runtime directory (render/handover.ts): a system unit with a static account, which a
+ * process of that account could race root in a directory it owns. Each running one adds a
+ * mount every other unit's start rereads (model/host-load.ts).
+ */
+export function usesCredentials(t: Pick<Tunnel, "user" | "scope">): boolean {
+  return t.user !== undefined && t.scope === "system";
 }

@@ -14,8 +14,9 @@ import { checkPaths } from "./check-paths.ts";
 import { checkSize } from "./check-size.ts";
 import { checkWeakening } from "./check-weakening.ts";
 import { NameCheck } from "./check-names.ts";
+import { writtenRelayProblems } from "./relays.ts";
 import type { SpecText } from "../specfile/source.ts";
-import type { Problem } from "../specfile/problem.ts";
+import { Problems, type Problem } from "../specfile/problem.ts";
 import type { ModelTunnel } from "./tunnel.ts";
 import { hasErrors, type Diagnostic } from "../errors.ts";
 
@@ -71,11 +72,20 @@ function buildSpec(source: SpecText, names: NameCheck): SpecModel {
   const form = formOf(parsed.value);
   const merged = withDefaults(parsed.value);
   const problems = validateDocument(parsed.value, file);
-  // With fleet defaults, the merged tunnels are what must pass the tunnel schema.
-  if (merged !== undefined && problems.length === 0)
-    problems.push(...validateDocument(merged, file));
+  // With fleet defaults (or relays), the merged tunnels are what must pass the tunnel schema.
+  // Without "relays" (checked where written), which would spare the tunnels the tunnel schema.
+  if (merged !== undefined && problems.length === 0) {
+    const { relays: _relays, ...withoutRelays } = merged;
+    problems.push(...validateDocument(withoutRelays, file));
+  }
+  const valid = problems.length === 0;
+  // A server beside the relays: the merged tunnels have the relays' in its place, so the rest
+  // is still checked.
+  const written = new Problems(file);
+  writtenRelayProblems(parsed.value, written);
+  problems.push(...written.list);
   let tunnels: ModelTunnel[] = [];
-  if (problems.length === 0) {
+  if (valid) {
     const normalized = normalize((merged ?? parsed.value) as RawSpec, form, file);
     tunnels = normalized.tunnels;
     problems.push(

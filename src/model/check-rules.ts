@@ -4,7 +4,7 @@
 import type { Code } from "../codes.ts";
 import { Problems, type Problem } from "../specfile/problem.ts";
 import { bindKey, formatEndpoint, isLoopback, isWildcard, sameBind } from "../specfile/endpoint.ts";
-import type { Endpoint, SourcedTunnel } from "./tunnel.ts";
+import { deviceName, type Endpoint, type SourcedTunnel } from "./tunnel.ts";
 import type { Severity } from "../errors.ts";
 
 /** Where the seed form keeps what the v1 pointers name. */
@@ -156,7 +156,7 @@ function checkLogin(ctx: Context, { tunnel, pointer }: SourcedTunnel): void {
     "error",
     "rule/no-identity",
     `${pointer}/name`,
-    `tunnel "${tunnel.name}" runs as a dynamic account (no "user"), which has no home and no keys, so ssh cannot log in: run "tunnelc keygen ${tunnel.name}" and set "identity": "/etc/tunnelc/keys/${tunnel.name}", or set "user" to an account whose ~/.ssh holds the key`,
+    `tunnel "${deviceName(tunnel)}" runs as a dynamic account (no "user"), which has no home and no keys, so ssh cannot log in: run "tunnelc keygen ${deviceName(tunnel)}" and set "identity": "/etc/tunnelc/keys/${deviceName(tunnel)}", or set "user" to an account whose ~/.ssh holds the key`,
   );
 }
 

@@ -74,7 +74,6 @@ export function checkWeakening(file: string, tunnels: SourcedTunnel[], seed: boo
         message,
         file,
         pointer: seed ? seedPointer(at) : at,
-        unique: true,
       });
     }
   return out;

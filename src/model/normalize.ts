@@ -24,6 +24,7 @@ import type {
 } from "../specfile/raw.ts";
 import { checkSshOption } from "./ssh-options.ts";
 import { allocatePorts, type PortRequest, type Range } from "./ports.ts";
+import { expandRelays, type RelayedTunnel } from "./relays.ts";
 import type {
   Endpoint,
   Forward,
@@ -55,10 +56,11 @@ export function normalize(raw: RawSpec, form: SpecForm, file: string): Normalize
         ? seedEntries(raw as RawSeed, out)
         : [[raw as RawTunnel, ""] as [RawTunnel, string]]
   ).map(([t, pointer]) => [expandTunnelServer(t), pointer]);
+  const relayed = form === "fleet" ? expandRelays(raw, entries, out) : entries;
   const ports = form === "fleet" ? (raw as RawTunnelList).ports : undefined;
   const range = ports && { from: portOf(ports.from) ?? 0, to: portOf(ports.to) ?? 0 };
   const binds: Binds = new Map();
-  const resolved = resolveAutoPorts(range, entries, binds, out);
+  const resolved = resolveAutoPorts(range, relayed, binds, out);
   const tunnels = resolved.map(([t, pointer]) => ({
     tunnel: normalizeTunnel(t, pointer, binds, out, form === "seed" ? SEED_FORM : V1_FORM),
     specName,
@@ -74,10 +76,10 @@ const relayOf = (t: RawTunnel) =>
 /** Reads every bind into `binds`; replaces "remote": "auto" with ports from the spec's range. */
 function resolveAutoPorts(
   range: Range | undefined,
-  entries: [RawTunnel, string][],
+  entries: [RelayedTunnel, string][],
   binds: Binds,
   out: Problems,
-): [RawTunnel, string][] {
+): [RelayedTunnel, string][] {
   const requests: (PortRequest & { pointer: string })[] = [];
   const taken = new Map<string, Set<number>>();
   for (const [t, pointer] of entries) {
@@ -93,8 +95,14 @@ function resolveAutoPorts(
           '"auto" allocates relay ports: only remote forwards take it',
         );
       }
+      // A device prefers the same port on each of its relays: hashed by the device's name.
       if (f.remote === "auto")
-        requests.push({ key: `${t.name}/${i}`, relay: relayOf(t), pointer: `${at}/remote` });
+        requests.push({
+          key: `${t.name}/${i}`,
+          seed: `${t.via?.device ?? t.name}/${i}`,
+          relay: relayOf(t),
+          pointer: `${at}/remote`,
+        });
       else if (f.remote !== undefined) {
         const e = binds.get(f);
         if (e?.ok && e.endpoint.kind === "tcp")
@@ -185,7 +193,7 @@ const SEED_FORM: FormDefaults = {
 };
 
 function normalizeTunnel(
-  t: RawTunnel,
+  t: RelayedTunnel,
   at: string,
   binds: Binds,
   out: Problems,
@@ -201,6 +209,7 @@ function normalizeTunnel(
   const spread = t.restart?.spreadSec ?? form.restartSpreadSec;
   return {
     name: t.name,
+    ...(t.via !== undefined && { via: t.via }),
     description: t.description?.trim() || describeTunnel(t.name, t.server, forwards),
     server: {
       host: unbracket(t.server.host),

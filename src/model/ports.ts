@@ -5,8 +5,10 @@
 // Pure.
 
 export interface PortRequest {
-  /** Stable identity: the tunnel's name and the forward's index. */
+  /** Identity: the tunnel's name and the forward's index. */
   key: string;
+  /** What the preferred port is hashed from: the device's name and the forward's index. */
+  seed: string;
   /** The relay ("host:port") the port is opened on. */
   relay: string;
 }
@@ -32,7 +34,7 @@ export function allocatePorts(
   taken: ReadonlyMap<string, ReadonlySet<number>>,
 ): Map<string, number> | { exhausted: PortRequest } {
   const size = range.to - range.from + 1;
-  const preferred = (r: PortRequest) => range.from + (fnv1a(r.key) % size);
+  const preferred = (r: PortRequest) => range.from + (fnv1a(r.seed) % size);
   const order = [...requests].sort(
     (a, b) => preferred(a) - preferred(b) || (a.key < b.key ? -1 : 1),
   );

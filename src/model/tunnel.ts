@@ -27,8 +27,18 @@ export interface Hop {
   user?: string;
 }
 
+/** A device's tunnel to one of its fleet's relays (src/model/relays.ts). */
+export interface Via {
+  /** The device: the name written in the spec, which its key and relay account go by. */
+  device: string;
+  /** The relay's name in the fleet's "relays"; the tunnel's name is DEVICE.RELAY. */
+  relay: string;
+}
+
 export interface Tunnel {
   name: string;
+  /** Set only for a fleet with relays, so every other unit and its hash stay as they were. */
+  via?: Via;
   description: string;
   /** Documentation= URIs; undefined when the spec names none. */
   documentation?: string[];
@@ -72,6 +82,9 @@ export interface SourcedTunnel {
 export interface ModelTunnel extends SourcedTunnel {
   file: string;
 }
+
+/** The device a tunnel belongs to: the name its key, its relay account and its Host go by. */
+export const deviceName = (t: Pick<Tunnel, "name" | "via">): string => t.via?.device ?? t.name;
 
 export function unitFileName(t: Pick<Tunnel, "name">): string {
   return `${t.name}.service`;

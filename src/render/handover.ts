@@ -24,9 +24,10 @@
 // spec: a real account, maybe logged in) could swap a file there for a link between systemd
 // making the directory and the copy, and have root write over a file of its choice (sed's w
 // follows links). Those units keep systemd's credentials, whose directory the account cannot
-// write, and with them the cost above (viaCredentials).
+// write, and with them the cost above (usesCredentials, model/accounts.ts).
 import { knownHostsPattern } from "../model/host-format.ts";
 import type { Tunnel } from "../model/tunnel.ts";
+import { usesCredentials } from "../model/accounts.ts";
 import { entry, shared, type Entry } from "../unit/model.ts";
 import {
   CommandLineBuilder,
@@ -66,20 +67,15 @@ export function runtimeFile(t: Pick<Tunnel, "name">, file: string): Word {
   return [root, `${dir}/${file}`];
 }
 
-/** A system unit with a static account: its files go as credentials (see the top). */
-export function viaCredentials(t: Pick<Tunnel, "user" | "scope">): boolean {
-  return t.user !== undefined && t.scope === "system";
-}
-
 /** The directory the files are handed over in, as a specifier and the rest of the path: %d is
  *  the credentials directory (systemd.unit(5) "Specifiers"). */
 export function handedDirWord(t: Tunnel): [Part, string] {
-  return viaCredentials(t) ? [specifier("d"), ""] : runtimeDirWord(t);
+  return usesCredentials(t) ? [specifier("d"), ""] : runtimeDirWord(t);
 }
 
 /** The same directory in ssh_config(5), through the variable systemd sets (systemd.exec(5)). */
 export function handedDirVariable(t: Tunnel): string {
-  return viaCredentials(t) ? "${CREDENTIALS_DIRECTORY}" : "${RUNTIME_DIRECTORY}";
+  return usesCredentials(t) ? "${CREDENTIALS_DIRECTORY}" : "${RUNTIME_DIRECTORY}";
 }
 
 /** A handed-over file as a command-line word. */
@@ -122,7 +118,7 @@ export function tagged(file: string, line: string): string {
 /** Whether the unit needs its runtime directory: ssh's log (log-replay.ts), or a file handed over. */
 export function needsRuntimeDirectory(t: Tunnel, texts: readonly TextFile[]): boolean {
   if (t.logReplay === true) return true;
-  return !viaCredentials(t) && (t.identity !== undefined || texts.length > 0);
+  return !usesCredentials(t) && (t.identity !== undefined || texts.length > 0);
 }
 
 const RUNTIME_MODE = shared(entry("RuntimeDirectoryMode", "0700"));
@@ -142,7 +138,7 @@ const COMMENT = [
  * ExecStartPre= commands that write the files and give them to the run's account.
  */
 export function handoverEntries(t: Tunnel, texts: readonly TextFile[]): Entry[] {
-  if (viaCredentials(t)) return credentialEntries(t, texts);
+  if (usesCredentials(t)) return credentialEntries(t, texts);
   const commands = handoverCommands(t, texts);
   if (commands.length === 0) return [];
   const out: Entry[] = [...COMMENT];
@@ -156,7 +152,7 @@ export function handoverEntries(t: Tunnel, texts: readonly TextFile[]): Entry[] 
 
 /** The ExecStartPre= commands, in order; none when nothing is handed over. */
 export function handoverCommands(t: Tunnel, texts: readonly TextFile[]): CommandLine[] {
-  if (viaCredentials(t) || (t.identity === undefined && texts.length === 0)) return [];
+  if (usesCredentials(t) || (t.identity === undefined && texts.length === 0)) return [];
   const out: CommandLine[] = [];
   if (t.identity !== undefined) {
     // install -m 0600: ssh refuses a private key others may read (ssh(1) FILES), whatever the

@@ -2,7 +2,7 @@
 import { buildUnit } from "./build-unit.ts";
 import { renderUnit } from "../unit/render.ts";
 import { buildModel, type FleetModel } from "../model/build-model.ts";
-import { unitFileName, type ModelTunnel } from "../model/tunnel.ts";
+import { unitFileName, type ModelTunnel, type Tunnel } from "../model/tunnel.ts";
 import type { SpecText } from "../specfile/source.ts";
 import type { Diagnostic } from "../errors.ts";
 import type { Problem } from "../specfile/problem.ts";
@@ -53,13 +53,13 @@ export interface PipelineResult {
 export function renderUnits(
   model: FleetModel,
   sources: SpecText[],
-  picked: (name: string) => boolean = () => true,
+  picked: (t: Tunnel) => boolean = () => true,
 ): { units: CompiledUnit[]; diagnostics: Diagnostic[] } {
   const units: CompiledUnit[] = [];
   const unwritable: Problem[] = [];
   if (model.ok)
     for (const t of model.tunnels) {
-      if (!picked(t.tunnel.name)) continue;
+      if (!picked(t.tunnel)) continue;
       const u = renderTunnel(t);
       if ("text" in u) units.push(u);
       else unwritable.push(u);
@@ -75,7 +75,7 @@ export function renderUnits(
  */
 export function compileSpecs(
   sources: SpecText[],
-  picked: (name: string) => boolean = () => true,
+  picked: (t: Tunnel) => boolean = () => true,
 ): PipelineResult {
   const model = withoutWritten(buildModel(sources));
   const specs = model.specs.map((s) => ({

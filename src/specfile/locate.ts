@@ -16,7 +16,7 @@ let treesBuilt = 0;
 /** How many position trees have been built in this process (for the tests). */
 export const positionTreesBuilt = (): number => treesBuilt;
 
-/** Diagnostics in the order of the problems given (less repeats of `unique` ones). */
+/** Diagnostics in the order of the problems given, each place and message once. */
 export function locate(problems: Problem[], documents: LocatableText[]): Diagnostic[] {
   const trees = new Map<string, () => Node | undefined>();
   const treeOf = (doc: LocatableText) => {
@@ -44,11 +44,11 @@ export function locate(problems: Problem[], documents: LocatableText[]): Diagnos
   return problems.flatMap((p) => {
     const doc = documents.find((d) => d.file === p.file) ?? { file: p.file, text: "" };
     const d = diagnosticOf(p, doc, treeOf(doc), linesOf(doc));
-    if (p.unique) {
-      const key = `${p.file}\0${d.location.pointer}\0${d.message}`;
-      if (seen.has(key)) return [];
-      seen.add(key);
-    }
+    // A field written once in "defaults", or once for a device of several relays, is checked
+    // in every tunnel it reaches: one message for the place where it is written.
+    const key = `${p.file}\0${d.location.line}:${d.location.column}\0${d.location.pointer}\0${d.code}\0${d.message}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
     return [d];
   });
 }

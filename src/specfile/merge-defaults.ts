@@ -2,7 +2,7 @@
 // by field (server, keepAlive, restart, ssh, ssh.options), everything else (forwards, hostKeys,
 // jump) replaced. Messages about a merged field point where it was written (locate.ts maps the
 // merged pointers back). Pure.
-import { expandTunnelServer } from "./server-forms.ts";
+import { expandServer, expandTunnelServer } from "./server-forms.ts";
 
 type Json = Record<string, unknown>;
 
@@ -17,15 +17,28 @@ export function deepMerge(base: unknown, over: unknown): unknown {
   return out;
 }
 
-/** The spec with defaults merged into each tunnel, or undefined when there are none. */
+/** A fleet's relays, in the order written (src/model/relays.ts); none when it has none. */
+export function relaysOf(spec: unknown): [string, unknown][] {
+  return isObject(spec) && isObject(spec.relays) ? Object.entries(spec.relays) : [];
+}
+
+/**
+ * The spec with defaults merged into each tunnel, or undefined when there are none. A fleet with
+ * relays gives its tunnels no server: each is checked with its first relay's in its place (the
+ * relays' values are checked where they are written; src/model/relays.ts reports a server
+ * written beside them and makes one tunnel per relay).
+ */
 export function withDefaults(value: unknown): Json | undefined {
-  if (!isObject(value) || !isObject(value.defaults) || !Array.isArray(value.tunnels))
-    return undefined;
+  if (!isObject(value) || !Array.isArray(value.tunnels)) return undefined;
+  const [relay] = relaysOf(value);
+  if (!isObject(value.defaults) && relay === undefined) return undefined;
   const { defaults, ...rest } = value;
   // "server": "host" in defaults and {"user": ...} in a tunnel merge as the objects they stand for.
-  const base = expandTunnelServer(defaults);
-  const tunnels = value.tunnels.map((t) =>
-    isObject(t) ? deepMerge(base, expandTunnelServer(t)) : t,
-  );
+  const base = isObject(defaults) ? expandTunnelServer(defaults) : {};
+  const tunnels = value.tunnels.map((t) => {
+    if (!isObject(t)) return t;
+    const merged = deepMerge(base, expandTunnelServer(t));
+    return relay === undefined ? merged : { ...(merged as Json), server: expandServer(relay[1]) };
+  });
   return { ...rest, tunnels };
 }

@@ -21,8 +21,6 @@ export interface Problem {
    * (not-a-spec.ts).
    */
   hideText?: true;
-  /** Reported once per place and message (the schema's findings on several merged tunnels). */
-  unique?: boolean;
 }
 
 /** One stage's findings for one file. */

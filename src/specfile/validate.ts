@@ -11,11 +11,11 @@ import type { Problem } from "./problem.ts";
 
 type SchemaNode = Record<string, unknown>;
 
-/** Problems are marked `unique`: one message per place, after merged pointers are mapped. */
+/** Every problem of the document; locate.ts reports each place and message once. */
 export function validateDocument(value: unknown, file: string): Problem[] {
   if (validateSchema(value)) return [];
   const errors = relevantErrors(validateSchema.errors ?? []);
-  return errors.map((e) => ({ ...toProblem(value, e), file, unique: true }));
+  return errors.map((e) => ({ ...toProblem(value, e), file }));
 }
 
 /**

@@ -26,48 +26,50 @@ export interface Written {
   server: unknown;
 }
 
-/** Sets server.hostKeys of the tunnel at `path` (e.g. ["tunnels", 2]) and makes its policy "pinned". */
+/** A JSON path in the spec: ["tunnels", 2, "server"], ["relays", "eu"]. */
+export type Path = (string | number)[];
+
+/**
+ * Sets hostKeys of the server at `at.server` (a tunnel's "server", or one of a fleet's
+ * "relays") and, with `at.policy`, makes that hostKeyPolicy "pinned".
+ */
 export function pinKeys(
   text: string,
-  path: (string | number)[],
+  at: { server: Path; policy?: Path },
   keys: string[],
-  hasPolicy: boolean,
-  written: Written = serverAt(text, path),
+  written: Written = serverAt(text, at.server),
 ): string {
   const formattingOptions = detectFormatting(text);
-  const base = serverAsObject(text, path, written.server, formattingOptions);
-  let out = applyEdits(
-    base,
-    modify(base, [...path, "server", "hostKeys"], keys, { formattingOptions }),
-  );
-  if (hasPolicy)
-    out = applyEdits(out, modify(out, [...path, "hostKeyPolicy"], "pinned", { formattingOptions }));
+  const base = serverAsObject(text, at.server, written.server, formattingOptions);
+  let out = applyEdits(base, modify(base, [...at.server, "hostKeys"], keys, { formattingOptions }));
+  if (at.policy !== undefined)
+    out = applyEdits(out, modify(out, at.policy, "pinned", { formattingOptions }));
   return out;
 }
 
-/** Sets server.jump[index].hostKeys of the tunnel at `path`. */
+/** Sets jump[index].hostKeys of the server at `server`. */
 export function pinJumpKeys(
   text: string,
-  path: (string | number)[],
+  server: Path,
   index: number,
   keys: string[],
-  written: Written = serverAt(text, path),
+  written: Written = serverAt(text, server),
 ): string {
   const formattingOptions = detectFormatting(text);
-  const base = serverAsObject(text, path, written.server, formattingOptions);
+  const base = serverAsObject(text, server, written.server, formattingOptions);
   return applyEdits(
     base,
-    modify(base, [...path, "server", "jump", index, "hostKeys"], keys, { formattingOptions }),
+    modify(base, [...server, "jump", index, "hostKeys"], keys, { formattingOptions }),
   );
 }
 
 /**
- * Keys need the object form: a "server" string (or jump strings) is rewritten as the objects it
+ * Keys need the object form: a server string (or jump strings) is rewritten as the objects it
  * stands for before "hostKeys" is added beside them.
  */
 function serverAsObject(
   text: string,
-  path: (string | number)[],
+  server: Path,
   value: unknown,
   formattingOptions: FormattingOptions,
 ): string {
@@ -77,14 +79,11 @@ function serverAsObject(
     typeof jump === "string" ||
     (Array.isArray(jump) && jump.some((j) => typeof j === "string"));
   if (!hasStrings) return text;
-  return applyEdits(
-    text,
-    modify(text, [...path, "server"], expandServer(value), { formattingOptions }),
-  );
+  return applyEdits(text, modify(text, server, expandServer(value), { formattingOptions }));
 }
 
-function serverAt(text: string, path: (string | number)[]): Written {
+function serverAt(text: string, server: Path): Written {
   const tree = parseTree(text);
-  const node = tree && findNodeAtLocation(tree, [...path, "server"]);
+  const node = tree && findNodeAtLocation(tree, server);
   return { server: node && (getNodeValue(node) as unknown) };
 }

@@ -184,6 +184,105 @@ three_hosts_checks() {
   say "figure idle v1 $((b1 - b0)) bytes-per-120s packets=$((p1 - p0))"
   say "figure idle seed $((s1 - s0)) bytes-per-120s packets=$((q1 - q0))"
 }
+# ---- two relays, one device, one laptop (issue 18 §4) ----------------------------------------
+# Relays ma (192.0.2.9) and mb (192.0.2.17) each join device md and laptop ml, which reaches
+# each relay's device-side address through its own link. One fleet spec with "relays": the
+# device runs multi.a and multi.b; each relay's files come from tunnelc relay --relay; the
+# laptop's one Host block from tunnelc ssh-config. Relay A's sshd is killed and its host cut
+# off: "ssh multi" on the laptop, config unchanged, gets a shell through B (figure failover
+# via-b); A back, its tunnel carries bytes again (figure failover a-back).
+two_relays() {
+  set -e
+  useradd -m -s /bin/bash mra
+  useradd -m -s /bin/bash mrb
+  useradd -m -s /bin/bash laptop2
+  for u in mra mrb laptop2; do install -d -m 0700 -o $u -g $u /home/$u/.ssh; done
+  runuser -u laptop2 -- ssh-keygen -q -t ed25519 -N '' -C laptop2 -f /home/laptop2/.ssh/id_ed25519
+  install -m 0600 -o laptop2 -g laptop2 /home/laptop2/.ssh/id_ed25519.pub /home/laptop2/.ssh/authorized_keys
+  cat /home/laptop2/.ssh/id_ed25519.pub >>/home/devuser/.ssh/authorized_keys
+  netns ma && netns mb && netns md && netns ml
+  veth ma 192.0.2.9/29 md 192.0.2.10/29 xa
+  veth mb 192.0.2.17/29 md 192.0.2.18/29 xb
+  veth ma 192.0.2.25/29 ml 192.0.2.26/29 ya
+  veth mb 192.0.2.33/29 ml 192.0.2.34/29 yb
+  ip -n ml route add 192.0.2.8/29 via 192.0.2.25
+  ip -n ml route add 192.0.2.16/29 via 192.0.2.33
+  cat >/specs/two.json <<JSON
+{ "relays": {
+    "a": { "host": "192.0.2.9", "user": "mra", "hostKeys": ["$HOSTKEY"] },
+    "b": { "host": "192.0.2.17", "user": "mrb", "hostKeys": ["$HOSTKEY"] } },
+  "ports": { "from": 20000, "to": 20999 },
+  "tunnels": [{ "name": "multi", "identity": "/etc/tunnelc/keys/device",
+                "forwards": [{ "remote": "auto", "to": "localhost:22" }] }] }
+JSON
+  for r in a b; do
+    tunnelc relay /specs/two.json --relay $r >/home/mr$r/.ssh/authorized_keys
+    chown mr$r:mr$r /home/mr$r/.ssh/authorized_keys
+    relay_conf /etc/ssh/relay-m$r.conf m$r
+    tunnelc relay /specs/two.json --relay $r --sshd-limits >/etc/ssh/relay-m$r.limits
+    # The whole-sshd settings first, before any Match line (sshd_config(5)).
+    cat /etc/ssh/relay-m$r.limits /etc/ssh/relay-m$r.conf >/etc/ssh/relay-m$r.tmp
+    tunnelc relay /specs/two.json --relay $r --sshd-config >>/etc/ssh/relay-m$r.tmp
+    mv /etc/ssh/relay-m$r.tmp /etc/ssh/relay-m$r.conf
+    ip netns exec m$r /usr/sbin/sshd -t -f /etc/ssh/relay-m$r.conf
+    relay_sshd m$r /etc/ssh/relay-m$r.conf
+  done
+  device_sshd md
+  tunnelc compile /specs/two.json -o /etc/systemd/system >/dev/null
+  for r in a b; do netns_unit multi.$r.service md; done
+  tunnelc ssh-config /specs/two.json --relay-user laptop2 >/home/laptop2/.ssh/config
+  printf 'Host *\n    User devuser\n    StrictHostKeyChecking yes\n    BatchMode yes\n' >>/home/laptop2/.ssh/config
+  printf '192.0.2.9 %s\n192.0.2.17 %s\nmulti %s\n' "$HOSTKEY" "$HOSTKEY" "$HOSTKEY" >/home/laptop2/.ssh/known_hosts
+  chown laptop2:laptop2 /home/laptop2/.ssh/config /home/laptop2/.ssh/known_hosts
+  set +e
+}
+relay_port() { # UNIT: the relay port its ssh opens (-R PORT:…, not the Description's "-R PORT to")
+  grep -o -m1 -- '-R [0-9]*:' "/etc/systemd/system/$1" | tr -dc 0-9
+}
+laptop_ssh() { # the laptop's one command, with the generated config as it is
+  ip netns exec ml runuser -u laptop2 -- timeout 20 ssh multi 'echo reached-$USER' 2>>/results/laptop2.log
+}
+two_relays_checks() {
+  local pa pb t0 t1 out
+  pa=$(relay_port multi.a.service) pb=$(relay_port multi.b.service)
+  check "two relays: the device's tunnel to relay A listens there (port $pa)" wait_banner ma "$pa" 60
+  check "two relays: the device's tunnel to relay B listens there (port $pb)" wait_banner mb "$pb" 60
+  check "two relays: the laptop's ssh multi lands in the device's sshd" bash -c \
+    "[ \"\$(ip netns exec ml runuser -u laptop2 -- timeout 20 ssh multi 'echo reached-\$USER' 2>&1)\" = reached-devuser ]"
+  check "two relays: with both up, the laptop went through relay A, the first" \
+    grep -q "Accepted publickey for laptop2" /results/sshd-ma.log
+  # Relay A's sshd killed, sessions too, and its host cut off from everyone.
+  for p in $(ip netns pids ma); do
+    [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sshd ] && kill -9 "$p"
+  done
+  ip -n ma link set xaa down
+  ip -n ma link set yaa down
+  t0=$(now)
+  out=$(laptop_ssh)
+  t1=$(now)
+  say "figure failover via-b $(elapsed "$t0" "$t1") output=$out"
+  check "two relays: relay A gone, the laptop's ssh multi still lands in the device's sshd" \
+    test "$out" = reached-devuser
+  check "two relays: ... through relay B" grep -q "Accepted publickey for laptop2" /results/sshd-mb.log
+  sleep 20 # the device's tunnel to A keeps failing and retrying meanwhile
+  ip -n ma link set xaa up
+  ip -n ma link set yaa up
+  relay_sshd ma /etc/ssh/relay-ma.conf
+  t0=$(now)
+  local result=">120"
+  while [ "$(elapsed "$t0" "$(now)" | cut -d. -f1)" -lt 120 ]; do
+    if t1=$(banner_at ma "$pa"); then result=$(elapsed "$t0" "$t1"); break; fi
+    sleep 1
+  done
+  say "figure failover a-back $result NRestarts=$(prop multi.a.service NRestarts)"
+  local before
+  before=$(grep -c "Accepted publickey for laptop2" /results/sshd-ma.log)
+  check "two relays: A back, the laptop's ssh multi goes through A again" bash -c \
+    "[ \"\$(ip netns exec ml runuser -u laptop2 -- timeout 20 ssh multi 'echo reached-\$USER' 2>&1)\" = reached-devuser ] &&
+     [ \$(grep -c 'Accepted publickey for laptop2' /results/sshd-ma.log) -gt $before ]"
+  journalctl -u multi.a.service -o short-monotonic --no-pager >/results/journal-multi-a.txt
+}
+
 link_bytes() { # NS DEV: "BYTES PACKETS", both directions (ip netns exec remounts /sys)
   ip netns exec "$1" sh -c "cd /sys/class/net/$2/statistics &&
     echo \$((\$(cat rx_bytes) + \$(cat tx_bytes))) \$((\$(cat rx_packets) + \$(cat tx_packets)))"
@@ -192,6 +291,7 @@ link_bytes() { # NS DEV: "BYTES PACKETS", both directions (ip netns exec remount
 
 setup >/dev/null
 check "setup: three hosts' namespaces, accounts and units" three_hosts
+check "setup: two relays, one device, one laptop" two_relays
 check "setup: an idle seed-form tunnel" pair idle seed
 cases=() n=0
 for c in $CONFIGS; do
@@ -202,8 +302,9 @@ for c in $CONFIGS; do
 done
 systemctl daemon-reload
 for c in "${cases[@]}"; do set -- $c; systemctl start --no-block "tun-$1.service"; done
-systemctl start --no-block dev.service greedy.service tun-idle.service
+systemctl start --no-block dev.service greedy.service tun-idle.service multi.a.service multi.b.service
 three_hosts_checks &
+two_relays_checks &
 up=()
 for c in "${cases[@]}"; do
   set -- $c

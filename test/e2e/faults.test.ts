@@ -1,4 +1,4 @@
-// Network faults, boot, and the three hosts, in booted containers (docs/reliability.md).
+// Network faults, boot, the three hosts and two relays, in booted containers (docs/reliability.md).
 // Two containers run at once: one with a relay and a device namespace per (configuration,
 // fault) case, all faults at the same time, plus the three hosts (test/e2e/faults.sh); one
 // booted from a tree that `tunnelc install --enable --root` staged, with no manager running
@@ -43,6 +43,8 @@ type Fault = keyof typeof FAULTS;
 const TARGETS: Partial<Record<Config, Partial<Record<Fault, number>> & { other: number }>> = {
   tunnelc: { link30: 15, other: 30 },
 };
+/** Issue 18 §4: relay A gone, the laptop's `ssh DEVICE` gets a shell through relay B within this. */
+const FAILOVER_TARGET = 5;
 /** Bytes after a relay that was unreachable at boot answers: the restart delay, plus what a try
  *  already waiting for SYN answers may still take (ConnectTimeout 10 − the SYN sent at 7 s). */
 const BOOT_LATE_SLACK = 5;
@@ -252,6 +254,27 @@ test(
               },
             );
           }
+        const failover = new Map(
+          figures
+            .filter((f) => f[0] === "failover")
+            .map(([, k, v, ...rest]) => [k!, { v: v!, rest }]),
+        );
+        const back = TARGETS.tunnelc!.other;
+        for (const [k, { v, rest }] of failover)
+          t.diagnostic(`two relays, ${k}: ${v} s ${rest.join(" ")}`);
+        await t.test(
+          `two relays: relay A's sshd killed and its host cut off, the laptop's ssh gets a shell through relay B within ${FAILOVER_TARGET} s`,
+          () => {
+            const got = failover.get("via-b");
+            assert.ok(got, "no figure: the scenario did not come up");
+            assert.ok(seconds(got.v) <= FAILOVER_TARGET, `took ${got.v} s (${got.rest.join(" ")})`);
+          },
+        );
+        await t.test(`two relays: relay A back, its tunnel carries bytes within ${back} s`, () => {
+          const got = failover.get("a-back");
+          assert.ok(got, "no figure: the scenario did not come up");
+          assert.ok(seconds(got.v) <= back, `took ${got.v} s (${got.rest.join(" ")})`);
+        });
       } else {
         for (const [, kind, v, ...rest] of figures)
           t.diagnostic(`boot, ${kind} relay: ${v} s ${rest.join(" ")}`);

@@ -24,6 +24,7 @@ const SIMPLE = new Set([
   "additionalProperties",
   "propertyNames",
   "maxProperties",
+  "minProperties",
   "items",
   "minItems",
   "maxItems",
@@ -276,6 +277,9 @@ function mergeSimple(base: Schema, s: Schema): Schema | undefined {
       case "maxItems":
       case "maxProperties":
         out[k] = Math.min(old as number, v as number);
+        break;
+      case "minProperties":
+        out[k] = Math.max(old as number, v as number);
         break;
       case "properties": {
         const props: Schema = { ...(old as Schema) };
@@ -537,13 +541,20 @@ function objectArb(ctx: Ctx, s: Schema, depth: number): fc.Arbitrary<Record<stri
   const key =
     names?.enum !== undefined
       ? fc.constantFrom(...(names.enum as string[]))
-      : fc.string({ minLength: 1, maxLength: 12 });
+      : names !== undefined
+        ? arbitraryOf(ctx, names, depth + 1).filter((n): n is string => typeof n === "string")
+        : fc.string({ minLength: 1, maxLength: 12 });
   const value = arbitraryOf(ctx, (extra as Schema | undefined) ?? {}, depth + 1);
   const room = Math.max(0, ((s.maxProperties as number | undefined) ?? 64) - props.length);
-  const extras = fc.oneof(
-    { weight: 2, arbitrary: fc.constant({}) },
-    { weight: 1, arbitrary: fc.dictionary(key, value, { maxKeys: Math.min(room, 4) }) },
-  );
+  const least = (s.minProperties as number | undefined) ?? 0;
+  const some = fc.dictionary(key, value, {
+    minKeys: least,
+    maxKeys: Math.max(least, Math.min(room, 4)),
+  });
+  const extras =
+    least > 0
+      ? some
+      : fc.oneof({ weight: 2, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: some });
   return fc.tuple(known, extras).map(([k, e]) => {
     const out: Record<string, unknown> = { ...k };
     for (const [name, v] of Object.entries(e)) if (!forbidden.has(name)) out[name] = v;
