@@ -14,7 +14,10 @@
 #   outage  the relay unreachable for OUTAGE seconds (its bridge down: packets vanish);
 #   host    the same units with their whole sandbox started together on this one systemd
 #           (seconds until all are active: the many-tunnels-on-one-host figure).
-# Lines "figure EVENT SECONDS key=value…" carry them; load.test.ts judges them.
+#   floor   (first) the same logins by plain ssh processes, no units: this machine's own pace,
+#           which the targets scale with (load.test.ts).
+# Lines "figure EVENT SECONDS key=value…" carry them; load.test.ts judges them. LOGIND=yes keeps
+# pam_systemd in the relay's PAM sessions, for the comparison in docs/reliability.md.
 . /tunnelc/test/e2e/netlib.sh
 : >"$LOG"
 DEVICES=${DEVICES:-10}
@@ -88,6 +91,12 @@ setup() {
   chown fleet:fleet /home/fleet/.ssh/authorized_keys
   # sshd_config as Debian lays it out: the whole-sshd settings first, then the Match blocks.
   relay_conf /etc/ssh/relay.conf relay
+  # PAM as Debian has it, less pam_systemd: here the relay's logind sessions would be made by
+  # the same PID 1 that starts the 200 device units, which a real relay's never does; with it,
+  # each login waits on that PID 1, slow logins miss the devices' keep-alives, and the retries
+  # feed the queue (docs/reliability.md has the figures with it).
+  if [ "${LOGIND:-no}" = no ]; then sed -i '/pam_systemd/s/^/# /' /etc/pam.d/common-session; fi
+  echo "192.0.2.1 $HOSTKEY" >/etc/ssh/load-known-hosts
   if [ "${LIMITS:-yes}" = yes ]; then tunnelc relay /specs/fleet.json --sshd-limits >>/etc/ssh/relay.conf; fi
   tunnelc relay /specs/fleet.json --sshd-config >>/etc/ssh/relay.conf
   tunnelc relay /specs/fleet.json --sysctl >/etc/ssh/relay.sysctl
@@ -158,10 +167,35 @@ if out=$(setup 2>&1); then say "ok - setup: $N tunnels from $DEVICES device name
 fi
 say "note relay: $(grep -c '^restrict' /home/fleet/.ssh/authorized_keys) authorized_keys lines, $(grep '^MaxStartups' /etc/ssh/relay.conf || echo 'MaxStartups: default'), sshd_config $(wc -l </etc/ssh/relay.conf) lines, sysctl: $(grep -v '^#' /etc/ssh/relay.sysctl | tr '\n' ' ')"
 
+# floor: what this machine takes for N logins to this relay with plain ssh, all at once, no units:
+# the same keys, ports and forwards, no keep-alives to give up on a slow login. The targets scale
+# with it (load.test.ts): the events' seconds are the relay's work on this machine plus tunnelc's.
+floor_event() {
+  local k t0 r last back pids=()
+  t0=$(now)
+  for k in $(seq 1 "$N"); do
+    ip netns exec "d$(device_of "$k")" ssh -F /dev/null -i "/etc/tunnelc/keys/t$k" \
+      -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes \
+      -o UserKnownHostsFile=/etc/ssh/load-known-hosts -o ExitOnForwardFailure=yes \
+      -N -R "$((FIRST_PORT + k - 1)):localhost:22" -l fleet 192.0.2.1 </dev/null >/dev/null 2>&1 &
+    pids+=($!)
+  done
+  r=$(ip netns exec relay node /tunnelc/test/e2e/probe-ports.cjs "$t0" "$LIMIT" "$FIRST_PORT" "$N")
+  last=$(echo "$r" | sed -n 's/.*"last":\([0-9.]*\).*/\1/p')
+  back=$(echo "$r" | sed -n 's/.*"back":\([0-9]*\).*/\1/p')
+  kill "${pids[@]}" 2>/dev/null
+  wait "${pids[@]}" 2>/dev/null
+  say "figure floor ${last:->$LIMIT} back=$back/$N relay_cpu_s=$(cpu_s)"
+  sleep 3 # the relay's sessions gone, their ports free
+  [ "$back" = "$N" ]
+}
+check "floor: $N plain ssh logins to the relay at once" floor_event
+
 # cold: every unit at once (systemctl queues all 200 start jobs; systemd runs them in parallel).
+d0=$(drops) c0=$(cpu_s)
 t0=$(now)
 units | xargs systemctl start --no-block
-check "cold: every forward carries bytes" measure cold "$t0" 0 0 0
+check "cold: every forward carries bytes" measure cold "$t0" 0 "$d0" "$c0"
 
 # herd: every relay sshd process killed at once, then the service started again.
 r0=$(restarts) d0=$(drops)

@@ -23,8 +23,21 @@ const SANDBOX = process.env.TUNNELC_LOAD_SANDBOX === "yes" ? "yes" : "no";
 const SPREAD = /^\d+$/.test(process.env.TUNNELC_LOAD_SPREAD ?? "")
   ? process.env.TUNNELC_LOAD_SPREAD!
   : "default";
-/** Issue 18: every tunnel back within 30 s after each event, with tunnelc's defaults. */
+/** "yes": the relay's PAM sessions keep pam_systemd (load.sh), for comparison; no target. */
+const LOGIND = process.env.TUNNELC_LOAD_LOGIND === "yes" ? "yes" : "no";
+/** Issue 18: every tunnel back within 30 s after each event, with tunnelc's defaults... */
 const TARGET_S = 30;
+/**
+ * ...on a machine where the same logins by plain ssh (load.sh's floor) take 10 s or less; on a
+ * slower one, twice the floor plus the restart delay and its spread (at most 10 s). The floor is
+ * the relay's logins and the devices' ssh alone; the units' own starts on the same two cores
+ * (systemd, the key's hand-over, ssh) about double it (cold: 1.5× on a slow machine of this
+ * kind), and a dropped session waits its restart delay first. Both are measured in the same run,
+ * so the target moves with the machine, not with tunnelc: a storm of retries still misses it
+ * (with pam_systemd, docs/reliability.md, cold took 90–107 s where the floor without it is 26 s).
+ */
+const FLOOR_FACTOR = 2;
+const RESTART_S = 10;
 /** What load.sh reports beside each figure, in the table's order. */
 const COLUMNS = [
   "restarts",
@@ -46,7 +59,7 @@ After=network.target
 
 [Service]
 Type=oneshot
-Environment=DEVICES=${DEVICES} PER=${PER} OUTAGE=${OUTAGE} LIMITS=${LIMITS} SPREAD=${SPREAD} SANDBOX=${SANDBOX}
+Environment=DEVICES=${DEVICES} PER=${PER} OUTAGE=${OUTAGE} LIMITS=${LIMITS} SPREAD=${SPREAD} SANDBOX=${SANDBOX} LOGIND=${LOGIND}
 ExecStart=/bin/bash /tunnelc/test/e2e/load.sh
 StandardOutput=file:/results/trace
 StandardError=inherit
@@ -93,6 +106,16 @@ test(
           ];
         }),
     );
+    const floor = figures.get("floor");
+    const target = Math.max(TARGET_S, RESTART_S + FLOOR_FACTOR * Number(floor?.seconds ?? NaN));
+    t.diagnostic(
+      `floor: ${DEVICES * PER} plain ssh logins at once took ${floor?.seconds ?? "none"} s (relay CPU ${floor?.fields.relay_cpu_s ?? "?"} s): target ${target} s`,
+    );
+    // Without a floor there is no target: that is a failure, not a pass.
+    await t.test("floor: the machine's own pace was measured", () => {
+      assert.ok(floor && Number.isFinite(target), `no floor: ${floor?.seconds ?? "none"}`);
+    });
+    const judged = LIMITS === "yes" && LOGIND === "no";
     t.diagnostic(`| event | seconds until all back | ${COLUMNS.join(" | ")} |`);
     for (const [event, what] of Object.entries(EVENTS)) {
       const f = figures.get(event);
@@ -100,12 +123,12 @@ test(
       t.diagnostic(
         `| ${what} | ${f?.seconds ?? "none"} | ${COLUMNS.map((k) => fields[k] ?? "?").join(" | ")} |`,
       );
-      // sshd's own MaxStartups is measured for comparison, with no target.
-      if (LIMITS === "no") continue;
-      await t.test(`${what}: all ${DEVICES * PER} back within ${TARGET_S} s, none given up`, () => {
+      // sshd's own MaxStartups, and pam_systemd, are measured for comparison, with no target.
+      if (!judged) continue;
+      await t.test(`${what}: all ${DEVICES * PER} back within ${target} s, none given up`, () => {
         assert.ok(f, "no figure: the event did not run");
         assert.equal(fields.back, `${DEVICES * PER}/${DEVICES * PER}`, `only ${fields.back} back`);
-        assert.ok(Number(f.seconds) <= TARGET_S, `took ${f.seconds} s`);
+        assert.ok(Number(f.seconds) <= target, `took ${f.seconds} s`);
         assert.equal(fields.failed, "0", "a unit failed for good");
       });
     }
@@ -118,13 +141,13 @@ test(
       `host: ${DEVICES * PER} units with their sandbox started together on one systemd: all active after ${host?.[2] ?? "none"} s, ${hostFields.restarts ?? "?"} restarts, mount table ${hostFields.mounts_before ?? "?"} → ${hostFields.mounts_after ?? "?"} lines`,
     );
     // With sshd's own MaxStartups the relay drops logins, and those starts fail: no target.
-    if (LIMITS === "yes")
+    if (judged)
       await t.test(
-        `host: all ${DEVICES * PER} units with their sandbox active within ${TARGET_S} s of starting together, none restarted`,
+        `host: all ${DEVICES * PER} units with their sandbox active within ${target} s of starting together, none restarted`,
         () => {
           assert.ok(host, "no figure: the event did not run");
           assert.equal(hostFields.active, `${DEVICES * PER}/${DEVICES * PER}`);
-          assert.ok(Number(host[2]) <= TARGET_S, `took ${host[2]} s`);
+          assert.ok(Number(host[2]) <= target, `took ${host[2]} s`);
           assert.equal(hostFields.restarts, "0", "starts failed and were retried");
           assert.equal(hostFields.sandboxed, "strict", "the units kept their sandbox");
         },
