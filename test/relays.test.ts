@@ -593,3 +593,30 @@ test("the generator: a broken fleet with relays still fails loudly under every D
   writeFileSync(join(dir, "fleet.json"), n.replace('"to": 22', '"to": 99999'));
   assert.deepEqual(names(tunnelc(["generate", "--dry-run", "--json", "--spec-dir", dir])), nOk);
 });
+
+test("ssh-config: an IPv6 listener is ssh -W's [address]:port, quoted so sh never reads it as a pattern", (t) => {
+  const r = compiled(fleet([device("v6", 0, { forwards: [{ remote: "[::1]:20100", to: 22 }] })]));
+  assert.ok(r.ok, JSON.stringify(r.diagnostics));
+  const config = sshConfig(r.model);
+  assert.match(
+    config,
+    /-W "\[::1\]:20100" -l fleet -p 22 -- relay-a\.example\.net \|\| exec ssh -W "\[::1\]:20100"/,
+  );
+  if (!needs(t, "ssh", hasSsh)) return;
+  // A file a pattern would match, in the directory the laptop's shell runs in: sh leaves the
+  // quoted word alone, so ssh -G shows the same ProxyCommand and sh -c gets the same words.
+  const dir = mkdtempSync(join(work, "glob-"));
+  writeFileSync(join(dir, "1:20100"), "");
+  const file = join(dir, "config");
+  writeFileSync(file, config);
+  const proxy = /^proxycommand (.*)$/m.exec(
+    spawnSync("ssh", ["-G", "-F", file, "v6"], { encoding: "utf8" }).stdout,
+  )?.[1];
+  assert.ok(proxy, config);
+  const words = spawnSync(
+    "sh",
+    ["-c", `${proxy!.replace(/^sh -c '/, "set -- ").replace(/ \|\|.*$/, "")}; printf '%s\\n' "$@"`],
+    { cwd: dir, encoding: "utf8" },
+  ).stdout;
+  assert.match(words, /^\[::1\]:20100$/m, words);
+});
