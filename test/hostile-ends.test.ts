@@ -12,6 +12,7 @@ import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./helpers/paths.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
+import { freePort } from "./helpers/free-port.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
 import { fleetSpecText } from "./helpers/fleet-spec.ts";
 import { compileSpecs } from "../src/render/units.ts";
@@ -326,15 +327,6 @@ after(() => {
   if (relay?.sshd.pid !== undefined) process.kill(relay.sshd.pid);
   for (const s of servers) s.close();
 });
-
-/** A free port on 127.0.0.1, as the kernel hands one out. */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, "127.0.0.1", ok));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((ok) => s.close(ok));
-  return port;
-}
 
 /** A service on the relay a device must not reach: answers "SECRET" and closes. */
 async function relayService(): Promise<number> {

@@ -18,6 +18,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { tunnelc } from "./helpers/run-cli.ts";
+import { freePort } from "./helpers/free-port.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
 import { compileSpecs } from "../src/render/units.ts";
 import { sshConfig, FAILOVER_CONNECT_TIMEOUT } from "../src/ends/ssh-config.ts";
@@ -342,14 +343,6 @@ after(() => {
   for (const s of sockets) s.destroy();
   for (const s of servers) s.close();
 });
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, "127.0.0.1", ok));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((ok) => s.close(ok));
-  return port;
-}
 
 /** An sshd of our own on 127.0.0.1 that lets `client` in. */
 async function sshd(dir: string, name: string, hostKey: string, keys: string): Promise<number> {

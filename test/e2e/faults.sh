@@ -124,16 +124,20 @@ measure() { # measure N CONFIG FAULT
   journalctl -u "tun-$n.service" -o short-monotonic --no-pager >"/results/journal-tun-$n.txt"
 }
 
+accounts() { # USER…: each with a home and a private ~/.ssh
+  local u
+  for u in "$@"; do
+    useradd -m -s /bin/bash "$u" && install -d -m 0700 -o "$u" -g "$u" "/home/$u/.ssh" || return 1
+  done
+}
+
 # ---- the three hosts: device, relay and laptop --------------------------------------------
 # Relay r0 joins device d0 (192.0.2.0/25) and laptop l0 (192.0.2.128/25). The relay's
 # authorized_keys and Match block come from tunnelc relay, the laptop's Host block from
 # tunnelc ssh-config: "ssh dev" on the laptop lands in the device's sshd.
 three_hosts() {
   set -e
-  useradd -m -s /bin/bash relay0
-  useradd -m -s /bin/bash laptop
-  useradd -m -s /bin/bash devuser
-  for u in relay0 laptop devuser; do install -d -m 0700 -o $u -g $u /home/$u/.ssh; done
+  accounts relay0 laptop devuser
   runuser -u laptop -- ssh-keygen -q -t ed25519 -N '' -C laptop -f /home/laptop/.ssh/id_ed25519
   for u in laptop devuser; do
     install -m 0600 -o $u -g $u /home/laptop/.ssh/id_ed25519.pub /home/$u/.ssh/authorized_keys
@@ -193,10 +197,7 @@ three_hosts_checks() {
 # via-b); A back, its tunnel carries bytes again (figure failover a-back).
 two_relays() {
   set -e
-  useradd -m -s /bin/bash mra
-  useradd -m -s /bin/bash mrb
-  useradd -m -s /bin/bash laptop2
-  for u in mra mrb laptop2; do install -d -m 0700 -o $u -g $u /home/$u/.ssh; done
+  accounts mra mrb laptop2
   runuser -u laptop2 -- ssh-keygen -q -t ed25519 -N '' -C laptop2 -f /home/laptop2/.ssh/id_ed25519
   install -m 0600 -o laptop2 -g laptop2 /home/laptop2/.ssh/id_ed25519.pub /home/laptop2/.ssh/authorized_keys
   cat /home/laptop2/.ssh/id_ed25519.pub >>/home/devuser/.ssh/authorized_keys
