@@ -71,9 +71,10 @@ export function assignedRelays(
 ): string[] {
   if (wanted === undefined) return [...names];
   if (typeof wanted === "number") {
-    const score = (r: string) => sha256Hex(`${r}\n${device}`);
+    // Each relay's hash once: the sort compares each several times, for every device.
+    const score = new Map(names.map((r) => [r, sha256Hex(`${r}\n${device}`)]));
     return [...names]
-      .sort((a, b) => (score(a) > score(b) ? -1 : score(a) < score(b) ? 1 : 0))
+      .sort((a, b) => (score.get(a)! > score.get(b)! ? -1 : score.get(a)! < score.get(b)! ? 1 : 0))
       .slice(0, wanted);
   }
   return wanted.filter((r) => names.includes(r));
