@@ -179,6 +179,11 @@ export const CODES = {
     meaning: "With pinned keys, a jump host without its own hostKeys could not be verified.",
     fix: "Pin each jump host's keys too: tunnelc trust SPEC.",
   },
+  "rule/backoff-below-delay": {
+    meaning:
+      "restart.maxDelaySec is not above the restart delay (delaySec plus spreadSec): nothing to back off to.",
+    fix: "Raise maxDelaySec, or drop it for a fixed delay.",
+  },
   "rule/user-nobody": {
     meaning: '"user": "nobody" shares the account with every other daemon that uses it.',
     fix: 'Leave "user" out for a dynamic account, or name an account of its own.',

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { runDoctor } from "../src/commands/doctor.ts";
-import { atLeast, opensshVersion, systemdVersion } from "../src/doctor/versions.ts";
+import { atLeast, opensshVersion, systemdVersion } from "../src/model/versions.ts";
 import type { Runner } from "../src/edge/systemctl.ts";
 
 const OUTPUTS: Record<string, { status: number; stdout: string; stderr: string }> = {

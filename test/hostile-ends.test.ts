@@ -158,6 +158,50 @@ test("relay --sshd-limits: sshd -t accepts it beside the Match file, and sshd -T
   }
 });
 
+// sshd refuses to start on a keyword it does not know (sshd_config(5)): PerSourcePenalties is
+// OpenSSH 9.8's, so it is printed only for the version --openssh names.
+test("relay --sshd-limits --openssh: the penalties only for 9.8 and later; without it, or for 9.2, what this sshd -t accepts; LoginGraceTime pinned", (t) => {
+  if (!sshdReady(t)) return;
+  const spec = specFile("penalties.json", fleetSpecText(["a", "b"]));
+  const limits = (...extra: string[]) => {
+    const r = tunnelc(["relay", spec, "--sshd-limits", ...extra]);
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  const plain = limits();
+  for (const version of ["9.8", "10.0p2", "OpenSSH_9.9p1 Ubuntu-3ubuntu3, OpenSSL 3.4.1"]) {
+    const newer = limits("--openssh", version);
+    assert.match(newer, /^PerSourcePenalties crash:90s authfail:0s noauth:0s grace-exceeded:0s$/m);
+    assert.match(newer, /^PerSourceNetBlockSize 32:128$/m);
+    // On the 9.2 here the same file stops sshd: why the version is asked for.
+    const checked = sshd(newer);
+    assert.notEqual(checked.status, 0, "sshd 9.2 took PerSourcePenalties");
+    assert.match(checked.stderr, /PerSourcePenalties/);
+  }
+  for (const text of [plain, limits("--openssh", "9.2"), limits("--openssh", "OpenSSH_7.9p1")]) {
+    assert.doesNotMatch(text, /^PerSource/m);
+    const checked = sshd(text);
+    assert.equal(checked.status, 0, checked.stderr);
+    const shown = sshd(text, ["-T"]);
+    assert.match(shown.stdout, /^logingracetime 120$/m);
+  }
+  assert.match(plain, /--openssh/, "without --openssh the file says what it leaves out");
+});
+
+test("relay --openssh: not a version, or without --sshd-limits, is a usage error before any spec is read", () => {
+  for (const args of [
+    ["--sshd-limits", "--openssh", "ten"],
+    ["--sshd-limits", "--openssh", ""],
+    ["--openssh", "9.8"],
+    ["--sshd-config", "--openssh", "9.8"],
+  ]) {
+    const r = tunnelc(["relay", "/nonexistent/spec.json", ...args]);
+    assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /--openssh/);
+  }
+});
+
 test("relay: two of --sshd-config, --sshd-limits and --sysctl is a usage error, nothing printed", () => {
   const spec = specFile("two-files.json", fleetSpecText(["a"]));
   for (const pair of [

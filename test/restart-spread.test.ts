@@ -108,3 +108,45 @@ for (const [value, pointer] of [
     );
   });
 }
+
+// ---- restart.maxDelaySec: systemd 254's back-off (RestartSteps=, RestartMaxDelaySec=) -------
+// Booted on systemd 257 in test/e2e/newer.test.ts; here what the unit says and what is refused.
+
+const backoffLines = (restart: object) => {
+  const r = compileSpecs([
+    { file: "fleet.json", text: JSON.stringify({ tunnels: [device(2222, restart)] }) },
+  ]);
+  assert.ok(r.ok, JSON.stringify(r.diagnostics));
+  return r.units[0]!.text.split("\n").filter((l) => /^Restart(Steps|MaxDelaySec)=/.test(l));
+};
+
+test("restart.maxDelaySec adds RestartSteps= (4 unless steps says) and RestartMaxDelaySec=; without it, neither", () => {
+  assert.deepEqual(backoffLines({ maxDelaySec: 30 }), ["RestartSteps=4", "RestartMaxDelaySec=30"]);
+  assert.deepEqual(backoffLines({ maxDelaySec: 20, steps: 3, spreadSec: 0 }), [
+    "RestartSteps=3",
+    "RestartMaxDelaySec=20",
+  ]);
+  assert.deepEqual(backoffLines({}), []);
+  assert.deepEqual(backoffLines({ steps: 3 }), [], "steps alone backs nothing off");
+});
+
+for (const [restart, pointer, message] of [
+  [{ maxDelaySec: 10 }, "/tunnels/0/restart/maxDelaySec", /more than .*\(10\)/],
+  [{ maxDelaySec: 6, delaySec: 6, spreadSec: 0 }, "/tunnels/0/restart/maxDelaySec", /\(6\)/],
+  [{ maxDelaySec: 0 }, "/tunnels/0/restart/maxDelaySec", /./],
+  [{ maxDelaySec: 86401 }, "/tunnels/0/restart/maxDelaySec", /./],
+  [{ maxDelaySec: 30, steps: 0 }, "/tunnels/0/restart/steps", /./],
+  [{ maxDelaySec: 30, steps: 101 }, "/tunnels/0/restart/steps", /./],
+] as const) {
+  test(`restart ${JSON.stringify(restart)} is refused at ${pointer}`, () => {
+    const text = JSON.stringify({ tunnels: [device(2222, restart)] });
+    const m = buildModel([{ file: "fleet.json", text }]);
+    assert.equal(m.ok, false);
+    assert.ok(
+      m.diagnostics.some(
+        (d) => d.severity === "error" && d.location.pointer === pointer && message.test(d.message),
+      ),
+      JSON.stringify(m.diagnostics.map((d) => [d.location.pointer, d.message])),
+    );
+  });
+}

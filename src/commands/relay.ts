@@ -27,12 +27,14 @@ import { flag, text, someOf, jsonOption, defineCommand } from "./options.ts";
 
 import type { Facts, Gatherer } from "../edge/query.ts";
 import { loadSpecs } from "./specs-arg.ts";
+import { opensshVersionArg } from "../model/versions.ts";
 
 export interface EndsArgs {
   specs: string[];
   only?: string;
   sshdConfig?: boolean;
   sshdLimits?: boolean;
+  openssh?: string;
   sysctl?: boolean;
   relay?: string;
   relayUser?: string;
@@ -137,17 +139,36 @@ const FILE_OPTIONS = [
   ["sysctl", "--sysctl"],
 ] as const;
 
+/** --openssh: the relay's sshd version, for --sshd-limits only; checked before any spec is read. */
+function opensshOf(args: EndsArgs): readonly [number, number] | undefined {
+  if (args.openssh === undefined) return undefined;
+  if (!args.sshdLimits)
+    throw new UsageError("--openssh: only with --sshd-limits (the file it changes)");
+  const v = opensshVersionArg(args.openssh);
+  if (v === undefined)
+    throw new UsageError(
+      `--openssh ${JSON.stringify(args.openssh)}: not an OpenSSH version; give what \`sshd -V\` prints on the relay, or its number ("9.8")`,
+    );
+  return v;
+}
+
 export function runRelay(args: EndsArgs, { gatherer }: Edge = edgeOf()): Outcome {
   const files = FILE_OPTIONS.filter(([field]) => args[field]).map(([, option]) => option);
   if (files.length > 1)
     throw new UsageError(`${files.join(" and ")} print different files: give one`);
+  const openssh = opensshOf(args);
   const { model, texts } = modelOf(args, gatherer, relayProblems);
   // Independent of the devices, but the specs are still checked: it belongs with --sshd-config.
   if (args.sysctl) return printed(args, "sysctl", relaySysctl());
   // The Match blocks need only the forwards, not the devices' keys.
   if (args.sshdConfig) return printed(args, "sshdConfig", perRelay(model, sshdConfig));
   // Sized by the devices the specs (or --only) name, not their keys.
-  if (args.sshdLimits) return printed(args, "sshdLimits", perRelay(model, sshdLimits));
+  if (args.sshdLimits)
+    return printed(
+      args,
+      "sshdLimits",
+      perRelay(model, (m) => sshdLimits(m, openssh)),
+    );
   const facts = gatherer.gather(model.tunnels.flatMap(pubQuery));
   const keys = new Map<string, string>();
   const problems: EndsProblem[] = [];
@@ -181,7 +202,12 @@ export const relayCommand = defineCommand<EndsArgs>({
   positionals: { specs: someOf("fleet or tunnel spec files") },
   options: {
     "sshd-config": flag("print a sshd_config.d Match User block instead"),
-    "sshd-limits": flag("print the relay's whole-sshd settings for the fleet (MaxStartups)"),
+    "sshd-limits": flag(
+      "print the relay's whole-sshd settings for the fleet (MaxStartups, LoginGraceTime)",
+    ),
+    openssh: text(
+      "with --sshd-limits: the relay's OpenSSH version (what `sshd -V` prints there); 9.8 and later add PerSourcePenalties",
+    ),
     sysctl: flag("print the relay's sysctl.d file (tcp_retries2: a dead device frees its port)"),
     only: onlyOption,
     relay: relayOption,
@@ -199,6 +225,10 @@ export const relayCommand = defineCommand<EndsArgs>({
     [
       "$0 relay fleet.json --sshd-limits > /etc/ssh/sshd_config.d/00-tunnelc-limits.conf",
       "let every device reconnect at once after a restart",
+    ],
+    [
+      '$0 relay fleet.json --sshd-limits --openssh "$(ssh relay /usr/sbin/sshd -V 2>&1)"',
+      "the same, for the relay's OpenSSH (9.8 and later: penalties that spare shared addresses)",
     ],
     [
       "$0 relay fleet.json --sysctl > /etc/sysctl.d/90-tunnelc-relay.conf",

@@ -3,7 +3,13 @@
 // needs as queries (src/edge/query.ts), answered in two rounds by the gatherer, and returns a
 // line's worth of verdict from the facts.
 import { parse as parseIni } from "ini";
-import { MIN_OPENSSH, MIN_SYSTEMD, atLeast, opensshVersion, systemdVersion } from "./versions.ts";
+import {
+  MIN_OPENSSH,
+  MIN_SYSTEMD,
+  atLeast,
+  opensshVersion,
+  systemdVersion,
+} from "../model/versions.ts";
 import { hasNssSystemd, nssQuery } from "../install/nss-check.ts";
 import { identityQueries, identityWarnings, modeQuery } from "../install/identity-check.ts";
 import { lingerQuery, lingerWarning } from "../install/linger.ts";

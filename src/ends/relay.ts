@@ -7,6 +7,7 @@ import type { FleetModel } from "../model/build-model.ts";
 import type { Endpoint, ModelTunnel, Tunnel } from "../model/tunnel.ts";
 import { formatJump } from "../model/host-format.ts";
 import { isHostPort, loginNameProblem } from "./grammar.ts";
+import { atLeast } from "../model/versions.ts";
 
 /** The model's tunnels (buildModel's result, or a part of it: --only), as every back end takes it. */
 export type EndsModel = Pick<FleetModel, "tunnels">;
@@ -300,6 +301,28 @@ const MAX_STARTUPS_DEFAULT = { start: 10, rate: 30, full: 100 } as const;
  */
 const MAX_STARTUPS_CAP = 1000;
 
+/** OpenSSH 9.8: the first with PerSourcePenalties (sshd_config(5), release notes of 9.8). */
+export const PENALTIES_SINCE = [9, 8] as const;
+
+/**
+ * LoginGraceTime, written even though it is sshd's default (sshd_config(5)): sshd takes the first
+ * value it reads, and this file comes first, so a hardened main sshd_config (30 s is common)
+ * cannot cut the logins of a herd. With up to MaxStartups' cap logins in flight, each waits its
+ * turn for the relay's CPU: 15–100 ms a login measured on 2 cores (docs/reliability.md), so
+ * about 1000 × 0.1 s / 2 = 50 s at worst.
+ */
+const LOGIN_GRACE_SEC = 120;
+
+/**
+ * PerSourcePenalties for a relay whose devices may share a source address (carrier-grade NAT,
+ * one site's router): a penalty refuses the whole address (PerSourceNetBlockSize), so the events
+ * a fleet's own devices cause must cost nothing, or a few of them lock all the others out:
+ * authfail (a device removed from authorized_keys keeps retrying), noauth and grace-exceeded
+ * (logins cut short or slowed by a herd). A crash of sshd is never a device's doing: kept at
+ * its default. Keywords of 9.8 only (refuseconnection is 10.0's), so 9.8 accepts the line.
+ */
+const FLEET_PENALTIES = "crash:90s authfail:0s noauth:0s grace-exceeded:0s";
+
 /**
  * The relay's settings for the whole sshd, sized to the fleet. After the relay's sshd restarts
  * or the relay comes back from an outage, every device connects within the same second or two,
@@ -307,13 +330,35 @@ const MAX_STARTUPS_CAP = 1000;
  * dropped device then waits its restart delay and tries again (measured: 117 of 200 devices
  * dropped after a restart with the default 10:30:100, docs/reliability.md). These keywords are
  * refused inside a Match block, so they cannot join the --sshd-config file, which is all Match
- * blocks and valid wherever it is read.
+ * blocks and valid wherever it is read. `openssh`: the relay's sshd version when known
+ * (--openssh); the penalties only where it has them, since sshd refuses to start on a keyword
+ * it does not know.
  */
-export function sshdLimits(model: EndsModel): string {
+export function sshdLimits(model: EndsModel, openssh?: readonly [number, number]): string {
   const n = model.tunnels.length;
   const full = Math.min(MAX_STARTUPS_CAP, Math.max(MAX_STARTUPS_DEFAULT.full, 2 * n));
   const start = Math.min(full, Math.max(MAX_STARTUPS_DEFAULT.start, n));
   const capped = 2 * n > MAX_STARTUPS_CAP;
+  const penalties =
+    openssh === undefined
+      ? [
+          "#",
+          "# OpenSSH 9.8 and later refuse a source address for a while after failed or cut-short",
+          "# logins (PerSourcePenalties); devices behind one address (carrier-grade NAT) then lock",
+          '# each other out. On such a relay print this file with --openssh "$(sshd -V 2>&1)".',
+        ]
+      : atLeast(openssh, PENALTIES_SINCE)
+        ? [
+            "#",
+            `# OpenSSH ${openssh.join(".")}: a penalty refuses the whole source address, and devices behind one`,
+            "# address (carrier-grade NAT) share it. What devices themselves cause costs nothing: a",
+            "# failed key (a device taken out of authorized_keys retries for ever), a login cut short",
+            "# or slowed past LoginGraceTime by a herd. Crashing sshd keeps its default. Cost: no",
+            "# address is slowed down for guessing passwords; let the relay take keys only.",
+            "PerSourceNetBlockSize 32:128",
+            `PerSourcePenalties ${FLEET_PENALTIES}`,
+          ]
+        : [];
   return (
     [
       `# tunnelc: ${SSHD_LIMITS_FILE} on the relay, for ${n} device${n === 1 ? "" : "s"}`,
@@ -330,6 +375,10 @@ export function sshdLimits(model: EndsModel): string {
           ]
         : []),
       `MaxStartups ${start}:${MAX_STARTUPS_DEFAULT.rate}:${full}`,
+      "# sshd's default, written so that a shorter one elsewhere cannot cut the logins of a herd",
+      "# (sshd takes the first value it reads): each waits its turn for the relay's CPU.",
+      `LoginGraceTime ${LOGIN_GRACE_SEC}`,
+      ...penalties,
     ].join("\n") + "\n"
   );
 }

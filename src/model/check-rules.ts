@@ -32,6 +32,7 @@ export function checkRules(file: string, tunnels: SourcedTunnel[], seed: boolean
     checkScope(ctx, t);
     checkLogin(ctx, t);
     checkForwards(ctx, t);
+    checkBackoff(ctx, t);
   }
   return ctx.out.list;
 }
@@ -120,6 +121,23 @@ function checkHostKeys(ctx: Context, { tunnel, pointer }: SourcedTunnel): void {
       `server.hostKeys pins the server's keys, so hostKeyPolicy must be "pinned" or left out (got "${tunnel.hostKeyPolicy}")`,
     );
   }
+}
+
+/**
+ * systemd.service(5) RestartSteps=: the delays grow geometrically from RestartSec= to
+ * RestartMaxDelaySec=, so a maximum at or below RestartSec= (the delay plus the whole spread)
+ * is no back-off at all.
+ */
+function checkBackoff(ctx: Context, { tunnel, pointer }: SourcedTunnel): void {
+  const { backoff, delaySec, spreadSec = 0 } = tunnel.restart;
+  if (backoff === undefined || backoff.maxDelaySec > delaySec + spreadSec) return;
+  report(
+    ctx,
+    "error",
+    "rule/backoff-below-delay",
+    `${pointer}/restart/maxDelaySec`,
+    `restart.maxDelaySec (${backoff.maxDelaySec}) must be more than restart.delaySec + restart.spreadSec (${delaySec + spreadSec}): the restarts back off from there`,
+  );
 }
 
 function checkScope(ctx: Context, { tunnel, pointer }: SourcedTunnel): void {

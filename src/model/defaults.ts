@@ -17,6 +17,7 @@ export const DEFAULTS = {
   restartPolicy: S["tunnel.restart.policy"],
   restartDelaySec: S["tunnel.restart.delaySec"],
   restartSpreadSec: S["tunnel.restart.spreadSec"],
+  restartSteps: S["tunnel.restart.steps"],
   hardening: S["tunnel.hardening"],
   scope: S["tunnel.scope"],
   sshPath: S["tunnel.ssh.path"],

@@ -238,6 +238,12 @@ function normalizeTunnel(
       delaySec: t.restart?.delaySec ?? form.restartDelaySec,
       // Absent when 0: the unit, and its hash, stay what they were before the spread existed.
       ...(spread > 0 && { spreadSec: spread }),
+      ...(t.restart?.maxDelaySec !== undefined && {
+        backoff: {
+          maxDelaySec: t.restart.maxDelaySec,
+          steps: t.restart.steps ?? DEFAULTS.restartSteps,
+        },
+      }),
     },
     startTimeoutSec: t.startTimeoutSec ?? DEFAULTS.startTimeoutSec,
     ...(connectTimeoutSec !== undefined && { connectTimeoutSec }),

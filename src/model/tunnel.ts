@@ -50,7 +50,13 @@ export interface Tunnel {
   keepAlive: { interval: number; countMax: number };
   compression: boolean;
   /** RestartSec= is delaySec plus this tunnel's share of spreadSec (render/restart-delay.ts); no spreadSec: 0. */
-  restart: { policy: RestartPolicy; delaySec: number; spreadSec?: number };
+  restart: {
+    policy: RestartPolicy;
+    delaySec: number;
+    spreadSec?: number;
+    /** RestartMaxDelaySec= and RestartSteps= (systemd 254); absent: no back-off. */
+    backoff?: { maxDelaySec: number; steps: number };
+  };
   /** TimeoutStartSec=: how long a start may take until every forward is up. */
   startTimeoutSec: number;
   /** ssh's ConnectTimeout; undefined in the seed form and when ssh.options sets it. */

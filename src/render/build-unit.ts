@@ -130,6 +130,16 @@ function serviceSection(t: Tunnel, hash: string, texts: readonly TextFile[]): En
           restartDelay(t.restart.delaySec, t.restart.spreadSec, hash),
           `${t.restart.delaySec} s plus this tunnel's fixed share of ${t.restart.spreadSec} s (from its hash): devices dropped together retry apart.`,
         ),
+    ...(t.restart.backoff === undefined
+      ? []
+      : [
+          entry(
+            "RestartSteps",
+            String(t.restart.backoff.steps),
+            `systemd 254 and later: each restart waits longer, up to ${t.restart.backoff.maxDelaySec} s; the count runs until the next manual start (systemd.service(5)).`,
+          ),
+          entry("RestartMaxDelaySec", String(t.restart.backoff.maxDelaySec)),
+        ]),
   ];
 }
 

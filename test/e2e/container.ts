@@ -21,17 +21,24 @@ export const PACKAGES = [
 
 const CACHE = process.env.TUNNELC_E2E_CACHE ?? "/var/cache/tunnelc-e2e";
 
-export function rootfsPath(): string {
+/**
+ * The Debian releases the suites boot: bookworm (Debian 12: systemd 252, OpenSSH 9.2), the
+ * machine CI runs on, and trixie (Debian 13: systemd 257, OpenSSH 10.0) for what only newer
+ * versions have (RestartSteps=, PerSourcePenalties; test/e2e/newer.test.ts).
+ */
+export type Release = "bookworm" | "trixie";
+
+export function rootfsPath(release: Release = "bookworm"): string {
   const key = createHash("sha256")
-    .update(`bookworm\n${PACKAGES.join(",")}`)
+    .update(`${release}\n${PACKAGES.join(",")}`)
     .digest("hex")
     .slice(0, 12);
   return join(CACHE, `rootfs-${key}`);
 }
 
-/** The cached rootfs, built on first use (about 45 s). */
-export function ensureRootfs(log: (s: string) => void): string {
-  const root = rootfsPath();
+/** The cached rootfs, built on first use (about 45 s, trixie about 55 s). */
+export function ensureRootfs(log: (s: string) => void, release: Release = "bookworm"): string {
+  const root = rootfsPath(release);
   if (existsSync(join(root, ".tunnelc-ready"))) return root;
   // Per process: test/e2e and test/packages.test.ts may both build it when run in parallel.
   const tmp = `${root}.tmp-${process.pid}`;
@@ -40,7 +47,7 @@ export function ensureRootfs(log: (s: string) => void): string {
   log(`building ${root} with debootstrap`);
   execFileSync(
     "debootstrap",
-    ["--variant=minbase", `--include=${PACKAGES.join(",")}`, "bookworm", tmp],
+    ["--variant=minbase", `--include=${PACKAGES.join(",")}`, release, tmp],
     {
       stdio: ["ignore", "ignore", "pipe"],
       timeout: 600_000,

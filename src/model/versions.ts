@@ -1,4 +1,5 @@
-// Version strings of the tools doctor checks, and the minimums tunnelc's units rely on. Pure.
+// Version strings of the tools doctor checks and the relay's files depend on, and the minimums
+// tunnelc's units rely on. Pure.
 
 /** systemd 248: PrivateIPC= of the strict profile (ProtectProc=, ProcSubset= are 247). */
 export const MIN_SYSTEMD = 248;
@@ -13,6 +14,16 @@ export function systemdVersion(versionOutput: string): number | undefined {
 export function opensshVersion(versionOutput: string): [number, number] | undefined {
   const m = /OpenSSH_(\d+)\.(\d+)/.exec(versionOutput);
   return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+/**
+ * An OpenSSH version as a person gives it: what `sshd -V` or `ssh -V` prints
+ * ("OpenSSH_9.2p1 Debian-2+deb12u3, OpenSSL …"), or the bare number ("9.8", "10.0p2").
+ */
+export function opensshVersionArg(text: string): [number, number] | undefined {
+  const m = /^\s*(?:(\d+)\.(\d+)(?:p\d+)?\s*$|OpenSSH_(\d+)\.(\d+))/.exec(text);
+  if (!m) return undefined;
+  return m[1] !== undefined ? [Number(m[1]), Number(m[2])] : [Number(m[3]), Number(m[4])];
 }
 
 export function atLeast(v: readonly [number, number], min: readonly [number, number]): boolean {
