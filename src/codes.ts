@@ -344,6 +344,11 @@ export const CODES = {
     meaning: "The distribution doctor ran on (reported, never a failure).",
     fix: "Nothing to do.",
   },
+  "doctor/backoff": {
+    meaning:
+      "A tunnel backs off (restart.maxDelaySec) on a systemd older than 254, which ignores it.",
+    fix: "Drop restart.maxDelaySec, or run systemd 254 or later.",
+  },
   "doctor/ssh": {
     meaning: "ssh is missing or older than tunnelc needs.",
     fix: "Install or upgrade the OpenSSH client.",

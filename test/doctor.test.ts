@@ -191,3 +191,44 @@ test("a missing key's hint is the command that creates it, directory and all", a
     ),
   );
 });
+
+test("a tunnel that backs off (restart.maxDelaySec): failed on systemd 252, which ignores RestartSteps=; passed on 257; not asked otherwise", async () => {
+  const { f, dir } = spec({});
+  const key = join(dir, "id");
+  writeFileSync(key, "k");
+  chmodSync(key, 0o600);
+  const tunnel = (restart: object) => ({
+    name: "bo",
+    identity: key,
+    server: "relay@192.0.2.1",
+    restart,
+    forwards: [{ remote: 2222, to: "localhost:22" }],
+  });
+  const backoff = async (restart: object, systemctl?: string) => {
+    writeFileSync(f, JSON.stringify(tunnel(restart)));
+    const out = await runDoctor(
+      { specs: [f], user: false, json: true },
+      edgeOf({
+        runner: runner(
+          systemctl === undefined
+            ? {}
+            : { systemctl: { status: 0, stdout: systemctl, stderr: "" } },
+        ),
+      }),
+    );
+    const report = JSON.parse(out.stdout) as {
+      checks: { name: string; ok: boolean; detail: string; hint?: string }[];
+    };
+    return report.checks.find((c) => c.name === "back-off");
+  };
+  const old = await backoff({ maxDelaySec: 30 });
+  assert.equal(old?.ok, false);
+  assert.match(
+    old.detail,
+    /systemd 252 does not know RestartSteps= \(restart\.maxDelaySec of bo\)/,
+  );
+  assert.match(old.hint ?? "", /drop restart\.maxDelaySec, or run systemd 254/);
+  const newer = await backoff({ maxDelaySec: 30 }, "systemd 257 (257.13-1~deb13u1)\n");
+  assert.equal(newer?.ok, true);
+  assert.equal(await backoff({ delaySec: 7 }), undefined);
+});

@@ -4,6 +4,7 @@
 // line's worth of verdict from the facts.
 import { parse as parseIni } from "ini";
 import {
+  BACKOFF_SYSTEMD,
   MIN_OPENSSH,
   MIN_SYSTEMD,
   atLeast,
@@ -125,6 +126,7 @@ export function doctorChecks(input: DoctorInput, facts: Facts): Check[] {
     checkNss(tunnels, facts),
     ...(wantsSed(input) ? [checkSed(facts)] : []),
     ...(wantsLinger(input) ? [checkLinger(facts)] : []),
+    checkBackoff(tunnels, facts),
     ...tunnels.flatMap((t) => [
       checkIdentity(t, facts),
       checkHostKey(t, input.specFile(t), facts),
@@ -160,6 +162,27 @@ function checkSystemd(facts: Facts): Check {
       "boot this machine (or container) with systemd as PID 1; to build a package or image instead, use tunnelc install --root DIR",
     );
   return pass("doctor/systemd", "systemd", `systemd ${v}, running`);
+}
+
+/**
+ * restart.maxDelaySec writes RestartSteps= and RestartMaxDelaySec=, systemd 254's
+ * (systemd.service(5)); an older systemd ignores both, warning at every reload, and restarts
+ * every RestartSec=. Only asked when a tunnel backs off.
+ */
+function checkBackoff(tunnels: Tunnel[], facts: Facts): Check | undefined {
+  const named = tunnels.filter((t) => t.restart.backoff !== undefined).map((t) => t.name);
+  if (named.length === 0) return undefined;
+  const v = systemdVersion(facts.get(probe("systemctl", "--version")).out);
+  if (v === undefined) return undefined; // checkSystemd says it
+  const which = `restart.maxDelaySec of ${named.slice(0, 3).join(", ")}${named.length > 3 ? ` and ${named.length - 3} more` : ""}`;
+  if (v >= BACKOFF_SYSTEMD)
+    return pass("doctor/backoff", "back-off", `systemd ${v} backs off (${which})`);
+  return failed(
+    "doctor/backoff",
+    "back-off",
+    `systemd ${v} does not know RestartSteps= (${which}): it restarts every RestartSec= and warns at every reload`,
+    `drop restart.maxDelaySec, or run systemd ${BACKOFF_SYSTEMD} or later`,
+  );
 }
 
 function checkSsh(path: string, facts: Facts): Check {

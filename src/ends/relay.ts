@@ -355,6 +355,8 @@ export function sshdLimits(model: EndsModel, openssh?: readonly [number, number]
             "# failed key (a device taken out of authorized_keys retries for ever), a login cut short",
             "# or slowed past LoginGraceTime by a herd. Crashing sshd keeps its default. Cost: no",
             "# address is slowed down for guessing passwords; let the relay take keys only.",
+            `# For OpenSSH ${openssh.join(".")} (--openssh) and later: an older sshd does not start with these`,
+            "# two lines. Run sshd -t on the relay before sshd reads them.",
             "PerSourceNetBlockSize 32:128",
             `PerSourcePenalties ${FLEET_PENALTIES}`,
           ]

@@ -3,6 +3,8 @@
 
 /** systemd 248: PrivateIPC= of the strict profile (ProtectProc=, ProcSubset= are 247). */
 export const MIN_SYSTEMD = 248;
+/** systemd 254: RestartSteps=, RestartMaxDelaySec= (restart.maxDelaySec). */
+export const BACKOFF_SYSTEMD = 254;
 /** OpenSSH 7.8: permitlisten= for the relay's authorized_keys, -R on unix sockets is 6.7. */
 export const MIN_OPENSSH = [7, 8] as const;
 
