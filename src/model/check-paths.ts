@@ -10,7 +10,7 @@ import type { Endpoint, Forward, SourcedTunnel } from "./tunnel.ts";
 const PATH_MAX = 4095;
 const NAME_MAX = 255;
 
-const bytes = (s: string) => new TextEncoder().encode(s).length;
+const bytes = (s: string) => Buffer.byteLength(s, "utf8");
 
 /** Why systemd would not take `path` as an executable, or undefined. */
 export function executableProblem(path: string): string | undefined {
@@ -45,8 +45,12 @@ const endsOf = (f: Forward): [string, Endpoint][] =>
 
 export function checkPaths(file: string, tunnels: SourcedTunnel[]): Problem[] {
   const out = new Problems(file);
+  // A fleet's tunnels share one or two ssh paths: each is judged once.
+  const judged = new Map<string, string | undefined>();
   for (const { tunnel, pointer } of tunnels) {
-    const why = executableProblem(tunnel.ssh.path);
+    const path = tunnel.ssh.path;
+    if (!judged.has(path)) judged.set(path, executableProblem(path));
+    const why = judged.get(path);
     if (why !== undefined)
       out.add("error", "rule/ssh-path", `${pointer}/ssh/path`, `the ssh binary's path ${why}`);
     tunnel.forwards.forEach((f, i) => {

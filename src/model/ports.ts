@@ -34,7 +34,9 @@ export function allocatePorts(
   taken: ReadonlyMap<string, ReadonlySet<number>>,
 ): Map<string, number> | { exhausted: PortRequest } {
   const size = range.to - range.from + 1;
-  const preferred = (r: PortRequest) => range.from + (fnv1a(r.seed) % size);
+  // Each request hashed once, not twice per comparison of the sort.
+  const prefer = new Map(requests.map((r) => [r, range.from + (fnv1a(r.seed) % size)]));
+  const preferred = (r: PortRequest) => prefer.get(r)!;
   const order = [...requests].sort(
     (a, b) => preferred(a) - preferred(b) || (a.key < b.key ? -1 : 1),
   );
