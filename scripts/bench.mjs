@@ -375,19 +375,28 @@ report("(h) generator peak RSS, hostile directory", hRss.toFixed(1), "≤ 64", "
 // (linear, with room for noise) to compile into a tmpfs, and for relay and ssh-config; (j)
 // compile --only of one device out of the 10,000 costs at most 1.5x a spec of that one device.
 const bigRuns = Math.max(5, Math.floor(RUNS / 5));
-/** A fleet spec of n devices with "auto" ports and each device's own public key. */
-function bigFleet(n) {
+/**
+ * A fleet spec of n devices with "auto" ports and each device's own public key; with `relays`,
+ * a fleet of that many relays, every device on each (one unit per device and relay).
+ */
+function bigFleet(n, relays = 0) {
   const tunnels = Array.from({ length: n }, (_, i) => ({
     name: `d${i}`,
     identity: `/etc/tunnelc/keys/d${i}`,
     publicKey: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${Buffer.from(String(i).padStart(32, "k")).toString("base64").slice(0, 43)} d${i}`,
     forwards: [{ remote: "auto", to: "localhost:22" }],
   }));
-  const f = join(work, `big-${n}.json`);
+  const f = join(work, `big-${n}-${relays}.json`);
+  const named = Array.from({ length: relays }, (_, i) => [
+    `r${i}`,
+    { host: `relay-${i}.example.net`, user: "fleet" },
+  ]);
   writeFileSync(
     f,
     JSON.stringify({
-      defaults: { server: { host: "relay.example.net", user: "fleet" } },
+      ...(relays > 0
+        ? { relays: Object.fromEntries(named) }
+        : { defaults: { server: { host: "relay.example.net", user: "fleet" } } }),
       ports: { from: 20000, to: 40000 },
       tunnels,
     }),
@@ -395,19 +404,19 @@ function bigFleet(n) {
   return f;
 }
 const [small, big] = [bigFleet(1000), bigFleet(10000)];
+// Two relays: every device twice (issue 18 §4), so 2,000 and 20,000 units.
+const [smallTwo, bigTwo] = [bigFleet(1000, 2), bigFleet(10000, 2)];
 const bigOut = join(shm, "big");
 const cleanBig = () => rmSync(bigOut, { recursive: true, force: true });
-for (const [what, args] of [
-  ["compile -o", (f) => [CLI, "compile", f, "-o", bigOut]],
-  ["relay", (f) => [CLI, "relay", f]],
-  ["ssh-config", (f) => [CLI, "ssh-config", f]],
+for (const [what, args, [a, b]] of [
+  ["compile -o", (f) => [CLI, "compile", f, "-o", bigOut], [small, big]],
+  ["relay", (f) => [CLI, "relay", f], [small, big]],
+  ["ssh-config", (f) => [CLI, "ssh-config", f], [small, big]],
+  ["compile -o, two relays", (f) => [CLI, "compile", f, "-o", bigOut], [smallTwo, bigTwo]],
+  ["relay, two relays", (f) => [CLI, "relay", f], [smallTwo, bigTwo]],
+  ["ssh-config, two relays", (f) => [CLI, "ssh-config", f], [smallTwo, bigTwo]],
 ]) {
-  const r = compare(
-    [process.execPath, args(small)],
-    [process.execPath, args(big)],
-    bigRuns,
-    cleanBig,
-  );
+  const r = compare([process.execPath, args(a)], [process.execPath, args(b)], bigRuns, cleanBig);
   const ratio = r.b / r.a;
   console.log(
     `(i) ${what}: 1,000 devices ${r.a.toFixed(1)} ms, 10,000 devices ${r.b.toFixed(1)} ms (medians of ${bigRuns})`,
