@@ -5,6 +5,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ROOT } from "../helpers/paths.ts";
 
 export const PACKAGES = [
   "systemd",
@@ -152,4 +153,31 @@ export function canBoot(): string | undefined {
       return `${tool} is not installed`;
   }
   return undefined;
+}
+
+/**
+ * One scenario container: the project (at /tunnelc) and this node bound in read-only, and the
+ * scenario's oneshot unit (written into `unitDir`), booted until that unit powers it off.
+ */
+export function bootScenario(o: {
+  rootfs: string;
+  results: string;
+  unitDir: string;
+  unitName: string;
+  unitText: string;
+  timeoutMs: number;
+}): Promise<BootResult> {
+  const unitFile = join(o.unitDir, o.unitName);
+  writeFileSync(unitFile, o.unitText);
+  return boot({
+    rootfs: o.rootfs,
+    results: o.results,
+    bindRo: [
+      [ROOT, "/tunnelc"],
+      [process.execPath, "/usr/bin/node"],
+      [unitFile, `/etc/systemd/system/${o.unitName}`],
+    ],
+    unitName: o.unitName,
+    timeoutMs: o.timeoutMs,
+  });
 }

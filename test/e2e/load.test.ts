@@ -3,12 +3,12 @@
 // booted container (test/e2e/load.sh). Each event's figure is printed and judged here.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../helpers/paths.ts";
 import { needs } from "../helpers/prereq.ts";
-import { boot, canBoot, ensureRootfs } from "./container.ts";
+import { bootScenario, canBoot, ensureRootfs } from "./container.ts";
 import { readRunLog, reportChecks } from "./checks.ts";
 
 const DEVICES = Number(process.env.TUNNELC_LOAD_DEVICES ?? 10);
@@ -78,18 +78,13 @@ test(
     const rootfs = ensureRootfs((s) => t.diagnostic(s));
     const results = mkdtempSync(join(tmpdir(), "tunnelc-load-"));
     chmodSync(results, 0o755);
-    const unitFile = join(results, "tunnelc-load.service");
-    writeFileSync(unitFile, loadUnit);
     const started = Date.now();
-    const run = await boot({
+    const run = await bootScenario({
       rootfs,
       results,
-      bindRo: [
-        [ROOT, "/tunnelc"],
-        [process.execPath, "/usr/bin/node"],
-        [unitFile, "/etc/systemd/system/tunnelc-load.service"],
-      ],
+      unitDir: results,
       unitName: "tunnelc-load.service",
+      unitText: loadUnit,
       timeoutMs: 1_000_000,
     });
     t.diagnostic(`the load container took ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -4,12 +4,12 @@
 // test/e2e/newer.sh runs inside; the figures it prints are judged here.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../helpers/paths.ts";
 import { needs } from "../helpers/prereq.ts";
-import { boot, canBoot, ensureRootfs } from "./container.ts";
+import { bootScenario, canBoot, ensureRootfs } from "./container.ts";
 import { readRunLog, reportChecks } from "./checks.ts";
 
 /** Seconds until every healthy device behind the shared address is back after a herd. */
@@ -48,18 +48,13 @@ test(
     chmodSync(dir, 0o755);
     const results = join(dir, "results");
     mkdirSync(results, { mode: 0o755 });
-    const unitFile = join(dir, "tunnelc-newer.service");
-    writeFileSync(unitFile, UNIT);
     const started = Date.now();
-    const run = await boot({
+    const run = await bootScenario({
       rootfs,
       results,
-      bindRo: [
-        [ROOT, "/tunnelc"],
-        [process.execPath, "/usr/bin/node"],
-        [unitFile, "/etc/systemd/system/tunnelc-newer.service"],
-      ],
+      unitDir: dir,
       unitName: "tunnelc-newer.service",
+      unitText: UNIT,
       timeoutMs: 700_000,
     });
     t.diagnostic(`the container took ${((Date.now() - started) / 1000).toFixed(1)} s`);
