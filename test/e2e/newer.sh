@@ -5,7 +5,8 @@
 #  - nat MODE: HEALTHY devices and REVOKED ones (keys taken out of authorized_keys, retrying for
 #    ever) behind one source address, as behind a carrier-grade NAT, to one relay sshd; every
 #    relay sshd process killed and started again (a herd); seconds until every healthy device's
-#    forward carries bytes. MODE tunnelc: the relay's --sshd-limits printed with --openssh
+#    forward carries bytes; then one healthy device drops and reconnects while the revoked ones
+#    keep failing. MODE tunnelc: the relay's --sshd-limits printed with --openssh
 #    (PerSourcePenalties for fleets); MODE stock: the same file without it (OpenSSH's penalties).
 #  - backoff: a tunnel with restart.maxDelaySec (RestartSteps=, RestartMaxDelaySec=) whose link
 #    is down 75 s: the delays between its restarts, the seconds to bytes after the link is back,
@@ -123,6 +124,29 @@ nat_run() { # MODE RELAYNS PREFIX
   done
   local log=/results/sshd-$mode.log
   say "figure nat $mode $result activated=$(grep -c "activating .* penalty" "$log") dropped=$(grep -c "drop connection .*penalty" "$log") refused-keys=$(grep -c "Connection closed by authenticating user" "$log")"
+  nat_drop "$mode" "$rns" "$prefix"
+}
+
+# nat_drop MODE RELAYNS PREFIX: one healthy device drops and reconnects while its revoked
+# neighbours keep failing: with OpenSSH's own penalties, right after sshd activates the next one
+# against the shared address; with tunnelc's none ever is, so after the same wait (up to 60 s).
+nat_drop() {
+  local mode=$1 rns=$2 unit="${3}h1.service" log=/results/sshd-$1.log before waited=0 port t0 t1 result=">$CAP"
+  port=$(relay_port "$unit")
+  before=$(grep -c "activating .* penalty" "$log")
+  while [ $waited -lt 60 ] && [ "$(grep -c "activating .* penalty" "$log")" -le "$before" ]; do
+    sleep 1
+    waited=$((waited + 1))
+  done
+  systemctl stop "$unit"
+  wait_for bash -c "! ip netns exec $rns timeout 3 nc -z -w 2 127.0.0.1 $port"
+  systemctl start --no-block "$unit"
+  t0=$(now)
+  while [ "$(elapsed "$t0" "$(now)" | cut -d. -f1)" -lt "$CAP" ]; do
+    if t1=$(banner_at "$rns" "$port"); then result=$(elapsed "$t0" "$t1"); break; fi
+    sleep 0.5
+  done
+  say "figure natdrop $mode $result waited=$waited NRestarts=$(prop "$unit" NRestarts)"
 }
 
 # ---- back-off: RestartSteps= and RestartMaxDelaySec= ----------------------------------------

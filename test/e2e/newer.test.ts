@@ -14,6 +14,8 @@ import { readRunLog, reportChecks } from "./checks.ts";
 
 /** Seconds until every healthy device behind the shared address is back after a herd. */
 const NAT_TARGET = 30;
+/** A device that drops and reconnects at once: its first try (the sandbox, a login), no retry. */
+const DROP_TARGET = 5;
 /** The spec's restart.maxDelaySec in newer.sh, and how far a measured gap may stray from it. */
 const MAX_DELAY = 20;
 const GAP_SLACK = 2.5;
@@ -85,6 +87,22 @@ test(
     );
     await t.test("behind one address with OpenSSH's own penalties: measured", () => {
       assert.ok(nat.stock, "no figure: the scenario did not come up");
+    });
+    const drop = { tunnelc: figure("natdrop", "tunnelc"), stock: figure("natdrop", "stock") };
+    for (const [mode, f] of Object.entries(drop))
+      t.diagnostic(
+        `behind one address, ${mode}: one device drops and reconnects: ${f?.join(" ") ?? "no figure"}`,
+      );
+    await t.test(
+      `behind one address with tunnelc's relay files: a device that drops while its neighbours are refused is back within ${DROP_TARGET} s`,
+      () => {
+        const f = drop.tunnelc;
+        assert.ok(f, "no figure: the scenario did not come up");
+        assert.ok(seconds(f[0]) <= DROP_TARGET, `took ${f.join(" ")} s`);
+      },
+    );
+    await t.test("the same with OpenSSH's own penalties: measured", () => {
+      assert.ok(drop.stock, "no figure: the scenario did not come up");
     });
 
     const gaps = (figure("backoff", "gaps")?.[0] ?? "").split(",").filter(Boolean).map(Number);
