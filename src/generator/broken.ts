@@ -9,6 +9,7 @@ import { HASH_PREFIX, SPEC_PREFIX } from "../render/build-unit.ts";
 import { sha256Hex } from "../sha256.ts";
 import { DEFAULTS } from "../model/defaults.ts";
 import { assignedRelays } from "../model/relays.ts";
+import { isObject } from "../specfile/json-object.ts";
 import { formatDiagnostic, visible } from "../report.ts";
 import type { Diagnostic } from "../errors.ts";
 import type { Scope } from "../model/tunnel.ts";
@@ -56,10 +57,6 @@ export function intendedNames(spec: SpecText): string[] {
 function wantedRelays(v: unknown): string[] | number | undefined {
   if (Array.isArray(v)) return v.filter((r): r is string => typeof r === "string");
   return typeof v === "number" && Number.isInteger(v) && v > 0 ? v : undefined;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /**

@@ -4,6 +4,7 @@
 import { closest } from "../specfile/suggest.ts";
 import { expandServer } from "../specfile/server-forms.ts";
 import { relaysOf } from "../specfile/merge-defaults.ts";
+import { isObject } from "../specfile/json-object.ts";
 import type { Problems } from "../specfile/problem.ts";
 import type { RawTunnel } from "../specfile/raw.ts";
 import { sha256Hex } from "../sha256.ts";
@@ -11,10 +12,6 @@ import type { Via } from "./tunnel.ts";
 
 /** A tunnel of the spec after relays are expanded: a device's tunnel to one relay carries `via`. */
 export type RelayedTunnel = RawTunnel & { via?: Via };
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** The schema's limit on a unit's base name (schemas/tunnel.schema.json unitName). */
 const MAX_NAME = 200;

@@ -3,11 +3,7 @@
 // jump) replaced. Messages about a merged field point where it was written (locate.ts maps the
 // merged pointers back). Pure.
 import { expandServer, expandTunnelServer } from "./server-forms.ts";
-
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
+import { isObject, type Json } from "./json-object.ts";
 
 export function deepMerge(base: unknown, over: unknown): unknown {
   if (!isObject(base) || !isObject(over)) return over === undefined ? base : over;

@@ -1,5 +1,6 @@
 // The spec as the schema accepts it. Only read after validation has passed.
 
+import { isObject } from "./json-object.ts";
 import type {
   SchemaBind,
   SchemaDynamicForward,
@@ -54,7 +55,7 @@ export type SpecForm = "seed" | "tunnel" | "fleet";
 /** The one place a spec's form is decided. */
 export function formOf(v: unknown): SpecForm {
   // What is not an object is no form; the schema reports it.
-  if (v === null || typeof v !== "object" || Array.isArray(v)) return "tunnel";
+  if (!isObject(v)) return "tunnel";
   if ("tunnels" in v) return "fleet";
   const seed =
     !("name" in v) &&

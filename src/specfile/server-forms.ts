@@ -3,11 +3,7 @@
 // destination and -J syntax), and ports as digit strings. Values that do not parse are left as
 // they are for the schema to report. Pure.
 import { parseHop, parseJumpText, portOf, type HopText } from "./endpoint.ts";
-
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
+import { isObject, type Json } from "./json-object.ts";
 
 function withPort(hop: Json): Json {
   const port = hop.port;
