@@ -8,6 +8,7 @@ import type { Endpoint, ModelTunnel, Tunnel } from "../model/tunnel.ts";
 import { formatJump } from "../model/host-format.ts";
 import { isHostPort, loginNameProblem } from "./grammar.ts";
 import { atLeast } from "../model/versions.ts";
+import { groupBy } from "../group-by.ts";
 
 /** The model's tunnels (buildModel's result, or a part of it: --only), as every back end takes it. */
 export type EndsModel = Pick<FleetModel, "tunnels">;
@@ -93,11 +94,7 @@ export function authorizedKeysLine(d: {
 
 /** The model's tunnels by relay (a fleet's "relays"), each relay once, in the order met. */
 export function byRelay(model: EndsModel): { relay?: string; server: string; model: EndsModel }[] {
-  const groups = new Map<string | undefined, EndsModel["tunnels"]>();
-  for (const mt of model.tunnels) {
-    const r = mt.tunnel.via?.relay;
-    groups.set(r, [...(groups.get(r) ?? []), mt]);
-  }
+  const groups = groupBy(model.tunnels, (mt) => mt.tunnel.via?.relay);
   return [...groups].map(([relay, tunnels]) => ({
     ...(relay !== undefined && { relay }),
     server: formatJump(tunnels[0]!.tunnel.server),
@@ -189,9 +186,7 @@ export function relayProblems(model: EndsModel): EndsProblem[] {
 }
 
 function groups<T extends { tunnel: Tunnel }>(devices: T[]): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const d of devices) out.set(account(d.tunnel), [...(out.get(account(d.tunnel)) ?? []), d]);
-  return out;
+  return groupBy(devices, (d) => account(d.tunnel));
 }
 
 /**

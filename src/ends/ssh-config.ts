@@ -5,7 +5,7 @@
 import { isWildcard } from "../specfile/endpoint.ts";
 import { formatJump, unbracket } from "../model/host-format.ts";
 import { deviceName, type Endpoint, type Tunnel } from "../model/tunnel.ts";
-import type { SourcedTunnel } from "../model/tunnel.ts";
+import { groupBy } from "../group-by.ts";
 import type { EndsModel, EndsProblem } from "./relay.ts";
 import { hostNameProblem, loginNameProblem } from "./grammar.ts";
 
@@ -138,11 +138,7 @@ function failoverBlock(
 
 /** Callers check the model with sshConfigProblems and `relayUser` with loginNameProblem first. */
 export function sshConfig(model: EndsModel, relayUser?: string): string {
-  const devices = new Map<string, SourcedTunnel[]>();
-  for (const mt of model.tunnels) {
-    const name = deviceName(mt.tunnel);
-    devices.set(name, [...(devices.get(name) ?? []), mt]);
-  }
+  const devices = groupBy(model.tunnels, (mt) => deviceName(mt.tunnel));
   const blocks = [...devices].map(([name, tunnels]) => {
     const { specName } = tunnels[0]!;
     const tries = tunnels.flatMap(({ tunnel: t }): [Tunnel, Endpoint & { kind: "tcp" }][] => {

@@ -18,6 +18,7 @@ import type { FileEffect } from "../edge/plan.ts";
 import { existingUnit } from "../install/search-path.ts";
 import { manyUnitsWarning } from "../model/host-load.ts";
 import { usesCredentials } from "../model/accounts.ts";
+import { addTo } from "../group-by.ts";
 import type { SpecText } from "../specfile/source.ts";
 
 export interface GenerationOptions {
@@ -84,7 +85,7 @@ export function planGeneration(dirs: SpecDir[], options: GenerationOptions): Gen
       path: join(options.normalDir, `${wantedBy}.wants`, fileName),
       target: `../${fileName}`,
     });
-    unitsOf.set(file, [...(unitsOf.get(file) ?? []), fileName]);
+    addTo(unitsOf, file, fileName);
   };
   // A unit the system has keeps its name: a file of that name here would shadow it (no tunnel,
   // and no broken-spec unit either). Each such name is a problem of its spec alone.
