@@ -9,7 +9,7 @@ import { defaultKeyPath, keyComment, onDisk } from "../keygen/key-path.ts";
 import { buildModel } from "../model/build-model.ts";
 import { STDIN } from "../specfile/read.ts";
 import { RefusedError, SpecError, UsageError, hasErrors } from "../errors.ts";
-import { deviceName, type Scope, type Tunnel } from "../model/tunnel.ts";
+import { deviceName, namedBy, type Scope, type Tunnel } from "../model/tunnel.ts";
 import { ExitCode } from "../errors.ts";
 import { envelope, errorDiagnostics } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
@@ -56,10 +56,7 @@ function jobs(args: KeygenArgs, gatherer: Gatherer): Job[] {
     const problems = checked.diagnostics.filter((d) => d.code !== "rule/no-identity");
     if (hasErrors(problems)) throw new SpecError(problems);
     const picked = checked.tunnels.filter(
-      (t) =>
-        args.name === undefined ||
-        t.tunnel.name === args.name ||
-        deviceName(t.tunnel) === args.name,
+      (t) => args.name === undefined || namedBy(t.tunnel, args.name),
     );
     if (picked.length === 0)
       throw new UsageError(

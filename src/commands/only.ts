@@ -1,7 +1,7 @@
 // --only NAME: one device's tunnel out of a fleet spec. The whole spec is still checked (a
 // device must not take another's relay port), then only that tunnel is written or installed.
 import { UsageError } from "../errors.ts";
-import { unitFileName, type ModelTunnel, type Tunnel } from "../model/tunnel.ts";
+import { namedBy, unitFileName, type ModelTunnel, type Tunnel } from "../model/tunnel.ts";
 import { text } from "./options.ts";
 
 type Named = Pick<Tunnel, "name" | "via">;
@@ -13,7 +13,7 @@ type Named = Pick<Tunnel, "name" | "via">;
 export const onlyPick =
   (only: string | undefined) =>
   (t: Named): boolean =>
-    only === undefined || t.name === only || unitFileName(t) === only || t.via?.device === only;
+    only === undefined || namedBy(t, only) || unitFileName(t) === only;
 
 /** Up to 20 names, then how many more: a fleet of 10,000 is not one line of 10,000 names. */
 function namesList(all: readonly string[]): string {

@@ -12,7 +12,7 @@ import { execute } from "../edge/execute.ts";
 import { SpecError, SystemError, UsageError } from "../errors.ts";
 import { envelope } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
-import type { SourcedTunnel } from "../model/tunnel.ts";
+import { namedBy, type SourcedTunnel } from "../model/tunnel.ts";
 import { flag, text, jsonOption, defineCommand } from "./options.ts";
 
 import type { Facts, Gatherer } from "../edge/query.ts";
@@ -39,8 +39,7 @@ export function runTrust(args: TrustArgs, edge: Edge = edgeOf()): Outcome {
   );
   if (blocking.length > 0) throw new SpecError(blocking);
   const tunnels = checked.tunnels.filter(
-    (t) =>
-      args.only === undefined || t.tunnel.name === args.only || t.tunnel.via?.device === args.only,
+    (t) => args.only === undefined || namedBy(t.tunnel, args.only),
   );
   if (tunnels.length === 0) throw new UsageError(`no tunnel named ${args.only} in ${args.spec}`);
   const hosts = tunnels.flatMap(({ tunnel: { server } }) => [server, ...server.jump]);

@@ -169,12 +169,13 @@ function checkScope(ctx: Context, { tunnel, pointer }: SourcedTunnel): void {
 function checkLogin(ctx: Context, { tunnel, pointer }: SourcedTunnel): void {
   if (tunnel.scope !== "system" || tunnel.user !== undefined || tunnel.identity !== undefined)
     return;
+  const device = deviceName(tunnel);
   report(
     ctx,
     "error",
     "rule/no-identity",
     `${pointer}/name`,
-    `tunnel "${deviceName(tunnel)}" runs as a dynamic account (no "user"), which has no home and no keys, so ssh cannot log in: run "tunnelc keygen ${deviceName(tunnel)}" and set "identity": "/etc/tunnelc/keys/${deviceName(tunnel)}", or set "user" to an account whose ~/.ssh holds the key`,
+    `tunnel "${device}" runs as a dynamic account (no "user"), which has no home and no keys, so ssh cannot log in: run "tunnelc keygen ${device}" and set "identity": "/etc/tunnelc/keys/${device}", or set "user" to an account whose ~/.ssh holds the key`,
   );
 }
 

@@ -35,7 +35,7 @@ import type {
   ModelTunnel,
   Tunnel,
 } from "./tunnel.ts";
-import { FORWARD_FLAG } from "./tunnel.ts";
+import { FORWARD_FLAG, deviceName } from "./tunnel.ts";
 
 export interface Normalized {
   tunnels: ModelTunnel[];
@@ -99,7 +99,7 @@ function resolveAutoPorts(
       if (f.remote === "auto")
         requests.push({
           key: `${t.name}/${i}`,
-          seed: `${t.via?.device ?? t.name}/${i}`,
+          seed: `${deviceName(t)}/${i}`,
           relay: relayOf(t),
           pointer: `${at}/remote`,
         });

@@ -92,6 +92,10 @@ export interface ModelTunnel extends SourcedTunnel {
 /** The device a tunnel belongs to: the name its key, its relay account and its Host go by. */
 export const deviceName = (t: Pick<Tunnel, "name" | "via">): string => t.via?.device ?? t.name;
 
+/** Whether `name` names this tunnel: its own name, or its device's (every tunnel of a device). */
+export const namedBy = (t: Pick<Tunnel, "name" | "via">, name: string): boolean =>
+  t.name === name || t.via?.device === name;
+
 export function unitFileName(t: Pick<Tunnel, "name">): string {
   return `${t.name}.service`;
 }
