@@ -61,6 +61,7 @@ const failed = (code: DoctorCode, name: string, detail: string, hint: string): C
 });
 
 const probe = (...argv: string[]) => ({ kind: "probe", argv }) as const;
+const SYSTEMD_VERSION = probe("systemctl", "--version");
 const exists = (path: string) => ({ kind: "exists", path }) as const;
 const port = (host: string, p: number) => ({ kind: "port", host, port: p }) as const;
 const getent = (user: string) => probe("getent", "passwd", user);
@@ -91,7 +92,7 @@ function ports(t: Tunnel): { host: string; port: number }[] {
 export function doctorQueries(input: DoctorInput): Query[] {
   const tunnels = tunnelsOf(input);
   return [
-    probe("systemctl", "--version"),
+    SYSTEMD_VERSION,
     bootedQuery,
     ...sshPaths(tunnels).map((p) => probe(p, "-V")),
     { kind: "file", path: OS_RELEASE },
@@ -119,14 +120,15 @@ export function followUpQueries(input: DoctorInput, facts: Facts): Query[] {
 /** Every check, in the order doctor prints them. */
 export function doctorChecks(input: DoctorInput, facts: Facts): Check[] {
   const tunnels = tunnelsOf(input);
+  const systemd = systemdVersion(facts.get(SYSTEMD_VERSION).out);
   const list = [
-    checkSystemd(facts),
+    checkSystemd(systemd, facts),
     ...sshPaths(tunnels).map((p) => checkSsh(p, facts)),
     checkDistro(facts),
     checkNss(tunnels, facts),
     ...(wantsSed(input) ? [checkSed(facts)] : []),
     ...(wantsLinger(input) ? [checkLinger(facts)] : []),
-    checkBackoff(tunnels, facts),
+    checkBackoff(tunnels, systemd),
     ...tunnels.flatMap((t) => [
       checkIdentity(t, facts),
       checkHostKey(t, input.specFile(t), facts),
@@ -137,8 +139,7 @@ export function doctorChecks(input: DoctorInput, facts: Facts): Check[] {
   return list.filter((c): c is Check => c !== undefined);
 }
 
-function checkSystemd(facts: Facts): Check {
-  const v = systemdVersion(facts.get(probe("systemctl", "--version")).out);
+function checkSystemd(v: number | undefined, facts: Facts): Check {
   if (v === undefined)
     return failed(
       "doctor/systemd",
@@ -169,10 +170,9 @@ function checkSystemd(facts: Facts): Check {
  * (systemd.service(5)); an older systemd ignores both, warning at every reload, and restarts
  * every RestartSec=. Only asked when a tunnel backs off.
  */
-function checkBackoff(tunnels: Tunnel[], facts: Facts): Check | undefined {
+function checkBackoff(tunnels: Tunnel[], v: number | undefined): Check | undefined {
   const named = tunnels.filter((t) => t.restart.backoff !== undefined).map((t) => t.name);
   if (named.length === 0) return undefined;
-  const v = systemdVersion(facts.get(probe("systemctl", "--version")).out);
   if (v === undefined) return undefined; // checkSystemd says it
   const which = `restart.maxDelaySec of ${named.slice(0, 3).join(", ")}${named.length > 3 ? ` and ${named.length - 3} more` : ""}`;
   if (v >= BACKOFF_SYSTEMD)

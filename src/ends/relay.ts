@@ -318,6 +318,31 @@ const LOGIN_GRACE_SEC = 120;
  */
 const FLEET_PENALTIES = "crash:90s authfail:0s noauth:0s grace-exceeded:0s";
 
+/** The per-source penalties for the relay's OpenSSH: a note without a version, none before 9.8. */
+function penaltyLines(openssh: readonly [number, number] | undefined): string[] {
+  if (openssh === undefined)
+    return [
+      "#",
+      "# OpenSSH 9.8 and later refuse a source address for a while after failed or cut-short",
+      "# logins (PerSourcePenalties); devices behind one address (carrier-grade NAT) then lock",
+      '# each other out. On such a relay print this file with --openssh "$(sshd -V 2>&1)".',
+    ];
+  if (!atLeast(openssh, PENALTIES_SINCE)) return [];
+  const version = openssh.join(".");
+  return [
+    "#",
+    `# OpenSSH ${version}: a penalty refuses the whole source address, and devices behind one`,
+    "# address (carrier-grade NAT) share it. What devices themselves cause costs nothing: a",
+    "# failed key (a device taken out of authorized_keys retries for ever), a login cut short",
+    "# or slowed past LoginGraceTime by a herd. Crashing sshd keeps its default. Cost: no",
+    "# address is slowed down for guessing passwords; let the relay take keys only.",
+    `# For OpenSSH ${version} (--openssh) and later: an older sshd does not start with these`,
+    "# two lines. Run sshd -t on the relay before sshd reads them.",
+    "PerSourceNetBlockSize 32:128",
+    `PerSourcePenalties ${FLEET_PENALTIES}`,
+  ];
+}
+
 /**
  * The relay's settings for the whole sshd, sized to the fleet. After the relay's sshd restarts
  * or the relay comes back from an outage, every device connects within the same second or two,
@@ -334,28 +359,6 @@ export function sshdLimits(model: EndsModel, openssh?: readonly [number, number]
   const full = Math.min(MAX_STARTUPS_CAP, Math.max(MAX_STARTUPS_DEFAULT.full, 2 * n));
   const start = Math.min(full, Math.max(MAX_STARTUPS_DEFAULT.start, n));
   const capped = 2 * n > MAX_STARTUPS_CAP;
-  const penalties =
-    openssh === undefined
-      ? [
-          "#",
-          "# OpenSSH 9.8 and later refuse a source address for a while after failed or cut-short",
-          "# logins (PerSourcePenalties); devices behind one address (carrier-grade NAT) then lock",
-          '# each other out. On such a relay print this file with --openssh "$(sshd -V 2>&1)".',
-        ]
-      : atLeast(openssh, PENALTIES_SINCE)
-        ? [
-            "#",
-            `# OpenSSH ${openssh.join(".")}: a penalty refuses the whole source address, and devices behind one`,
-            "# address (carrier-grade NAT) share it. What devices themselves cause costs nothing: a",
-            "# failed key (a device taken out of authorized_keys retries for ever), a login cut short",
-            "# or slowed past LoginGraceTime by a herd. Crashing sshd keeps its default. Cost: no",
-            "# address is slowed down for guessing passwords; let the relay take keys only.",
-            `# For OpenSSH ${openssh.join(".")} (--openssh) and later: an older sshd does not start with these`,
-            "# two lines. Run sshd -t on the relay before sshd reads them.",
-            "PerSourceNetBlockSize 32:128",
-            `PerSourcePenalties ${FLEET_PENALTIES}`,
-          ]
-        : [];
   return (
     [
       `# tunnelc: ${SSHD_LIMITS_FILE} on the relay, for ${n} device${n === 1 ? "" : "s"}`,
@@ -375,7 +378,7 @@ export function sshdLimits(model: EndsModel, openssh?: readonly [number, number]
       "# sshd's default, written so that a shorter one elsewhere cannot cut the logins of a herd",
       "# (sshd takes the first value it reads): each waits its turn for the relay's CPU.",
       `LoginGraceTime ${LOGIN_GRACE_SEC}`,
-      ...penalties,
+      ...penaltyLines(openssh),
     ].join("\n") + "\n"
   );
 }

@@ -73,7 +73,6 @@ function hostName(bind: Endpoint & { kind: "tcp" }): string {
  */
 export const FAILOVER_CONNECT_TIMEOUT = 2;
 
-/** ssh -W's "host:port", an IPv6 address in brackets. */
 /** ssh -W's "host:port", an IPv6 address in brackets, and then in sh's double quotes: "[" starts
  *  a pattern sh would match against the laptop's file names (sh(1) "Pattern Matching"). */
 const stdioTarget = (bind: Endpoint & { kind: "tcp" }): string => {

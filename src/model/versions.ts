@@ -23,9 +23,9 @@ export function opensshVersion(versionOutput: string): [number, number] | undefi
  * ("OpenSSH_9.2p1 Debian-2+deb12u3, OpenSSL …"), or the bare number ("9.8", "10.0p2").
  */
 export function opensshVersionArg(text: string): [number, number] | undefined {
-  const m = /^\s*(?:(\d+)\.(\d+)(?:p\d+)?\s*$|OpenSSH_(\d+)\.(\d+))/.exec(text);
-  if (!m) return undefined;
-  return m[1] !== undefined ? [Number(m[1]), Number(m[2])] : [Number(m[3]), Number(m[4])];
+  if (/^\s*OpenSSH_\d+\.\d+/.test(text)) return opensshVersion(text);
+  const m = /^\s*(\d+)\.(\d+)(?:p\d+)?\s*$/.exec(text);
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
 }
 
 export function atLeast(v: readonly [number, number], min: readonly [number, number]): boolean {
