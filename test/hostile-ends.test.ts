@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { ROOT } from "./helpers/paths.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
 import { freePort } from "./helpers/free-port.ts";
+import { SSHD, listeningSshd } from "./helpers/sshd.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
 import { fleetSpecText } from "./helpers/fleet-spec.ts";
 import { compileSpecs } from "../src/render/units.ts";
@@ -21,7 +22,6 @@ import { sshConfigProblems } from "../src/ends/ssh-config.ts";
 import { relayLogin } from "../src/model/accounts.ts";
 import type { ModelTunnel, Tunnel } from "../src/model/tunnel.ts";
 
-const SSHD = "/usr/sbin/sshd";
 const hasSshd = existsSync(SSHD) && existsSync("/usr/bin/ssh-keygen");
 const hasSsh = hasTool("ssh", ["-V"]);
 const work = mkdtempSync(join(tmpdir(), "tunnelc-hostile-ends-"));
@@ -407,22 +407,7 @@ async function startRelay(): Promise<Relay> {
       "",
     ].join("\n"),
   );
-  const port = await freePort();
-  const sshd = spawn(
-    SSHD,
-    ["-D", "-e", "-f", config, "-p", String(port), "-o", "ListenAddress=127.0.0.1"],
-    {
-      stdio: ["ignore", "ignore", "pipe"],
-    },
-  );
-  await new Promise<void>((ok, fail) => {
-    let log = "";
-    sshd.stderr!.on("data", (d: Buffer) => {
-      log += String(d);
-      if (log.includes("Server listening")) ok();
-    });
-    sshd.on("exit", (code) => fail(new Error(`sshd exited ${code}: ${log}`)));
-  });
+  const { port, child: sshd } = await listeningSshd(config, ["-o", "ListenAddress=127.0.0.1"]);
   relay = { port, keys, client, user: userInfo().username, sshd };
   return relay;
 }

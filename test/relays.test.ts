@@ -19,12 +19,12 @@ import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { tunnelc } from "./helpers/run-cli.ts";
 import { freePort } from "./helpers/free-port.ts";
+import { SSHD, listeningSshd } from "./helpers/sshd.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
 import { compileSpecs } from "../src/render/units.ts";
 import { sshConfig, FAILOVER_CONNECT_TIMEOUT } from "../src/ends/ssh-config.ts";
 import type { ModelTunnel } from "../src/model/tunnel.ts";
 
-const SSHD = "/usr/sbin/sshd";
 const hasSshd = existsSync(SSHD) && existsSync("/usr/bin/ssh-keygen");
 const hasSsh = hasTool("ssh", ["-V"]);
 const work = mkdtempSync(join(tmpdir(), "tunnelc-relays-"));
@@ -361,19 +361,8 @@ async function sshd(dir: string, name: string, hostKey: string, keys: string): P
       "",
     ].join("\n"),
   );
-  const port = await freePort();
-  const child = spawn(SSHD, ["-D", "-e", "-f", config, "-p", String(port)], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const { port, child } = await listeningSshd(config);
   children.push(child);
-  await new Promise<void>((ok, fail) => {
-    let log = "";
-    child.stderr!.on("data", (d: Buffer) => {
-      log += String(d);
-      if (log.includes("Server listening")) ok();
-    });
-    child.on("exit", (code) => fail(new Error(`sshd exited ${code}: ${log}`)));
-  });
   return port;
 }
 
