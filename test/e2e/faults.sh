@@ -90,9 +90,7 @@ fault() { # fault N KIND: runs it; the time it ended goes to /run/fault-end-N
       sleep "${2#addr}"
       ip -n "d$n" link set "v${n}b" up ;;
     kill) # every sshd of the relay, sessions too, and 10 s later a new one
-      for p in $(ip netns pids "r$n"); do
-        [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sshd ] && kill -9 "$p"
-      done
+      kill_sshd_in "r$n"
       sleep 10
       relay_sshd "r$n" "/etc/ssh/relay-r$n.conf" ;;
     drop*) # packets silently dropped both ways, the links stay up (no netem or nft in the rootfs)
@@ -122,13 +120,6 @@ measure() { # measure N CONFIG FAULT
   wait
   say "figure $2 $3 $result NRestarts=$(prop "tun-$n.service" NRestarts)"
   journalctl -u "tun-$n.service" -o short-monotonic --no-pager >"/results/journal-tun-$n.txt"
-}
-
-accounts() { # USER…: each with a home and a private ~/.ssh
-  local u
-  for u in "$@"; do
-    useradd -m -s /bin/bash "$u" && install -d -m 0700 -o "$u" -g "$u" "/home/$u/.ssh" || return 1
-  done
 }
 
 # ---- the three hosts: device, relay and laptop --------------------------------------------
@@ -237,9 +228,6 @@ JSON
   chown laptop2:laptop2 /home/laptop2/.ssh/config /home/laptop2/.ssh/known_hosts
   set +e
 }
-relay_port() { # UNIT: the relay port its ssh opens (-R PORT:…, not the Description's "-R PORT to")
-  grep -o -m1 -- '-R [0-9]*:' "/etc/systemd/system/$1" | tr -dc 0-9
-}
 laptop_ssh() { # the laptop's one command, with the generated config as it is
   ip netns exec ml runuser -u laptop2 -- timeout 20 ssh multi 'echo reached-$USER' 2>>/results/laptop2.log
 }
@@ -253,9 +241,7 @@ two_relays_checks() {
   check "two relays: with both up, the laptop went through relay A, the first" \
     grep -q "Accepted publickey for laptop2" /results/sshd-ma.log
   # Relay A's sshd killed, sessions too, and its host cut off from everyone.
-  for p in $(ip netns pids ma); do
-    [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sshd ] && kill -9 "$p"
-  done
+  kill_sshd_in ma
   ip -n ma link set xaa down
   ip -n ma link set yaa down
   t0=$(now)

@@ -1,6 +1,6 @@
-# Sourced inside the booted container by faults.sh and boot-*.sh: the reporting protocol
-# (checks.sh) and network namespaces joined by veth pairs. Only addresses from 192.0.2.0/24
-# (RFC 5737, documentation) are used.
+# Sourced inside the booted container by faults.sh, newer.sh, load.sh and boot-*.sh: the
+# reporting protocol (checks.sh), network namespaces joined by veth pairs, and the relays' and
+# devices' accounts and sshd. Only addresses from 192.0.2.0/24 (RFC 5737, documentation) are used.
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 tunnelc() { node /tunnelc/bin/tunnelc.cjs "$@"; }
 now() { date +%s.%N; }
@@ -44,4 +44,23 @@ wait_banner() {
 netns_unit() {
   mkdir -p "/etc/systemd/system/$1.d"
   printf '[Service]\nNetworkNamespacePath=/run/netns/%s\n' "$2" >"/etc/systemd/system/$1.d/netns.conf"
+}
+
+accounts() { # USER…: each with a home and a private ~/.ssh
+  local u
+  for u in "$@"; do
+    useradd -m -s /bin/bash "$u" && install -d -m 0700 -o "$u" -g "$u" "/home/$u/.ssh" || return 1
+  done
+}
+relay_port() { # UNIT: the relay port its ssh opens (-R PORT:…, not the Description's "-R PORT to")
+  grep -o -m1 -- '-R [0-9]*:' "/etc/systemd/system/$1" | tr -dc 0-9
+}
+# kill_sshd_in NS: every sshd process of the namespace, the listener and the sessions (OpenSSH
+# 10 names them sshd-session and sshd-auth), by PID.
+kill_sshd_in() {
+  local p
+  for p in $(ip netns pids "$1"); do
+    case "$(cat "/proc/$p/comm" 2>/dev/null)" in sshd | sshd-*) kill -9 "$p" ;; esac
+  done
+  return 0
 }

@@ -18,13 +18,6 @@ HEALTHY=${HEALTHY:-8}
 REVOKED=${REVOKED:-4}
 CAP=${CAP:-90}
 
-accounts() { # USER…: each with a home and a private ~/.ssh
-  local u
-  for u in "$@"; do
-    useradd -m -s /bin/bash "$u" && install -d -m 0700 -o "$u" -g "$u" "/home/$u/.ssh" || return 1
-  done
-}
-
 nat_names() { # h1… healthy, v1… revoked
   local i
   for i in $(seq 1 "$HEALTHY"); do echo "h$i"; done
@@ -88,22 +81,12 @@ nat_setup() {
   set +e
 }
 
-relay_port() { # UNIT: the relay port its ssh opens
-  grep -o -m1 -- '-R [0-9]*:' "/etc/systemd/system/$1" | tr -dc 0-9
-}
 # all_up NS PREFIX: every healthy device's forward carries the device sshd's banner.
 all_up() {
   local i
   for i in $(seq 1 "$HEALTHY"); do
     banner_at "$1" "$(relay_port "$2h$i.service")" >/dev/null || return 1
   done
-}
-kill_sshd_in() { # NS: every sshd process of the namespace (OpenSSH 10: sshd-session, sshd-auth), by PID
-  local p
-  for p in $(ip netns pids "$1"); do
-    case "$(cat "/proc/$p/comm" 2>/dev/null)" in sshd | sshd-*) kill -9 "$p" ;; esac
-  done
-  return 0
 }
 
 nat_run() { # MODE RELAYNS PREFIX
