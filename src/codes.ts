@@ -269,6 +269,11 @@ export const CODES = {
     meaning: "A tunnel's key file is missing, or readable by others.",
     fix: "tunnelc keygen SPEC, or chmod 600 and chown root the key.",
   },
+  "install/no-key": {
+    meaning:
+      "install would start a tunnel (--now), or restart a running one whose unit changed, while its key does not exist: the start would be skipped and a running tunnel would stop.",
+    fix: "Make the key (tunnelc keygen NAME) or provision it, then install again; or install without --now.",
+  },
   "install/nss-systemd": {
     meaning:
       "nss-systemd is missing from /etc/nsswitch.conf: dynamic accounts do not resolve and ssh cannot start.",

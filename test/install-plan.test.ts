@@ -332,8 +332,15 @@ function withConfigHome<T>(f: () => T): T {
   }
 }
 
-const userSpec = (names: string[]) => {
+/**
+ * A spec of user tunnels, each with its key in a temporary directory; the names in `keyless`
+ * get a key path where no file is.
+ */
+const userSpec = (names: string[], keyless: string[] = [], interval = 30) => {
   const f = specFile([]);
+  const keys = mkdtempSync(join(tmpdir(), "tunnelc-keys-"));
+  for (const name of names)
+    if (!keyless.includes(name)) writeFileSync(join(keys, name), "key", { mode: 0o600 });
   writeFileSync(
     f,
     JSON.stringify({
@@ -341,8 +348,9 @@ const userSpec = (names: string[]) => {
         name,
         scope: "user",
         server: { host: "relay.example.net" },
-        identity: `/etc/tunnelc/keys/${name}`,
+        identity: join(keys, name),
         forwards: [{ remote: 2000 + i, to: "localhost:22" }],
+        keepAlive: { interval },
       })),
     }),
   );
@@ -449,6 +457,77 @@ test("install --enable --now that succeeds asks nothing more: the start itself w
       ["systemctl", "--user", "daemon-reload"],
       ["systemctl", "--user", "enable", "--now", "a.service"],
     ]);
+  }));
+
+/** systemctl as it answers when the named units are active (systemctl show), else succeeds. */
+function activeUnits(calls: string[][], active: string[]): Runner {
+  return {
+    run(argv) {
+      calls.push(argv);
+      const stdout = argv.includes("show")
+        ? argv
+            .filter((a) => a.endsWith(".service"))
+            .map((u) => `Id=${u}\nActiveState=${active.includes(u) ? "active" : "inactive"}`)
+            .join("\n\n") + "\n"
+        : "";
+      return { status: 0, stdout, stderr: "" };
+    },
+  };
+}
+
+test("install --now of a tunnel whose key does not exist is refused before anything is written", () =>
+  withConfigHome(() => {
+    const calls: string[][] = [];
+    const out = runInstall(
+      install({ specs: [userSpec(["a", "b"], ["b"])], user: true, enable: true, now: true }),
+      edgeOf({ runner: activeUnits(calls, []) }),
+    );
+    assert.equal(out.exitCode, 1);
+    assert.match(
+      out.notes.join("\n"),
+      /^b\.service would not start: its key \/.*\/b does not exist \(ConditionPathExists= skips the start\); create it: mkdir -p -m 0700 .* && ssh-keygen -t ed25519 -N "" -f .*\/b, then install again$/,
+    );
+    assert.deepEqual(
+      calls.filter((c) => c[0] === "systemctl" && c.includes("--user")),
+      [],
+      "nothing reloaded, enabled or started",
+    );
+    const dir = join(process.env.XDG_CONFIG_HOME!, "systemd", "user");
+    assert.equal(existsSync(dir) && readdirSync(dir).length > 0, false, "no unit written");
+  }));
+
+test("without --now, a missing key is a warning; a changed unit of a running keyless tunnel is refused", () =>
+  withConfigHome(() => {
+    const calls: string[][] = [];
+    const first = runInstall(
+      install({ specs: [userSpec(["a"], ["a"])], user: true, enable: true, json: true }),
+      edgeOf({ runner: activeUnits(calls, []) }),
+    );
+    assert.equal(first.exitCode, 0, first.stdout);
+    const warned = JSON.parse(first.stdout) as { diagnostics: { code: string; message: string }[] };
+    const identity = warned.diagnostics.filter((d) => d.code === "install/identity");
+    assert.equal(identity.length, 1);
+    assert.match(identity[0]!.message, /does not exist: the tunnel's start is skipped/);
+    // The unit changes (another keep-alive) while a.service runs on the key it copied at its
+    // start: the try-restart would stop it for good.
+    const changed = userSpec(["a"], ["a"], 45);
+    const running = runInstall(
+      install({ specs: [changed], user: true }),
+      edgeOf({ runner: activeUnits(calls, ["a.service"]) }),
+    );
+    assert.equal(running.exitCode, 1);
+    assert.match(
+      running.notes.join("\n"),
+      /^a\.service runs, and restarting it without its key would stop it for good: its key /,
+    );
+    assert.ok(!calls.some((c) => c.includes("try-restart")), "no restart");
+    // Not running: the update goes ahead (the restart would touch nothing), with the warning.
+    const stopped = runInstall(
+      install({ specs: [changed], user: true }),
+      edgeOf({ runner: activeUnits(calls, []) }),
+    );
+    assert.equal(stopped.exitCode, 0);
+    assert.ok(calls.some((c) => c.includes("try-restart")));
   }));
 
 test("status: up, since, restarts, the last log line and the stale relay port, in text and JSON", () =>

@@ -218,7 +218,7 @@ async function inContainer(t: TestContext, rootfs: string, deb: string) {
     ],
     timeoutMs: 180_000,
   });
-  assert.equal(passed, 12, "every check ran");
+  assert.equal(passed, 15, "every check ran");
 }
 
 test("Arch: makepkg builds a package holding the unit", (t) => {

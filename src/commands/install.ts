@@ -12,7 +12,7 @@ import { execute, type StartFailure } from "../edge/execute.ts";
 import { describe } from "../edge/plan.ts";
 import { startFailure } from "../status/start-failure.ts";
 import { existingOf, fileQuery, modesOf } from "../install/read-units.ts";
-import { targetOf, unitDir, type Target } from "../install/paths.ts";
+import { systemctlScope, targetOf, unitDir, type Target } from "../install/paths.ts";
 import {
   guardDetailQueries,
   guardFindings,
@@ -24,7 +24,10 @@ import { homedir } from "node:os";
 import { lingerQuery, lingerWarning } from "../install/linger.ts";
 import { manyUnitsWarning } from "../model/host-load.ts";
 import { usesCredentials } from "../model/accounts.ts";
-import { identityQueries, identityWarnings } from "../install/identity-check.ts";
+import { identityQueries, identityWarnings, withoutKey } from "../install/identity-check.ts";
+import { keylessStartRefusals, restartedUnits } from "../install/key-start.ts";
+import { parseShow } from "../status/status-model.ts";
+import { unitFileName, type Tunnel } from "../model/tunnel.ts";
 import { nssQuery, nssWarning } from "../install/nss-check.ts";
 import { envelope, problem, type JsonDiagnostic } from "../envelope.ts";
 import type { Code } from "../codes.ts";
@@ -124,6 +127,9 @@ export function runInstall(args: InstallArgs, edge: Edge = edgeOf()): Outcome {
     // Below --root the key belongs to the machine the tree is for, not this one.
     ...(live ? [...identityQueries(tunnels), nssQuery()] : []),
   ]);
+  const keyless = live ? withoutKey(tunnels, facts) : [];
+  const noKey = keylessStartRefusals(plan, keyless, running(keyless, plan, target, gatherer), dir);
+  if (noKey.length > 0) return refusedPlan(args.json, noKey);
   const said = (code: Code, ws: (string | undefined)[]) =>
     ws.flatMap((w) => (w === undefined ? [] : [warning(code, w)]));
   const warnings = [
@@ -142,6 +148,36 @@ export function runInstall(args: InstallArgs, edge: Edge = edgeOf()): Outcome {
     warnings.push(...said("system/command", execute(effects, runner, failed).warnings));
   }
   return report(args, plan, warnings, result.diagnostics);
+}
+
+/**
+ * Which of the keyless tunnels' units the plan would restart are running: asked only when there
+ * are such (a key missing on a live install is rare), so the usual install asks nothing more.
+ */
+function running(
+  keyless: Tunnel[],
+  plan: InstallPlan,
+  target: Target,
+  gatherer: Gatherer,
+): Set<string> {
+  const names = new Set(keyless.map(unitFileName));
+  const units = restartedUnits(plan).filter((u) => names.has(u));
+  if (units.length === 0) return new Set();
+  const q = {
+    kind: "unit-state" as const,
+    scope: systemctlScope(target),
+    units,
+    properties: ["Id", "ActiveState"],
+  };
+  const shown = gatherer.gather([q]).get(q);
+  // Unknown (systemctl failed) counts as running: refusing is the safe side.
+  if (shown.status !== 0) return new Set(units);
+  const active = new Set(["active", "activating", "reloading"]);
+  return new Set(
+    parseShow(shown.stdout)
+      .filter((r) => active.has(r.ActiveState ?? ""))
+      .map((r) => r.Id ?? ""),
+  );
 }
 
 /**

@@ -12,17 +12,20 @@ import {
   systemdVersion,
 } from "../model/versions.ts";
 import { hasNssSystemd, nssQuery } from "../install/nss-check.ts";
-import { identityQueries, identityWarnings, modeQuery } from "../install/identity-check.ts";
+import {
+  createKeyHint,
+  identityQueries,
+  identityWarnings,
+  modeQuery,
+} from "../install/identity-check.ts";
 import { lingerQuery, lingerWarning } from "../install/linger.ts";
 import { knownHostsPattern, unbracket } from "../model/host-format.ts";
 import type { FleetModel } from "../model/build-model.ts";
-import { deviceName, type Tunnel } from "../model/tunnel.ts";
+import type { Tunnel } from "../model/tunnel.ts";
 import type { Facts, Query } from "../edge/query.ts";
 import type { Code } from "../codes.ts";
 import { bootedQuery, systemdOffline } from "../install/manager-check.ts";
 import { SED } from "../model/replay-lines.ts";
-import { defaultKeyPath } from "../keygen/key-path.ts";
-import { dirname } from "node:path";
 
 export interface Check {
   /** Which check: its code when it fails (doctor/identity, …; src/codes.ts). */
@@ -249,17 +252,6 @@ function checkIdentity(t: Tunnel, facts: Facts): Check | undefined {
       ? `chmod 600 ${key} && chown root:root ${key}`
       : createKeyHint(t, key);
   return failed("doctor/identity", `${t.name}: identity`, problem, hint);
-}
-
-/**
- * A command that makes the key when pasted: `tunnelc keygen NAME` for the path it writes by
- * default; elsewhere ssh-keygen, after the directory it cannot make itself.
- */
-function createKeyHint(t: Tunnel, key: string): string {
-  const user = t.scope === "user";
-  if (key === defaultKeyPath(deviceName(t), t.scope))
-    return `create it${user ? "" : " (as root)"}: tunnelc keygen ${deviceName(t)}${user ? " --user" : ""}`;
-  return `create it${user ? "" : " (as root)"}: mkdir -p -m 0700 ${dirname(key)} && ssh-keygen -t ed25519 -N "" -f ${key}`;
 }
 
 /** The system's known_hosts, and the account's own when it has a home. */

@@ -85,11 +85,43 @@ const WANTED_BY = {
   user: shared(entry("WantedBy", "default.target")),
 };
 
+/**
+ * Every unit says where it is documented (systemd.unit(5) Documentation=: "this unit or its
+ * configuration"; `systemctl status` shows it, Debian's lintian asks for it): the spec's own pages,
+ * then ssh's, whose options the unit's command line is. A web address, not man:ssh(1):
+ * `systemd-analyze verify` runs man(1) for every man: URI and fails where man-db or the page is
+ * not installed (container images), which would fail a unit that is fine.
+ */
+const SSH_DOCS = "https://man.openbsd.org/ssh.1";
+const DEFAULT_DOCS = shared(entry("Documentation", SSH_DOCS));
+
+function documentation(t: Tunnel): Entry {
+  const own = t.documentation;
+  if (own === undefined) return DEFAULT_DOCS;
+  return entry("Documentation", [...own, ...(own.includes(SSH_DOCS) ? [] : [SSH_DOCS])].join(" "));
+}
+
+/**
+ * No key, no start: a unit whose key is not there yet is skipped, not failed and retried for ever
+ * (its hand-over or credential would fail every few seconds). A condition, not an assertion:
+ * systemd.unit(5) ConditionPathExists= skips the start quietly and is checked again at each start,
+ * so `systemctl start` once the key is provisioned brings the tunnel up.
+ */
+function keyCondition(t: Tunnel): Entry[] {
+  if (t.identity === undefined) return [];
+  return [
+    entry(
+      "ConditionPathExists",
+      t.identity,
+      "Without its key the start is skipped, not retried: provision the key, then systemctl start.",
+    ),
+  ];
+}
+
 function unitSection(t: Tunnel): Entry[] {
-  const entries = [entry("Description", t.description)];
-  if (t.documentation) entries.push(entry("Documentation", t.documentation.join(" ")));
+  const entries = [entry("Description", t.description), documentation(t)];
   if (t.scope === "system") entries.push(...SYSTEM_DEPENDENCIES);
-  entries.push(START_LIMIT);
+  entries.push(START_LIMIT, ...keyCondition(t));
   return entries;
 }
 
