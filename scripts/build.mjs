@@ -13,7 +13,8 @@ rmSync("dist", { recursive: true, force: true });
 const common = {
   bundle: true,
   platform: "node",
-  target: "node20",
+  // The oldest Node.js a target distribution ships: Debian 12's 18.19 (test/node-versions.test.ts).
+  target: "node18.19",
   // CommonJS, not ESM: Node 20 can run a CommonJS script from a V8 code cache (vm.Script
   // cachedData), which halves start-up; it has no such cache for ES modules.
   format: "cjs",

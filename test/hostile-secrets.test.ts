@@ -186,7 +186,8 @@ test("secrets: the generator refuses a key named x.json without copying a line o
   for (const l of lines) assert.ok(!log.includes(l), "the log shows a line of the key");
   const written = readdirSync(out, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name));
+    // parentPath came with Node 20.12 and 18.20; Debian 12's 18.19 has only path.
+    .map((e) => join(e.parentPath ?? e.path, e.name));
   assert.ok(written.some((f) => f.endsWith("good.service")));
   for (const f of written) {
     const text = readFileSync(f, "utf8");

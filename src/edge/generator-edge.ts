@@ -9,6 +9,7 @@ import {
   constants,
   opendirSync,
   openSync,
+  readdirSync,
   writeSync,
   type Dir,
   type Dirent,
@@ -78,7 +79,7 @@ export function readSpecDirs(dirs: string[], policy?: TrustPolicy): ReadResult {
             refused.replace(/^refused: /, "refused, no spec read from it: "),
           ),
         );
-      else entries = jsonEntries(listing);
+      else entries = jsonEntries(listing, dir);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== "ENOENT" && code !== "ENOTDIR")
@@ -125,10 +126,20 @@ export function readSpecDirs(dirs: string[], policy?: TrustPolicy): ReadResult {
  * The directory's *.json entries, read entry by entry (opendir(3)): a directory of many other
  * files costs time, never the memory of a list of all its names.
  */
-function jsonEntries(listing: Dir): Dirent<Buffer>[] {
+function jsonEntries(listing: Dir, dir: string): Dirent<Buffer>[] {
   const out: Dirent<Buffer>[] = [];
-  for (let e = listing.readSync(); e !== null; e = listing.readSync())
-    if (isJsonName(e.name as unknown as Buffer)) out.push(e as unknown as Dirent<Buffer>);
+  try {
+    for (let e = listing.readSync(); e !== null; e = listing.readSync())
+      if (isJsonName(e.name as unknown as Buffer)) out.push(e as unknown as Dirent<Buffer>);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ERR_INVALID_ARG_TYPE") throw e;
+    // Node 18's Dir joins the directory's path to each name as text, and throws for names read
+    // as bytes (test/node-versions.test.ts; Debian 12 ships Node 18): readdir's list instead,
+    // which holds every name at once.
+    return readdirSync(dir, { encoding: "buffer", withFileTypes: true }).filter((d) =>
+      isJsonName(d.name),
+    );
+  }
   return out;
 }
 
