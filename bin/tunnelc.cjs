@@ -68,7 +68,12 @@ function load(name) {
     cacheFile = userCacheFile(source);
     cachedData = cacheFile && readOwn(cacheFile, true);
   }
-  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  // V8 11 (Node 20) keeps in a code cache the file name the script was compiled under, and a run
+  // from that cache reports it in stack traces. The build names the bundle by its place in the
+  // package, not by where it was built: two builds of one commit give the same bytes wherever
+  // they run (test/reproducible.test.ts), and no build machine's path ships in the package.
+  const filename = building ? `tunnelc/dist/${name}` : file;
+  const script = new vm.Script(Module.wrap(source), { filename, cachedData });
   // A cache V8 rejects is rewritten, unless it is the build's (same V8, other flags: rare).
   // TUNNELC_NO_CACHE_WRITE=1 (set by the installed generator, which may write nothing outside
   // its output directories at early boot) wins over any request to write a cache.

@@ -2,7 +2,7 @@
 // generator alone, and a V8 code cache for each (bin/tunnelc.cjs loads them; see
 // docs/performance.md for why).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -83,13 +83,20 @@ writeFileSync(
 );
 // Warm the code caches: run a compile and a generator through the loader and keep what V8
 // compiled. The generator's problems go to stderr (ignored), never to this machine's journal.
+//
+// Reproducibly: two builds of one commit must write the same bytes (test/reproducible.test.ts).
+// V8 seeds its string hashes from its random number generator, and the seed shows in a code
+// cache's bytes: a fixed --random-seed makes them the same every build, and V8 leaves that one
+// flag out of a cache's flag hash "to allow predictable code caching" (src/flags/flags.cc,
+// ComputeFlagListHash), so the cache is still accepted under the flags users run with. The
+// environment is fixed too (not the builder's locale, colours or HOME): the warm-up run takes the
+// same code paths, so V8 keeps the same functions, wherever and by whoever it is built.
+const WARM_UP = ["--random-seed=1"];
+const warmEnv = (extra) => ({ LC_ALL: "C", TZ: "UTC", TUNNELC_WRITE_CODE_CACHE: "1", ...extra });
 execFileSync(
   process.execPath,
-  ["bin/tunnelc.cjs", "compile", "docs/examples/office.json", "-o", "-"],
-  {
-    stdio: "ignore",
-    env: { ...process.env, TUNNELC_WRITE_CODE_CACHE: "1" },
-  },
+  [...WARM_UP, "bin/tunnelc.cjs", "compile", "docs/examples/office.json", "-o", "-"],
+  { stdio: "ignore", env: warmEnv({}) },
 );
 const out = mkdtempSync(join(tmpdir(), "tunnelc-build-"));
 // Under the installed script's V8 flags: V8 rejects a cache made under other flags (the flag
@@ -97,15 +104,26 @@ const out = mkdtempSync(join(tmpdir(), "tunnelc-build-"));
 const generatorFlags = JSON.parse(readFileSync("src/generator/v8-flags.json", "utf8"));
 execFileSync(
   process.execPath,
-  [...generatorFlags, "bin/tunnelc.cjs", "generate", "--spec-dir", "docs/examples", out, out, out],
+  [
+    ...WARM_UP,
+    ...generatorFlags,
+    "bin/tunnelc.cjs",
+    "generate",
+    "--spec-dir",
+    "docs/examples",
+    out,
+    out,
+    out,
+  ],
   {
     stdio: "ignore",
-    env: {
-      ...process.env,
-      TUNNELC_WRITE_CODE_CACHE: "1",
+    env: warmEnv({
       TUNNELC_KMSG: join(out, "no-kmsg"),
       TUNNELC_JOURNAL_STREAM: join(out, "no-journal"),
-    },
+    }),
   },
 );
 rmSync(out, { recursive: true, force: true });
+// npm pack keeps each file's mode, and the loader writes a cache 0600 (a user's cache is private):
+// every file of dist/ 0644, whatever the builder's umask, so the tarball's headers are the same too.
+for (const f of readdirSync("dist")) chmodSync(join("dist", f), 0o644);
