@@ -1,12 +1,13 @@
 // The build: the standalone schema validator, one bundled CommonJS file for the CLI, one for the
 // generator alone, and a V8 code cache for each (bin/tunnelc.cjs loads them; see
-// docs/performance.md for why).
+// docs/performance.md for why); and the API's bundle, its ES module face and its types.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { NOTICES, noticesText } from "./notices.mjs";
+import { writeApiFaces } from "./api-types.mjs";
 
 execFileSync(process.execPath, ["scripts/build-validator.mjs"], { stdio: "inherit" });
 rmSync("dist", { recursive: true, force: true });
@@ -73,11 +74,21 @@ const generator = await build({
   entryPoints: ["src/generator-main.ts"],
   outfile: "dist/generator.cjs",
 });
+// The API (src/api.ts, docs/api.md) for packaging scripts: one CommonJS bundle, which
+// dist/api.mjs re-exports for `import` (one implementation, whichever way it is loaded), and one
+// declaration file for both (api-types.mjs).
+const api = await build({
+  ...common,
+  entryPoints: ["src/api.ts"],
+  outfile: "dist/api.cjs",
+});
+writeApiFaces("dist/api.cjs");
 writeFileSync(
   NOTICES,
   noticesText([
     ["dist/cli.cjs", cli.metafile],
     ["dist/generator.cjs", generator.metafile],
+    ["dist/api.cjs", api.metafile],
   ]),
 );
 // Warm the code caches: run a compile and a generator through the loader and keep what V8
