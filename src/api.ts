@@ -69,7 +69,7 @@ export interface Unit {
   file: string;
   /** The manager it is for: "system" (/etc/systemd/system…) or "user" (~/.config/systemd/user…). */
   scope: "system" | "user";
-  /** The spec the tunnel came from (a fleet's name, else the tunnel's). */
+  /** The base name of the spec file the tunnel came from (the unit's header names it too). */
   spec: string;
   /** The unit file's bytes, exactly as `tunnelc compile -o DIR` writes them. */
   text: string;
