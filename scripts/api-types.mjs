@@ -8,7 +8,8 @@
 //   CommonJS, as node loads api.mjs and api.cjs. tsc emits the declarations of src/api.ts; its
 //   only import is the code registry's type (src/codes.ts), which is inlined, so the file stands
 //   alone: no internal module's types ship, and none can be missing.
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -23,28 +24,29 @@ function once(text, from, to, what) {
   return text.replace(new RegExp(from, "m"), to);
 }
 
-/** src/api.ts's declarations with src/codes.ts's `Code` inlined: one self-contained file. */
-export function apiDeclarations() {
+/**
+ * src/api.ts's declarations with src/codes.ts's `Code` inlined: one self-contained file. tsc
+ * checks the whole program src/api.ts reaches (about 7 s): it runs beside the rest of the build.
+ */
+export async function apiDeclarations() {
   const out = mkdtempSync(join(tmpdir(), "tunnelc-dts-"));
   try {
     // The flags of tsconfig.json that shape the emitted types (a tsconfig is ignored when files
     // are named); only src/api.ts and what it imports are checked and emitted.
-    execFileSync(
-      process.execPath,
-      [
-        require.resolve("typescript/bin/tsc"),
-        "src/api.ts",
-        "--declaration",
-        "--emitDeclarationOnly",
-        "--outDir",
-        out,
-        ...["--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022"],
-        ...["--strict", "--noUncheckedIndexedAccess", "--resolveJsonModule"],
-        ...["--allowImportingTsExtensions", "--verbatimModuleSyntax", "--skipLibCheck"],
-        ...["--types", "node"],
-      ],
-      { stdio: "inherit" },
-    );
+    await promisify(execFile)(process.execPath, [
+      require.resolve("typescript/bin/tsc"),
+      "src/api.ts",
+      "--declaration",
+      "--emitDeclarationOnly",
+      "--outDir",
+      out,
+      ...["--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022"],
+      ...["--strict", "--noUncheckedIndexedAccess", "--resolveJsonModule"],
+      ...["--allowImportingTsExtensions", "--verbatimModuleSyntax", "--skipLibCheck"],
+      ...["--types", "node"],
+    ]).catch((e) => {
+      throw new Error(`api-types: tsc failed\n${e.stdout}${e.stderr}`);
+    });
     let codes = readFileSync(join(out, "src", "codes.d.ts"), "utf8");
     codes = once(codes, "^export declare const CODES", "declare const CODES", "CODES");
     codes = codes.replace(/^export declare function schemaCode\(.*\n/m, "");
@@ -65,8 +67,8 @@ export function apiDeclarations() {
   }
 }
 
-/** dist/api.mjs and the two declaration files, beside the CommonJS bundle at `cjs`. */
-export function writeApiFaces(cjs) {
+/** dist/api.mjs beside the CommonJS bundle at `cjs`. */
+export function writeApiModule(cjs) {
   const names = Object.keys(require(resolve(cjs))).sort();
   if (names.length === 0 || names.includes("default"))
     throw new Error(`api-types: ${cjs} exports ${names.join(", ") || "nothing"}`);
@@ -79,6 +81,9 @@ export function writeApiFaces(cjs) {
       "",
     ].join("\n"),
   );
-  const types = apiDeclarations();
+}
+
+/** The two declaration files beside the bundle at `cjs`, from apiDeclarations()'s text. */
+export function writeApiTypes(cjs, types) {
   for (const ext of [".d.mts", ".d.cts"]) writeFileSync(cjs.replace(/\.cjs$/, ext), types);
 }

@@ -7,9 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { NOTICES, noticesText } from "./notices.mjs";
-import { writeApiFaces } from "./api-types.mjs";
+import { apiDeclarations, writeApiModule, writeApiTypes } from "./api-types.mjs";
 
 execFileSync(process.execPath, ["scripts/build-validator.mjs"], { stdio: "inherit" });
+// The API's declarations need the validator's generated types, and take longest: started now.
+const apiTypes = apiDeclarations();
 rmSync("dist", { recursive: true, force: true });
 const common = {
   bundle: true,
@@ -82,7 +84,7 @@ const api = await build({
   entryPoints: ["src/api.ts"],
   outfile: "dist/api.cjs",
 });
-writeApiFaces("dist/api.cjs");
+writeApiModule("dist/api.cjs");
 writeFileSync(
   NOTICES,
   noticesText([
@@ -119,3 +121,4 @@ execFileSync(
   },
 );
 rmSync(out, { recursive: true, force: true });
+writeApiTypes("dist/api.cjs", await apiTypes);
