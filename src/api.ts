@@ -220,12 +220,11 @@ function specsOf(specs: Spec | readonly Spec[], fn: string): { names: string[]; 
     texts.push({ file, text });
     return file;
   });
-  const named = new Set<string>();
-  for (const t of texts) {
-    if (named.has(t.file) || names.filter((n) => n === t.file).length > 1)
-      throw new TypeError(`tunnelc.${fn}: ${t.file}: named by two specs`);
-    named.add(t.file);
-  }
+  // A text's name is the one spec of that name (the same path twice is the CLI's own case).
+  const count = new Map<string, number>();
+  for (const n of names) count.set(n, (count.get(n) ?? 0) + 1);
+  const twice = texts.find((t) => count.get(t.file)! > 1);
+  if (twice !== undefined) throw new TypeError(`tunnelc.${fn}: ${twice.file}: named by two specs`);
   const machine = edgeOf();
   return {
     names,

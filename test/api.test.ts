@@ -271,14 +271,28 @@ test("a TypeScript consumer type-checks against the shipped declarations (ESM an
   ]);
 });
 
-test("an unknown option or a spec of the wrong type is a TypeError, thrown", () => {
+test("a wrong argument is a TypeError, thrown; a bad spec text is returned", () => {
   const code = `const { compile } = require("tunnelc");
+const calls = [
+  () => compile([]),
+  () => compile(3),
+  () => compile("a.json", { onyl: "x" }),
+  () => compile("a.json", { only: 1 }),
+  () => compile("-"),
+  () => compile([{ file: "a.json", text: "{}" }, "a.json"]),
+  () => compile({ file: "empty.json", text: "{}" }),
+];
 const said = [];
-for (const call of [() => compile([]), () => compile(3), () => compile("a.json", { onyl: "x" }), () => compile("-")])
-  try { call(); said.push("returned"); } catch (e) { said.push(e.constructor.name); }
-process.stdout.write(JSON.stringify(said));`;
+for (const call of calls)
+  try {
+    said.push(call().ok);
+  } catch (e) {
+    said.push(e.constructor.name);
+  }
+process.stdout.write(JSON.stringify(said));
+`;
   writeFileSync(join(project, "types.cjs"), code);
   const r = node(["types.cjs"]);
   assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(JSON.parse(r.stdout), ["TypeError", "TypeError", "TypeError", "TypeError"]);
+  assert.deepEqual(JSON.parse(r.stdout), [...Array(6).fill("TypeError"), false]);
 });
