@@ -82,6 +82,7 @@ process.stdout.write(JSON.stringify({
   sshConfig: tunnelc.sshConfig(specs, { relayUser: "me" }),
   version: tunnelc.version,
   schema: tunnelc.schema,
+  schemaFile: require("tunnelc/schema.json"),
 }));
 `;
 
@@ -216,7 +217,7 @@ test("a spec that cannot be read is a diagnostic, as --json reports it, not an e
   assert.deepEqual(JSON.parse(r.stdout), { ...JSON.parse(cli.stdout), units: [] });
 });
 
-test("validate, relay and sshConfig return what their --json prints; version and schema too", () => {
+test("validate, relay and sshConfig return what their --json prints; version and the schema too", () => {
   const fleet = join(EXAMPLES, "fleet.json");
   const r = node(["ends.cjs", fleet]);
   assert.equal(r.status, 0, r.stderr);
@@ -231,7 +232,9 @@ test("validate, relay and sshConfig return what their --json prints; version and
   assert.deepEqual(got.sshdConfig, json(["relay", fleet, "--sshd-config"]));
   assert.deepEqual(got.sshConfig, json(["ssh-config", fleet, "--relay-user", "me"]));
   assert.equal(got.version, tunnelc(["--version"]).stdout.trim());
-  assert.deepEqual(got.schema, JSON.parse(tunnelc(["schema"]).stdout));
+  const schema = JSON.parse(tunnelc(["schema"]).stdout) as unknown;
+  assert.deepEqual(got.schema, schema);
+  assert.deepEqual(got.schemaFile, schema, "tunnelc/schema.json");
 });
 
 test("a TypeScript consumer type-checks against the shipped declarations (ESM and CommonJS)", () => {
