@@ -27,7 +27,7 @@ export type { Code };
 /** One problem, exactly as `--json` reports it (src/envelope.ts `JsonDiagnostic`). */
 export interface Diagnostic {
   severity: "error" | "warning";
-  /** The registry's code (docs/codes.md): "schema/type", "names/duplicate", "system/io"… */
+  /** The registry's code (docs/codes.md): "schema/type", "rule/duplicate-name", "system/io"… */
   code: Code;
   /** The spec file (a path as given, or a text's `file`); null for a problem outside any file. */
   file: string | null;
