@@ -1,14 +1,17 @@
 // The build: the standalone schema validator, one bundled CommonJS file for the CLI, one for the
 // generator alone, and a V8 code cache for each (bin/tunnelc.cjs loads them; see
-// docs/performance.md for why).
+// docs/performance.md for why); and the API's bundle, its ES module face and its types.
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { NOTICES, noticesText } from "./notices.mjs";
+import { apiDeclarations, writeApiModule, writeApiTypes } from "./api-types.mjs";
 
 execFileSync(process.execPath, ["scripts/build-validator.mjs"], { stdio: "inherit" });
+// The API's declarations need the validator's generated types, and take longest: started now.
+const apiTypes = apiDeclarations();
 rmSync("dist", { recursive: true, force: true });
 const common = {
   bundle: true,
@@ -74,11 +77,21 @@ const generator = await build({
   entryPoints: ["src/generator-main.ts"],
   outfile: "dist/generator.cjs",
 });
+// The API (src/api.ts, docs/api.md) for packaging scripts: one CommonJS bundle, which
+// dist/api.mjs re-exports for `import` (one implementation, whichever way it is loaded), and one
+// declaration file for both (api-types.mjs).
+const api = await build({
+  ...common,
+  entryPoints: ["src/api.ts"],
+  outfile: "dist/api.cjs",
+});
+writeApiModule("dist/api.cjs");
 writeFileSync(
   NOTICES,
   noticesText([
     ["dist/cli.cjs", cli.metafile],
     ["dist/generator.cjs", generator.metafile],
+    ["dist/api.cjs", api.metafile],
   ]),
 );
 // Warm the code caches: run a compile and a generator through the loader and keep what V8
@@ -124,6 +137,7 @@ execFileSync(
   },
 );
 rmSync(out, { recursive: true, force: true });
+writeApiTypes("dist/api.cjs", await apiTypes);
 // npm pack keeps each file's mode, and the loader writes a cache 0600 (a user's cache is private):
 // every file of dist/ 0644, whatever the builder's umask, so the tarball's headers are the same too.
 for (const f of readdirSync("dist")) chmodSync(join("dist", f), 0o644);

@@ -42,8 +42,8 @@ export function noticesText(bundles) {
     .map((dir) => ({ ...packageNotice(dir), bundles: where.get(dir) }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : 1));
   return [
-    "tunnelc's bundles (dist/cli.cjs, dist/generator.cjs) include these packages. Their licenses",
-    "follow, each as the package ships it. tunnelc's own license is LICENSE.",
+    `tunnelc's bundles (${bundles.map(([b]) => b).join(", ")}) include these packages. Their`,
+    "licenses follow, each as the package ships it. tunnelc's own license is LICENSE.",
     "",
     ...notices.flatMap((n) => [
       `==== ${n.name} ${n.version} (${n.license}), in ${n.bundles.join(", ")}`,

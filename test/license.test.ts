@@ -73,14 +73,44 @@ test("THIRD-PARTY-NOTICES names every package src/ imports", () => {
 });
 
 test("the package a user installs carries LICENSE and the notices", () => {
+  const files = packed();
+  assert.ok(files.includes("LICENSE"));
+  assert.ok(files.includes("dist/THIRD-PARTY-NOTICES"));
+});
+
+/** The files `npm pack` would put in the package, from the tree as it is. */
+function packed(): string[] {
   const r = spawnSync("npm", ["pack", "--dry-run", "--ignore-scripts", "--json"], {
     cwd: ROOT,
     encoding: "utf8",
   });
   assert.equal(r.status, 0, r.stderr);
-  const files = (JSON.parse(r.stdout) as { files: { path: string }[] }[])[0]!.files.map(
-    (f) => f.path,
-  );
-  assert.ok(files.includes("LICENSE"));
-  assert.ok(files.includes("dist/THIRD-PARTY-NOTICES"));
+  return (JSON.parse(r.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+}
+
+// The developers' pages (how the code is laid out, how it is tested and measured) stay in the
+// repository; every other page of docs/ is for users and ships, and so does the API.
+const DEV_DOCS = ["docs/architecture.md", "docs/testing.md", "docs/performance.md"];
+
+test("the package carries the API and the user docs, not the developers' docs", () => {
+  const files = packed();
+  for (const f of ["dist/api.cjs", "dist/api.mjs", "dist/api.d.mts", "dist/api.d.cts"])
+    assert.ok(files.includes(f), `${f} is not packed (npm run build first)`);
+  const pages = readdirSync(join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`);
+  for (const d of DEV_DOCS) assert.ok(pages.includes(d), `${d} is gone: update DEV_DOCS`);
+  for (const page of pages)
+    assert.equal(files.includes(page), !DEV_DOCS.includes(page), `${page} shipped or not`);
+  assert.ok(files.some((f) => f.startsWith("docs/examples/")));
+  // A link from a shipped page to another page of docs/ finds it in the package; README.md, also
+  // the repository's front page, may link the developers' pages (under "Developing tunnelc").
+  for (const page of ["README.md", ...files.filter((f) => /^docs\/[^/]+\.md$/.test(f))]) {
+    const base = page === "README.md" ? "" : "docs/";
+    for (const m of read(page).matchAll(/\]\(((?:docs\/)?[\w-]+\.md)(?:#[\w-]*)?\)/g)) {
+      const target = m[1]!.startsWith("docs/") ? m[1]! : `${base}${m[1]}`;
+      const devLink = page === "README.md" && DEV_DOCS.includes(target);
+      assert.ok(devLink || files.includes(target), `${page} links to ${target}, not packed`);
+    }
+  }
 });

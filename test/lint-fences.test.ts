@@ -84,6 +84,20 @@ test("a pure built-in through lazyBuiltin (crypto) is allowed", async () => {
   assert.deepEqual(await complaints(code, "src/model/planted.ts"), []);
 });
 
+// The API (src/api.ts) is an entry like the CLI, but a library: whatever calls it owns stdout,
+// stderr and the exit status, so it may not print, exit or reach the system itself.
+for (const [what, code, rule] of PLANTED.filter(([w]) =>
+  ["writes to stdout", "logs", "exits", "imports fs", "makes its own require"].includes(w),
+)) {
+  test(`the API entry that ${what} is reported (${rule})`, async () => {
+    const said = await complaints(code.replaceAll("../builtin.ts", "./builtin.ts"), "src/api.ts");
+    assert.ok(
+      said.some((c) => c.startsWith(`${rule}:`)),
+      `expected ${rule}, got: ${said.join("; ") || "nothing"}`,
+    );
+  });
+}
+
 test("the edge may do what the stages may not: the gatherer loads net, the CLI prints", async () => {
   const net =
     'import { lazyBuiltin } from "../builtin.ts";\nexport const n = lazyBuiltin("node:net");\n';
@@ -114,6 +128,7 @@ const AGAINST_THE_FLOW: [string, string][] = [
     'import { runGenerate } from "../commands/generate.ts";\nvoid runGenerate;\n',
   ],
   ["src/commands/planted.ts", 'import { stdinArgs } from "../cli.ts";\nvoid stdinArgs;\n'],
+  ["src/commands/planted.ts", 'import { compile } from "../api.ts";\nvoid compile;\n'],
 ];
 for (const [file, code] of AGAINST_THE_FLOW) {
   test(`an import against the flow is reported: ${file}`, async () => {
