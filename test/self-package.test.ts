@@ -93,11 +93,18 @@ function build(name: string) {
 
 /** Every line of `list` that is one of `want`, so a missing path shows by name. */
 function assertPaths(list: string, want: string[], what: string) {
-  const have = new Set(list.split("\n").map((l) => l.trim().split(/\s+/).pop() ?? ""));
+  // A link's line ends "PATH -> TARGET" (dpkg-deb -c).
+  const path = (l: string) =>
+    l
+      .replace(/ -> .*$/, "")
+      .trim()
+      .split(/\s+/)
+      .pop() ?? "";
+  const have = new Set(list.split("\n").map(path));
   assert.deepEqual(
     want.filter((p) => !have.has(p)),
     [],
-    `${what} lacks these paths:\n${list}`,
+    `${what}: paths missing from the listing\n${list.slice(-4000)}`,
   );
 }
 
@@ -220,7 +227,7 @@ test("Debian: a source package and a .deb, lintian-clean, installed in a contain
       ],
       timeoutMs: 180_000,
     });
-    assert.equal(passed, 17, "every check ran");
+    assert.equal(passed, 16, "every check ran");
   });
   rmSync(b.dir, { recursive: true, force: true });
 });
@@ -331,10 +338,10 @@ test("RPM: rpmbuild builds tunnelc offline; rpmlint-clean; the package holds and
   // Fedora's bundling guidelines: a bundled() Provides for every package the bundles hold.
   const provides = sh(`rpm -qp --provides ${rpm}`, b.dir).stdout;
   const notices = readFileSync(join(tree, NODE_DIR, "dist/THIRD-PARTY-NOTICES"), "utf8");
-  for (const p of bundled(notices)) {
-    const [name, version] = p.split(" ");
-    assert.ok(provides.includes(`bundled(nodejs-${name}) = ${version}\n`), `Provides ${p}`);
-  }
+  const declared = [...provides.matchAll(/^bundled\(nodejs-(\S+)\) = (\S+)$/gm)].map(
+    (m) => `${m[1]} ${m[2]}`,
+  );
+  assert.deepEqual(declared.sort(), bundled(notices).sort());
   const lint = sh(
     "rpmlint -r tunnelc.rpmlintrc tunnelc.spec rpmbuild/RPMS/noarch/*.rpm rpmbuild/SRPMS/*.rpm",
     b.dir,
