@@ -113,6 +113,34 @@ function bundled(notices: string): string[] {
   return [...notices.matchAll(/^==== (\S+) (\S+) /gm)].map((m) => `${m[1]} ${m[2]}`);
 }
 
+test("docs/packaging.md has the three recipes, each building offline", () => {
+  const names = (r: string) => recipe(r).files.map(([f]) => f);
+  assert.deepEqual(names("selfdeb").sort(), [
+    "debian/changelog",
+    "debian/clean",
+    "debian/control",
+    "debian/links",
+    "debian/manpages",
+    "debian/rules",
+    "debian/source/format",
+    "debian/source/lintian-overrides",
+  ]);
+  assert.deepEqual(names("selfarch"), ["PKGBUILD"]);
+  assert.deepEqual(names("selfrpm").sort(), ["tunnelc.rpmlintrc", "tunnelc.spec"]);
+  // The build step of each runs in a network namespace of its own (unshare(1)).
+  assert.match(recipe("selfdeb").script, /^\(cd "tunnelc-\$v" && unshare -n dpkg-buildpackage /m);
+  assert.match(recipe("selfarch").script, /unshare -n setpriv .* makepkg /);
+  assert.match(recipe("selfarch").script, /unshare --map-current-user --net makepkg /);
+  assert.match(recipe("selfrpm").script, /^unshare -n rpmbuild /m);
+  // Each recipe has its place for the shell completions.
+  for (const [r, file] of [
+    ["selfdeb", "debian/rules"],
+    ["selfarch", "PKGBUILD"],
+    ["selfrpm", "tunnelc.spec"],
+  ] as const)
+    assert.match(recipe(r).files.find(([f]) => f === file)![1], /# completions: /);
+});
+
 test("the release tarball is reproducible and builds offline with nothing but node", (t) => {
   if (!needs(t, "git, tar, gzip, unshare", tools("git", "tar", "gzip", "unshare"))) return;
   const first = releaseTarball();
