@@ -28,10 +28,8 @@ const REPO_PARTS = [
   "package-lock.json",
 ];
 
-const lock = JSON.parse(readFileSync("package-lock.json", "utf8"));
-
 /** npm's lookup: node_modules/NAME nested below `from`, else one level up, else the top. */
-function locate(name, from) {
+function locate(lock, name, from) {
   for (let dir = from; ;) {
     const at = `${dir ? `${dir}/` : ""}node_modules/${name}`;
     if (lock.packages[at] !== undefined && existsSync(at)) return at;
@@ -43,11 +41,12 @@ function locate(name, from) {
 
 /** The installed packages the roots need, dependencies and present optional ones included. */
 export function closure(roots) {
+  const lock = JSON.parse(readFileSync("package-lock.json", "utf8"));
   const seen = new Set();
   const queue = roots.map((r) => [r, ""]);
   while (queue.length > 0) {
     const [name, from] = queue.shift();
-    const at = locate(name, from);
+    const at = locate(lock, name, from);
     if (at === undefined) {
       // An optional dependency of another platform (esbuild's @esbuild/*) is not installed.
       if (from === "" || !lock.packages[from]?.optionalDependencies?.[name])

@@ -25,6 +25,7 @@ import { ROOT } from "./helpers/paths.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
 import { canBoot, ensureRootfs } from "./e2e/container.ts";
 import { runScenarios } from "./e2e/checks.ts";
+import { BUILD_TOOLS, RUNTIME } from "../scripts/release-tarball.mjs";
 
 const DOC = readFileSync(join(ROOT, "docs", "packaging.md"), "utf8");
 const { version: VERSION } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
@@ -139,6 +140,36 @@ test("docs/packaging.md has the three recipes, each building offline", () => {
     ["selfrpm", "tunnelc.spec"],
   ] as const)
     assert.match(recipe(r).files.find(([f]) => f === file)![1], /# completions: /);
+});
+
+/** Every package src/ imports at run time (not `import type`), by its package name. */
+function runtimeImports(): string[] {
+  const names = new Set<string>();
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (p.endsWith(".ts"))
+        for (const m of readFileSync(p, "utf8").matchAll(
+          /^import\s+(type\s)?[^;]*?from\s+"([^"]+)"/gm,
+        ))
+          if (m[1] === undefined && !/^(?:\.|node:)/.test(m[2]!))
+            names.add(
+              m[2]!
+                .split("/")
+                .slice(0, m[2]!.startsWith("@") ? 2 : 1)
+                .join("/"),
+            );
+    }
+  };
+  walk(join(ROOT, "src"));
+  return [...names].sort();
+}
+
+test("the release tarball vendors what src/ imports and the build's tools", () => {
+  assert.deepEqual([...RUNTIME].sort(), runtimeImports());
+  // The standalone validator requires ajv's runtime (scripts/build-validator.mjs).
+  assert.ok(BUILD_TOOLS.includes("ajv") && BUILD_TOOLS.includes("esbuild"));
 });
 
 test("the release tarball is reproducible: sorted, owner 0, the sources and no tests", (t) => {
