@@ -4,7 +4,7 @@
 // recipes run it under `unshare -n`). Then: lintian and rpmlint report no error and exactly the
 // warnings the doc lists; each package holds the expected paths and runs; the .deb is installed
 // in a booted container, where its generator brings a tunnel up from a spec in /etc/tunnelc.
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -66,6 +66,9 @@ const tools = (...names: string[]) =>
   hasTool("sh", ["-c", names.map((n) => `command -v ${n}`).join(" && ")]);
 
 let made: string | undefined;
+after(() => {
+  if (made !== undefined) rmSync(dirname(made), { recursive: true, force: true });
+});
 /** The release tarball, made once from this checkout. */
 function releaseTarball(): string {
   if (made !== undefined) return made;
