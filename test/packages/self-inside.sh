@@ -1,0 +1,57 @@
+#!/bin/bash
+# Inside the booted container (test/self-package.test.ts): tunnelc's own .deb, built offline from
+# the release tarball by docs/packaging.md's recipe, installed with dpkg -i; its generator turns a
+# spec in /etc/tunnelc into a unit at daemon-reload, and the tunnel comes up (sshd on 127.0.0.1:22
+# is the relay); dpkg --purge removes it. VERSION comes from the runner unit.
+. "$(dirname "$0")/checks.sh"
+: >"$LOG"
+UNIT=office-reverse.service
+GEN=/usr/lib/systemd/system-generators/tunnelc-generator
+
+setup() {
+  set -e
+  relay_account office
+  set +e
+}
+
+# The rootfs has no nodejs package: the host's node is bound in at /usr/bin/node, and a stand-in
+# package of its version tells dpkg that Depends: nodejs (>= 18.19) holds.
+stand_in_nodejs() {
+  set -e
+  local d
+  d=$(mktemp -d)
+  mkdir "$d/DEBIAN"
+  printf '%s\n' "Package: nodejs" "Version: $(node -p process.versions.node)" "Architecture: all" \
+    "Maintainer: tunnelc tests <tests@example.net>" "Description: the node bound in at /usr/bin/node" \
+    >"$d/DEBIAN/control"
+  dpkg-deb -b "$d" /tmp/nodejs.deb >/dev/null
+  dpkg -i /tmp/nodejs.deb
+}
+
+version() { [ "$(tunnelc --version)" = "$VERSION" ] || { tunnelc --version; return 1; }; }
+generated() {
+  systemctl daemon-reload &&
+    [ "$(prop "$UNIT" LoadState)" = loaded ] &&
+    [ "$(prop "$UNIT" SourcePath)" = /etc/tunnelc/office.json ] &&
+    [ "$(prop "$UNIT" FragmentPath)" = "/run/systemd/generator/$UNIT" ] ||
+    systemctl status "$UNIT"
+}
+gone() { systemctl daemon-reload && [ "$(prop "$UNIT" LoadState)" = not-found ]; }
+
+check "setup: relay account and key" setup
+check "a stand-in nodejs package for the bound-in node" stand_in_nodejs
+check "dpkg -i installs tunnelc" dpkg -i /pkg/tunnelc.deb
+check "tunnelc --version is the package's" version
+check "the man page is installed" test -s /usr/share/man/man1/tunnelc.1.gz
+check "the generator is installed" test -x "$GEN"
+check "a spec in /etc/tunnelc" install -m 0644 /pkg/office.json /etc/tunnelc/office.json
+check "daemon-reload: the generator writes the tunnel's unit" generated
+check "the generated unit is enabled" test -L "/run/systemd/generator/multi-user.target.wants/$UNIT"
+check "systemctl start brings the tunnel up" systemctl start "$UNIT"
+check "bytes through the -R forward" wait_for banner 2222
+check "tunnelc status lists the generated tunnel" bash -c "tunnelc status | grep -q office-reverse"
+check "systemctl stop ends the tunnel" systemctl stop "$UNIT"
+check "dpkg --purge removes tunnelc" dpkg --purge tunnelc
+check "the generator is gone" test ! -e "$GEN"
+check "daemon-reload: the unit is gone" gone
+say done
