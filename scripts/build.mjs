@@ -7,11 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { NOTICES, noticesText } from "./notices.mjs";
-import { apiDeclarations, writeApiModule, writeApiTypes } from "./api-types.mjs";
+import { API_TYPES, writeApiModule, writeApiTypes } from "./api-types.mjs";
 
 execFileSync(process.execPath, ["scripts/build-validator.mjs"], { stdio: "inherit" });
-// The API's declarations need the validator's generated types, and take longest: started now.
-const apiTypes = apiDeclarations();
 rmSync("dist", { recursive: true, force: true });
 const common = {
   bundle: true,
@@ -137,7 +135,10 @@ execFileSync(
   },
 );
 rmSync(out, { recursive: true, force: true });
-writeApiTypes("dist/api.cjs", await apiTypes);
+// The declarations are committed (types/api.d.ts, written by `npm run docs` from tsc's output and
+// held to it by test/api-types.test.ts): the build, and a distribution's offline package build,
+// need no TypeScript.
+writeApiTypes("dist/api.cjs", readFileSync(API_TYPES, "utf8"));
 // npm pack keeps each file's mode, and the loader writes a cache 0600 (a user's cache is private):
 // every file of dist/ 0644, whatever the builder's umask, so the tarball's headers are the same too.
 for (const f of readdirSync("dist")) chmodSync(join("dist", f), 0o644);

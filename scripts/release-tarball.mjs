@@ -22,6 +22,7 @@ const REPO_PARTS = [
   "schemas/",
   "scripts/",
   "src/",
+  "types/",
   "LICENSE",
   "README.md",
   "package.json",
