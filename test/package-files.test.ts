@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import {
+  chmodSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -15,6 +16,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tunnelc } from "./helpers/run-cli.ts";
+import { CLI, ROOT } from "./helpers/paths.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
 import { fakeGatherer } from "./helpers/fake-gatherer.ts";
 import { compileSpecs } from "../src/render/units.ts";
@@ -274,4 +276,59 @@ test("compile --root: system and user units where this machine's pkg-config says
   const both = tunnelc(["compile", "tunnels.json", "--root", "pkg", "-o", "units"], { cwd: w });
   assert.equal(both.status, 2);
   assert.match(both.stderr, /--root pkg and -o units both say where the units go/);
+});
+
+const DOC = readFileSync(join(ROOT, "docs", "packaging.md"), "utf8");
+const docBlock = (kind: string): string => {
+  const found = [...DOC.matchAll(new RegExp("```sh " + kind + "\\n([\\s\\S]*?)```", "g"))];
+  assert.equal(found.length, 1, `docs/packaging.md: one sh ${kind} block`);
+  return found[0]![1]!;
+};
+
+/** A docs block run as written, with tunnelc on PATH, $pkgdir and $ROOT in a temporary dir. */
+function runDocBlock(kind: string) {
+  const w = workDir();
+  const bin = join(w, "bin");
+  mkdirSync(bin);
+  writeFileSync(join(bin, "tunnelc"), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+  chmodSync(join(bin, "tunnelc"), 0o755);
+  const pkgdir = join(w, "pkg");
+  const root = join(w, "root");
+  mkdirSync(join(root, "etc"), { recursive: true });
+  const r = spawnSync("bash", ["-euo", "pipefail", "-c", docBlock(kind)], {
+    cwd: w,
+    encoding: "utf8",
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, pkgdir, ROOT: root, NO_COLOR: "1" },
+  });
+  return { ...r, pkgdir, root };
+}
+
+test("docs/packaging.md: the accounts block creates the account below $ROOT", (t) => {
+  if (!needs(t, "systemd-sysusers", hasTool("systemd-sysusers"))) return;
+  const r = runDocBlock("packaging-accounts");
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^tunnel:x:\d+:\d+:SSH tunnel \(tunnelc\):\/var\/lib\/tunnel:/m);
+  assert.ok(statSync(join(r.root, "var/lib/tunnel/.ssh")).isDirectory());
+});
+
+test("docs/packaging.md: the completions block installs the three scripts", () => {
+  const r = runDocBlock("packaging-completions");
+  assert.equal(r.status, 0, r.stderr);
+  const ask = spawnSync("pkg-config", ["--variable=completionsdir", "bash-completion"], {
+    encoding: "utf8",
+  });
+  const bashdir =
+    ask.status === 0 && ask.stdout.trim() !== ""
+      ? ask.stdout.trim()
+      : "/usr/share/bash-completion/completions";
+  for (const [shell, path] of [
+    ["bash", `${bashdir}/tunnelc`],
+    ["zsh", "/usr/share/zsh/vendor-completions/_tunnelc"],
+    ["fish", "/usr/share/fish/vendor_completions.d/tunnelc.fish"],
+  ] as const)
+    assert.equal(
+      readFileSync(join(r.pkgdir, path), "utf8"),
+      tunnelc(["completion", shell]).stdout,
+      path,
+    );
 });
