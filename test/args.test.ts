@@ -79,6 +79,7 @@ const CASES: [string[], RegExp][] = [
   [["uninstall", "office-db", "--root", "R", "--json=yes"], /--json is a switch/],
   [["compile", "office.json", "--no-output"], /-o\/--output takes a value/],
   [["install", "office.json", "--root", "R", "--root", "S"], /--root is given more than once/],
+  [["compile", "office.json", "--root", "R", "-o", "out"], /--root R and -o out both say where/],
   [["completion", "tcsh"], /shell must be one of "bash", "zsh", "fish" \(got "tcsh"\)/],
   [["schema", "extra"], /unexpected argument "extra"/],
   // conflicts

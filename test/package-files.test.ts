@@ -273,6 +273,14 @@ test("compile --root: system and user units where this machine's pkg-config says
   assert.ok(readdirSync(sys).includes("office.service"));
   assert.ok(!readdirSync(sys).includes("mine.service"));
   assert.deepEqual(readdirSync(user), ["mine.service"]);
+  const json = tunnelc(["compile", "tunnels.json", "--root", "again", "--json"], { cwd: w });
+  assert.equal(json.status, 0, json.stderr);
+  const report = JSON.parse(json.stdout) as { accounts: string[]; files: string[] };
+  assert.deepEqual(report.accounts, ["tunnel", "tunnelp"]);
+  assert.deepEqual(report.files, [
+    join("again", said("sysusersdir", DIRS.sysusers.fallback), "tunnelc-tunnels.conf"),
+    join("again", said("tmpfilesdir", DIRS.tmpfiles.fallback), "tunnelc-tunnels.conf"),
+  ]);
   const both = tunnelc(["compile", "tunnels.json", "--root", "pkg", "-o", "units"], { cwd: w });
   assert.equal(both.status, 2);
   assert.match(both.stderr, /--root pkg and -o units both say where the units go/);

@@ -68,10 +68,6 @@ function placesOf(args: CompileArgs, gatherer: Gatherer): Places {
     ...(args.tmpfiles !== undefined && { tmpfiles: args.tmpfiles }),
   };
   if (args.root === undefined) return { unitDir: () => args.output, ...named, defaulted: [] };
-  if (args.output !== "-")
-    throw new UsageError(
-      `--root ${args.root} and -o ${args.output} both say where the units go: give one (--root DIR writes below DIR where this distribution's systemd.pc puts a package's units)`,
-    );
   const dirs = distroDirs(args.root, gatherer.gather(distroDirQueries()));
   return {
     unitDir: (u) => (u.scope === "user" ? dirs.userUnits : dirs.systemUnits),
@@ -86,6 +82,10 @@ function placesOf(args: CompileArgs, gatherer: Gatherer): Places {
 export function runCompile(args: CompileArgs, edge: Edge = edgeOf()): Outcome {
   const badPreset = args.preset === undefined ? undefined : presetNameProblem(args.preset);
   if (badPreset !== undefined) throw new UsageError(badPreset);
+  if (args.root !== undefined && args.output !== "-")
+    throw new UsageError(
+      `--root ${args.root} and -o ${args.output} both say where the units go: give one (--root DIR writes below DIR where this distribution's systemd.pc puts a package's units)`,
+    );
   const { gatherer } = edge;
   const all = compileSpecs(loadSpecs(args.specs, gatherer), onlyPick(args.only));
   const result = all.ok ? { ...all, units: onlyUnits(all.units, args.only, all.specs) } : all;
