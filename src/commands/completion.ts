@@ -2,8 +2,9 @@
 // script asks `tunnelc --get-yargs-completions WORDS...`, which yargs answers from the commands'
 // declarations (src/cli.ts COMMANDS), so the three shells complete the same words from one source
 // and never fall out of step with the CLI. bash's and zsh's scripts are yargs's own, for the shell
-// named rather than the one $SHELL happens to be; fish's (yargs has none) is written here over the
-// same answer.
+// named rather than the one $SHELL happens to be (zsh's also completes when autoloaded from
+// $fpath, where a package installs it); fish's (yargs has none) is written here over the same
+// answer.
 import { outcome, type Outcome } from "./outcome.ts";
 import { defineCommand } from "./options.ts";
 
@@ -60,7 +61,13 @@ _tunnelc_yargs_completions()
   IFS=$si
   _describe 'values' reply
 }
-compdef _tunnelc_yargs_completions tunnelc
+# Installed as _tunnelc in $fpath, this file is the body of the function compinit autoloads for
+# the first completion: complete now, not only from the next one on.
+if [[ "\${funcstack[1]}" == _tunnelc ]]; then
+  _tunnelc_yargs_completions "$@"
+else
+  compdef _tunnelc_yargs_completions tunnelc
+fi
 ###-end-tunnelc-completions-###
 `,
   // SHELL=zsh makes yargs answer in zsh's form, "word:description" with a ':' in the word written

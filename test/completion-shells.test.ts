@@ -1,5 +1,6 @@
-// fish's completion script, read by the real fish: its syntax (fish -n), and what `complete -C`
-// offers for a command line, asked of the built CLI the way an installed script asks it.
+// The completion scripts as packages install them, read by the real shells: fish's syntax
+// (fish -n) and what `complete -C` offers for a command line; zsh's, autoloaded from $fpath as
+// _tunnelc, completing on its first call. Each asks the built CLI as an installed script does.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -64,4 +65,33 @@ test("fish reads the script and completes commands, options, choices and files",
   for (const sh of ["bash", "zsh", "fish"]) assert.ok(shells.includes(sh), sh);
   // No word of tunnelc's own: the spec's file name.
   assert.deepEqual(complete(s, "tunnelc compile ho"), ["home.json"]);
+});
+
+test("zsh: _tunnelc autoloaded from $fpath completes on its first call; sourced, it registers", (t) => {
+  if (!needs(t, "zsh", hasTool("zsh"))) return;
+  const s = setup();
+  const fp = join(s.dir, "fp");
+  mkdirSync(fp);
+  writeFileSync(join(fp, "_tunnelc"), tunnelc(["completion", "zsh"]).stdout);
+  // compsys's _describe and compdef, stubbed to print what they are given.
+  const stubs = `_describe() { print -l -- "\${reply[@]}" }; compdef() { print "compdef $*" }`;
+  const zsh = (body: string) => {
+    const r = spawnSync("zsh", ["-f", "-c", `${stubs}; ${body}`], {
+      cwd: s.dir,
+      env: s.env,
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.split("\n").filter((l) => l !== "");
+  };
+  const first = zsh(
+    `fpath=(${fp} $fpath); autoload -Uz _tunnelc; words=(tunnelc in); CURRENT=2; BUFFER="tunnelc in"; CURSOR=10; _tunnelc`,
+  );
+  assert.ok(
+    first.some((l) => /^install(:|$)/.test(l)),
+    first.join("\n"),
+  );
+  assert.deepEqual(zsh(`source ${join(fp, "_tunnelc")}`), [
+    "compdef _tunnelc_yargs_completions tunnelc",
+  ]);
 });
