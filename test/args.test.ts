@@ -188,7 +188,7 @@ test("completion bash and zsh print that shell's script; --help prints help", ()
   const zsh = tunnelc(["completion", "zsh"], { env: { SHELL: "/bin/bash" } });
   assert.equal(zsh.status, 0);
   assert.match(zsh.stdout, /^#compdef tunnelc\n/);
-  assert.match(zsh.stdout, /^compdef _tunnelc_yargs_completions tunnelc$/m);
+  assert.match(zsh.stdout, /^ +compdef _tunnelc_yargs_completions tunnelc$/m);
   assert.equal(tunnelc(["completion"], { env: { SHELL: "/bin/bash" } }).stdout, bash.stdout);
   assert.equal(tunnelc(["completion"], { env: { SHELL: "/usr/bin/zsh" } }).stdout, zsh.stdout);
   const h = tunnelc(["completion", "--help"]);
