@@ -11,6 +11,7 @@ import {
   readFileSync,
   readdirSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -339,4 +340,15 @@ test("docs/packaging.md: the completions block installs the three scripts", () =
       tunnelc(["completion", shell]).stdout,
       path,
     );
+});
+
+test("compile --root writes nothing through a link that leads out of the root", () => {
+  const w = workDir();
+  mkdirSync(join(w, "out"));
+  mkdirSync(join(w, "pkg/usr/lib"), { recursive: true });
+  symlinkSync(join(w, "out"), join(w, "pkg/usr/lib/sysusers.d"));
+  const r = tunnelc(["compile", "tunnels.json", "--root", "pkg"], { cwd: w });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /is a symbolic link to .*an absolute path; below --root/);
+  assert.deepEqual(readdirSync(join(w, "out")), []);
 });
