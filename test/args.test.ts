@@ -79,7 +79,8 @@ const CASES: [string[], RegExp][] = [
   [["uninstall", "office-db", "--root", "R", "--json=yes"], /--json is a switch/],
   [["compile", "office.json", "--no-output"], /-o\/--output takes a value/],
   [["install", "office.json", "--root", "R", "--root", "S"], /--root is given more than once/],
-  [["completion", "fish"], /shell must be one of "bash", "zsh" \(got "fish"\)/],
+  [["compile", "office.json", "--root", "R", "-o", "out"], /--root R and -o out both say where/],
+  [["completion", "tcsh"], /shell must be one of "bash", "zsh", "fish" \(got "tcsh"\)/],
   [["schema", "extra"], /unexpected argument "extra"/],
   // conflicts
   [["install", "office.json", "--root", "R", "--enable", "--now"], /--now needs a running manager/],
@@ -187,7 +188,7 @@ test("completion bash and zsh print that shell's script; --help prints help", ()
   const zsh = tunnelc(["completion", "zsh"], { env: { SHELL: "/bin/bash" } });
   assert.equal(zsh.status, 0);
   assert.match(zsh.stdout, /^#compdef tunnelc\n/);
-  assert.match(zsh.stdout, /^compdef _tunnelc_yargs_completions tunnelc$/m);
+  assert.match(zsh.stdout, /^ +compdef _tunnelc_yargs_completions tunnelc$/m);
   assert.equal(tunnelc(["completion"], { env: { SHELL: "/bin/bash" } }).stdout, bash.stdout);
   assert.equal(tunnelc(["completion"], { env: { SHELL: "/usr/bin/zsh" } }).stdout, zsh.stdout);
   const h = tunnelc(["completion", "--help"]);

@@ -1,4 +1,5 @@
-// tunnelc compile SPEC... [-o DIR | -o -] [--json] [--preset FILE]
+// tunnelc compile SPEC... [-o DIR | -o - | --root DIR] [--json] [--preset FILE] [--sysusers DIR]
+// [--tmpfiles DIR]
 import { edgeOf, type Edge } from "../edge/edge.ts";
 import { basename, dirname, join, resolve } from "node:path";
 import { compileSpecs, type CompiledUnit } from "../render/units.ts";
@@ -24,6 +25,14 @@ import { homedir } from "node:os";
 import { onlyOption, onlyPick, onlyUnits } from "./only.ts";
 import { presetNameProblem, presetScopeProblem, renderPreset } from "../render/preset.ts";
 import { text, someOf, jsonOption, defineCommand } from "./options.ts";
+import { groupBy } from "../group-by.ts";
+import { distroDirQueries, distroDirs } from "../install/distro-dirs.ts";
+import {
+  accountFiles,
+  renderSysusers,
+  renderTmpfiles,
+  type AccountFile,
+} from "../render/sysusers.ts";
 
 export interface CompileArgs {
   specs: string[];
@@ -31,11 +40,52 @@ export interface CompileArgs {
   output: string;
   json: boolean;
   preset?: string;
+  sysusers?: string;
+  tmpfiles?: string;
+  root?: string;
+}
+
+/** Where each file goes: the units (by scope under --root), the account files. */
+interface Places {
+  unitDir: (u: CompiledUnit) => string;
+  sysusers?: string;
+  tmpfiles?: string;
+  /** Below --root: every write resolved inside it (src/edge/in-root.ts). */
+  root?: string;
+  /** The systemd.pc variables pkg-config did not answer (their defaults were taken). */
+  defaulted: string[];
+}
+
+/**
+ * -o DIR writes every unit there; --root DIR writes each below DIR where the distribution wants
+ * a package's units (system or user), and its accounts' files likewise, as this machine's
+ * systemd.pc says (src/install/distro-dirs.ts). --sysusers and --tmpfiles name their directory
+ * either way.
+ */
+function placesOf(args: CompileArgs, gatherer: Gatherer): Places {
+  const named = {
+    ...(args.sysusers !== undefined && { sysusers: args.sysusers }),
+    ...(args.tmpfiles !== undefined && { tmpfiles: args.tmpfiles }),
+  };
+  if (args.root === undefined) return { unitDir: () => args.output, ...named, defaulted: [] };
+  const dirs = distroDirs(args.root, gatherer.gather(distroDirQueries()));
+  return {
+    unitDir: (u) => (u.scope === "user" ? dirs.userUnits : dirs.systemUnits),
+    sysusers: dirs.sysusers,
+    tmpfiles: dirs.tmpfiles,
+    ...named,
+    root: args.root,
+    defaulted: dirs.defaulted,
+  };
 }
 
 export function runCompile(args: CompileArgs, edge: Edge = edgeOf()): Outcome {
   const badPreset = args.preset === undefined ? undefined : presetNameProblem(args.preset);
   if (badPreset !== undefined) throw new UsageError(badPreset);
+  if (args.root !== undefined && args.output !== "-")
+    throw new UsageError(
+      `--root ${args.root} and -o ${args.output} both say where the units go: give one (--root DIR writes below DIR where this distribution's systemd.pc puts a package's units)`,
+    );
   const { gatherer } = edge;
   const all = compileSpecs(loadSpecs(args.specs, gatherer), onlyPick(args.only));
   const result = all.ok ? { ...all, units: onlyUnits(all.units, args.only, all.specs) } : all;
@@ -46,30 +96,79 @@ export function runCompile(args: CompileArgs, edge: Edge = edgeOf()): Outcome {
   }
   const mixed = args.preset === undefined ? undefined : presetScopeProblem(result.units);
   if (mixed !== undefined) throw new UsageError(mixed);
-  const toStdout = args.output === "-";
-  const refusals = toStdout ? [] : outputRefusals(args.output, result.units, gatherer);
+  const places = placesOf(args, gatherer);
+  const toStdout = args.root === undefined && args.output === "-";
+  const byDir = [...groupBy(result.units, places.unitDir).entries()];
+  const refusals = toStdout
+    ? []
+    : byDir.flatMap(([dir, units]) => outputRefusals(dir, units, gatherer));
   if (refusals.length > 0) return refusedPlan(args.json, refusals);
+  const shown = new Set(result.units.map((u) => u.name));
+  const files = accountFiles(result.model.tunnels.filter((t) => shown.has(t.tunnel.name)));
+  const accounts = accountWrites(files, places);
   const writes = [
-    ...(toStdout ? [] : unitWrites(args.output, result.units)),
+    ...(toStdout ? [] : byDir.flatMap(([dir, units]) => unitWrites(dir, units, places.root))),
     ...(args.preset === undefined ? [] : presetWrites(args.preset, result.units)),
+    ...accounts.effects,
   ];
   if (writes.length > 0) execute(writes, edge.runner);
   const units = result.units.map((u) =>
-    unitReport(u, toStdout ? undefined : join(args.output, u.fileName), args.json && toStdout),
+    unitReport(
+      u,
+      toStdout ? undefined : join(places.unitDir(u), u.fileName),
+      args.json && toStdout,
+    ),
   );
   if (args.json)
     return outcome({
       stdout: envelope(true, diagnostics, {
         units,
         ...(args.preset !== undefined && { preset: args.preset }),
+        ...((places.sysusers !== undefined || places.tmpfiles !== undefined) && {
+          accounts: files.flatMap((f) => f.accounts.map((a) => a.name)),
+        }),
+        ...(accounts.paths.length > 0 && { files: accounts.paths }),
+        ...(places.defaulted.length > 0 && { defaulted: places.defaulted }),
       }),
     });
   const stdout = toStdout ? unitsToStdout(result.units) : "";
   const notes = [
-    ...(toStdout ? [] : wroteNotes(args.output, result.units)),
+    ...(toStdout ? [] : byDir.flatMap(([dir, units]) => wroteNotes(dir, units))),
     ...(args.preset === undefined ? [] : [`wrote ${args.preset}`]),
+    ...accounts.paths.map((p) => `wrote ${p}`),
+    ...(places.defaulted.length > 0
+      ? [
+          `pkg-config --variable=… systemd did not answer ${places.defaulted.join(", ")}: took systemd's defaults (/usr/lib/…)`,
+        ]
+      : []),
   ];
   return outcome({ stdout, diagnostics, notes });
+}
+
+/** Each spec's sysusers.d file, and its tmpfiles.d file when an account needs a home. */
+function accountWrites(files: readonly AccountFile[], places: Places): AccountWrites {
+  const jail = places.root !== undefined ? { root: places.root } : {};
+  const out: AccountWrites = { effects: [], paths: [] };
+  const into = (dir: string | undefined, f: AccountFile, text: string | undefined) => {
+    if (dir === undefined || text === undefined) return;
+    const path = join(dir, f.fileName);
+    const failure = `cannot write ${resolve(path)}`;
+    out.effects.push(
+      { kind: "mkdir", path: dir, failure, ...jail },
+      { kind: "write", path, text, mode: 0o644, durable: false, failure, ...jail },
+    );
+    out.paths.push(path);
+  };
+  for (const f of files) {
+    into(places.sysusers, f, renderSysusers(f));
+    into(places.tmpfiles, f, renderTmpfiles(f));
+  }
+  return out;
+}
+
+interface AccountWrites {
+  effects: Effect[];
+  paths: string[];
 }
 
 /**
@@ -118,10 +217,11 @@ function wroteNotes(dir: string, units: CompiledUnit[]): string[] {
 }
 
 /** The output directory, then each unit in it (fsync left to the OS: a build directory). */
-function unitWrites(dir: string, units: CompiledUnit[]): Effect[] {
+function unitWrites(dir: string, units: CompiledUnit[], root: string | undefined): Effect[] {
   const failure = `cannot write units to ${resolve(dir)}`;
+  const jail = root !== undefined ? { root } : {};
   return [
-    { kind: "mkdir", path: dir, failure },
+    { kind: "mkdir", path: dir, failure, ...jail },
     ...units.map((u): Effect => ({
       kind: "write",
       path: join(dir, u.fileName),
@@ -129,6 +229,7 @@ function unitWrites(dir: string, units: CompiledUnit[]): Effect[] {
       mode: 0o644,
       durable: false,
       failure,
+      ...jail,
     })),
   ];
 }
@@ -177,12 +278,22 @@ export const compileCommand = defineCommand<CompileArgs>({
     json: jsonOption,
     only: onlyOption,
     preset: text("also write a systemd.preset(5) file (NAME.preset) enabling the tunnels"),
+    sysusers: text(
+      "also write a sysusers.d(5) file per spec (tunnelc-SPEC.conf) creating the accounts its tunnels run as",
+    ),
+    tmpfiles: text(
+      "also write a tmpfiles.d(5) file per spec (tunnelc-SPEC.conf) creating those accounts' ~/.ssh",
+    ),
+    root: text(
+      "write below DIR where systemd.pc puts a package's units, sysusers.d and tmpfiles.d files",
+    ),
   },
   examples: [
     ["$0 compile home.json -o /etc/systemd/system", "write home.service"],
     ["$0 compile fleet.json --only pi-kitchen -o /etc/systemd/system", "one device of a fleet"],
     ['$0 compile fleet.json -o "$pkgdir/usr/lib/systemd/system"', "package the units"],
     ["$0 compile home.json -o units --preset 80-tunnelc.preset", "and enable it by preset"],
+    ['$0 compile home.json --root "$pkgdir"', "units and accounts where systemd.pc says"],
     ["$0 compile home.json", "print the unit"],
   ],
   run: runCompile,

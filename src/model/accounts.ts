@@ -68,3 +68,27 @@ export function explicitLogin(
 export function usesCredentials(t: Pick<Tunnel, "user" | "scope">): boolean {
   return t.user !== undefined && t.scope === "system";
 }
+
+/** A name systemd takes as a user or group name in its strict form (STRICT_USER above). */
+export const isStrictUserName = (name: string): boolean => STRICT_USER.test(name);
+
+/**
+ * Whether the unit reads the account's own ~/.ssh: a static account whose key is ssh's default
+ * (no identity handed over) or whose server's keys are not pinned (its known_hosts). The same
+ * rule as the unit's ProtectHome=read-only (src/render/build-unit.ts, usesHome); a test holds
+ * the two together.
+ */
+export function readsHome(t: Pick<Tunnel, "user" | "identity" | "hostKeyPolicy">): boolean {
+  return t.user !== undefined && (t.identity === undefined || t.hostKeyPolicy !== "pinned");
+}
+
+/**
+ * The account a package must create for the tunnel (sysusers.d(5)), if any: a system unit's
+ * static User=. Not root, which every system has; not a dynamic account, which systemd makes at
+ * each start (DynamicUser=, systemd.exec(5)); not a user unit's, which runs as the user whose
+ * manager runs it.
+ */
+export function createdAccount(t: Pick<Tunnel, "user" | "scope">): string | undefined {
+  if (t.scope !== "system" || t.user === undefined || t.user === "root") return undefined;
+  return t.user;
+}
