@@ -136,13 +136,13 @@ test("docs/packaging.md has the three recipes, each building offline", () => {
   assert.match(recipe("selfarch").script, /unshare -n setpriv .* makepkg /);
   assert.match(recipe("selfarch").script, /unshare --map-current-user --net makepkg /);
   assert.match(recipe("selfrpm").script, /^unshare -n rpmbuild /m);
-  // Each recipe has its place for the shell completions.
+  // Each recipe installs the shell completions as files.
   for (const [r, file] of [
     ["selfdeb", "debian/rules"],
     ["selfarch", "PKGBUILD"],
     ["selfrpm", "tunnelc.spec"],
   ] as const)
-    assert.match(recipe(r).files.find(([f]) => f === file)![1], /# completions: /);
+    assert.match(recipe(r).files.find(([f]) => f === file)![1], /completion fish \| install /);
 });
 
 /** Every package src/ imports at run time (not `import type`), by its package name. */
@@ -221,6 +221,9 @@ test("Debian: a source package and a .deb, lintian-clean, installed in a contain
         "./usr/share/doc/tunnelc/copyright",
         "./usr/share/doc/tunnelc/THIRD-PARTY-NOTICES.gz",
         "./usr/lib/systemd/system-generators/tunnelc-generator",
+        "./usr/share/bash-completion/completions/tunnelc",
+        "./usr/share/zsh/vendor-completions/_tunnelc",
+        "./usr/share/fish/vendor_completions.d/tunnelc.fish",
       ],
       "the .deb",
     );
@@ -339,6 +342,9 @@ const NPM_PATHS = [
   `${NODE_DIR}/dist/generator.cjs`,
   `${NODE_DIR}/schemas/tunnel.schema.json`,
   "usr/lib/systemd/system-generators/tunnelc-generator",
+  "usr/share/bash-completion/completions/tunnelc",
+  "usr/share/zsh/site-functions/_tunnelc",
+  "usr/share/fish/vendor_completions.d/tunnelc.fish",
 ];
 
 test("Arch: makepkg builds tunnelc offline; the package holds and runs it", (t) => {

@@ -75,7 +75,7 @@ export const isStrictUserName = (name: string): boolean => STRICT_USER.test(name
 /**
  * Whether the unit reads the account's own ~/.ssh: a static account whose key is ssh's default
  * (no identity handed over) or whose server's keys are not pinned (its known_hosts). The same
- * rule as the unit's ProtectHome=read-only (src/render/build-unit.ts, usesHome); a test holds
+ * rule the unit's ProtectHome=read-only follows (src/render/build-unit.ts); a test holds
  * the two together.
  */
 export function readsHome(t: Pick<Tunnel, "user" | "identity" | "hostKeyPolicy">): boolean {

@@ -17,7 +17,7 @@ import { tunnelHash } from "./hash.ts";
 import { logReplayEntries } from "./log-replay.ts";
 import { restartDelay } from "./restart-delay.ts";
 import type { SourcedTunnel, Tunnel } from "../model/tunnel.ts";
-import { serviceAccount } from "../model/accounts.ts";
+import { readsHome, serviceAccount } from "../model/accounts.ts";
 
 export const HASH_PREFIX = "tunnelc-hash: ";
 export const SPEC_PREFIX = "tunnelc-spec: ";
@@ -202,7 +202,7 @@ const hardeningCache = new Map<string, readonly Entry[]>();
 
 function hardeningEntries(t: Tunnel): readonly Entry[] {
   const ctx: ProfileContext = {
-    usesHome: t.user !== undefined && (t.identity === undefined || t.hostKeyPolicy !== "pinned"),
+    usesHome: readsHome(t),
     bindsPrivilegedPort: t.forwards.some(
       (f) => f.kind !== "remote" && f.bind.kind === "tcp" && f.bind.port < 1024,
     ),
