@@ -326,6 +326,8 @@ ExecStopPost=/bin/systemctl poweroff --no-block
 `;
 
 /** The package's files below a temp root; its tunnelc must run with this machine's node. */
+const asRoot = process.getuid?.() === 0;
+
 function runsFrom(root: string) {
   const r = spawnSync(process.execPath, [join(root, "usr/bin/tunnelc"), "--version"], {
     encoding: "utf8",
@@ -372,8 +374,21 @@ test("Arch: makepkg builds tunnelc offline; the package holds and runs it", (t) 
   assert.match(info, /^depend = openssh$/m);
   const tree = join(b.dir, "root");
   mkdirSync(tree);
-  const x = sh(`bsdtar -xf ${found[0]} -C root`, b.dir);
+  // Installed by pacman itself into a root of its own (as root, as CI runs: pacman keeps the
+  // root's database), else unpacked. --nodeps twice: no nodejs or openssh in that database.
+  const conf = join(b.dir, "pacman.conf");
+  writeFileSync(
+    conf,
+    "[options]\nArchitecture = auto\nSigLevel = Never\nLocalFileSigLevel = Never\n",
+  );
+  const x = asRoot
+    ? sh(
+        `mkdir -p root/var/lib/pacman && pacman -U --noconfirm --noprogressbar --config ${conf} --root root --dbpath root/var/lib/pacman --nodeps --nodeps ${found[0]} && pacman -Q --config ${conf} --root root --dbpath root/var/lib/pacman tunnelc`,
+        b.dir,
+      )
+    : sh(`bsdtar -xf ${found[0]} -C root`, b.dir);
   assert.equal(x.status, 0, x.log);
+  if (asRoot) assert.match(x.stdout, new RegExp(`^tunnelc ${VERSION}-1$`, "m"));
   runsFrom(tree);
   rmSync(b.dir, { recursive: true, force: true });
 });
@@ -400,8 +415,16 @@ test("RPM: rpmbuild builds tunnelc offline; rpmlint-clean; the package holds and
   assert.match(requires, /^\/usr\/bin\/node$/m, "the shebang names node itself");
   const tree = join(b.dir, "root");
   mkdirSync(tree);
-  const x = sh(`rpm2cpio ${rpm} | bsdtar -xf - -C root`, b.dir);
+  // Installed by rpm itself into a root of its own with its own database (as root, as CI runs),
+  // else unpacked. --nodeps: no nodejs or openssh-clients in that database.
+  const x = asRoot
+    ? sh(
+        `rpm --root "$PWD/root" --initdb && rpm -i --root "$PWD/root" --nodeps ${rpm} && rpm -q --root "$PWD/root" tunnelc`,
+        b.dir,
+      )
+    : sh(`rpm2cpio ${rpm} | bsdtar -xf - -C root`, b.dir);
   assert.equal(x.status, 0, x.log);
+  if (asRoot) assert.match(x.stdout, new RegExp(`^tunnelc-${VERSION}-1\\.noarch$`, "m"));
   runsFrom(tree);
   // Fedora's bundling guidelines: a bundled() Provides for every package the bundles hold.
   const provides = sh(`rpm -qp --provides ${rpm}`, b.dir).stdout;
