@@ -23,6 +23,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./helpers/paths.ts";
+import { packedTarball } from "./helpers/pack.ts";
 
 const EXAMPLES = join(ROOT, "docs", "examples");
 const SPECS = ["office.json", "fleet.json", "phone-home.json"].map((f) => join(EXAMPLES, f));
@@ -41,16 +42,6 @@ function run(cmd: string, args: string[]) {
 const node = (args: string[]) => run(process.execPath, args);
 /** The installed package's own CLI. */
 const tunnelc = (args: string[]) => node([join(installed, "bin", "tunnelc.cjs"), ...args]);
-
-function pack(): string {
-  const packed = spawnSync(
-    "npm",
-    ["pack", "--ignore-scripts", "--silent", "--pack-destination", work],
-    { cwd: ROOT, encoding: "utf8" },
-  );
-  assert.equal(packed.status, 0, packed.stderr);
-  return join(work, packed.stdout.trim().split("\n").pop() ?? "");
-}
 
 // The packaging scripts of docs/api.md (an ES module, a CommonJS script) and its bad spec and
 // the envelope it says compile gives for it, each block as written there (`api-test file=NAME`).
@@ -127,7 +118,7 @@ before(() => {
     join(project, "package.json"),
     JSON.stringify({ name: "packaging", version: "1.0.0", private: true }),
   );
-  const tarball = process.env.TUNNELC_TARBALL ?? pack();
+  const tarball = packedTarball(work);
   assert.ok(existsSync(tarball), `no tarball at ${tarball}`);
   const inst = run("npm", ["install", "--offline", "--no-audit", "--no-fund", tarball]);
   assert.equal(inst.status, 0, inst.stderr);

@@ -23,6 +23,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { ROOT } from "./helpers/paths.ts";
+import { packedTarball } from "./helpers/pack.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
 import { hasSystemdAnalyze, verifyUnits } from "./helpers/systemd.ts";
 
@@ -41,22 +42,13 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 /** The checkout as npm packs it, unless .ci/run packed the clean checkout (with prepack) first. */
-function pack(): string {
-  const packed = spawnSync(
-    "npm",
-    ["pack", "--ignore-scripts", "--silent", "--pack-destination", work],
-    { cwd: ROOT, encoding: "utf8" },
-  );
-  assert.equal(packed.status, 0, packed.stderr);
-  return join(work, packed.stdout.trim().split("\n").pop() ?? "");
-}
 
 const installedTunnelc = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   run(join(prefix, "bin", "tunnelc"), args, env);
 
 before(() => {
   mkdirSync(elsewhere, { recursive: true });
-  const tarball = process.env.TUNNELC_TARBALL ?? pack();
+  const tarball = packedTarball(work);
   assert.ok(existsSync(tarball), `no tarball at ${tarball}`);
   const inst = run("npm", [
     "install",
