@@ -70,12 +70,13 @@ function workDir(spec: unknown = SPEC): string {
 }
 
 const SYSUSERS = `# Written by tunnelc compile: the accounts the tunnels of tunnels.json run as (sysusers.d(5)).
-u tunnel - "SSH tunnel (tunnelc)" /var/lib/tunnel -
+u tunnel - "SSH tunnel (tunnelc)" /var/lib/tunnelc/tunnel -
 u tunnelp - "SSH tunnel (tunnelc)" - -
 `;
 const TMPFILES = `# Written by tunnelc compile: the homes whose ~/.ssh the tunnels of tunnels.json read (tmpfiles.d(5)).
-d /var/lib/tunnel 0700 tunnel tunnel -
-d /var/lib/tunnel/.ssh 0700 tunnel tunnel -
+d /var/lib/tunnelc 0755 root root -
+d /var/lib/tunnelc/tunnel 0700 tunnel tunnel -
+d /var/lib/tunnelc/tunnel/.ssh 0700 tunnel tunnel -
 `;
 
 test("one line per account tunnelc must create: not root, not dynamic, not a user unit's", () => {
@@ -121,7 +122,7 @@ test("the real systemd-sysusers and systemd-tmpfiles create the accounts and hom
   const entry = (name: string) => passwd.split("\n").find((l) => l.startsWith(`${name}:`));
   assert.match(
     entry("tunnel") ?? "",
-    /^tunnel:x:\d+:\d+:SSH tunnel \(tunnelc\):\/var\/lib\/tunnel:\/usr\/sbin\/nologin$/,
+    /^tunnel:x:\d+:\d+:SSH tunnel \(tunnelc\):\/var\/lib\/tunnelc\/tunnel:\/usr\/sbin\/nologin$/,
   );
   assert.match(
     entry("tunnelp") ?? "",
@@ -136,11 +137,41 @@ test("the real systemd-sysusers and systemd-tmpfiles create the accounts and hom
     join(w, "pkg/usr/lib/tmpfiles.d/tunnelc-tunnels.conf"),
   ]);
   const uid = Number(entry("tunnel")!.split(":")[2]);
-  for (const dir of ["var/lib/tunnel", "var/lib/tunnel/.ssh"]) {
+  for (const dir of ["var/lib/tunnelc/tunnel", "var/lib/tunnelc/tunnel/.ssh"]) {
     const s = statSync(join(target, dir));
     assert.ok(s.isDirectory(), dir);
     assert.equal(s.mode & 0o777, 0o700, dir);
     assert.equal(s.uid, uid, dir);
+  }
+});
+
+test("an account named like a system directory never takes /var/lib/NAME over (real systemd-tmpfiles)", (t) => {
+  if (!needs(t, "systemd-sysusers", hasTool("systemd-sysusers"))) return;
+  if (!needs(t, "systemd-tmpfiles", hasTool("systemd-tmpfiles"))) return;
+  // /var/lib/private holds every DynamicUser= unit's state, /var/lib/dpkg scripts that run as
+  // root: a tmpfiles.d d line would hand them to the tunnel's account at every boot.
+  const names = ["private", "systemd", "dpkg"];
+  const w = workDir({ tunnels: names.map((user, i) => tunnel(`t-${user}`, 2300 + i, { user })) });
+  const r = tunnelc(["compile", "tunnels.json", "--root", "pkg"], { cwd: w });
+  assert.equal(r.status, 0, r.stderr);
+  const target = join(w, "target");
+  for (const n of names) mkdirSync(join(target, "var/lib", n), { recursive: true, mode: 0o755 });
+  mkdirSync(join(target, "etc"), { recursive: true });
+  for (const [tool, dir, extra] of [
+    ["systemd-sysusers", "sysusers.d", []],
+    ["systemd-tmpfiles", "tmpfiles.d", ["--create"]],
+  ] as const) {
+    const p = spawnSync(
+      tool,
+      [`--root=${target}`, ...extra, join(w, `pkg/usr/lib/${dir}/tunnelc-tunnels.conf`)],
+      { encoding: "utf8" },
+    );
+    assert.equal(p.status, 0, p.stderr);
+  }
+  for (const n of names) {
+    const before = statSync(join(target, "var/lib", n));
+    assert.equal([before.uid, before.mode & 0o777].join(" "), "0 493", `/var/lib/${n} kept`);
+    assert.ok(statSync(join(target, "var/lib/tunnelc", n, ".ssh")).isDirectory());
   }
 });
 
@@ -316,8 +347,8 @@ test("docs/packaging.md: the accounts block creates the account below $ROOT", (t
   if (!needs(t, "systemd-sysusers", hasTool("systemd-sysusers"))) return;
   const r = runDocBlock("packaging-accounts");
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^tunnel:x:\d+:\d+:SSH tunnel \(tunnelc\):\/var\/lib\/tunnel:/m);
-  assert.ok(statSync(join(r.root, "var/lib/tunnel/.ssh")).isDirectory());
+  assert.match(r.stdout, /^tunnel:x:\d+:\d+:SSH tunnel \(tunnelc\):\/var\/lib\/tunnelc\/tunnel:/m);
+  assert.ok(statSync(join(r.root, "var/lib/tunnelc/tunnel/.ssh")).isDirectory());
 });
 
 test("docs/packaging.md: the completions block installs the three scripts", () => {

@@ -21,11 +21,15 @@ export interface AccountFile {
 }
 
 /**
- * Where a new account's home is: /var/lib/NAME, as system accounts of daemons are given
- * (sysusers.d(5)'s own example: postgres at /var/lib/pgsql). Never below /home, which the unit
- * sees read-only (ProtectHome=read-only) and admins treat as people's.
+ * Where a new account's home is: below tunnelc's own /var/lib/tunnelc, never /var/lib/NAME. A
+ * tmpfiles.d `d` line takes the owner and mode of a directory that already exists, at every boot
+ * (tmpfiles.d(5)): an account named `private`, `systemd`, `dbus` or `dpkg` would be handed
+ * /var/lib/private (every DynamicUser= unit's state), /var/lib/systemd or /var/lib/dpkg (whose
+ * scripts run as root). Never below /home either, which the unit sees read-only
+ * (ProtectHome=read-only) and admins treat as people's.
  */
-export const homeOf = (name: string): string => `/var/lib/${name}`;
+export const HOMES = "/var/lib/tunnelc";
+export const homeOf = (name: string): string => `${HOMES}/${name}`;
 
 /**
  * The file named after its spec: tunnelc-BASE.conf, BASE the spec's base name without .json, in
@@ -81,15 +85,18 @@ export function renderSysusers(f: AccountFile): string {
  * systemd-sysusers writes the home into the user database only and never creates it
  * (sysusers.d(5), "Home Directory"): one `d` line for the home and one for ~/.ssh, each 0700 and
  * the account's (tmpfiles.d(5): created if missing, mode and owner adjusted if present; no age,
- * so never cleaned). The admin puts the key or known_hosts in ~/.ssh. Empty when no account
+ * so never cleaned), below tunnelc's own directory. The admin puts the key or known_hosts in ~/.ssh. Empty when no account
  * needs a home.
  */
 export function renderTmpfiles(f: AccountFile): string | undefined {
   const homes = f.accounts.filter((a) => a.home !== undefined);
   if (homes.length === 0) return undefined;
-  const lines = homes.flatMap((a) => [
-    `d ${a.home!} 0700 ${a.name} ${a.name} -`,
-    `d ${a.home!}/.ssh 0700 ${a.name} ${a.name} -`,
-  ]);
+  const lines = [
+    `d ${HOMES} 0755 root root -`,
+    ...homes.flatMap((a) => [
+      `d ${a.home!} 0700 ${a.name} ${a.name} -`,
+      `d ${a.home!}/.ssh 0700 ${a.name} ${a.name} -`,
+    ]),
+  ];
   return `# Written by tunnelc compile: the homes whose ~/.ssh the tunnels of ${shown(f.specName)} read (tmpfiles.d(5)).\n${lines.join("\n")}\n`;
 }
