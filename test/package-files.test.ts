@@ -17,8 +17,9 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tunnelc } from "./helpers/run-cli.ts";
-import { CLI, ROOT } from "./helpers/paths.ts";
+import { CLI } from "./helpers/paths.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
+import { docBlock } from "./helpers/packaging-doc.ts";
 import { fakeGatherer } from "./helpers/fake-gatherer.ts";
 import { compileSpecs } from "../src/render/units.ts";
 import {
@@ -317,13 +318,6 @@ test("compile --root: system and user units where this machine's pkg-config says
   assert.equal(both.status, 2);
   assert.match(both.stderr, /--root pkg and -o units both say where the units go/);
 });
-
-const DOC = readFileSync(join(ROOT, "docs", "packaging.md"), "utf8");
-const docBlock = (kind: string): string => {
-  const found = [...DOC.matchAll(new RegExp("```sh " + kind + "\\n([\\s\\S]*?)```", "g"))];
-  assert.equal(found.length, 1, `docs/packaging.md: one sh ${kind} block`);
-  return found[0]![1]!;
-};
 
 /** A docs block run as written, with tunnelc on PATH, $pkgdir and $ROOT in a temporary dir. */
 function runDocBlock(kind: string) {

@@ -25,24 +25,7 @@ import { hasTool, needs } from "./helpers/prereq.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
 import { canBoot, ensureRootfs } from "./e2e/container.ts";
 import { runScenarios } from "./e2e/checks.ts";
-
-const DOC = readFileSync(join(ROOT, "docs", "packaging.md"), "utf8");
-const FILE_BLOCK = /```\S+ recipe=(\w+) file=(\S+)\n([\s\S]*?)```/g;
-const RUN_BLOCK = /```sh recipe=(\w+)\n([\s\S]*?)```/g;
-
-interface Recipe {
-  files: [string, string][];
-  script: string;
-}
-
-function recipe(name: string): Recipe {
-  const files = [...DOC.matchAll(FILE_BLOCK)]
-    .filter((m) => m[1] === name)
-    .map((m): [string, string] => [m[2]!, m[3]!]);
-  const scripts = [...DOC.matchAll(RUN_BLOCK)].filter((m) => m[1] === name).map((m) => m[2]!);
-  assert.equal(scripts.length, 1, `docs/packaging.md: one sh recipe=${name} block`);
-  return { files, script: scripts[0]! };
-}
+import { recipe } from "./helpers/packaging-doc.ts";
 
 const UNIT = "office-reverse.service";
 // A placeholder when no container runs: the package is built and checked all the same.

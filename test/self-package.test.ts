@@ -25,28 +25,17 @@ import { ROOT } from "./helpers/paths.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
 import { canBoot, ensureRootfs } from "./e2e/container.ts";
 import { runScenarios } from "./e2e/checks.ts";
+import { PACKAGING_DOC, recipe } from "./helpers/packaging-doc.ts";
 import { BUILD_TOOLS, RUNTIME } from "../scripts/release-tarball.mjs";
 
-const DOC = readFileSync(join(ROOT, "docs", "packaging.md"), "utf8");
 const { version: VERSION } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
   version: string;
 };
 const TARBALL = `tunnelc-${VERSION}.tar.gz`;
 
-function recipe(name: string): { files: [string, string][]; script: string } {
-  const files = [...DOC.matchAll(/```\S+ recipe=(\w+) file=(\S+)\n([\s\S]*?)```/g)]
-    .filter((m) => m[1] === name)
-    .map((m): [string, string] => [m[2]!, m[3]!]);
-  const scripts = [...DOC.matchAll(/```sh recipe=(\w+)\n([\s\S]*?)```/g)].filter(
-    (m) => m[1] === name,
-  );
-  assert.equal(scripts.length, 1, `docs/packaging.md: one sh recipe=${name} block`);
-  return { files, script: scripts[0]![2]! };
-}
-
 /** The warnings docs/packaging.md lists for a linter, one line each, sorted. */
 function documented(linter: string): string[] {
-  const m = new RegExp("```text lint=" + linter + "\\n([\\s\\S]*?)```").exec(DOC);
+  const m = new RegExp("```text lint=" + linter + "\\n([\\s\\S]*?)```").exec(PACKAGING_DOC);
   assert.ok(m, `docs/packaging.md: a text lint=${linter} block`);
   return m[1]!.split("\n").filter(Boolean).sort();
 }
