@@ -4,6 +4,7 @@ import { compileSpecs } from "../render/units.ts";
 import {
   installEffects,
   planInstall,
+  rewrittenUnits,
   runEffects,
   type FileAction,
   type InstallPlan,
@@ -12,7 +13,7 @@ import { execute, type StartFailure } from "../edge/execute.ts";
 import { describe } from "../edge/plan.ts";
 import { startFailure } from "../status/start-failure.ts";
 import { existingOf, fileQuery, modesOf } from "../install/read-units.ts";
-import { systemctlScope, targetOf, unitDir, type Target } from "../install/paths.ts";
+import { targetOf, unitDir, type Target } from "../install/paths.ts";
 import {
   guardDetailQueries,
   guardFindings,
@@ -25,8 +26,9 @@ import { lingerQuery, lingerWarning } from "../install/linger.ts";
 import { manyUnitsWarning } from "../model/host-load.ts";
 import { usesCredentials } from "../model/accounts.ts";
 import { identityQueries, identityWarnings, withoutKey } from "../install/identity-check.ts";
-import { keylessStartRefusals, restartedUnits } from "../install/key-start.ts";
-import { parseShow } from "../status/status-model.ts";
+import { keylessStartRefusals } from "../install/key-start.ts";
+import { parseShow, toState } from "../status/status-model.ts";
+import { stateQuery } from "../status/status-facts.ts";
 import { unitFileName, type Tunnel } from "../model/tunnel.ts";
 import { nssQuery, nssWarning } from "../install/nss-check.ts";
 import { envelope, problem, type JsonDiagnostic } from "../envelope.ts";
@@ -161,22 +163,18 @@ function running(
   gatherer: Gatherer,
 ): Set<string> {
   const names = new Set(keyless.map(unitFileName));
-  const units = restartedUnits(plan).filter((u) => names.has(u));
+  const units = rewrittenUnits(plan.files).filter((u) => names.has(u));
   if (units.length === 0) return new Set();
-  const q = {
-    kind: "unit-state" as const,
-    scope: systemctlScope(target),
-    units,
-    properties: ["Id", "ActiveState"],
-  };
+  const q = stateQuery(target, units);
   const shown = gatherer.gather([q]).get(q);
   // Unknown (systemctl failed) counts as running: refusing is the safe side.
-  if (shown.status !== 0) return new Set(units);
+  if (q.kind !== "unit-state" || shown.status !== 0) return new Set(units);
   const active = new Set(["active", "activating", "reloading"]);
   return new Set(
     parseShow(shown.stdout)
-      .filter((r) => active.has(r.ActiveState ?? ""))
-      .map((r) => r.Id ?? ""),
+      .map(toState)
+      .filter((s) => active.has(s.active))
+      .map((s) => s.unit),
   );
 }
 

@@ -6,13 +6,8 @@
 import { join } from "node:path";
 import type { Refusal } from "../edge/plan.ts";
 import { unitFileName, type Tunnel } from "../model/tunnel.ts";
-import type { InstallPlan } from "./plan.ts";
+import { rewrittenUnits, type InstallPlan } from "./plan.ts";
 import { createKeyHint } from "./identity-check.ts";
-
-/** The units the plan restarts if they run: those whose unit file it rewrites. */
-export function restartedUnits(plan: InstallPlan): string[] {
-  return plan.files.filter((f) => f.kind === "update" || f.kind === "replace").map((f) => f.unit);
-}
 
 /** The units the plan starts outright (--now). */
 function startedUnits(plan: InstallPlan): Set<string> {
@@ -30,7 +25,7 @@ export function keylessStartRefusals(
   dir: string,
 ): Refusal[] {
   const starts = startedUnits(plan);
-  const restarts = new Set(restartedUnits(plan).filter((u) => running.has(u)));
+  const restarts = new Set(rewrittenUnits(plan.files).filter((u) => running.has(u)));
   return keyless.flatMap((t) => {
     const unit = unitFileName(t);
     const stops = restarts.has(unit);

@@ -115,13 +115,16 @@ function fileAction(
   };
 }
 
+/** The units whose file the plan rewrites: those try-restart restarts if they run. */
+export function rewrittenUnits(files: readonly FileAction[]): string[] {
+  return files.filter((f) => f.kind === "update" || f.kind === "replace").map((f) => f.unit);
+}
+
 function installCommands(files: FileAction[], target: Target, opts: InstallOptions): Command[] {
   const sc = ["systemctl", ...systemctlScope(target)];
   const all = files.map((f) => f.unit);
   const changed = files.filter((f) => f.kind !== "unchanged").map((f) => f.unit);
-  const rewritten = files
-    .filter((f) => f.kind === "update" || f.kind === "replace")
-    .map((f) => f.unit);
+  const rewritten = rewrittenUnits(files);
   if (target.root !== undefined) {
     // Offline: only the [Install] symlinks; there is no manager to reload or start.
     return opts.enable && all.length > 0
