@@ -25,7 +25,7 @@ const EFFECTFUL = [
  * src/generator-main.ts and src/api.ts (the API, which may neither print nor exit: it is not
  * among the files the printing rule is turned off for below).
  */
-const FEATURES = ["install", "status", "generator", "doctor", "trust", "keygen", "init"];
+const FEATURES = ["install", "status", "generator", "doctor", "trust", "keygen", "init", "import"];
 const LATER = {
   specfile: ["model", "unit", "render", "ends", "edge", ...FEATURES, "commands"],
   model: ["unit", "render", "ends", "edge", ...FEATURES, "commands"],
@@ -116,6 +116,7 @@ export default tseslint.config(
       "src/install/**",
       "src/keygen/**",
       "src/generator/**",
+      "src/import/**",
     ],
     ignores: [
       "src/edge/read.ts", // the gatherer

@@ -23,6 +23,7 @@ import { relayCommand, sshConfigCommand } from "./commands/relay.ts";
 import { completionCommand } from "./commands/completion.ts";
 import { generateCommand } from "./commands/generate.ts";
 import { generatorCommand } from "./commands/generator.ts";
+import { importCommand } from "./commands/import.ts";
 import type { Outcome } from "./commands/outcome.ts";
 import { examplesText, paragraphs } from "./help.ts";
 import {
@@ -111,6 +112,7 @@ const COMMANDS: CommandModule<object, never>[] = [
   statusCommand(print),
   diffCommand(print),
   trustCommand(print),
+  importCommand(print),
   relayCommand(print),
   sshConfigCommand(print),
   doctorCommand(print),
@@ -184,6 +186,11 @@ function checkValues(raw: string[]): (argv: Arguments) => void {
     const unknown = c ? unknownOptions(raw, table) : [];
     if (unknown.length > 0) throw usage(unknownOptionMessages(unknown, table));
     const problems = valueProblems(argv, table, raw, notDirectory);
+    // Only import reads words after "--" (a command line to import); for every other command
+    // they would be dropped without a word.
+    const rest = argv["--"];
+    if (context.command !== "import" && Array.isArray(rest) && rest.length > 0)
+      problems.push(`unexpected words after "--": ${rest.map(String).join(" ")}`);
     if (problems.length > 0) throw usage(problems);
   }) as (argv: Arguments) => void;
 }
@@ -247,6 +254,8 @@ async function main(argv: string[]): Promise<void> {
   await y
     .middleware(checkValues(argv), true)
     .demandCommand(1, `Name a command: ${COMMANDS.map(nameOf).join(", ")}.`)
+    // Words after "--" as they are (import's command line): not read as numbers, not in "_".
+    .parserConfiguration({ "populate--": true, "parse-positional-numbers": false })
     .strict()
     .version(pkg.version)
     .help()
@@ -290,8 +299,11 @@ async function main(argv: string[]): Promise<void> {
  * /dev/stdin (loadSpec reads fd 0 for it); "-o -" stays as it is.
  */
 export function stdinArgs(argv: string[]): string[] {
+  const end = argv.indexOf("--");
   return argv.map((a, i) =>
-    a === "-" && !["-o", "--output"].includes(argv[i - 1] ?? "") ? STDIN : a,
+    a === "-" && (end === -1 || i < end) && !["-o", "--output"].includes(argv[i - 1] ?? "")
+      ? STDIN
+      : a,
   );
 }
 

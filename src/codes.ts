@@ -386,6 +386,22 @@ export const CODES = {
     meaning: "A local forward's port is held by another program.",
     fix: "Pick another port or stop that program.",
   },
+  // import (src/import/).
+  "import/cannot-express": {
+    meaning:
+      "The tunnel being imported does something a tunnelc spec cannot say, or must not: a remote command, ProxyCommand, -R 0, a program that is not ssh; the message names it and where it came from.",
+    fix: "Change the original as the message says (or write that part of the spec by hand), then import again.",
+  },
+  "import/ssh-refused": {
+    meaning:
+      "ssh -G, which reads the original's options for tunnelc, refused them: ssh itself would not run this command line or config.",
+    fix: "Fix what ssh's message names in the original; `ssh -G ARGS` shows the same.",
+  },
+  "import/unexplained": {
+    meaning:
+      "The spec import built would make OpenSSH do something other than the original in a way import cannot name: a mistake in tunnelc, so it stops instead of handing over that spec.",
+    fix: "Report it with the original; meanwhile write the spec by hand.",
+  },
   // Failures of the run itself.
   "usage/invalid": {
     meaning: "The command line is wrong: an unknown command or option, a missing or bad value.",

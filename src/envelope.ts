@@ -23,7 +23,9 @@ export interface JsonDiagnostic {
 }
 
 export function diagnosticJson(d: Diagnostic): JsonDiagnostic {
-  const { file, line, column, pointer } = d.location;
+  const { file, line, column } = d.location;
+  // An import's problem is in a unit, a command line or an ssh config: no spec pointer.
+  const pointer = d.code.startsWith("import/") ? null : d.location.pointer;
   return { severity: d.severity, code: d.code, file, line, column, pointer, message: d.message };
 }
 

@@ -22,7 +22,9 @@ export function formatDiagnostic(d: Diagnostic, style: Style = PLAIN): string {
   const where = style.bold(`${visible(file)}:${line}:${column}:`);
   const label = d.severity === "warning" ? `${style.yellow("warning:")} ` : "";
   const message = visible(d.message);
-  const head = `${where} ${visible(pointer) || "/"}: ${label}${d.severity === "error" ? style.red(message) : message}`;
+  // An import's problem is in a unit, a command line or an ssh config, not at a spec's pointer.
+  const at = d.code.startsWith("import/") ? "" : `${visible(pointer) || "/"}: `;
+  const head = `${where} ${at}${label}${d.severity === "error" ? style.red(message) : message}`;
   return d.frame ? `${head}\n${style.dim(d.frame)}` : head;
 }
 
