@@ -5,6 +5,7 @@ import { reference } from "./reference.mjs";
 import { manPage } from "./man.mjs";
 import { withSpecTables } from "./spec-table.mjs";
 import { codesPage } from "./codes-page.mjs";
+import { withImportTables } from "./import-tables.mjs";
 import { CODES } from "../src/codes.ts";
 
 const { version } = JSON.parse(readFileSync("package.json", "utf8"));
@@ -14,3 +15,4 @@ writeFileSync("man/tunnelc.1", manPage(version));
 const schema = JSON.parse(readFileSync("schemas/tunnel.schema.json", "utf8"));
 writeFileSync("docs/spec.md", withSpecTables(readFileSync("docs/spec.md", "utf8"), schema));
 writeFileSync("docs/codes.md", codesPage(CODES));
+writeFileSync("docs/import.md", withImportTables(readFileSync("docs/import.md", "utf8")));

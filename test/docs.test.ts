@@ -17,6 +17,8 @@ import { CLI, ROOT } from "./helpers/paths.ts";
 import { hasSystemdAnalyze } from "./helpers/systemd.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
+import * as prettier from "prettier";
+import { withImportTables } from "../scripts/import-tables.mjs";
 // @ts-expect-error: plain ES modules without types
 import { reference, COMMANDS } from "../scripts/reference.mjs";
 // @ts-expect-error: plain ES modules without types
@@ -95,6 +97,7 @@ test("every command that reports has --json", () => {
     "status",
     "diff",
     "trust",
+    "import",
     "doctor",
     "relay",
     "ssh-config",
@@ -149,4 +152,11 @@ test("docs/architecture.md names every module of src/ (commands as src/commands/
   assert.ok(modules.length > 50, `${modules.length} modules`);
   const missing = modules.filter((f) => !doc.includes(basename(f)));
   assert.deepEqual(missing, []);
+});
+
+test("docs/import.md's tables are the ones import reads (npm run docs)", async () => {
+  const page = read("docs/import.md");
+  const config = JSON.parse(read(".prettierrc.json")) as object;
+  const expected = await prettier.format(withImportTables(page), { ...config, parser: "markdown" });
+  assert.equal(page, expected);
 });

@@ -368,6 +368,18 @@ declare const CODES: {
         readonly meaning: "A local forward's port is held by another program.";
         readonly fix: "Pick another port or stop that program.";
     };
+    readonly "import/cannot-express": {
+        readonly meaning: "The tunnel being imported does something a tunnelc spec cannot say, or must not: a remote command, ProxyCommand, -R 0, a program that is not ssh; the message names it and where it came from.";
+        readonly fix: "Change the original as the message says (or write that part of the spec by hand), then import again.";
+    };
+    readonly "import/ssh-refused": {
+        readonly meaning: "ssh -G, which reads the original's options for tunnelc, refused them: ssh itself would not run this command line or config.";
+        readonly fix: "Fix what ssh's message names in the original; `ssh -G ARGS` shows the same.";
+    };
+    readonly "import/unexplained": {
+        readonly meaning: "The spec import built would make OpenSSH do something other than the original in a way import cannot name: a mistake in tunnelc, so it stops instead of handing over that spec.";
+        readonly fix: "Report it with the original; meanwhile write the spec by hand.";
+    };
     readonly "usage/invalid": {
         readonly meaning: "The command line is wrong: an unknown command or option, a missing or bad value.";
         readonly fix: "Read the message; tunnelc COMMAND --help.";

@@ -56,32 +56,32 @@ export function modeOf(args: ImportArgs): Mode {
     throw new UsageError(
       `give a unit file or a command line after --, not both (got "${(args.source ?? []).join(" ")}" before --)`,
     );
-  const words = after.length > 0 ? after.map(String) : (args.source ?? []);
-  const config = args.sshConfig !== undefined || args.host !== undefined;
-  if (config) {
+  if (args.sshConfig !== undefined || args.host !== undefined) {
     if (args.sshConfig === undefined || args.host === undefined)
       throw new UsageError("--ssh-config FILE and --host ALIAS go together");
-    if (words.length > 0)
+    const given = [...(args.source ?? []), ...after];
+    if (given.length > 0)
       throw new UsageError(
-        `--ssh-config imports a Host block: give no unit file or command line (got "${words.join(" ")}")`,
+        `--ssh-config imports a Host block: give no unit file or command line (got "${given.join(" ")}")`,
       );
     if ((args.instance ?? []).length > 0)
       throw new UsageError("--instance is for a template unit, not for --ssh-config");
     return { kind: "config", file: args.sshConfig, host: args.host };
   }
+  if (after.length > 0) {
+    if ((args.instance ?? []).length > 0)
+      throw new UsageError("--instance is for a template unit, not for a command line");
+    return { kind: "argv", argv: after.map(String) };
+  }
+  const words = args.source ?? [];
   const first = words[0];
   if (first === undefined)
     throw new UsageError(
       "name what to import: a unit file (or - for systemctl cat output), -- and an ssh or autossh command line, or --ssh-config FILE --host ALIAS",
     );
-  if (PROGRAMS.has(basename(first)) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(first)) {
-    if ((args.instance ?? []).length > 0)
-      throw new UsageError("--instance is for a template unit, not for a command line");
-    return { kind: "argv", argv: words };
-  }
-  if (words.length > 1)
+  if (words.length > 1 || PROGRAMS.has(basename(first)))
     throw new UsageError(
-      `one unit file at a time (got ${words.length} words); a command line goes after --: tunnelc import -- ssh -N -R …`,
+      `one unit file at a time (got "${words.join(" ")}"); a command line goes after --: tunnelc import -- ssh -N -R …`,
     );
   return { kind: "unit", file: first === "-" ? STDIN : first };
 }
@@ -108,6 +108,8 @@ function dumpOf(gatherer: Gatherer, argv: string[]): { dump?: SshDump; error?: s
 
 export interface Imported {
   tunnel: Record<string, unknown>;
+  /** What `ssh -G` was given for the original (after ssh -G): the round trip's other side. */
+  sshArgs?: string[];
   changes: ImportChange[];
   problems: Diagnostic[];
 }
@@ -146,7 +148,12 @@ export function importOne(source: SshSource, ctx: Context, gatherer: Gatherer): 
   const compiled = dumpOf(gatherer, built.compiledArgv);
   if (compiled.dump === undefined) return fail(compiled.error ?? "");
   const done = finish(built, original.dump, compiled.dump);
-  return { tunnel: done.tunnel, changes: done.changes, problems: done.problems };
+  return {
+    tunnel: done.tunnel,
+    sshArgs: read.dumpArgv.slice(2),
+    changes: done.changes,
+    problems: done.problems,
+  };
 }
 
 /** The account a command line or Host block ran as: --user, else unknown (a dynamic account). */

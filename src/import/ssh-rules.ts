@@ -35,6 +35,10 @@ const ASKS = drop(
 );
 const GSSAPI = drop("tunnelc logs in with a key (identity); Kerberos credentials are not carried");
 
+const CANONICAL = drop(
+  "ssh -G has already turned the name into the host it names: the spec's server.host is that host",
+).reason;
+
 /** `ssh -G` keyword (lower case) → what import does with it. */
 export const SSH_RULES: Readonly<Record<string, Rule>> = {
   // The connection itself: the spec's server, forwards, keep-alives, compression, host keys.
@@ -103,10 +107,10 @@ export const SSH_RULES: Readonly<Record<string, Rule>> = {
   permitremoteopen: drop(
     "it limits what the server may open through -R dynamic forwards, which tunnelc does not make",
   ),
-  canonicaldomains: drop("only used with CanonicalizeHostname, which tunnelc sets as given"),
-  canonicalizefallbacklocal: drop("only used with CanonicalizeHostname"),
-  canonicalizemaxdots: drop("only used with CanonicalizeHostname"),
-  canonicalizepermittedcnames: drop("only used with CanonicalizeHostname"),
+  canonicaldomains: drop(CANONICAL),
+  canonicalizefallbacklocal: drop(CANONICAL),
+  canonicalizemaxdots: drop(CANONICAL),
+  canonicalizepermittedcnames: drop(CANONICAL),
   enablesshkeysign: drop("host-based authentication is not carried"),
   // Cannot be expressed, or would break what tunnelc promises.
   proxycommand: refuse(
