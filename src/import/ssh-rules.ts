@@ -35,9 +35,8 @@ const ASKS = drop(
 );
 const GSSAPI = drop("tunnelc logs in with a key (identity); Kerberos credentials are not carried");
 
-const CANONICAL = drop(
-  "ssh -G has already turned the name into the host it names: the spec's server.host is that host",
-).reason;
+const CANONICAL =
+  "ssh -G has already turned the name into the host it names: the spec's server.host is that host";
 
 /** `ssh -G` keyword (lower case) → what import does with it. */
 export const SSH_RULES: Readonly<Record<string, Rule>> = {
