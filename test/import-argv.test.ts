@@ -7,6 +7,9 @@ import { readForward } from "../src/import/forward-lines.ts";
 import { unwrapProgram } from "../src/import/program.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 test("ssh's getopt: groups, attached values, options after the destination, --, the command", () => {
   const cases: [string[], { opts: string; dest?: string; command?: string }][] = [
@@ -50,7 +53,8 @@ test("ssh -G's forward lines become the spec's forwards, or say why not", () => 
     [["dynamic", "[::1]:1081"], { dynamic: "[::1]:1081" }],
     [["dynamic", "1080"], { dynamic: 1080 }],
   ];
-  for (const [args, want] of ok) assert.deepEqual(readForward(...args), { ok: true, forward: want });
+  for (const [args, want] of ok)
+    assert.deepEqual(readForward(...args), { ok: true, forward: want });
   const bad: [Parameters<typeof readForward>, RegExp][] = [
     [["remote", "0 [localhost]:22"], /-R 0 lets the server choose/],
     [["remote", "1080 [socks]:0"], /SOCKS proxy/],
@@ -175,5 +179,56 @@ test("usage: the three forms do not mix, and other commands refuse words after -
     const r = tunnelc(args);
     assert.equal(r.status, 2, args.join(" "));
     assert.match(r.stderr, want, args.join(" "));
+  }
+});
+
+test("an ssh_config Host block, with what it inherits from Host *", (t) => {
+  if (!needs(t, "ssh (OpenSSH's ssh -G)", hasTool("ssh", ["-V"]))) return;
+  const dir = mkdtempSync(join(tmpdir(), "tunnelc-import-config-"));
+  try {
+    const config = join(dir, "config");
+    writeFileSync(
+      config,
+      [
+        "Host *",
+        "    ServerAliveInterval 60",
+        "    ControlMaster auto",
+        "    ForwardAgent yes",
+        "",
+        "Host tunnel",
+        "    HostName relay.example.net",
+        "    User pi",
+        "    Port 2222",
+        "    IdentityFile /home/pi/.ssh/id_tunnel",
+        "    RemoteForward 2222 localhost:22",
+        "    DynamicForward 127.0.0.1:1080",
+        "    Compression yes",
+        "",
+      ].join("\n"),
+      { mode: 0o600 },
+    );
+    const r = importJson(["--ssh-config", config, "--host", "tunnel", "--user", "pi"]);
+    assert.equal(r.ok, true, JSON.stringify(r.diagnostics));
+    assert.deepEqual(r.spec, {
+      name: "tunnel",
+      server: { host: "relay.example.net", port: 2222, user: "pi" },
+      user: "pi",
+      identity: "/home/pi/.ssh/id_tunnel",
+      forwards: [{ remote: 2222, to: 22 }, { dynamic: "127.0.0.1:1080" }],
+      keepAlive: { interval: 60, countMax: 3 },
+    });
+    const said = (r.changes ?? []).map((c) => `${c.kind} ${c.what}`);
+    assert.ok(said.includes("dropped ControlMaster auto"), said.join(", "));
+    assert.ok(said.includes("dropped ForwardAgent yes"), said.join(", "));
+    const lines = (r.changes ?? []) as unknown as { what: string; line: number }[];
+    assert.equal(lines.find((c) => c.what === "ControlMaster auto")?.line, 3);
+    const bad = importJson(["--ssh-config", config, "--host", "nosuch"]);
+    assert.equal(bad.ok, false);
+    assert.ok(
+      bad.diagnostics.some((d) => /no forward/.test(d.message)),
+      JSON.stringify(bad.diagnostics),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
