@@ -22,7 +22,7 @@ import type { Account } from "../import/spec-from-ssh.ts";
 import { json, outcome, type Outcome } from "./outcome.ts";
 import { defineCommand, jsonOption, repeat, text, anyOf } from "./options.ts";
 import { STDIN } from "../specfile/read.ts";
-import { importUnits, unitQueries, type UnitInput } from "../import/unit-import.ts";
+import { importUnits, type UnitInput } from "../import/unit-import.ts";
 import { execute } from "../edge/execute.ts";
 import { resolve } from "node:path";
 
@@ -181,10 +181,12 @@ export function runImport(args: ImportArgs, edge: Edge = edgeOf()): Outcome {
       ...(args.root !== undefined && { root: args.root }),
       ...(args.name !== undefined && { name: args.name }),
     };
-    results = importUnits(input, gatherer, (source, ctx) => importOne(source, ctx, gatherer), {
+    results = importUnits(
+      input,
+      gatherer,
+      (source, ctx) => importOne(source, ctx, gatherer),
       localName,
-      queries: unitQueries,
-    });
+    );
   } else if (mode.kind === "argv") {
     const source: SshSource = {
       kind: "argv",

@@ -3,13 +3,7 @@
 // directive not named here gets the reason for its section.
 
 export type Use =
-  | "exec"
-  | "user"
-  | "environment"
-  | "restart"
-  | "restart-sec"
-  | "description"
-  | "documentation";
+  "exec" | "user" | "environment" | "restart" | "restart-sec" | "description" | "documentation";
 
 export type DirectiveRule = { use: Use } | { reason: string };
 
@@ -71,7 +65,8 @@ export const DIRECTIVES: Readonly<Record<string, DirectiveRule>> = {
   "Service.StandardError": { reason: "ssh's log goes to the journal, under the unit" },
   "Service.SyslogIdentifier": { reason: "ssh's log goes to the journal, under the unit" },
   "Install.WantedBy": {
-    reason: "tunnelc install --enable enables the tunnel for multi-user.target (default.target for a user unit)",
+    reason:
+      "tunnelc install --enable enables the tunnel for multi-user.target (default.target for a user unit)",
   },
   "Install.Alias": { reason: "a tunnel's unit goes by its spec's name" },
 };

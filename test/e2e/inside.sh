@@ -314,4 +314,49 @@ check "batch: one daemon-reload" test "$(grep -c 'daemon-reload' <<<"$batch")" =
 check "batch: one enable for both" grep -qx 'systemctl enable --now b1.service b2.service' <<<"$batch"
 check "batch: both forwards carry bytes at once" bash -c "$(declare -f banner); banner 2231 && banner 2232"
 check "batch: uninstall by spec" tunnelc uninstall /specs/batch.json
+# ---- import: hand-made units, imported, switched over by docs/import.md's block as written ----
+# The block runs `tunnelc` from PATH, in a transient unit of its own (systemd-run).
+printf '#!/bin/sh\nexec node %s "$@"\n' "$TUNNELC" >/usr/local/bin/tunnelc && chmod 755 /usr/local/bin/tunnelc
+awk '/^## Switching over/{f=1} f&&/^```sh$/{b=1;next} b&&/^```$/{exit} b' /tunnelc/docs/import.md >/root/switch.sh
+cat >/etc/systemd/system/old-tunnel.service <<'UNIT'
+[Unit]
+Description=hand-made reverse tunnel
+After=network-online.target
+
+[Service]
+Environment=RELAY=relay@127.0.0.1
+ExecStart=/usr/bin/ssh -N -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+    -o ServerAliveInterval=30 -i /etc/tunnelc/keys/device -R 2270:localhost:22 ${RELAY}
+Restart=always
+RestartSec=3
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+systemctl daemon-reload && systemctl enable --now old-tunnel.service
+check "import: the hand-made tunnel carries bytes" wait_for banner 2270
+check "import: a spec from the running unit" tunnelc import /etc/systemd/system/old-tunnel.service --name imported -o /etc/tunnelc/tunnel.json
+check "import: the spec validates" tunnelc validate /etc/tunnelc/tunnel.json
+check "import: the switch-over block is there" grep -q 'systemctl stop old-tunnel' /root/switch.sh
+check "import: switch over, as docs/import.md says" bash /root/switch.sh
+check "import: the switch ran to its end" wait_for bash -c "! systemctl is-active --quiet tunnelc-switch"
+check "import: the imported tunnel is up" is_active imported.service
+check "import: the old one is stopped and disabled" bash -c "! systemctl is-active --quiet old-tunnel && ! systemctl is-enabled --quiet old-tunnel"
+check "import: bytes through the imported tunnel" wait_for banner 2270
+tunnelc uninstall imported >/dev/null 2>&1
+# The same switch where the new tunnel cannot come up (root's default key, not made yet): the old
+# tunnel is started again and the new unit is gone.
+install -d -m 0700 /root/.ssh && install -m 0600 /etc/tunnelc/keys/device /root/.ssh/id_ed25519
+sed -e 's/old-tunnel/old-two/g' -e 's/2270/2271/' -e 's| -i /etc/tunnelc/keys/device||' \
+  /etc/systemd/system/old-tunnel.service >/etc/systemd/system/old-two.service
+systemctl daemon-reload && systemctl enable --now old-two.service
+check "import fallback: the second hand-made tunnel carries bytes" wait_for banner 2271
+check "import fallback: a spec that needs a key of its own" bash -c "node $TUNNELC import /etc/systemd/system/old-two.service --name two -o /etc/tunnelc/two.json 2>&1 | grep -q 'tunnelc keygen two'"
+sed -e 's/old-tunnel/old-two/g' -e 's|/etc/tunnelc/tunnel.json|/etc/tunnelc/two.json|g' -e 's/tunnelc-switch/tunnelc-switch2/' /root/switch.sh >/root/switch2.sh
+check "import fallback: switch over" bash /root/switch2.sh
+check "import fallback: the switch ran to its end" wait_for bash -c "! systemctl is-active --quiet tunnelc-switch2"
+check "import fallback: the old tunnel is back" wait_for banner 2271
+check "import fallback: still enabled" is_enabled old-two.service
+check "import fallback: the new unit is gone" test ! -e /etc/systemd/system/two.service
+systemctl disable --now old-two.service >/dev/null 2>&1
 say "done"

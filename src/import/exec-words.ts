@@ -1,0 +1,146 @@
+// An Exec*= value → argv, as systemd.service(5) "Command lines" reads it (specifiers already
+// expanded): the prefixes of the first word, words split at white space, double and single
+// quotes, C escapes (an unknown escape kept as written, as systemd does), then the environment:
+// "$NAME" as a word of its own becomes the value split at white space (zero or more words),
+// "${NAME}" anywhere becomes the exact value, unset names nothing; "$$" is one "$".
+
+export interface ExecWords {
+  /** The prefixes ("-", "@", ":", "+", "!", "!!"). */
+  prefixes: string;
+  /** The program and its arguments after the environment is applied. */
+  argv: string[];
+  /** For each argv word, the offset in the value where the word it came from starts. */
+  offsets: number[];
+}
+
+export type ExecRead =
+  { ok: true; exec: ExecWords } | { ok: false; offset: number; message: string };
+
+const ESCAPES: Readonly<Record<string, string>> = {
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  v: "\v",
+  "\\": "\\",
+  '"': '"',
+  "'": "'",
+  s: " ",
+};
+
+/** One C escape at text[i] (after the backslash): its character and length, or none. */
+function escape(text: string, i: number): [string, number] | undefined {
+  const c = text[i];
+  if (c === undefined) return undefined;
+  const simple = ESCAPES[c];
+  if (simple !== undefined) return [simple, 1];
+  const hex = (n: number, from: number) => {
+    const h = text.slice(from, from + n);
+    return new RegExp(`^[0-9a-fA-F]{${n}}$`).test(h) ? parseInt(h, 16) : undefined;
+  };
+  if (c === "x") {
+    const v = hex(2, i + 1);
+    return v === undefined ? undefined : [String.fromCharCode(v), 3];
+  }
+  if (c === "u" || c === "U") {
+    const n = c === "u" ? 4 : 8;
+    const v = hex(n, i + 1);
+    return v === undefined ? undefined : [String.fromCodePoint(v), n + 1];
+  }
+  const oct = /^[0-7]{3}/.exec(text.slice(i));
+  if (oct !== null) return [String.fromCharCode(parseInt(oct[0], 8)), 3];
+  return undefined;
+}
+
+/** Words split at white space with quotes and escapes (systemd's extract_first_word). */
+export function splitWords(
+  text: string,
+): { words: string[]; starts: number[] } | { error: string; offset: number } {
+  const words: string[] = [];
+  const starts: number[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && /\s/.test(text[i] as string)) i++;
+    if (i >= text.length) break;
+    starts.push(i);
+    let word = "";
+    let quote: string | undefined;
+    for (; i < text.length; i++) {
+      const c = text[i] as string;
+      if (quote === undefined && /\s/.test(c)) break;
+      if (c === "\\") {
+        const e = escape(text, i + 1);
+        if (e !== undefined) {
+          word += e[0];
+          i += e[1];
+        } else if (i + 1 < text.length) {
+          word += c + (text[i + 1] as string);
+          i++;
+        } else word += c;
+        continue;
+      }
+      if (quote === undefined && (c === '"' || c === "'")) quote = c;
+      else if (c === quote) quote = undefined;
+      else word += c;
+    }
+    if (quote !== undefined) return { error: `an unclosed ${quote}`, offset: starts.at(-1) ?? 0 };
+    words.push(word);
+  }
+  return { words, starts };
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** "${NAME}", "${NAME:-default}", "${NAME:+alternative}" and "$$" in a word. */
+function replaceEnv(word: string, env: Readonly<Record<string, string>>): string {
+  return word.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:[-+])([^}]*))?\}/g,
+    (m, name, op, arg) => {
+      if (m === "$$") return "$";
+      const v = env[name as string];
+      if (op === ":-") return v === undefined || v === "" ? (arg as string) : v;
+      if (op === ":+") return v === undefined || v === "" ? "" : (arg as string);
+      return v ?? "";
+    },
+  );
+}
+
+export function readExec(value: string, env: Readonly<Record<string, string>>): ExecRead {
+  const prefixes = /^[-@:+!]*/.exec(value)?.[0] ?? "";
+  const split = splitWords(value.slice(prefixes.length));
+  if ("error" in split)
+    return { ok: false, offset: prefixes.length + split.offset, message: split.error };
+  const { words, starts } = split;
+  const semicolon = words.indexOf(";");
+  if (semicolon >= 0)
+    return {
+      ok: false,
+      offset: prefixes.length + (starts[semicolon] ?? 0),
+      message: 'several commands in one line (";"): a tunnel\'s unit runs one ssh',
+    };
+  if (words.length === 0) return { ok: false, offset: 0, message: "no command" };
+  const argv: string[] = [];
+  const offsets: number[] = [];
+  // "@": the first word is the program, the second its argv[0] (systemd.service(5)).
+  const from = prefixes.includes("@") ? 2 : 1;
+  argv.push(words[0] as string);
+  offsets.push(prefixes.length);
+  for (let k = from; k < words.length; k++) {
+    const w = words[k] as string;
+    const at = prefixes.length + (starts[k] ?? 0);
+    if (w.startsWith("$") && !w.startsWith("${") && !w.startsWith("$$") && NAME.test(w.slice(1))) {
+      const v = env[w.slice(1)];
+      const parts = v === undefined ? [] : splitWords(v);
+      for (const p of "words" in parts ? parts.words : Array.isArray(parts) ? [] : [v ?? ""]) {
+        argv.push(p);
+        offsets.push(at);
+      }
+      continue;
+    }
+    argv.push(replaceEnv(w, env));
+    offsets.push(at);
+  }
+  return { ok: true, exec: { prefixes, argv, offsets } };
+}
