@@ -6,21 +6,32 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { tunnelc } from "./helpers/run-cli.ts";
 import { hasTool, needs } from "./helpers/prereq.ts";
 import { dumpCommandLines, hasSystemdTest } from "./helpers/systemd.ts";
 
 const CORPUS = join(import.meta.dirname, "import-corpus");
+const EXPECTED = join(CORPUS, "expected");
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
 
-interface Source {
-  repository: string;
-  path: string;
-  commit: string;
-  kind: string;
+interface Case {
+  id: string;
+  source: { repository: string; path: string; commit: string };
+  kind: "unit" | "template" | "autossh" | "ssh-config" | "command-line";
+  note: string;
+  /** The files of the case, restated; "root/…" is what the unit reads by absolute path. */
+  files: Record<string, string>;
   invocation: string[];
 }
 
@@ -62,31 +73,43 @@ function compiledArgs(argv: string[]): string[] {
   return out;
 }
 
-const cases = existsSync(CORPUS)
-  ? readdirSync(CORPUS).filter((d) => existsSync(join(CORPUS, d, "source.json")))
-  : [];
+const cases = JSON.parse(readFileSync(join(CORPUS, "cases.json"), "utf8")) as Case[];
 
 const counts = { exact: 0, changed: 0, refused: 0 };
 
 test("the corpus is there and names its sources", () => {
   assert.ok(cases.length >= 30, `${cases.length} cases`);
+  assert.equal(new Set(cases.map((c) => c.id)).size, cases.length, "ids are unique");
   for (const c of cases) {
-    const s = JSON.parse(readFileSync(join(CORPUS, c, "source.json"), "utf8")) as Source;
-    assert.match(s.commit, /^[0-9a-f]{40}$/, c);
-    assert.match(s.repository, /^[^/\s]+\/[^/\s]+$/, c);
-    assert.ok(s.path.length > 0, c);
-    assert.equal(s.invocation[0], "import", c);
+    assert.match(c.source.commit, /^[0-9a-f]{40}$/, c.id);
+    assert.match(c.source.repository, /^[^/\s]+\/[^/\s]+$/, c.id);
+    assert.ok(c.source.path.length > 0 && c.note.length > 0, c.id);
+    assert.equal(c.invocation[0], "import", c.id);
   }
+  // No golden without its case.
+  for (const f of readdirSync(EXPECTED))
+    assert.ok(
+      cases.some((c) => `${c.id}.json` === f),
+      `${f} has no case`,
+    );
 });
 
-for (const c of cases) {
-  test(`import round trip: ${c}`, (t) => {
+for (const k of cases) {
+  const c = k.id;
+  test(`import round trip: ${c} (${k.kind})`, (t) => {
     if (!needs(t, "ssh (OpenSSH's ssh -G)", hasTool("ssh", ["-V"]))) return;
     if (!needs(t, "systemd --test (systemd's own parser)", hasSystemdTest())) return;
-    const dir = join(CORPUS, c);
-    const source = JSON.parse(readFileSync(join(dir, "source.json"), "utf8")) as Source;
-    const root = existsSync(join(dir, "root")) ? ["--root", "root"] : [];
-    const r = tunnelc([...source.invocation, ...root, "--json"], { cwd: dir });
+    const dir = mkdtempSync(join(tmpdir(), "tunnelc-import-case-"));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    for (const [name, text] of Object.entries(k.files)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), text, { mode: 0o600 });
+    }
+    const root = Object.keys(k.files).some((f) => f.startsWith("root/")) ? ["--root", "root"] : [];
+    // A fixed home: "~" in a command line or config is the importing account's (docs/import.md).
+    const home = { HOME: "/home/importer" };
+    const [, ...rest] = k.invocation;
+    const r = tunnelc(["import", "--json", ...root, ...rest], { cwd: dir, env: home });
     const env = JSON.parse(r.stdout) as Envelope;
     const changes = env.changes ?? [];
     const outcome = !env.ok
@@ -101,7 +124,8 @@ for (const c of cases) {
       report: changes.map((x) => `${x.kind}: ${x.what}`),
       problems: env.diagnostics.map((d) => `${d.code} (line ${d.line ?? "-"}): ${d.message}`),
     };
-    const golden = join(dir, "expected.json");
+    const golden = join(EXPECTED, `${c}.json`);
+    mkdirSync(EXPECTED, { recursive: true });
     if (UPDATE || !existsSync(golden)) writeFileSync(golden, `${JSON.stringify(got, null, 2)}\n`);
     assert.deepEqual(got, JSON.parse(readFileSync(golden, "utf8")));
     if (!env.ok) {

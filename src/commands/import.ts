@@ -2,7 +2,7 @@
 //                 --ssh-config FILE --host ALIAS  [--name NAME] [--user ACCOUNT] [-o FILE] [--json]
 // An existing tunnel → a v1 spec on stdout, with every change from the original said out loud.
 // OpenSSH itself (`ssh -G`) reads the ssh side; the unit side is read as systemd reads it.
-import { userInfo } from "node:os";
+import { homedir, userInfo } from "node:os";
 import { edgeOf, type Edge } from "../edge/edge.ts";
 import type { Gatherer } from "../edge/query.ts";
 import { ExitCode, SystemError, UsageError, type Diagnostic } from "../errors.ts";
@@ -98,7 +98,7 @@ function dumpOf(gatherer: Gatherer, argv: string[]): { dump?: SshDump; error?: s
   const r = gatherer.gather([q]).get(q);
   if (r.status !== 0) {
     const said = r.stderr
-      .split("\n")
+      .split(/\r?\n/)
       .filter((l) => l.trim() !== "" && !/^Pseudo-terminal will not be allocated/.test(l))
       .join("; ");
     return { error: said || `ssh -G exited with status ${r.status}` };
@@ -157,12 +157,9 @@ export function importOne(source: SshSource, ctx: Context, gatherer: Gatherer): 
 }
 
 /** The account a command line or Host block ran as: --user, else unknown (a dynamic account). */
-function accountOf(args: ImportArgs): Account {
-  if (args.user === undefined || args.user === "root")
-    return {
-      describe: args.user ?? "the account that ran it",
-      ...(args.user && { login: "root" }),
-    };
+function accountOf(args: ImportArgs, home: string): Account {
+  if (args.user === "root") return { describe: "root", login: "root", home: "/root" };
+  if (args.user === undefined) return { describe: "the account that imports", home };
   return { user: args.user, login: args.user, describe: `the account ${args.user}` };
 }
 
@@ -196,7 +193,7 @@ export function runImport(args: ImportArgs, edge: Edge = edgeOf()): Outcome {
     };
     const ctx = {
       ...(args.name !== undefined && { name: args.name }),
-      account: accountOf(args),
+      account: accountOf(args, homedir()),
       localName,
     };
     results = [importOne(source, ctx, gatherer)];
@@ -213,7 +210,7 @@ export function runImport(args: ImportArgs, edge: Edge = edgeOf()): Outcome {
     const source: SshSource = { kind: "config", file: mode.file, text: fact.text, host: mode.host };
     const ctx = {
       ...(args.name !== undefined && { name: args.name }),
-      account: accountOf(args),
+      account: accountOf(args, homedir()),
       localName,
     };
     results = [importOne(source, ctx, gatherer)];

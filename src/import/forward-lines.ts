@@ -16,6 +16,8 @@ function endpoint(text: string, bareAddress: boolean): string | number | undefin
   if (m === null) return undefined;
   const [, address = "", port = ""] = m;
   if (address.includes(":")) return `[${address}]:${port}`;
+  // An empty bind address is every address (ssh(1) -L, -R: "an empty address or '*'").
+  if (address === "") return `*:${port}`;
   // A target of "localhost:PORT" is what the spec's plain port means; a listener keeps its address.
   if (bareAddress && address === "localhost") return Number(port);
   return `${address}:${port}`;

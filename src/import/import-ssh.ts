@@ -115,12 +115,21 @@ export function buildTunnel(read: Read, original: SshDump, defaults: SshDump, ct
     const index = read.argv !== undefined ? wordOf(read.argv.scanned, keyword) : undefined;
     return source.place(read.unwrapped?.origin[index ?? 0] ?? 0);
   };
-  const identities =
+  // -i first (taken off what ssh -G was asked, which drops a missing file); else the keys a
+  // config names (ssh -G lists those whether or not they exist).
+  const given =
     source.kind === "config"
-      ? configIdentities(original, defaults).map((path) => ({ path, place: place("identityfile") }))
+      ? []
       : (read.argv?.identities ?? []).map((i) => ({
           path: i.path,
           place: source.place(read.unwrapped?.origin[i.index] ?? 0),
+        }));
+  const identities =
+    given.length > 0
+      ? given
+      : configIdentities(original, defaults).map((path) => ({
+          path,
+          place: place("identityfile"),
         }));
   const loginGiven = (read.argv?.loginInArgv ?? false) || one(original, "user") !== ctx.localName;
   const name = ctx.name ?? nameOfHost(one(original, "host") ?? "");

@@ -143,7 +143,13 @@ function autossh(
     if (reason !== undefined)
       out.notes.push({ kind: "dropped", what: `${k}=${value}`, reason, index });
   }
-  // autossh takes -M PORT[:ECHO], -f and -V for itself and hands the rest to ssh (autossh.c).
+  // autossh takes -M PORT[:ECHO], -f and -V for itself and hands the rest to ssh (autossh.c);
+  // a "--" ends its own options, and all after it are ssh's.
+  if (argv[at + 1] === "--") {
+    out.args = argv.slice(at + 2);
+    out.origin = out.args.map((_, k) => at + 2 + k);
+    return out;
+  }
   const words = argv.slice(at + 1);
   const optstring = `M:${SSH_OPTSTRING.replace("M", "")}`;
   const scanned = scanSsh(words, optstring);

@@ -32,6 +32,8 @@ export interface Account {
   describe: string;
   /** The original logged in with a password (sshpass), not with the account's keys. */
   password?: boolean;
+  /** The home directory "~" meant for the original, when it is known (root's: /root). */
+  home?: string;
 }
 
 export interface Built {
@@ -63,7 +65,7 @@ export function specFromSsh(name: string, ssh: SshSide, account: Account): Built
     const value = (dump.get(key) ?? []).join(" ");
     const what = `${spelling(key)} ${shown(dump.get(key) ?? [])}`;
     if (rule === undefined) {
-      const checked = checkSshOption(key, value);
+      const checked = checkSshOption(key, shown(dump.get(key) ?? []));
       if (checked.ok) options[checked.name] = checked.value;
       else if (key !== "host") problem(checked.message, ssh.place(key));
       continue;
@@ -92,8 +94,20 @@ export function specFromSsh(name: string, ssh: SshSide, account: Account): Built
   if (port !== 22) server["port"] = port;
   const login = one(dump, "user");
   if (ssh.loginGiven && login !== undefined) server["user"] = login;
-  else if (account.login !== undefined) server["user"] = account.login;
-  else
+  else if (account.login !== undefined) {
+    server["user"] = account.login;
+    // ssh -G ran as the account that imports; the original ran as this one.
+    if (account.login !== login)
+      change(
+        {
+          kind: "changed",
+          what: `the login name (none given: ssh used the name of ${account.describe})`,
+          reason: `the spec names it: server.user ${account.login}`,
+          keys: ["user"],
+        },
+        ssh.place("user"),
+      );
+  } else
     problem(
       "the login name is not given, so ssh used the name of whichever account ran it; give it with -l or user@host (or --user, the account that ran it)",
       ssh.place("user"),
@@ -150,6 +164,17 @@ function forwardsOf(
         continue;
       }
       const f = read.forward;
+      if (value.startsWith("[]:"))
+        change(
+          {
+            kind: "changed",
+            what: `${key} ${value}`,
+            reason:
+              'an empty bind address means every address (ssh(1) -L, -R); the spec says so as "*"',
+            keys: [key],
+          },
+          ssh.place(key),
+        );
       // GatewayPorts=yes: ssh binds -L and -D listeners without an address on every address
       // (ssh_config(5) GatewayPorts); the spec says so in the forward instead.
       if (gateway && kind !== "remote") {
@@ -194,9 +219,26 @@ function identityOf(
       other.place,
     );
   if (first !== undefined) {
+    // ssh expands ~ in a key's path with the home of the account it runs as (ssh(1) -i); the
+    // spec names the file itself, since the tunnel's account is another.
+    if (first.path.startsWith("~/") && account.home !== undefined) {
+      const path = `${account.home}${first.path.slice(1)}`;
+      change(
+        {
+          kind: "changed",
+          what: `-i ${first.path}`,
+          reason: `~ is the home of ${account.describe}: the spec names the key as ${path}`,
+          keys: [],
+        },
+        first.place,
+      );
+      return path;
+    }
     if (!first.path.startsWith("/")) {
       problem(
-        `the key ${first.path} is not an absolute path (systemd does not expand ~ or relative names); give it as an absolute path`,
+        first.path.startsWith("~")
+          ? `the key ${first.path} is in the home of ${account.describe}, which import cannot know here: give its absolute path`
+          : `the key ${first.path} is relative to the directory ssh ran in: give its absolute path`,
         first.place,
       );
       return undefined;

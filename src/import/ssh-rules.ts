@@ -67,12 +67,11 @@ export const SSH_RULES: Readonly<Record<string, Rule>> = {
   stdinnull: tunnelc("ssh reads nothing from standard input"),
   sessiontype: tunnelc("no remote command or shell, only the forwards (-N)"),
   requesttty: tunnelc("no terminal: a tunnel runs no session (-T)"),
-  connecttimeout: tunnelc(
-    "a connection attempt that hangs fails and is retried instead of waiting for the kernel's TCP timeout",
-  ),
   identitiesonly: tunnelc("only the tunnel's key is offered, never an agent's"),
   globalknownhostsfile: tunnelc("pinned host keys: only the keys in the spec vouch for the server"),
-  updatehostkeys: tunnelc("pinned host keys: ssh must not rewrite the copy the unit hands it"),
+  updatehostkeys: tunnelc(
+    "ssh updates host keys only in its default known_hosts files (ssh_config(5) UpdateHostKeys); a tunnel keeps the keys it trusts in its own (tunnelc trust SPEC pins them)",
+  ),
   // Carried in no form: a unit does not need them.
   controlmaster: CONNECTION_SHARING,
   controlpath: CONNECTION_SHARING,
@@ -147,6 +146,8 @@ export const SSH_RULES: Readonly<Record<string, Rule>> = {
  * difference is tunnelc's default or form rather than the original's value.
  */
 export const SPEC_KEY_REASONS: Readonly<Record<string, string>> = {
+  connecttimeout:
+    "a connection attempt that hangs fails after 10 s and is retried, instead of waiting for the kernel's TCP timeout (ssh.options ConnectTimeout sets another)",
   serveraliveinterval:
     "a dead connection is noticed within ServerAliveInterval × ServerAliveCountMax seconds and the tunnel restarted",
   serveralivecountmax:
@@ -195,8 +196,11 @@ export function spelling(keyword: string): string {
   return canonicalOptionName(keyword) ?? SPELLING[keyword] ?? keyword;
 }
 
-/** A value as ssh_config(5) spells it: ssh -G prints yes/no of some keywords as true/false. */
+/**
+ * A value as ssh_config(5) spells it: ssh -G prints yes/no of some keywords as true/false, and
+ * LogLevel QUIET (-q) as SILENT (log.c's name for it).
+ */
 export function shown(values: readonly string[]): string {
   const v = values.join(" ");
-  return v === "true" ? "yes" : v === "false" ? "no" : v;
+  return v === "true" ? "yes" : v === "false" ? "no" : v === "SILENT" ? "QUIET" : v;
 }

@@ -178,7 +178,11 @@ function importInstance(
     problems.push(problem(words.message, place(exec, words.offset)));
     return { tunnel: {}, changes, problems };
   }
-  const { argv, offsets, prefixes } = words.exec;
+  const { offsets, prefixes } = words.exec;
+  // A config the command line names (-F FILE) is one of the unit's files: below --root too.
+  const argv = words.exec.argv.map((w, i, all) =>
+    input.root !== undefined && all[i - 1] === "-F" && w.startsWith("/") ? join(input.root, w) : w,
+  );
   if (prefixes.replace(/[-@]/g, "") !== "")
     changes.push({
       kind: "dropped",
@@ -195,7 +199,7 @@ function importInstance(
   };
   const root = name.user === undefined || name.user === "root";
   const account: Account = root
-    ? { describe: "root", login: "root" }
+    ? { describe: "root", login: "root", home: "/root" }
     : {
         user: name.user as string,
         login: name.user as string,
