@@ -33,13 +33,11 @@ export function importTables() {
           : `${r.reason}${r.instead ? `; instead: ${r.instead}` : ""}`;
       return `| \`${spelling(k)}\` | ${DOES[r.action]} | ${cell(why)} |`;
     });
-  const units = Object.entries(DIRECTIVES).map(
-    ([k, r]) => {
-      const [section, key] = k.split(".");
-      const does = "use" in r ? USE[r.use] : "dropped";
-      return `| \`[${section}] ${key}=\` | ${does} | ${"use" in r ? "" : cell(r.reason)} |`;
-    },
-  );
+  const units = Object.entries(DIRECTIVES).map(([k, r]) => {
+    const [section, key] = k.split(".");
+    const does = "use" in r ? USE[r.use] : "dropped";
+    return `| \`[${section}] ${key}=\` | ${does} | ${"use" in r ? "" : cell(r.reason)} |`;
+  });
   const sections = Object.entries(SECTION_REASONS).map(
     ([s, why]) => `| any other in \`[${s}]\` | dropped | ${cell(why)} |`,
   );

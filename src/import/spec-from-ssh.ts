@@ -62,10 +62,10 @@ export function specFromSsh(name: string, ssh: SshSide, account: Account): Built
   const options: Record<string, string> = {};
   for (const key of set) {
     const rule = SSH_RULES[key];
-    const value = (dump.get(key) ?? []).join(" ");
-    const what = `${spelling(key)} ${shown(dump.get(key) ?? [])}`;
+    const value = shown(dump.get(key) ?? []);
+    const what = `${spelling(key)} ${value}`;
     if (rule === undefined) {
-      const checked = checkSshOption(key, shown(dump.get(key) ?? []));
+      const checked = checkSshOption(key, value);
       if (checked.ok) options[checked.name] = checked.value;
       else if (key !== "host") problem(checked.message, ssh.place(key));
       continue;
