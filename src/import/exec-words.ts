@@ -1,8 +1,10 @@
-// An Exec*= value → argv, as systemd.service(5) "Command lines" reads it (specifiers already
-// expanded): the prefixes of the first word, words split at white space, double and single
-// quotes, C escapes (an unknown escape kept as written, as systemd does), then the environment:
+// An Exec*= value → argv, as systemd.service(5) "Command lines" reads it: the prefixes of the first word, words split at white space, double and single
+// quotes, C escapes (an unknown escape kept as written, as systemd does), specifiers in each word,
+// then the environment:
 // "$NAME" as a word of its own becomes the value split at white space (zero or more words),
 // "${NAME}" anywhere becomes the exact value, unset names nothing; "$$" is one "$".
+
+import type { Expanded } from "./specifiers.ts";
 
 export interface ExecWords {
   /** The prefixes ("-", "@", ":", "+", "!", "!!"). */
@@ -107,12 +109,27 @@ function replaceEnv(word: string, env: Readonly<Record<string, string>>): string
   );
 }
 
-export function readExec(value: string, env: Readonly<Record<string, string>>): ExecRead {
+/**
+ * systemd splits the line into words first and expands specifiers in each word after (so a
+ * specifier's value is never unquoted or unescaped: %i of "a\x2db" stays as it is), then, when
+ * the command runs, the environment.
+ */
+export function readExec(
+  value: string,
+  env: Readonly<Record<string, string>>,
+  specifiers: (word: string) => Expanded = (w) => ({ ok: true, text: w }),
+): ExecRead {
   const prefixes = /^[-@:+!]*/.exec(value)?.[0] ?? "";
   const split = splitWords(value.slice(prefixes.length));
   if ("error" in split)
     return { ok: false, offset: prefixes.length + split.offset, message: split.error };
-  const { words, starts } = split;
+  const { starts } = split;
+  const words: string[] = [];
+  for (let k = 0; k < split.words.length; k++) {
+    const e = specifiers(split.words[k] as string);
+    if (!e.ok) return { ok: false, offset: prefixes.length + (starts[k] ?? 0), message: e.message };
+    words.push(e.text);
+  }
   const semicolon = words.indexOf(";");
   if (semicolon >= 0)
     return {

@@ -171,9 +171,8 @@ function importInstance(
         ),
       );
   });
-  const line = expand(exec);
-  if (line === undefined || problems.length > 0) return { tunnel: {}, changes, problems };
-  const words = readExec(line, env);
+  if (problems.length > 0) return { tunnel: {}, changes, problems };
+  const words = readExec(exec.value, env, (w) => expandSpecifiers(w, name));
   if (!words.ok) {
     problems.push(problem(words.message, place(exec, words.offset)));
     return { tunnel: {}, changes, problems };
