@@ -24,6 +24,7 @@ import { defineCommand, jsonOption, repeat, text, anyOf } from "./options.ts";
 import { STDIN } from "../specfile/read.ts";
 import { importUnits, type UnitInput } from "../import/unit-import.ts";
 import { execute } from "../edge/execute.ts";
+import { buildModel } from "../model/build-model.ts";
 import { resolve } from "node:path";
 
 export interface ImportArgs {
@@ -221,10 +222,23 @@ export function runImport(args: ImportArgs, edge: Edge = edgeOf()): Outcome {
 function report(args: ImportArgs, results: Imported[], edge: Edge): Outcome {
   const problems = results.flatMap((r) => r.problems);
   const changes = results.flatMap((r) => r.changes);
-  const ok = problems.length === 0;
   const spec =
     results.length === 1 ? results[0]?.tunnel : { tunnels: results.map((r) => r.tunnel) };
   const specText = json(spec);
+  // Instances each sound may still clash as one fleet (two on one relay port): the fleet is
+  // checked as validate would, and its problems are the import's.
+  if (problems.length === 0 && results.length > 1) {
+    const file = args.source?.[0] ?? "";
+    for (const d of buildModel([{ file, text: specText }]).diagnostics)
+      if (d.severity === "error")
+        problems.push({
+          ...d,
+          code: "import/cannot-express",
+          message: `the instances as one fleet: ${d.message} (at ${d.location.pointer})`,
+          location: { file, line: 1, column: 1, pointer: "", length: 1 },
+        });
+  }
+  const ok = problems.length === 0;
   const changeJson = changes.map((c) => ({
     kind: c.kind,
     what: c.what,
