@@ -21,6 +21,7 @@ const USE = {
   "restart-sec": "restart.delaySec, in whole seconds",
   description: "description",
   documentation: "documentation",
+  "standard-input": "socket (socket activation) refused; any other dropped",
 };
 
 export function importTables() {
@@ -35,8 +36,9 @@ export function importTables() {
     });
   const units = Object.entries(DIRECTIVES).map(([k, r]) => {
     const [section, key] = k.split(".");
-    const does = "use" in r ? USE[r.use] : "dropped";
-    return `| \`[${section}] ${key}=\` | ${does} | ${"use" in r ? "" : cell(r.reason)} |`;
+    const does = "use" in r ? USE[r.use] : "refuse" in r ? "refused (an error)" : "dropped";
+    const why = "use" in r ? "" : cell("refuse" in r ? r.refuse : r.reason);
+    return `| \`[${section}] ${key}=\` | ${does} | ${why} |`;
   });
   const sections = Object.entries(SECTION_REASONS).map(
     ([s, why]) => `| any other in \`[${s}]\` | dropped | ${cell(why)} |`,

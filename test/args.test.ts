@@ -52,6 +52,7 @@ const CASES: [string[], RegExp][] = [
   [["status", "--root", "R", "--usr"], /--usr; did you mean --user\?/],
   [["diff", "office.json", "--root", "R", "--exit-cod"], /--exit-cod; did you mean --exit-code\?/],
   [["trust", "office.json", "--dry-rn"], /--dry-rn; did you mean --dry-run\?/],
+  [["import", "tunnel.service", "--instanse", "x"], /--instanse; did you mean --instance\?/],
   [
     ["init", "new.json", "--server", "h", "-R", "2222:localhost:22", "--forse"],
     /--forse; did you mean --force\?/,
@@ -124,6 +125,7 @@ const COMMANDS = [
   "status",
   "diff",
   "trust",
+  "import",
   "relay",
   "ssh-config",
   "doctor",

@@ -307,7 +307,7 @@ export const importCommand = defineCommand<ImportArgs>({
     "Turn an existing tunnel (a unit, an ssh or autossh command line, an ssh_config host) into a spec",
   positionals: {
     source: anyOf(
-      "a unit file (- for systemctl cat output on stdin), or after -- an ssh, autossh or sshpass command line",
+      "a unit file (- for systemctl cat output on stdin); a command line goes after --",
     ),
   },
   options: {

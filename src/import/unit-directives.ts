@@ -3,9 +3,16 @@
 // directive not named here gets the reason for its section.
 
 export type Use =
-  "exec" | "user" | "environment" | "restart" | "restart-sec" | "description" | "documentation";
+  | "exec"
+  | "user"
+  | "environment"
+  | "restart"
+  | "restart-sec"
+  | "description"
+  | "documentation"
+  | "standard-input";
 
-export type DirectiveRule = { use: Use } | { reason: string };
+export type DirectiveRule = { use: Use } | { reason: string } | { refuse: string };
 
 const ORDERING =
   "tunnelc orders every tunnel after network-online.target and stops it with network.target (docs/unit.md)";
@@ -69,6 +76,13 @@ export const DIRECTIVES: Readonly<Record<string, DirectiveRule>> = {
       "tunnelc install --enable enables the tunnel for multi-user.target (default.target for a user unit)",
   },
   "Install.Alias": { reason: "a tunnel's unit goes by its spec's name" },
+  // Socket activation hands ssh a connection on standard input (ssh -W, inetd style): a tunnel
+  // that runs on demand, not one kept up (systemd.socket(5)).
+  "Service.Sockets": {
+    refuse:
+      "socket activation starts ssh per connection; a tunnel is kept up, not started on demand",
+  },
+  "Service.StandardInput": { use: "standard-input" },
 };
 
 /** Why a directive not in the table is not carried, by its section. */

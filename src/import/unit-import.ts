@@ -244,6 +244,10 @@ function unitDirectives(
     const [section = "", key = ""] = k.split(".");
     const rule = ruleOf(section, key);
     for (const d of ds) {
+      if ("refuse" in rule) {
+        problems.push(problem(`${d.key}=${d.value}: ${rule.refuse}`, place(d)));
+        continue;
+      }
       if (!("use" in rule)) {
         change({ kind: "dropped", what: `${d.key}=${d.value}`, reason: rule.reason }, d);
         continue;
@@ -251,6 +255,20 @@ function unitDirectives(
       const value = expand(d);
       if (value === undefined) continue;
       if (rule.use === "description") fields["description"] = value;
+      if (rule.use === "standard-input") {
+        if (/^socket/.test(value))
+          problems.push(
+            problem(
+              `StandardInput=${value}: socket activation hands ssh one connection (inetd style); a tunnel is kept up, not started per connection`,
+              place(d),
+            ),
+          );
+        else
+          change(
+            { kind: "dropped", what: `StandardInput=${value}`, reason: "ssh -f reads no input" },
+            d,
+          );
+      }
       if (rule.use === "documentation") {
         const uris = value.split(/\s+/).filter(Boolean);
         const ok = uris.filter((u) => /^(?:https?:\/\/|file:\/|info:|man:)[^\s"'\\]+$/.test(u));
