@@ -24,6 +24,18 @@ const LINES = [
   "/usr/bin/ssh -E %L/t.log -o IdentityFile=%S/k/%%d %C %T %V %t",
   "/usr/bin/ssh a\\sb \\101 \\u00e9 x\\qy",
   "/usr/bin/ssh -N \\\n    -R 1:a:2 \\\n    h",
+  // Rows from a second, independent reading of systemd.service(5) (quotes mid-word, escapes in
+  // and out of quotes, ";" escaped and quoted, comment lines in a continuation, a relative path).
+  '/usr/bin/ssh "a b" \'c d\' e"f g"h',
+  "/usr/bin/ssh \\x41 \\u00e9 \\s \\101 \"\\x41\" '\\x41' \\x25n",
+  "/usr/bin/ssh a\\;b \\; \";\" '\\;' x;",
+  "   /usr/bin/ssh    a\t b  ",
+  "/usr/bin/ssh\\x20x y",
+  '/usr/bin/ssh -o "ProxyCommand=ssh -W %%h:%%p jump" host',
+  "/usr/bin/ssh a \\\n# a comment line inside\n  b \\\n; c",
+  "/usr/bin/ssh \\q 'x\\zy'",
+  "/usr/bin/../bin/ssh x",
+  '"/usr/bin/ssh" x',
 ];
 
 const UNIT = "tun-nel@in\\x2dst.service";
@@ -114,6 +126,16 @@ test("the environment: $NAME splits, ${NAME} stays one word, unset is nothing, $
   ]);
   const semi = readExec("/usr/bin/ssh h ; /bin/true", {});
   assert.equal(semi.ok, false);
+  // A "$REST" word names the variable REST, all of it (systemd's replace_env_argv).
+  const rest = readExec("/usr/bin/ssh $PORT:22 h", { PORT: "2222" });
+  assert.ok(rest.ok);
+  assert.deepEqual(rest.exec.argv, ["/usr/bin/ssh", "h"]);
+  // What systemd sets when the service runs is not known to an import.
+  for (const line of ["/usr/bin/ssh -i ${HOME}/k h", "/usr/bin/ssh -l $USER h"]) {
+    const r = readExec(line, {});
+    assert.equal(r.ok, false, line);
+    if (!r.ok) assert.match(r.message, /is set by systemd when the service runs/);
+  }
   assert.deepEqual(environmentAssignments('A=1 "B=two words" C=x\\ty bad-name=1'), [
     ["A", "1"],
     ["B", "two words"],

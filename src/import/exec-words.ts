@@ -59,9 +59,10 @@ function escape(text: string, i: number): [string, number] | undefined {
 /** Words split at white space with quotes and escapes (systemd's extract_first_word). */
 export function splitWords(
   text: string,
-): { words: string[]; starts: number[] } | { error: string; offset: number } {
+): { words: string[]; starts: number[]; raws: string[] } | { error: string; offset: number } {
   const words: string[] = [];
   const starts: number[] = [];
+  const raws: string[] = [];
   let i = 0;
   while (i < text.length) {
     while (i < text.length && /\s/.test(text[i] as string)) i++;
@@ -89,11 +90,45 @@ export function splitWords(
     }
     if (quote !== undefined) return { error: `an unclosed ${quote}`, offset: starts.at(-1) ?? 0 };
     words.push(word);
+    raws.push(text.slice(starts.at(-1) ?? 0, i));
   }
-  return { words, starts };
+  return { words, starts, raws };
 }
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Variables systemd sets for the service itself (systemd.exec(5)): unknown to an import. */
+const SET_BY_SYSTEMD = new Set([
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "PATH",
+  "LANG",
+  "INVOCATION_ID",
+  "JOURNAL_STREAM",
+  "RUNTIME_DIRECTORY",
+  "STATE_DIRECTORY",
+  "CACHE_DIRECTORY",
+  "LOGS_DIRECTORY",
+  "CONFIGURATION_DIRECTORY",
+  "CREDENTIALS_DIRECTORY",
+  "MAINPID",
+  "MANAGERPID",
+  "NOTIFY_SOCKET",
+  "LISTEN_FDS",
+  "LISTEN_PID",
+  "LISTEN_FDNAMES",
+  "TERM",
+  "SERVICE_RESULT",
+  "EXIT_CODE",
+  "EXIT_STATUS",
+  "PIDFILE",
+  "WATCHDOG_PID",
+  "WATCHDOG_USEC",
+  "TRIGGER_UNIT",
+  "TRIGGER_PATH",
+  "TRIGGER_TIMER_REALTIME_USEC",
+  "TRIGGER_TIMER_MONOTONIC_USEC",
+]);
 
 /** "${NAME}", "${NAME:-default}", "${NAME:+alternative}" and "$$" in a word. */
 function replaceEnv(word: string, env: Readonly<Record<string, string>>): string {
@@ -123,20 +158,21 @@ export function readExec(
   const split = splitWords(value.slice(prefixes.length));
   if ("error" in split)
     return { ok: false, offset: prefixes.length + split.offset, message: split.error };
-  const { starts } = split;
+  const { starts, raws } = split;
   const words: string[] = [];
   for (let k = 0; k < split.words.length; k++) {
-    const e = specifiers(split.words[k] as string);
+    // Only a bare ";" separates commands; "\;" is a literal ";" (systemd.service(5)).
+    if (raws[k] === ";") {
+      return {
+        ok: false,
+        offset: prefixes.length + (starts[k] ?? 0),
+        message: 'several commands in one line (";"): a tunnel\'s unit runs one ssh',
+      };
+    }
+    const e = specifiers(raws[k] === "\\;" ? ";" : (split.words[k] as string));
     if (!e.ok) return { ok: false, offset: prefixes.length + (starts[k] ?? 0), message: e.message };
     words.push(e.text);
   }
-  const semicolon = words.indexOf(";");
-  if (semicolon >= 0)
-    return {
-      ok: false,
-      offset: prefixes.length + (starts[semicolon] ?? 0),
-      message: 'several commands in one line (";"): a tunnel\'s unit runs one ssh',
-    };
   if (words.length === 0) return { ok: false, offset: 0, message: "no command" };
   const argv: string[] = [];
   const offsets: number[] = [];
@@ -147,7 +183,20 @@ export function readExec(
   for (let k = from; k < words.length; k++) {
     const w = words[k] as string;
     const at = prefixes.length + (starts[k] ?? 0);
-    if (w.startsWith("$") && !w.startsWith("${") && !w.startsWith("$$") && NAME.test(w.slice(1))) {
+    // systemd's replace_env_argv: a word "$REST" names the variable REST, all of it ("$PORT:22"
+    // is the variable "PORT:22", unset: the word goes).
+    const named = w.startsWith("$") && !w.startsWith("${") && !w.startsWith("$$");
+    const refs = named
+      ? [w.slice(1)]
+      : [...w.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!);
+    const bySystemd = refs.find((r) => env[r] === undefined && SET_BY_SYSTEMD.has(r));
+    if (bySystemd !== undefined)
+      return {
+        ok: false,
+        offset: at,
+        message: `$${bySystemd} is set by systemd when the service runs (systemd.exec(5) "Environment Variables in Spawned Processes"), which import cannot know here: write the value out`,
+      };
+    if (named) {
       const v = env[w.slice(1)];
       const parts = v === undefined ? [] : splitWords(v);
       for (const p of "words" in parts ? parts.words : Array.isArray(parts) ? [] : [v ?? ""]) {

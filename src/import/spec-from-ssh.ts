@@ -152,6 +152,7 @@ function forwardsOf(
       .map((v) => v.split(" ")[0])
       .filter((l) => l?.startsWith("/")),
   );
+  let converted = 0;
   for (const kind of ["remote", "local", "dynamic"] as const) {
     const key = `${kind}forward`;
     for (const value of ssh.dump.get(key) ?? []) {
@@ -180,6 +181,7 @@ function forwardsOf(
       if (gateway && kind !== "remote") {
         const bind = "local" in f ? f.local : "dynamic" in f ? f.dynamic : undefined;
         if (typeof bind === "number") {
+          converted++;
           if ("local" in f) f.local = `*:${bind}`;
           if ("dynamic" in f) f.dynamic = `*:${bind}`;
           change(
@@ -197,6 +199,17 @@ function forwardsOf(
       out.push(f);
     }
   }
+  if (gateway && converted === 0)
+    change(
+      {
+        kind: "dropped",
+        what: "GatewayPorts yes",
+        reason:
+          "it opens -L and -D listeners without an address to the network (ssh_config(5)); this tunnel has none",
+        keys: ["gatewayports"],
+      },
+      ssh.place("gatewayports"),
+    );
   return out;
 }
 
