@@ -7,6 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -136,10 +137,15 @@ for (const k of cases) {
     assert.equal(r.status, 0, r.stderr);
     // The compiled units, read back by systemd.
     const tmp = mkdtempSync(join(tmpdir(), "tunnelc-import-rt-"));
+    // systemd --test reads the units as nobody (test/helpers/systemd.ts).
+    chmodSync(tmp, 0o755);
     try {
       writeFileSync(join(tmp, "spec.json"), JSON.stringify(env.spec));
       const compiled = tunnelc(["compile", join(tmp, "spec.json"), "-o", join(tmp, "units")]);
       assert.equal(compiled.status, 0, compiled.stderr);
+      // One original per tunnel of the spec, or the round trip below would check nothing.
+      const tunnels = env.spec?.tunnels ?? [env.spec];
+      assert.equal(env.original?.length, tunnels.length, "the envelope names each original");
       const names = (env.original ?? []).map((o) => `${o.name}.service`);
       const lines = dumpCommandLines(join(tmp, "units"), names);
       for (const o of env.original ?? []) {

@@ -285,6 +285,8 @@ function report(args: ImportArgs, results: Imported[], edge: Edge): Outcome {
       stdout: envelope(true, [], {
         spec,
         changes: changeJson,
+        // What ssh -G was asked about each original: `ssh -G ARGS` shows what it resolved.
+        original: results.map((r) => ({ name: r.tunnel["name"], sshG: r.sshArgs ?? [] })),
         written: written.length > 0 ? [args.output] : [],
       }),
     });
