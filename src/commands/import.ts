@@ -2,6 +2,7 @@
 //                 --ssh-config FILE --host ALIAS  [--name NAME] [--user ACCOUNT] [-o FILE] [--json]
 // An existing tunnel → a v1 spec on stdout, with every change from the original said out loud.
 // OpenSSH itself (`ssh -G`) reads the ssh side; the unit side is read as systemd reads it.
+import { TUNNEL_NAME } from "../model/tunnel.ts";
 import { homedir, userInfo } from "node:os";
 import { edgeOf, type Edge } from "../edge/edge.ts";
 import type { Gatherer } from "../edge/query.ts";
@@ -41,7 +42,6 @@ export interface ImportArgs {
   json: boolean;
 }
 
-const UNIT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$/;
 const PROGRAMS = new Set(["ssh", "autossh", "sshpass", "env"]);
 const basename = (p: string) => p.slice(p.lastIndexOf("/") + 1);
 
@@ -87,11 +87,12 @@ export function modeOf(args: ImportArgs): Mode {
   return { kind: "unit", file: first === "-" ? STDIN : first };
 }
 
-function checkName(name: string, option: boolean): string {
-  if (UNIT_NAME.test(name)) return name;
-  const why = `"${name}" is not a tunnel name (letters, digits, "_", "." and "-", starting with a letter, digit or "_")`;
-  if (option) throw new UsageError(`--name: ${why}`);
-  throw new UsageError(`${why}: give one with --name NAME`);
+/** --name: a tunnel's name as the spec takes it. */
+function checkName(name: string): void {
+  if (!TUNNEL_NAME.test(name))
+    throw new UsageError(
+      `--name: "${name}" is not a tunnel name (letters, digits, "_", "." and "-", starting with a letter, digit or "_")`,
+    );
 }
 
 function dumpOf(gatherer: Gatherer, argv: string[]): { dump?: SshDump; error?: string } {
@@ -166,7 +167,7 @@ function accountOf(args: ImportArgs, home: string): Account {
 
 export function runImport(args: ImportArgs, edge: Edge = edgeOf()): Outcome {
   const mode = modeOf(args);
-  if (args.name !== undefined) checkName(args.name, true);
+  if (args.name !== undefined) checkName(args.name);
   if (args.user !== undefined && !/^[a-z_][a-z0-9_-]*[$]?$/i.test(args.user))
     throw new UsageError(`--user: "${args.user}" is not an account name`);
   const { gatherer } = edge;

@@ -2,6 +2,7 @@
 // reads: what to ask `ssh -G` about the original, then about OpenSSH's defaults for its host,
 // the spec built from those, and last the compiled tunnel's own `ssh -G`, which must differ from
 // the original only where the import said so (explain.ts). Pure: the command does the asking.
+import { TUNNEL_NAME } from "../model/tunnel.ts";
 import type { Diagnostic } from "../errors.ts";
 import type { SchemaTunnel } from "../specfile/generated/schema-types.ts";
 import { buildModel } from "../model/build-model.ts";
@@ -145,7 +146,7 @@ export function buildTunnel(read: Read, original: SshDump, defaults: SshDump, ct
     c.instead === undefined ? c : { ...c, instead: c.instead.replace(/\bNAME\b/g, name) },
   );
   const problems = [...read.problems, ...built.diagnostics];
-  if (!UNIT_NAME.test(name))
+  if (!TUNNEL_NAME.test(name))
     problems.push(
       problemAt(
         `"${name}" is not a tunnel name (letters, digits, "_", "." and "-", starting with a letter, digit or "_"): give one with --name`,
@@ -205,8 +206,6 @@ export function finish(built: Built, original: SshDump, compiled: SshDump): Buil
     problems: [...built.problems, ...problems],
   };
 }
-
-const UNIT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$/;
 
 /** The host as the original names it (an alias, a name, an address), as a tunnel name. */
 function nameOfHost(host: string): string {

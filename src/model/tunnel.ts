@@ -2,6 +2,9 @@
 // Everything after normalize works on this and nothing else.
 import type { Endpoint } from "../specfile/endpoint.ts";
 
+/** A tunnel's name, as the schema's "name" takes it: the unit's base name (NAME.service). */
+export const TUNNEL_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$/;
+
 export type HostKeyPolicy = "yes" | "pinned" | "accept-new";
 export type Hardening = "strict" | "basic" | "none";
 export type Scope = "system" | "user";
