@@ -104,5 +104,6 @@ function load(name) {
 
 const lean = process.argv[2] === "generate" ? load("generator.cjs") : undefined;
 const args = lean && lean.leanArgs(process.argv.slice(2));
-if (args) lean.main(args);
+// The compiler, a bundle of its own, only when the generator's memo does not answer.
+if (args) lean.main(args, () => load("generator-compile.cjs"));
 else load("cli.cjs");

@@ -2,6 +2,7 @@
 // generator alone, and a V8 code cache for each (bin/tunnelc.cjs loads them; see
 // docs/performance.md for why); and the API's bundle, its ES module face and its types.
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +12,29 @@ import { API_TYPES, writeApiModule, writeApiTypes } from "./api-types.mjs";
 
 execFileSync(process.execPath, ["scripts/build-validator.mjs"], { stdio: "inherit" });
 rmSync("dist", { recursive: true, force: true });
+
+/**
+ * src/build-id.ts: a hash of everything a bundle is built from (the sources, the schema, the
+ * package's manifest and lock), by path and bytes, in a fixed order: the same for two builds
+ * of one commit, another for any change. The generator's memo is reused by its own build only.
+ */
+function buildId() {
+  const files = (dir) =>
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile())
+      .map((d) => join(d.parentPath ?? d.path, d.name));
+  const hash = createHash("sha256");
+  for (const f of [
+    ...files("src"),
+    ...files("schemas"),
+    "package.json",
+    "package-lock.json",
+  ].sort())
+    hash.update(`${f}\0${readFileSync(f, "hex")}\0`);
+  return hash.digest("hex").slice(0, 32);
+}
 const common = {
+  define: { TUNNELC_BUILD_ID: JSON.stringify(buildId()) },
   bundle: true,
   platform: "node",
   // The oldest Node.js a target distribution ships: Debian 12's 18.19 (test/node-versions.test.ts).
@@ -69,11 +92,17 @@ const cli = await build({
   entryPoints: ["src/cli.ts"],
   outfile: "dist/cli.cjs",
 });
-// What the installed generator runs at every boot: no yargs, chalk or other commands in it.
+// What the installed generator runs at every boot: no yargs, chalk or other commands in it; and
+// its compiler apart, which it loads only when its memo of the last boot does not answer.
 const generator = await build({
   ...common,
   entryPoints: ["src/generator-main.ts"],
   outfile: "dist/generator.cjs",
+});
+const generatorCompile = await build({
+  ...common,
+  entryPoints: ["src/generator-compile.ts"],
+  outfile: "dist/generator-compile.cjs",
 });
 // The API (src/api.ts, docs/api.md) for packaging scripts: one CommonJS bundle, which
 // dist/api.mjs re-exports for `import` (one implementation, whichever way it is loaded), and one
@@ -89,6 +118,7 @@ writeFileSync(
   noticesText([
     ["dist/cli.cjs", cli.metafile],
     ["dist/generator.cjs", generator.metafile],
+    ["dist/generator-compile.cjs", generatorCompile.metafile],
     ["dist/api.cjs", api.metafile],
   ]),
 );
@@ -128,9 +158,11 @@ execFileSync(
   ],
   {
     stdio: "ignore",
+    // No kept memo (never this machine's): the run compiles, so both bundles' caches are warmed.
     env: warmEnv({
       TUNNELC_KMSG: join(out, "no-kmsg"),
       TUNNELC_JOURNAL_STREAM: join(out, "no-journal"),
+      TUNNELC_KEPT_MEMO: join(out, "no-memo"),
     }),
   },
 );

@@ -336,6 +336,11 @@ export const CODES = {
     meaning: "A file of the generator's name exists that tunnelc did not write: it is left alone.",
     fix: "Remove it yourself if it is not needed.",
   },
+  "generator/memo": {
+    meaning:
+      "generator keep did not keep the generator's memo of its last run: someone other than root could write it or a directory above it, it could not be read, or it is not of the form the generator writes. The next boot compiles the specs (as it would without a memo).",
+    fix: "Nothing, if the file is not the generator's; else make it and the directories above it root's alone (chown root, chmod go-w).",
+  },
   "generator/read": {
     meaning: "The generator could not read a spec directory.",
     fix: "Check its permissions.",

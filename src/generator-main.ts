@@ -3,8 +3,12 @@
 // and memory there (docs/performance.md). It takes only the arguments systemd and the script
 // pass; bin/tunnelc.cjs hands anything else (--dry-run, --help, a mistake) to the full CLI, which
 // has the messages and the help. Like src/cli.ts, this entry prints and exits.
-import { runGenerate, type GenerateArgs } from "./commands/generate.ts";
+import { finishRun, gatherRun, type GenerateArgs } from "./commands/generate-run.ts";
+import { edgeOf } from "./edge/edge.ts";
 import { errorText } from "./error-text.ts";
+
+/** dist/generator-compile.cjs (src/generator-compile.ts), loaded by the caller's loader. */
+export type Compiler = typeof import("./generator-compile.ts");
 
 /**
  * `generate [--user] [--spec-dir DIR]... DIR [DIR DIR]`, as the full CLI reads it; undefined for
@@ -36,11 +40,18 @@ function red(s: string): string {
   return colour ? `\u001b[31m${s}\u001b[39m` : s;
 }
 
-/** The same lines and exit codes as src/cli.ts (src/error-text.ts) for what runGenerate returns or throws. */
-export async function main(args: GenerateArgs): Promise<void> {
+/**
+ * runGenerate (src/commands/generate.ts) in two bundles: the run's reads and writes here, the
+ * compiler loaded only when the kept memo is not this run's (generate-run.ts). The same lines
+ * and exit codes as src/cli.ts (src/error-text.ts) for what the run returns or throws.
+ */
+export async function main(args: GenerateArgs, compiler: () => Compiler): Promise<void> {
   let code: number;
   try {
-    const o = await runGenerate(args);
+    const edge = edgeOf();
+    const run = gatherRun(args, edge, process.env);
+    const out = run.memo?.replay ?? compiler().compileRun(run);
+    const o = await finishRun(run, out, edge, process.env);
     if (o.stdout) process.stdout.write(o.stdout);
     if (o.notes.length > 0) process.stderr.write(`${o.notes.join("\n")}\n`);
     code = o.exitCode;

@@ -19,7 +19,10 @@ import { join } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
 import { once } from "node:events";
-import { generationEffects, planGeneration } from "../src/generator/plan.ts";
+import { planGeneration } from "../src/generator/plan.ts";
+import { generationEffects } from "../src/generator/effects.ts";
+import { KEEPER_UNIT } from "../src/generator/keeper.ts";
+import { MEMO_FILE } from "../src/generator/memo.ts";
 import { describe } from "../src/edge/plan.ts";
 import { leanArgs } from "../src/generator-main.ts";
 import { intendedNames } from "../src/generator/broken.ts";
@@ -406,15 +409,18 @@ test("generate OUT: writes units and links, logs each problem to kmsg at warning
   const r = tunnelc(
     ["generate", "--spec-dir", specs, out, join(work, "early"), join(work, "late")],
     {
-      env: { TUNNELC_KMSG: kmsg, SYSTEMD_SCOPE: "system" },
+      env: { TUNNELC_KMSG: kmsg, SYSTEMD_SCOPE: "system", TUNNELC_KEPT_MEMO: join(work, "none") },
     },
   );
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, "");
+  // The tunnels' units, the keeper's, the memo it keeps for the next boot (docs/generator.md).
   assert.deepEqual(readdirSync(out).sort(), [
     "good.service",
     "home.service",
     "multi-user.target.wants",
+    KEEPER_UNIT,
+    MEMO_FILE,
     STATUS_FILE,
   ]);
   assert.equal(
@@ -454,7 +460,7 @@ test("generate writes nowhere but its output directory: not HOME, the cwd, a mis
   const home = tmp();
   const cwd = tmp();
   const out = tmp();
-  const caches = ["cli.cjs", "generator.cjs"].map((b) =>
+  const caches = ["cli.cjs", "generator.cjs", "generator-compile.cjs"].map((b) =>
     join(ROOT, "dist", `${b}.${process.versions.v8}.cache`),
   );
   const before = caches.map((c) => statSync(c).mtimeMs);
@@ -516,6 +522,10 @@ test("the generator runs without the CLI bundle, and writes what generate --dry-
   copyFileSync(CLI, join(pkg, "bin", "tunnelc.cjs"));
   const bundle = join(ROOT, "dist", "generator.cjs");
   copyFileSync(bundle, join(pkg, "dist", "generator.cjs"));
+  copyFileSync(
+    join(ROOT, "dist", "generator-compile.cjs"),
+    join(pkg, "dist", "generator-compile.cjs"),
+  );
   assert.ok(!/yargs|chalk|diffLines/.test(readFileSync(bundle, "utf8")));
   const specs = specTree();
   // Text beyond ASCII is written byte for byte too (the generator writes strings, not Buffers).
@@ -524,7 +534,11 @@ test("the generator runs without the CLI bundle, and writes what generate --dry-
     spec("utf8", 2223, ', "description": "Tünnel ✓ über 🚇 relay"'),
   );
   const out = tmp();
-  const env = { TUNNELC_KMSG: join(out, "kmsg"), TUNNELC_JOURNAL_STREAM: join(out, "journal") };
+  const env = {
+    TUNNELC_KMSG: join(out, "kmsg"),
+    TUNNELC_JOURNAL_STREAM: join(out, "journal"),
+    TUNNELC_KEPT_MEMO: join(pkg, "none"),
+  };
   const r = spawnSync(
     process.execPath,
     [join(pkg, "bin", "tunnelc.cjs"), "generate", "--spec-dir", specs, out, out, out],
@@ -552,11 +566,14 @@ test("the generator runs without the CLI bundle, and writes what generate --dry-
       f.path,
     );
   for (const l of dry.links) assert.equal(readlinkSync(join(out, rel(l.path))), l.target);
-  // Nothing else: the files, and the links in their one .wants directory.
+  // Nothing else: the files, and the links in their one .wants directory; and, which a dry run
+  // does not show, the keeper's unit and link and the memo it keeps.
   assert.equal(
     readdirSync(out, { recursive: true }).length,
-    dry.files.length + dry.links.length + 1,
+    dry.files.length + dry.links.length + 1 + 3,
   );
+  for (const f of [KEEPER_UNIT, MEMO_FILE, join("multi-user.target.wants", KEEPER_UNIT)])
+    assert.ok(existsSync(join(out, f)), f);
 });
 
 test("without a kernel log, journald's stream socket gets the lines, each with its level", async () => {
@@ -661,19 +678,21 @@ test("generator install --root: an executable script with absolute paths; it run
   assert.ok(!existsSync(path));
 });
 
-test("the build's generator code cache is one V8 accepts under the installed script's flags", () => {
+test("the build's generator code caches are ones V8 accepts under the installed script's flags", () => {
   // A cache made under other V8 flags is rejected: the generator would compile its whole bundle
-  // at every boot (docs/performance.md).
-  const probe = `
-    const fs = require("node:fs"), vm = require("node:vm"), Module = require("node:module");
-    const file = ${JSON.stringify(join(ROOT, "dist", "generator.cjs"))};
-    const cachedData = fs.readFileSync(file + "." + process.versions.v8 + ".cache");
-    const script = new vm.Script(Module.wrap(fs.readFileSync(file, "utf8")), { filename: file, cachedData });
-    process.stdout.write(String(script.cachedDataRejected));`;
-  const run = spawnSync(process.execPath, [...V8_FLAGS.split(" "), "-e", probe], {
-    encoding: "utf8",
-  });
-  assert.equal(run.stdout, "false", run.stderr);
+  // at every boot (docs/performance.md). Both its bundles: the run's, and the compiler's.
+  for (const bundle of ["generator.cjs", "generator-compile.cjs"]) {
+    const probe = `
+      const fs = require("node:fs"), vm = require("node:vm"), Module = require("node:module");
+      const file = ${JSON.stringify(join(ROOT, "dist", bundle))};
+      const cachedData = fs.readFileSync(file + "." + process.versions.v8 + ".cache");
+      const script = new vm.Script(Module.wrap(fs.readFileSync(file, "utf8")), { filename: file, cachedData });
+      process.stdout.write(String(script.cachedDataRejected));`;
+    const run = spawnSync(process.execPath, [...V8_FLAGS.split(" "), "-e", probe], {
+      encoding: "utf8",
+    });
+    assert.equal(run.stdout, "false", `${bundle}: ${run.stderr}`);
+  }
 });
 
 test("generator install --root defaults to the packaged paths; a foreign file is left alone", () => {

@@ -144,6 +144,8 @@ test("generate --dry-run: a spec named systemd-journald is a located problem, th
   assert.deepEqual(readdirSync(out).sort(), [
     "home.service",
     "multi-user.target.wants",
+    "tunnelc-generator-keep.service",
+    "tunnelc-generator.memo",
     "tunnelc-generator.status",
   ]);
   assert.match(

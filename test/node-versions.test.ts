@@ -63,6 +63,12 @@ function runAll(node: string): { runs: Ran[]; generated: Record<string, string> 
   const generated: Record<string, string> = { "(status)": `${g.status} ${g.stderr}` };
   for (const f of readdirSync(out, { recursive: true, encoding: "utf8" }).sort()) {
     const p = join(out, f);
+    // The keeper's unit names the node that ran and the output directory, and the memo's key
+    // both: each is there, its bytes are this run's own (test/generator-memo.test.ts).
+    if (/tunnelc-generator-keep\.service$|tunnelc-generator\.memo$/.test(f)) {
+      generated[f] = "(this run's own)";
+      continue;
+    }
     try {
       generated[f] = readFileSync(p, "utf8");
     } catch {

@@ -320,6 +320,10 @@ declare const CODES: {
         readonly meaning: "A file of the generator's name exists that tunnelc did not write: it is left alone.";
         readonly fix: "Remove it yourself if it is not needed.";
     };
+    readonly "generator/memo": {
+        readonly meaning: "generator keep did not keep the generator's memo of its last run: someone other than root could write it or a directory above it, it could not be read, or it is not of the form the generator writes. The next boot compiles the specs (as it would without a memo).";
+        readonly fix: "Nothing, if the file is not the generator's; else make it and the directories above it root's alone (chown root, chmod go-w).";
+    };
     readonly "generator/read": {
         readonly meaning: "The generator could not read a spec directory.";
         readonly fix: "Check its permissions.";

@@ -1,12 +1,14 @@
 // tunnelc generator install|uninstall [--user] [--root DIR] [--node PATH] [--bundle PATH] [--dry-run] [--json]
+// tunnelc generator keep [--from DIR] [--dry-run] [--json]
 import { edgeOf, type Edge } from "../edge/edge.ts";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { defineCommand, flag, jsonOption, text } from "./options.ts";
 import { envelope, problem } from "../envelope.ts";
 import { generatorScript, SCRIPT_MARKER } from "../generator/script.ts";
-import { GENERATOR_NAME, generatorDir } from "../generator/locations.ts";
+import { GENERATOR_NAME, generatorDir, normalDir } from "../generator/locations.ts";
+import { KEPT_MEMO, MEMO_FILE, replayOf } from "../generator/memo.ts";
 import { fileQuery, textOf } from "../install/read-units.ts";
-import { SystemError } from "../errors.ts";
+import { SystemError, UsageError } from "../errors.ts";
 import { execute } from "../edge/execute.ts";
 
 import type { Gatherer } from "../edge/query.ts";
@@ -14,7 +16,9 @@ import type { Target } from "../install/paths.ts";
 import { outcome, refused, type Outcome } from "./outcome.ts";
 
 export interface GeneratorArgs {
-  action: "install" | "uninstall";
+  action: "install" | "uninstall" | "keep";
+  /** keep: the normal-dir the generator wrote its memo into. */
+  from?: string;
   user: boolean;
   root?: string;
   node?: string;
@@ -45,7 +49,13 @@ function running(gatherer: Gatherer): string {
   return found.path;
 }
 
-export function runGenerator(args: GeneratorArgs, edge: Edge = edgeOf()): Outcome {
+export function runGenerator(
+  args: GeneratorArgs,
+  edge: Edge = edgeOf(),
+  env: NodeJS.ProcessEnv = process.env,
+): Outcome {
+  if (args.action === "keep") return keep(args, edge, env);
+  if (args.from !== undefined) throw new UsageError("--from is keep's option");
   const { gatherer } = edge;
   const target: Target = { user: args.user, ...(args.root !== undefined && { root: args.root }) };
   const dir = generatorDir(target);
@@ -88,15 +98,65 @@ export function runGenerator(args: GeneratorArgs, edge: Edge = edgeOf()): Outcom
   return report("write", [`wrote ${path}`, ...reload]);
 }
 
+/**
+ * keep: the system generator's memo of its last run (src/generator/memo.ts), copied from its
+ * normal-dir to /var/cache/tunnelc for the next boot; what the keeper unit runs. Only a memo that
+ * root alone could have written, of the form the generator writes, is kept: the next boot
+ * writes what it says as units.
+ */
+function keep(args: GeneratorArgs, { gatherer, runner }: Edge, env: NodeJS.ProcessEnv): Outcome {
+  for (const [given, name] of [
+    [args.user, "--user"],
+    [args.root !== undefined, "--root"],
+    [args.node !== undefined, "--node"],
+    [args.bundle !== undefined, "--bundle"],
+  ] as const)
+    if (given) throw new UsageError(`generator keep takes no ${name}`);
+  const from = resolve(args.from ?? normalDir({ user: false }, env));
+  const source = { kind: "root-file", path: join(from, MEMO_FILE) } as const;
+  const path = env.TUNNELC_KEPT_MEMO || KEPT_MEMO;
+  const target = { kind: "root-file", path } as const;
+  const facts = gatherer.gather([source, target]);
+  const memo = facts.get(source);
+  const report = (done: "write" | "unchanged" | "absent", notes: string[]) =>
+    args.json
+      ? outcome({ stdout: envelope(true, [], { action: done, path, dryRun: args.dryRun }) })
+      : outcome({ notes });
+  const why = memo.refused ?? memo.error;
+  if (why !== undefined)
+    return refused(args.json, [problem("generator/memo", `${source.path}: ${why}`, source.path)], {
+      notes: [`${source.path}: ${why}; not kept`],
+    });
+  if (memo.data === undefined) return report("absent", [`no ${source.path}: nothing to keep`]);
+  if (replayOf(memo.data, undefined, from) === undefined) {
+    const message = `${source.path} is not a memo this tunnelc-generator writes: not kept`;
+    return refused(args.json, [problem("generator/memo", message, source.path)], {
+      notes: [message],
+    });
+  }
+  if (facts.get(target).data?.equals(memo.data) === true)
+    return report("unchanged", [`unchanged ${path}`]);
+  if (args.dryRun) return report("write", [`would write ${path}`]);
+  const failure = `cannot write ${path}`;
+  execute(
+    [
+      { kind: "mkdir", path: dirname(path), mode: 0o700, failure },
+      { kind: "write", path, text: memo.data, mode: 0o600, durable: true, failure },
+    ],
+    runner,
+  );
+  return report("write", [`wrote ${path}`]);
+}
+
 export const generatorCommand = defineCommand<GeneratorArgs>({
   command: "generator <action>",
   describe:
-    "Install or remove the systemd generator that turns /etc/tunnelc/*.json into units at boot",
+    "Install or remove the systemd generator that turns /etc/tunnelc/*.json into units at boot, or keep its memo for the next boot",
   positionals: {
     action: {
-      choices: ["install", "uninstall"] as const,
+      choices: ["install", "uninstall", "keep"] as const,
       demandOption: true,
-      describe: "install or remove the generator",
+      describe: "install, uninstall, or keep its memo",
     },
   },
   options: {
@@ -104,12 +164,14 @@ export const generatorCommand = defineCommand<GeneratorArgs>({
     root: text("install below this directory, in usr/lib/systemd (packaging)"),
     node: text("node's absolute path on the target system"),
     bundle: text("tunnelc's bin/tunnelc.cjs on the target system"),
+    from: text("keep: the generator's output directory (default /run/systemd/generator)"),
     "dry-run": flag("print the script, write nothing"),
     json: jsonOption,
   },
   examples: [
     ["$0 generator install", "/etc/systemd/system-generators/tunnelc-generator"],
     ['$0 generator install --root "$pkgdir"', "in a package's usr/lib"],
+    ["$0 generator keep", "after a daemon-reload: the next boot replays, not compiles"],
   ],
   run: runGenerator,
 });

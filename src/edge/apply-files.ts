@@ -1,16 +1,8 @@
 // The executor's file side: makes directories, writes, sets modes, removes and links, in order.
 // Only node:fs and the atomic-write helpers, no Runner, so the generator's bundle, which applies
 // its plan here, does not load child_process. execute.ts delegates every file effect to it.
-import {
-  chmodSync,
-  closeSync,
-  fchmodSync,
-  openSync,
-  rmSync,
-  symlinkSync,
-  writeSync,
-} from "node:fs";
-import { closeStaging, ensureDir, openStaging, writeFileAtomic } from "./atomic-write.ts";
+import { chmodSync, closeSync, fchmodSync, openSync, rmSync, symlinkSync } from "node:fs";
+import { closeStaging, ensureDir, openStaging, writeAll, writeFileAtomic } from "./atomic-write.ts";
 import { SystemError } from "../errors.ts";
 import { reason } from "../specfile/read.ts";
 import { inRoot } from "./in-root.ts";
@@ -103,20 +95,20 @@ function perform(e: FileEffect): void {
 
 /**
  * writeFileSync's open, write, close, without the Buffer it makes of a string first: writeSync
- * writes a string as it is, and a generator run writes a thousand units.
+ * writes a string as it is, and a generator run writes a thousand units (or their bytes, as
+ * its memo holds them).
  */
-function writeInPlace(path: string, text: string, mode: number): void {
+function writeInPlace(
+  path: string,
+  text: string | Uint8Array | readonly (string | Uint8Array)[],
+  mode: number,
+): void {
   const fd = openSync(path, "w", mode);
   try {
     // Exactly this mode, whatever the umask or a file a manual run left (the status file: 0600).
     fchmodSync(fd, mode);
-    const written = writeSync(fd, text);
-    // A write may be short (write(2)); the rest, by bytes, then.
-    const bytes = Buffer.byteLength(text);
-    if (written < bytes) {
-      const rest = Buffer.from(text).subarray(written);
-      for (let done = 0; done < rest.length;) done += writeSync(fd, rest, done);
-    }
+    if (typeof text === "string" || text instanceof Uint8Array) writeAll(fd, text);
+    else for (const part of text) writeAll(fd, part);
   } finally {
     closeSync(fd);
   }

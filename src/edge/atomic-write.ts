@@ -39,7 +39,7 @@ const TEMP = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
 export function writeFileAtomic(
   path: string,
-  data: string,
+  data: string | Uint8Array,
   { mode, stagingDir, durable = true, owner }: WriteOptions,
 ): void {
   const tmp = join(
@@ -52,7 +52,7 @@ export function writeFileAtomic(
     if (owner !== undefined) fchownSync(fd, owner.uid, owner.gid);
     fchmodSync(fd, mode); // exactly this mode, whatever the umask
     failpoint("write");
-    writeSync(fd, data);
+    writeAll(fd, data);
     failpoint("fsync");
     if (durable) fsyncSync(fd);
   } catch (e) {
@@ -124,3 +124,12 @@ function syncDir(dir: string): void {
  * in bin/ runs the bundle in a vm.Script, where a dynamic import() fails.
  */
 const loadCrypto = lazyBuiltin<typeof Crypto>("node:crypto");
+
+/** The whole text or bytes: a write may be short (write(2)); the rest, by bytes, then. */
+export function writeAll(fd: number, data: string | Uint8Array): void {
+  const written = typeof data === "string" ? writeSync(fd, data) : writeSync(fd, data);
+  const total = typeof data === "string" ? Buffer.byteLength(data) : data.length;
+  if (written >= total) return;
+  const rest = (typeof data === "string" ? Buffer.from(data) : data).subarray(written);
+  for (let done = 0; done < rest.length;) done += writeSync(fd, rest, done);
+}

@@ -23,7 +23,7 @@ export type Effect =
   | ({
       kind: "write";
       path: string;
-      text: string;
+      text: string | Uint8Array;
       mode: number;
       /** Atomic (atomic-write.ts): a reader sees the old file or the new one. The default. */
       atomic?: true;
@@ -39,7 +39,8 @@ export type Effect =
   | ({
       kind: "write";
       path: string;
-      text: string;
+      /** Text, or its bytes (the generator's memo keeps units as bytes), or parts of either. */
+      text: string | Uint8Array | readonly (string | Uint8Array)[];
       /** The file's mode, exactly (set with fchmod after the open). */
       mode: number;
       /**

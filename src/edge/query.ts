@@ -35,6 +35,11 @@ export type Query =
    * trust, a spec someone else could write is refused (src/specfile/trust.ts).
    */
   | { kind: "spec-dirs"; dirs: string[]; trust?: "system" | "user" }
+  /**
+   * A regular file's text, but only if it and every directory above it can be written by root
+   * alone (src/specfile/trust.ts, the system policy): what it holds becomes units root runs.
+   */
+  | { kind: "root-file"; path: string }
   /** `systemctl [scope] show UNITS --property=…` (systemctl(1)). */
   | { kind: "unit-state"; scope: string[]; units: string[]; properties: readonly string[] }
   /** `systemctl [scope] is-enabled UNITS`, which works offline (--root) too. */
@@ -75,6 +80,8 @@ export interface Answers {
   mode: { mode?: number; uid?: number; gid?: number; error?: string };
   spec: SpecText;
   "spec-dirs": ReadResult;
+  /** The bytes; or why not: missing (neither), refused (someone else could write it), error. */
+  "root-file": { data?: Buffer; refused?: string; error?: string };
   "unit-state": RunResult & { argv: string[] };
   "unit-enabled": RunResult & { argv: string[] };
   journal: string[];

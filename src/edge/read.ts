@@ -16,9 +16,10 @@ import {
 import type * as Net from "node:net";
 import { lazyBuiltin } from "../builtin.ts";
 import { loadSpec, reason } from "../specfile/read.ts";
+import { PathTrust } from "../specfile/trusted-path.ts";
 import { journalArgv } from "./journal.ts";
 import { readSpecDirs } from "./generator-edge.ts";
-import { trustFor } from "../specfile/trust.ts";
+import { trustFor, untrusted } from "../specfile/trust.ts";
 import { processRunner, type Runner } from "./systemctl.ts";
 import { inRoot } from "./in-root.ts";
 import { Facts, keyOf, type Answer, type Gatherer, type Query } from "./query.ts";
@@ -77,6 +78,8 @@ function answer(q: Exclude<Query, { kind: "port" }>, runner: Runner): Answer<typ
       return loadSpec(q.file);
     case "spec-dirs":
       return readSpecDirs(q.dirs, q.trust && trustFor(q.trust));
+    case "root-file":
+      return rootFile(q.path);
     case "unit-state": {
       const argv = [
         "systemctl",
@@ -105,6 +108,32 @@ function answer(q: Exclude<Query, { kind: "port" }>, runner: Runner): Answer<typ
       } catch {
         return { status: 127, out: "" };
       }
+  }
+}
+
+/**
+ * The file, opened without following a link at its end, and judged on the stat of what was
+ * read; the directories above it first (PathTrust), so none can be swapped in between.
+ */
+function rootFile(path: string): Answer<{ kind: "root-file"; path: string }> {
+  const policy = trustFor("system");
+  const above = new PathTrust(policy).problem(path);
+  if (above !== undefined) return { refused: above };
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  } catch (e) {
+    return errnoOf(e) === "ENOENT" ? {} : { error: reason(e) };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { refused: "refused: not a regular file" };
+    const owner = untrusted(path, "file", st, policy);
+    return owner !== undefined ? { refused: owner } : { data: readFileSync(fd) };
+  } catch (e) {
+    return { error: reason(e) };
+  } finally {
+    closeSync(fd);
   }
 }
 

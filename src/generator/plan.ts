@@ -1,7 +1,7 @@
 // The generator's core: spec texts by directory → the files and links to write, and every
 // problem, then those as effects. Pure: the gatherer reads the directories, the file applier
 // (src/edge/apply-files.ts) does the writes.
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { buildModel } from "../model/build-model.ts";
 import { buildUnit } from "../render/build-unit.ts";
 import { renderUnit } from "../unit/render.ts";
@@ -14,7 +14,6 @@ import { locate } from "../specfile/locate.ts";
 import { brokenUnit, intendedNames } from "./broken.ts";
 import { chooseSpecs, type SpecDir } from "./precedence.ts";
 import { GENERATOR_NAME, STATUS_FILE } from "./locations.ts";
-import type { FileEffect } from "../edge/plan.ts";
 import { existingUnit } from "../install/search-path.ts";
 import { manyUnitsWarning } from "../model/host-load.ts";
 import { usesCredentials } from "../model/accounts.ts";
@@ -256,38 +255,4 @@ function statusReport(
     diagnostics: problems.map(diagnosticJson),
   };
   return `${JSON.stringify(report, null, 2)}\n`;
-}
-
-/**
- * The plan as effects: each directory once, before its first file or link (0755, as ensureDir
- * makes it), the files, then the links. Written in place: the output directory is systemd's
- * tmpfs, emptied before the run and read after the generator exits (systemd.generator(7)). Any
- * failure is the one the generator exits 3 for.
- */
-export function generationEffects(plan: GenerationPlan): FileEffect[] {
-  const failure = `${GENERATOR_NAME}: cannot write its output`;
-  const effects: FileEffect[] = [];
-  const made = new Set<string>();
-  const dirOf = (path: string) => {
-    const dir = dirname(path);
-    if (made.has(dir)) return;
-    made.add(dir);
-    effects.push({ kind: "mkdir", path: dir, failure });
-  };
-  for (const f of plan.files) {
-    dirOf(f.path);
-    effects.push({
-      kind: "write",
-      path: f.path,
-      text: f.text,
-      mode: f.mode ?? 0o644,
-      atomic: false,
-      failure,
-    });
-  }
-  for (const l of plan.links) {
-    dirOf(l.path);
-    effects.push({ kind: "link", path: l.path, target: l.target, failure });
-  }
-  return effects;
 }

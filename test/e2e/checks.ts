@@ -56,6 +56,8 @@ export interface Scenarios {
   /** Host path → container path, read-only, given the results directory. */
   bindRo: (results: string) => [string, string][];
   timeoutMs: number;
+  /** Reads what the run left in the results directory, before it is removed. */
+  after?: (results: string) => void;
 }
 
 /**
@@ -80,6 +82,7 @@ export async function runScenarios(t: TestContext, s: Scenarios): Promise<number
     ...readRunLog(results, boot.output),
     timedOut: boot.timedOut,
   });
+  s.after?.(results);
   if (process.env.TUNNELC_E2E_KEEP) t.diagnostic(`results kept in ${results}`);
   else rmSync(results, { recursive: true, force: true });
   return passed;

@@ -18,6 +18,9 @@ export const PACKAGES = [
   "libstdc++6",
   "iproute2",
   "netcat-openbsd",
+  // man tunnelc, run inside the container once tunnelc's own package is installed
+  // (test/packages/self-inside.sh).
+  "man-db",
 ];
 
 const CACHE = process.env.TUNNELC_E2E_CACHE ?? "/var/cache/tunnelc-e2e";

@@ -23,6 +23,17 @@ relay() { # relay PUBKEY: the relay account accepts this key
 
 BROKEN_AT='gen-broken\.json:1:[0-9]+: /server/host: must not start with "-"'
 
+# The generator's memo (docs/generator.md "Speed"): a compiled run leaves it in the normal-dir,
+# the keeper unit copies it to the cache for the next boot, and a run that replays it writes none.
+KEPT=/var/cache/tunnelc/generator.memo
+KEEPER=tunnelc-generator-keep.service
+kept() { # the keeper copied this boot's memo, root's alone
+  [ -s $KEPT ] && cmp -s $KEPT $GEN/tunnelc-generator.memo &&
+    [ "$(stat -c '%a %u' $KEPT)" = "600 0" ] && [ "$(stat -c %a /var/cache/tunnelc)" = 700 ]
+}
+keeper_ran() { [ "$(prop $KEEPER ExecMainExitTimestampMonotonic)" != 0 ] && [ "$(prop $KEEPER Result)" = success ]; }
+replayed() { [ ! -e $GEN/tunnelc-generator.memo ] && [ -f $GEN/gen-boot.service ]; }
+
 if [ "${PHASE:-}" = boot ]; then
   relay /etc/tunnelc/keys/boot.pub
   check "boot: the generator ran: the unit is in $GEN" test -f $GEN/gen-boot.service
@@ -35,6 +46,30 @@ if [ "${PHASE:-}" = boot ]; then
   check "boot: the broken spec's unit failed, its log says why" wait_for unit_log_has gen-broken.service "$BROKEN_AT"
   check "boot: tunnelc status shows the broken spec and why" bash -c "node $TUNNELC status | grep -qE '$BROKEN_AT'"
   check "boot: tunnelc status shows the tunnel as generated" bash -c "node $TUNNELC status | grep -qE '^gen-boot\\.service .* generated$'"
+  check "boot: the keeper unit ran once the file systems were up" wait_for keeper_ran
+  check "boot: it kept the generator's memo in /var/cache/tunnelc, root's alone" kept
+  # For the next boot (test/e2e/generator.test.ts): what this one compiled, and the memo kept.
+  cp $KEPT /results/kept.memo
+  cp $GEN/gen-boot.service /results/gen-boot.service
+  pid=$(prop gen-boot.service MainPID)
+  systemctl daemon-reload
+  check "boot: daemon-reload replays the kept memo: no memo written, the unit the same" bash -c "$(declare -f replayed); GEN=$GEN replayed && cmp -s $GEN/gen-boot.service /results/gen-boot.service"
+  check "boot: the tunnel keeps its process through the reload" same_process gen-boot.service "$pid"
+  check "boot: its status and the broken spec's problem are there as compiled" bash -c "node $TUNNELC status | grep -qE '$BROKEN_AT'"
+  say done
+  exit 0
+fi
+
+# ---- PHASE=next-boot: a boot with the first boot's kept memo in /var/cache/tunnelc -----------
+if [ "${PHASE:-}" = next-boot ]; then
+  relay /etc/tunnelc/keys/boot.pub
+  check "next boot: the generator replayed the kept memo: none in $GEN" replayed
+  check "next boot: the unit is byte for byte the one the first boot compiled" cmp $GEN/gen-boot.service /prev/gen-boot.service
+  check "next boot: .wants link and the keeper's unit are there too" test -L $GEN/multi-user.target.wants/gen-boot.service -a -f $GEN/$KEEPER
+  check "next boot: the keeper found nothing new to keep (its condition)" bash -c "[ \"\$(systemctl show $KEEPER -p ConditionResult --value)\" = no ]"
+  check "next boot: the tunnel is up" wait_for is_active gen-boot.service
+  check "next boot: bytes through the tunnel" wait_for banner 2240
+  check "next boot: the broken spec's unit failed, its log says why" wait_for unit_log_has gen-broken.service "$BROKEN_AT"
   say done
   exit 0
 fi
@@ -60,6 +95,19 @@ check "live: after daemon-reload the unit is in $GEN" test -f $GEN/gen-live.serv
 check "live: and its .wants link" test -L $GEN/multi-user.target.wants/gen-live.service
 check "live: systemctl start brings the tunnel up" bash -c "systemctl start gen-live && sleep 0.5 && systemctl is-active gen-live"
 check "live: bytes through the tunnel" wait_for banner 2242
+check "live: the generator compiled: its memo in $GEN, the keeper's unit beside it" test -f $GEN/tunnelc-generator.memo -a -f $GEN/$KEEPER
+check "live: systemctl start of the keeper keeps the memo (as at boot)" bash -c "systemctl start $KEEPER && $(declare -f kept); GEN=$GEN KEPT=$KEPT kept"
+pid=$(prop gen-live.service MainPID)
+cp $GEN/gen-live.service /tmp/gen-live.before
+systemctl daemon-reload
+check "live: the next reload replays it: no memo, the same unit" bash -c "[ ! -e $GEN/tunnelc-generator.memo ] && cmp -s $GEN/gen-live.service /tmp/gen-live.before"
+check "live: the tunnel keeps its process through it" same_process gen-live.service "$pid"
+chmod 0644 $KEPT
+chmod g+w $KEPT
+systemctl daemon-reload
+check "live: a kept memo its group may write is not used, and the journal says so" wait_for journal_has "generator\.memo: refused: the file $KEPT .* writable by its group.*; not used, the specs are compiled"
+check "live: ... the specs were compiled: the memo is written again, the unit the same" bash -c "[ -f $GEN/tunnelc-generator.memo ] && cmp -s $GEN/gen-live.service /tmp/gen-live.before"
+chmod 0600 $KEPT
 pid=$(prop gen-live.service MainPID)
 
 # A broken spec beside it.

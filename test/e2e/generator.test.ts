@@ -4,8 +4,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { CLI, ROOT } from "../helpers/paths.ts";
 import { hasTool, needs } from "../helpers/prereq.ts";
 import { canBoot, ensureRootfs } from "./container.ts";
@@ -41,6 +50,7 @@ async function boot(
   phase: string,
   extra: (results: string) => [string, string][],
   minChecks: number,
+  after?: (results: string) => void,
 ) {
   const rootfs = ensureRootfs((s) => t.diagnostic(s));
   const passed = await runScenarios(t, {
@@ -54,6 +64,7 @@ async function boot(
       ...extra(results),
     ],
     timeoutMs: 300_000,
+    ...(after !== undefined && { after }),
   });
   assert.ok(passed >= minChecks, "too few checks ran");
 }
@@ -73,13 +84,19 @@ test(
       .split(" ")
       .slice(0, 2)
       .join(" ");
+    // The first boot's files, which the next boot gets again (its generator, specs and key) and
+    // what it kept (the memo, the unit it compiled).
+    let first: [string, string][] = [];
+    const kept = mkdtempSync(join(tmpdir(), "tunnelc-kept-"));
     await boot(
       t,
       "boot",
-      (results) => {
-        const key = join(results, "boot");
+      () => {
+        const files = mkdtempSync(join(tmpdir(), "tunnelc-boot-files-"));
+        chmodSync(files, 0o755);
+        const key = join(files, "boot");
         execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "boot", "-f", key]);
-        const pkg = join(results, "pkg");
+        const pkg = join(files, "pkg");
         // The generator as a package would ship it, with the container's paths in it.
         execFileSync(process.execPath, [
           CLI,
@@ -92,14 +109,14 @@ test(
           "--bundle",
           "/tunnelc/bin/tunnelc.cjs",
         ]);
-        const good = join(results, "gen-boot.json");
+        const good = join(files, "gen-boot.json");
         writeFileSync(good, spec("gen-boot", 2240, "127.0.0.1", hostKey, "/etc/tunnelc/keys/boot"));
-        const broken = join(results, "gen-broken.json");
+        const broken = join(files, "gen-broken.json");
         writeFileSync(
           broken,
           spec("gen-broken", 2241, "-oProxyCommand=x", hostKey, "/etc/tunnelc/keys/boot"),
         );
-        return [
+        first = [
           [
             join(pkg, "usr/lib/systemd/system-generators/tunnelc-generator"),
             "/etc/systemd/system-generators/tunnelc-generator",
@@ -109,9 +126,30 @@ test(
           [key, "/etc/tunnelc/keys/boot"],
           [`${key}.pub`, "/etc/tunnelc/keys/boot.pub"],
         ];
+        return first;
       },
-      8,
+      13,
+      (results) => {
+        for (const f of ["kept.memo", "gen-boot.service"])
+          if (existsSync(join(results, f))) copyFileSync(join(results, f), join(kept, f));
+      },
     );
+    // The next boot of the same machine: the same specs, and the memo its keeper kept, which its
+    // generator replays at early boot without compiling (docs/generator.md "Speed").
+    const memo = join(kept, "kept.memo");
+    assert.ok(existsSync(memo), "the first boot kept no memo");
+    await boot(
+      t,
+      "next-boot",
+      () => [
+        ...first,
+        [memo, "/var/cache/tunnelc/generator.memo"],
+        [join(kept, "gen-boot.service"), "/prev/gen-boot.service"],
+      ],
+      7,
+    );
+    rmSync(kept, { recursive: true, force: true });
+    rmSync(dirname(first[1]![0]), { recursive: true, force: true });
   },
 );
 
@@ -122,6 +160,6 @@ test(
     const why = canBoot();
     if (!needs(t, why ?? "", why === undefined)) return;
     assert.ok(existsSync(join(ROOT, "dist", "cli.cjs")), "build first (npm run build)");
-    await boot(t, "live", () => [], 38);
+    await boot(t, "live", () => [], 44);
   },
 );

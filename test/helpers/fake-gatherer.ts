@@ -58,6 +58,8 @@ export function fakeGatherer(world: World, asked: Query[] = []): Gatherer {
         return { file: q.file, text: files[q.file] ?? "" };
       case "spec-dirs":
         return { dirs: [], problems: [] };
+      case "root-file":
+        return q.path in files ? { data: Buffer.from(files[q.path]!) } : {};
       case "unit-state": {
         const argv = ["systemctl", ...q.scope, "show", ...q.units];
         const show = world.show ?? "";

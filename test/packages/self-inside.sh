@@ -36,6 +36,15 @@ generated() {
     [ "$(prop "$UNIT" FragmentPath)" = "/run/systemd/generator/$UNIT" ] ||
     systemctl status "$UNIT"
 }
+# man(1) as a user runs it (man-db, in the rootfs for this): the installed page found by name and
+# rendered, its NAME and SYNOPSIS sections there.
+man_page() {
+  local out
+  out=$(MANPAGER=cat MANWIDTH=80 man tunnelc 2>&1) &&
+    grep -q '^NAME' <<<"$out" && grep -q '^SYNOPSIS' <<<"$out" &&
+    grep -q 'tunnelc - ' <<<"$out" || { echo "$out" | head -20; return 1; }
+}
+no_man_page() { ! man -w tunnelc; }
 gone() { systemctl daemon-reload && [ "$(prop "$UNIT" LoadState)" = not-found ]; }
 
 check "setup: relay account and key" setup
@@ -43,6 +52,7 @@ check "a stand-in nodejs package for the bound-in node" stand_in_nodejs
 check "dpkg -i installs tunnelc" dpkg -i /pkg/tunnelc.deb
 check "tunnelc --version is the package's" version
 check "the man page is installed" test -s /usr/share/man/man1/tunnelc.1.gz
+check "man tunnelc renders it" man_page
 check "the generator is installed" test -x "$GEN"
 check "a spec in /etc/tunnelc" install -m 0644 /pkg/office.json /etc/tunnelc/office.json
 check "daemon-reload: the generator writes the tunnel's unit" generated
@@ -53,5 +63,6 @@ check "tunnelc status lists the generated tunnel" bash -c "tunnelc status | grep
 check "systemctl stop ends the tunnel" systemctl stop "$UNIT"
 check "dpkg --purge removes tunnelc" dpkg --purge tunnelc
 check "the generator is gone" test ! -e "$GEN"
+check "man tunnelc finds no page" no_man_page
 check "daemon-reload: the unit is gone" gone
 say done

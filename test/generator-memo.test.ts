@@ -1,0 +1,494 @@
+// The generator's memo (src/generator/memo.ts) and its keeper (src/generator/keeper.ts): the
+// memo's form and every way a memo is refused, as tables; then the built generator, which
+// replays a kept memo only when it is this run's, written by root alone and whole, and which on
+// a replay loads no compiler. The kept memos live below /var/cache/tunnelc-test-* (the trust
+// rule refuses /tmp, which anyone may write); nothing touches this machine's own /var/cache/tunnelc.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import {
+  KEPT_MEMO,
+  MEMO_FILE,
+  checksum,
+  memoKey,
+  memoParts,
+  replayOf,
+  type MemoInputs,
+  type Replay,
+} from "../src/generator/memo.ts";
+import { KEEPER_UNIT, keeperUnit, withKeeper } from "../src/generator/keeper.ts";
+import { CLI, ROOT } from "./helpers/paths.ts";
+import { tunnelc } from "./helpers/run-cli.ts";
+import { needs } from "./helpers/prereq.ts";
+import { hasSystemdAnalyze, verifyUnits, withUnitDir } from "./helpers/systemd.ts";
+
+const N = "/run/systemd/generator";
+const bytesOf = (parts: (string | Uint8Array)[]) => Buffer.concat(parts.map((p) => Buffer.from(p)));
+
+const OUT: Replay = {
+  files: [
+    { path: `${N}/a.service`, text: "[Unit]\nDescription=Tünnel ✓\n" },
+    { path: `${N}/tunnelc-generator.status`, text: "{}\n", mode: 0o600 },
+  ],
+  links: [{ path: `${N}/multi-user.target.wants/a.service`, target: "../a.service" }],
+  lines: [{ level: 4, text: "a warning" }],
+};
+
+const memo = (out: Replay = OUT, key = "K") => bytesOf(memoParts(key, out));
+
+/** The memo with its header (the first line) changed, its bytes after it as they were. */
+function withHeader(data: Buffer, change: (h: Record<string, unknown>) => void): Buffer {
+  const end = data.indexOf(0x0a);
+  const h = JSON.parse(data.subarray(0, end).toString("utf8")) as Record<string, unknown>;
+  change(h);
+  return Buffer.concat([Buffer.from(`${JSON.stringify(h)}\n`), data.subarray(end + 1)]);
+}
+const files = (h: Record<string, unknown>) => h.files as Record<string, unknown>[];
+const links = (h: Record<string, unknown>) => h.links as Record<string, unknown>[];
+
+test("a memo replays what was written: the same bytes, modes, links and lines", () => {
+  const r = replayOf(memo(), "K", N);
+  assert.ok(r);
+  assert.deepEqual(
+    r.files.map((f) => [f.path, f.mode, Buffer.from(f.text as Uint8Array).toString("utf8")]),
+    [
+      [`${N}/a.service`, 0o644, "[Unit]\nDescription=Tünnel ✓\n"],
+      [`${N}/tunnelc-generator.status`, 0o600, "{}\n"],
+    ],
+  );
+  assert.deepEqual(r.links, OUT.links);
+  assert.deepEqual(r.lines, OUT.lines);
+  // A memo of no files at all (no spec anywhere) is one too.
+  assert.deepEqual(replayOf(memo({ files: [], links: [], lines: [] }), "K", N), {
+    files: [],
+    links: [],
+    lines: [],
+  });
+});
+
+// Every way a memo is not replayed: the run compiles instead. Each case must be refused; the
+// first row, unchanged, shows the harness replays what is not refused.
+const REFUSED: [string, (m: Buffer) => Buffer | undefined, string?, string?][] = [
+  ["another run's key", (m) => m, "K2"],
+  ["another normal-dir", (m) => m, "K", "/run/other"],
+  [
+    "a file outside the normal-dir",
+    (m) => withHeader(m, (h) => (files(h)[0]!.path = "/etc/systemd/system/a.service")),
+  ],
+  [
+    "a path that climbs out",
+    (m) => withHeader(m, (h) => (files(h)[0]!.path = `${N}/../../etc/x.service`)),
+  ],
+  ["a path with a newline", (m) => withHeader(m, (h) => (files(h)[0]!.path = `${N}/a\n.service`))],
+  ["the normal-dir itself", (m) => withHeader(m, (h) => (files(h)[0]!.path = N))],
+  ["a mode the generator never writes", (m) => withHeader(m, (h) => (files(h)[0]!.mode = 0o4755))],
+  ["an absolute link target", (m) => withHeader(m, (h) => (links(h)[0]!.target = "/etc/passwd"))],
+  ["a link target two levels up", (m) => withHeader(m, (h) => (links(h)[0]!.target = "../../x"))],
+  ["a link target into a directory", (m) => withHeader(m, (h) => (links(h)[0]!.target = "../d/x"))],
+  ["a link outside the normal-dir", (m) => withHeader(m, (h) => (links(h)[0]!.path = "/etc/x"))],
+  [
+    "a log line of another level",
+    (m) => withHeader(m, (h) => ((h.lines as { level: number }[])[0]!.level = 0)),
+  ],
+  [
+    "a size one byte more",
+    (m) => withHeader(m, (h) => (files(h)[0]!.size = (files(h)[0]!.size as number) + 1)),
+  ],
+  ["a negative size", (m) => withHeader(m, (h) => (files(h)[1]!.size = -1))],
+  ["a byte of a unit changed on the disk", (m) => flip(m, m.length - 5)],
+  ["one byte lost at the end", (m) => m.subarray(0, m.length - 1)],
+  ["one byte more at the end", (m) => Buffer.concat([m, Buffer.from("x")])],
+  ["another checksum", (m) => withHeader(m, (h) => (h.check = "fletcher:0000000100000000"))],
+  ["no checksum", (m) => withHeader(m, (h) => delete h.check)],
+  ["another format", (m) => withHeader(m, (h) => (h.format = 2))],
+  ["no header line", (m) => Buffer.from(m.toString("utf8").replace("\n", " "))],
+  ["not JSON", () => Buffer.from("{not json\n")],
+  ["an empty file", () => Buffer.alloc(0)],
+  ["no file", () => undefined],
+];
+
+function flip(m: Buffer, at: number): Buffer {
+  const c = Buffer.from(m);
+  c[at] = c[at]! ^ 0x01;
+  return c;
+}
+
+test("a memo that is not this run's, or not whole, or not of the generator's form is not replayed", () => {
+  assert.ok(
+    replayOf(
+      withHeader(memo(), () => {}),
+      "K",
+      N,
+    ),
+    "the harness itself replays",
+  );
+  for (const [name, change, key = "K", dir = N] of REFUSED)
+    assert.equal(replayOf(change(memo()), key, dir), undefined, name);
+});
+
+test("a large memo is checked with SHA-256, a small one with the Fletcher sum; either finds a changed byte", () => {
+  const big: Replay = {
+    files: [{ path: `${N}/big.service`, text: `# ${"x".repeat(300 * 1024)}\n` }],
+    links: [],
+    lines: [],
+  };
+  const m = memo(big);
+  assert.match(m.subarray(0, m.indexOf(0x0a)).toString(), /"check":"sha256:[0-9a-f]{64}"/);
+  assert.ok(replayOf(m, "K", N));
+  assert.equal(replayOf(flip(m, m.length - 100), "K", N), undefined);
+  assert.match(
+    memo().subarray(0, memo().indexOf(0x0a)).toString(),
+    /"check":"fletcher:[0-9a-f]{16}"/,
+  );
+  // Text and its bytes give one checksum; so do the two ways at one size.
+  const text = "Tünnel ✓ 🚇\n";
+  assert.equal(checksum([text], 20), checksum([Buffer.from(text)], 20));
+  assert.equal(checksum([text], 20, 0), checksum([Buffer.from(text)], 20, 0));
+  // Two bytes swapped change the second sum.
+  assert.notEqual(checksum(["ab"], 2), checksum(["ba"], 2));
+});
+
+const INPUTS: MemoInputs = {
+  build: "b1",
+  normalDir: N,
+  keeper: ["/usr/bin/node", "/usr/lib/node_modules/tunnelc/bin/tunnelc.cjs"],
+  dirs: [{ dir: "/etc/tunnelc", specs: [{ file: "/etc/tunnelc/a.json", text: '{"name":"a"}\n' }] }],
+  readProblems: [],
+  systemUnits: new Map([["/etc/systemd/system", new Set(["ssh.service", "x.target"])]]),
+};
+
+test("the key changes with everything a run's output depends on, and only with that", () => {
+  const base = memoKey(INPUTS);
+  const other = (i: Partial<MemoInputs>) => memoKey({ ...INPUTS, ...i });
+  const changed: [string, string][] = [
+    ["another build", other({ build: "b2" })],
+    ["another normal-dir", other({ normalDir: "/tmp/x" })],
+    ["another node", other({ keeper: ["/usr/local/bin/node", INPUTS.keeper[1]!] })],
+    [
+      "a spec changed by one byte",
+      other({
+        dirs: [
+          {
+            dir: "/etc/tunnelc",
+            specs: [{ file: "/etc/tunnelc/a.json", text: '{"name":"a"} \n' }],
+          },
+        ],
+      }),
+    ],
+    [
+      "a spec refused",
+      other({
+        dirs: [
+          {
+            dir: "/etc/tunnelc",
+            specs: [
+              {
+                file: "/etc/tunnelc/a.json",
+                text: "",
+                refused: {
+                  severity: "error",
+                  code: "read/untrusted",
+                  message: "refused",
+                  location: {
+                    file: "/etc/tunnelc/a.json",
+                    line: 1,
+                    column: 1,
+                    pointer: "",
+                    length: 1,
+                  },
+                },
+              },
+            ],
+          },
+        ],
+      }),
+    ],
+    [
+      "a spec directory more",
+      other({ dirs: [...INPUTS.dirs, { dir: "/run/tunnelc", specs: [] }] }),
+    ],
+    [
+      "a file that could not be read",
+      other({
+        readProblems: [
+          {
+            severity: "error",
+            code: "read/not-regular",
+            message: "x",
+            location: { file: "/etc/tunnelc/f.json", line: 1, column: 1, pointer: "", length: 1 },
+          },
+        ],
+      }),
+    ],
+    [
+      "a service the system has",
+      other({
+        systemUnits: new Map([
+          ["/etc/systemd/system", new Set(["ssh.service", "x.target", "a.service"])],
+        ]),
+      }),
+    ],
+  ];
+  for (const [name, key] of changed) assert.notEqual(key, base, name);
+  // Not a target or a listing's order: the generator asks the system for NAME.service only.
+  const same = other({
+    systemUnits: new Map([
+      ["/etc/systemd/system", new Set(["x.target", "y.timer", "ssh.service"])],
+    ]),
+  });
+  assert.equal(same, base);
+});
+
+test("the keeper: its unit and link beside the tunnels', unless a tunnel or a system unit has its name", () => {
+  const self = INPUTS.keeper;
+  const kept = withKeeper(OUT, self, N, new Map());
+  assert.deepEqual(
+    kept.files.map((f) => f.path),
+    [...OUT.files.map((f) => f.path), `${N}/${KEEPER_UNIT}`],
+  );
+  assert.deepEqual(kept.links.at(-1), {
+    path: `${N}/multi-user.target.wants/${KEEPER_UNIT}`,
+    target: `../${KEEPER_UNIT}`,
+  });
+  const unit = kept.files.at(-1)!.text as string;
+  assert.match(
+    unit,
+    /^ExecStart=\/usr\/bin\/node \/usr\/lib\/node_modules\/tunnelc\/bin\/tunnelc\.cjs generator keep --from \/run\/systemd\/generator$/m,
+  );
+  assert.match(unit, /^ConditionPathExists=\/run\/systemd\/generator\/tunnelc-generator\.memo$/m);
+  assert.match(unit, /^CacheDirectory=tunnelc$/m);
+  const tunnel: Replay = { ...OUT, files: [{ path: `${N}/${KEEPER_UNIT}`, text: "a tunnel\n" }] };
+  assert.deepEqual(withKeeper(tunnel, self, N, new Map()), tunnel, "a tunnel of that name");
+  const system = new Map([["/etc/systemd/system", new Set([KEEPER_UNIT])]]);
+  assert.deepEqual(withKeeper(OUT, self, N, system), OUT, "a unit of that name");
+});
+
+test("the keeper's unit passes systemd-analyze verify", (t) => {
+  if (!needs(t, "systemd-analyze", hasSystemdAnalyze())) return;
+  const text = keeperUnit([process.execPath, CLI], N);
+  withUnitDir({ [KEEPER_UNIT]: text }, (dir) => {
+    const r = verifyUnits([join(dir, KEEPER_UNIT)]);
+    assert.ok(r.ok, r.output);
+  });
+});
+
+// ---- the built generator -------------------------------------------------------------------
+
+const isRoot = process.getuid?.() === 0;
+const spec = (name: string, port: number, extra = "") =>
+  `{ "name": "${name}", "server": { "host": "relay.example.net", "user": "r" }, "identity": "/etc/tunnelc/keys/${name}", "forwards": [{ "remote": ${port}, "to": "localhost:22" }]${extra} }\n`;
+
+/** A root-only place for kept memos (0700 below /var/cache), and one for the normal-dir. */
+function places() {
+  mkdirSync("/var/cache", { recursive: true });
+  const trusted = mkdtempSync("/var/cache/tunnelc-test-");
+  chmodSync(trusted, 0o700);
+  const specs = mkdtempSync(join(tmpdir(), "tunnelc-memo-specs-"));
+  writeFileSync(join(specs, "a.json"), spec("a", 2222));
+  writeFileSync(join(specs, "b.json"), spec("b", 2223, ', "description": "Tünnel ✓"'));
+  writeFileSync(join(specs, "broken.json"), '{ "name": "broken", "server": {} }\n');
+  const env = {
+    TUNNELC_KMSG: join(trusted, "kmsg"),
+    TUNNELC_JOURNAL_STREAM: join(trusted, "journal"),
+    TUNNELC_KEPT_MEMO: join(trusted, "kept", "generator.memo"),
+  };
+  writeFileSync(env.TUNNELC_KMSG, "");
+  return { trusted, specs, env, out: join(trusted, "normal") };
+}
+
+/** Every file and link below dir, with its bytes or target, but the memo (a replay writes none). */
+function tree(dir: string): Record<string, string> {
+  const all: Record<string, string> = {};
+  for (const f of readdirSync(dir, { recursive: true }) as string[]) {
+    const p = join(dir, f);
+    if (f === MEMO_FILE || statSync(p).isDirectory()) continue;
+    all[f] = f.includes("/") ? `-> ${readlinkSync(p)}` : readFileSync(p, "latin1");
+  }
+  return all;
+}
+
+/** A run as systemd starts it: the normal-dir made empty first. */
+function generate(p: ReturnType<typeof places>, cli = CLI, env = {}) {
+  rmSync(p.out, { recursive: true, force: true });
+  mkdirSync(p.out);
+  return spawnSync(
+    process.execPath,
+    [cli, "generate", "--spec-dir", p.specs, p.out, p.out, p.out],
+    {
+      encoding: "utf8",
+      env: { ...process.env, ...p.env, TUNNELC_NO_CACHE_WRITE: "1", ...env },
+    },
+  );
+}
+
+const keep = (p: ReturnType<typeof places>, ...args: string[]) =>
+  tunnelc(["generator", "keep", "--from", p.out, ...args], { env: p.env });
+
+test("the built generator: compiled, kept, then replayed byte for byte; an edited spec compiles again", (t) => {
+  if (!needs(t, "root (the kept memo must be root's)", isRoot)) return;
+  const p = places();
+  try {
+    const first = generate(p);
+    assert.equal(first.status, 0, first.stderr);
+    assert.ok(existsSync(join(p.out, MEMO_FILE)), "a compiled run leaves its memo for the keeper");
+    assert.ok(existsSync(join(p.out, KEEPER_UNIT)));
+    const compiled = tree(p.out);
+    const log = readFileSync(p.env.TUNNELC_KMSG, "utf8");
+    assert.match(log, /broken\.json/);
+
+    const k = keep(p);
+    assert.equal(k.status, 0, k.stderr);
+    assert.match(k.stderr, /wrote .*generator\.memo/);
+    assert.equal(statSync(p.env.TUNNELC_KEPT_MEMO).mode & 0o777, 0o600);
+    assert.equal(statSync(join(p.trusted, "kept")).mode & 0o777, 0o700);
+    assert.deepEqual(readFileSync(p.env.TUNNELC_KEPT_MEMO), readFileSync(join(p.out, MEMO_FILE)));
+    assert.match(keep(p).stderr, /unchanged/);
+
+    // The next boot, as systemd starts it: the same files, from the memo.
+    writeFileSync(p.env.TUNNELC_KMSG, "");
+    const again = generate(p);
+    assert.equal(again.status, 0, again.stderr);
+    assert.ok(!existsSync(join(p.out, MEMO_FILE)), "a replay writes no memo");
+    assert.deepEqual(tree(p.out), compiled);
+    const pidless = (text: string) => text.replace(/\[\d+\]/g, "[PID]");
+    assert.equal(pidless(readFileSync(p.env.TUNNELC_KMSG, "utf8")), pidless(log), "the same lines");
+
+    // One byte of one spec changed: compiled again, and the change is in the unit.
+    writeFileSync(join(p.specs, "b.json"), spec("b", 2223, ', "description": "Tünnel ✗"'));
+    const edited = generate(p);
+    assert.equal(edited.status, 0, edited.stderr);
+    assert.ok(existsSync(join(p.out, MEMO_FILE)));
+    assert.match(readFileSync(join(p.out, "b.service"), "utf8"), /^Description=Tünnel ✗$/m);
+  } finally {
+    rmSync(p.trusted, { recursive: true, force: true });
+    rmSync(p.specs, { recursive: true, force: true });
+  }
+});
+
+test("the built generator: no compiler needed when the memo is its own; the memo's trust, not its key, is what stops a forged one", (t) => {
+  if (!needs(t, "root (the kept memo must be root's)", isRoot)) return;
+  const p = places();
+  const pkg = mkdtempSync(join(tmpdir(), "tunnelc-memo-pkg-"));
+  try {
+    mkdirSync(join(pkg, "bin"));
+    mkdirSync(join(pkg, "dist"));
+    copyFileSync(CLI, join(pkg, "bin", "tunnelc.cjs"));
+    for (const f of ["generator.cjs", "generator-compile.cjs"])
+      copyFileSync(join(ROOT, "dist", f), join(pkg, "dist", f));
+    const cli = join(pkg, "bin", "tunnelc.cjs");
+    assert.equal(generate(p, cli).status, 0);
+    const compiled = tree(p.out);
+    mkdirSync(join(p.trusted, "kept"), { mode: 0o700 });
+    copyFileSync(join(p.out, MEMO_FILE), p.env.TUNNELC_KEPT_MEMO);
+    rmSync(join(pkg, "dist", "generator-compile.cjs"));
+    const replayed = generate(p, cli);
+    assert.equal(replayed.status, 0, replayed.stderr);
+    assert.deepEqual(tree(p.out), compiled, "replayed without dist/generator-compile.cjs");
+
+    // A memo with this run's key whose unit says something else, its checksum made to match:
+    // replayed when root's alone (which shows what the checks below stop)...
+    const m = readFileSync(p.env.TUNNELC_KEPT_MEMO);
+    const end = m.indexOf(0x0a);
+    const h = JSON.parse(m.subarray(0, end).toString("utf8")) as {
+      files: { path: string; size: number }[];
+    };
+    const body = m
+      .subarray(end + 1)
+      .toString("utf8")
+      .replace("Description=", "Description=FORGED ");
+    const first = h.files.findIndex((f) => f.path.endsWith("/a.service"));
+    h.files[first]!.size += "FORGED ".length;
+    const forged = Buffer.from(
+      `${JSON.stringify({ ...h, check: checksum([body], Buffer.byteLength(body)) })}\n${body}`,
+    );
+    writeFileSync(p.env.TUNNELC_KEPT_MEMO, forged, { mode: 0o600 });
+    assert.equal(generate(p, cli).status, 0);
+    assert.match(readFileSync(join(p.out, "a.service"), "utf8"), /^Description=FORGED /m);
+    // ...and never when someone else could have written it or a directory above it.
+    for (const [what, path, mode] of [
+      ["the memo writable by its group", p.env.TUNNELC_KEPT_MEMO, 0o620],
+      ["its directory writable by others", join(p.trusted, "kept"), 0o777],
+    ] as const) {
+      chmodSync(path, mode);
+      writeFileSync(p.env.TUNNELC_KMSG, "");
+      const r = generate(p, join(ROOT, "bin", "tunnelc.cjs"));
+      assert.equal(r.status, 0, r.stderr);
+      assert.doesNotMatch(readFileSync(join(p.out, "a.service"), "utf8"), /FORGED/, what);
+      assert.match(
+        readFileSync(p.env.TUNNELC_KMSG, "utf8"),
+        /^<4>tunnelc-generator\[\d+\]: .*generator\.memo: refused: .* writable by .*; not used, the specs are compiled$/m,
+        what,
+      );
+      chmodSync(path, path === p.env.TUNNELC_KEPT_MEMO ? 0o600 : 0o700);
+    }
+  } finally {
+    rmSync(pkg, { recursive: true, force: true });
+    rmSync(p.trusted, { recursive: true, force: true });
+    rmSync(p.specs, { recursive: true, force: true });
+  }
+});
+
+test("generator keep: keeps only a memo of the generator's form that root alone could write", (t) => {
+  if (!needs(t, "root (the kept memo must be root's)", isRoot)) return;
+  const p = places();
+  const open = mkdtempSync(join(tmpdir(), "tunnelc-memo-open-"));
+  try {
+    // Nothing to keep: fine, nothing written.
+    mkdirSync(p.out);
+    const none = keep(p);
+    assert.equal(none.status, 0, none.stderr);
+    assert.match(none.stderr, /nothing to keep/);
+    assert.ok(!existsSync(p.env.TUNNELC_KEPT_MEMO));
+    // Not a memo: refused, exit 1, nothing written.
+    writeFileSync(join(p.out, MEMO_FILE), "not a memo\n", { mode: 0o600 });
+    const bad = tunnelc(["generator", "keep", "--from", p.out, "--json"], { env: p.env });
+    assert.equal(bad.status, 1, bad.stderr);
+    const env = JSON.parse(bad.stdout) as { ok: boolean; diagnostics: { code: string }[] };
+    assert.equal(env.ok, false);
+    assert.deepEqual(
+      env.diagnostics.map((d) => d.code),
+      ["generator/memo"],
+    );
+    assert.ok(!existsSync(p.env.TUNNELC_KEPT_MEMO));
+    // A real memo, but in a directory anyone may write (below /tmp): refused.
+    generate(p);
+    copyFileSync(join(p.out, MEMO_FILE), join(open, MEMO_FILE));
+    const r = tunnelc(["generator", "keep", "--from", open], { env: p.env });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /refused: the directory \/tmp is writable by its group and others/);
+    assert.ok(!existsSync(p.env.TUNNELC_KEPT_MEMO));
+    // Options that are not keep's, and keep's option elsewhere: usage errors, nothing done.
+    for (const args of [
+      ["generator", "keep", "--user"],
+      ["generator", "keep", "--root", p.trusted],
+      ["generator", "install", "--from", p.out, "--dry-run"],
+    ]) {
+      const u = tunnelc(args, { env: p.env });
+      assert.equal(u.status, 2, `${args.join(" ")}: ${u.stderr}`);
+    }
+    assert.ok(!existsSync(p.env.TUNNELC_KEPT_MEMO));
+  } finally {
+    rmSync(open, { recursive: true, force: true });
+    rmSync(p.trusted, { recursive: true, force: true });
+    rmSync(p.specs, { recursive: true, force: true });
+  }
+});
+
+test("the kept memo's place is tunnelc's cache directory", () => {
+  assert.equal(KEPT_MEMO, "/var/cache/tunnelc/generator.memo");
+});
