@@ -68,11 +68,11 @@ function compare(a, b, runs = RUNS, before = () => {}) {
   return { a: median(ta), b: median(tb) };
 }
 
-function fleetSpec(n) {
+function fleetSpec(n, keys = "/etc/tunnelc/keys") {
   const tunnels = Array.from({ length: n }, (_, i) => ({
     name: `t${i}`,
     server: { host: `relay${i % 10}.example.net`, user: "relay" },
-    identity: `/etc/tunnelc/keys/t${i}`,
+    identity: `${keys}/t${i}`,
     forwards: [{ remote: 10000 + i, to: "localhost:22" }],
   }));
   const f = join(work, `fleet-${n}.json`);
@@ -172,8 +172,13 @@ console.log(
 );
 report("(c) peak RSS, 1,000 tunnels", rss.toFixed(1), "≤ 80", " MiB", rss <= 80);
 
-// (d) one daemon-reload for 50 tunnels (a dry run of a live install: the plan, not the system)
-const fifty = fleetSpec(50);
+// (d) one daemon-reload for 50 tunnels (a dry run of a live install: the plan, not the system).
+// Their keys exist (install refuses a tunnel whose key does not: install/no-key), in the work
+// directory, never in this machine's /etc/tunnelc/keys.
+const keys = join(work, "keys");
+mkdirSync(keys, { mode: 0o700 });
+for (let i = 0; i < 50; i++) writeFileSync(join(keys, `t${i}`), "", { mode: 0o600 });
+const fifty = fleetSpec(50, keys);
 // install asks `systemctl is-system-running` before it plans calls to a manager (it refuses when
 // systemd is not PID 1, as on a build machine): a stand-in on PATH answers "running" for the
 // dry run. Nothing else reaches it: a dry run runs no command.
@@ -189,7 +194,8 @@ const plan = spawnSync(
   [CLI, "install", fifty, "--enable", "--now", "--dry-run", "--json"],
   { encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } },
 );
-const commands = JSON.parse(plan.stdout).commands;
+const commands = JSON.parse(plan.stdout).commands ?? [];
+if (commands.length === 0) console.log(`(d) install planned nothing: ${plan.stdout}`);
 const reloads = commands.filter((c) => c.includes("daemon-reload")).length;
 console.log(
   `(d) install of 50 tunnels plans: ${commands.map((c) => c.slice(0, 4).join(" ") + (c.length > 4 ? " …" : "")).join("; ")}`,
@@ -410,7 +416,7 @@ const finished = hostileRuns.every(Boolean) && cleanRuns.every(Boolean);
 const hMs = finished ? median(hostileRuns.map((x) => x.ms)) : Infinity;
 const cMs = finished ? median(cleanRuns.map((x) => x.ms)) : Infinity;
 const hRss = finished ? Math.max(...hostileRuns.map((x) => x.rss)) : Infinity;
-const hostileOut = finished ? readdirSync(out).filter((x) => x.endsWith(".service")).length : 0;
+const hostileOut = finished ? readdirSync(out).filter(tunnelsOnly).length : 0;
 console.log(
   `(h) the generator over 10 specs: ${cMs.toFixed(1)} ms; over them beside a FIFO, a /dev/zero link, a 1.9 GB sparse file, a directory, a dangling link, 3 bad names and ${JUNK} other files: ${finished ? `${hMs.toFixed(1)} ms, peak RSS ${hRss.toFixed(1)} MiB, ${hostileOut} units` : "DID NOT FINISH in 10 s"}`,
 );

@@ -25,6 +25,7 @@ import {
   KEPT_MEMO,
   MEMO_FILE,
   checksum,
+  hasher,
   memoKey,
   memoParts,
   replayOf,
@@ -159,6 +160,14 @@ test("a large memo is checked with SHA-256, a small one with the Fletcher sum; e
   const text = "Tünnel ✓ 🚇\n";
   assert.equal(checksum([text], 20), checksum([Buffer.from(text)], 20));
   assert.equal(checksum([text], 20, 0), checksum([Buffer.from(text)], 20, 0));
+  // The key's SHA-256 by either engine, text in pieces: one digest.
+  const pieces = ['{"a":1}\n', "Tünnel ✓ 🚇\n", "x".repeat(70_000)];
+  const [js, native] = [hasher(0, Infinity), hasher(1, 0)].map((h) => {
+    for (const p of pieces) h.update(p);
+    return h.digest();
+  });
+  assert.equal(js, native);
+  assert.match(js!, /^[0-9a-f]{64}$/);
   // Two bytes swapped change the second sum.
   assert.notEqual(checksum(["ab"], 2), checksum(["ba"], 2));
 });
@@ -268,7 +277,7 @@ test("the keeper: its unit and link beside the tunnels', unless a tunnel or a sy
   const unit = kept.files.at(-1)!.text as string;
   assert.match(
     unit,
-    /^ExecStart=\/usr\/bin\/node \/usr\/lib\/node_modules\/tunnelc\/bin\/tunnelc\.cjs generator keep --from \/run\/systemd\/generator$/m,
+    /^ExecStart=-\/usr\/bin\/node \/usr\/lib\/node_modules\/tunnelc\/bin\/tunnelc\.cjs generator keep --from \/run\/systemd\/generator$/m,
   );
   assert.match(unit, /^ConditionPathExists=\/run\/systemd\/generator\/tunnelc-generator\.memo$/m);
   assert.match(unit, /^CacheDirectory=tunnelc$/m);
@@ -276,6 +285,8 @@ test("the keeper: its unit and link beside the tunnels', unless a tunnel or a sy
   assert.deepEqual(withKeeper(tunnel, self, N, new Map()), tunnel, "a tunnel of that name");
   const system = new Map([["/etc/systemd/system", new Set([KEEPER_UNIT])]]);
   assert.deepEqual(withKeeper(OUT, self, N, system), OUT, "a unit of that name");
+  // A node whose path no unit can hold: no keeper, the rest as it was (never a failed boot).
+  assert.deepEqual(withKeeper(OUT, ["/opt/no\nde", self[1]!], N, new Map()), OUT, "a bad path");
 });
 
 test("the keeper's unit passes systemd-analyze verify", (t) => {

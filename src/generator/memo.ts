@@ -5,7 +5,7 @@
 // Pure: the gatherer reads the kept memo, the file applier writes it.
 import type * as Crypto from "node:crypto";
 import { lazyBuiltin } from "../builtin.ts";
-import { sha256Hex } from "../sha256.ts";
+import { sha256Append, sha256Begin, sha256Digest } from "../sha256.ts";
 import type { Diagnostic } from "../errors.ts";
 import type { Line } from "../edge/generator-edge.ts";
 import type { GeneratedLink } from "./plan.ts";
@@ -53,38 +53,53 @@ export interface Replay {
 }
 
 /**
- * The inputs' SHA-256: equal digests, equal inputs (Map and Set as sorted arrays, then one JSON
- * text). A digest, not the text: a spec directory may hold what is not a spec (a private key
- * dropped there by mistake, which the generator refuses without quoting it), and the memo is
- * kept on disk. Of the system's unit directories only the services count: the generator asks
- * them only whether a NAME.service it would write exists (src/install/search-path.ts existingUnit).
+ * The inputs' SHA-256: equal digests, equal inputs. A digest, not the text: a spec directory may
+ * hold what is not a spec (a private key dropped there by mistake, which the generator refuses
+ * without quoting it), and the memo is kept on disk. Hashed piece by piece, each piece JSON (no
+ * newline in it) on a line of its own after a count of what follows, so that no two inputs give
+ * one text, and no run holds the whole text at once. Of the system's unit directories only the
+ * services count: the generator asks them only whether a NAME.service it would write exists
+ * (src/install/search-path.ts existingUnit); Sets in sorted order.
  */
 export function memoKey(i: MemoInputs): string {
-  const units = [...i.systemUnits].map(([dir, names]) => [
-    dir,
-    [...names].filter((n) => n.endsWith(".service")).sort(),
-  ]);
-  const text = JSON.stringify([
-    FORMAT,
-    i.build,
-    i.normalDir,
-    i.keeper,
-    i.dirs,
-    i.readProblems,
-    units,
-  ]);
-  return `sha256:${sha256Text(text)}`;
+  const size = i.dirs.reduce((n, d) => d.specs.reduce((m, s) => m + s.text.length, n), 0);
+  const hash = hasher(size);
+  const line = (v: unknown) => hash.update(`${JSON.stringify(v)}\n`);
+  line([FORMAT, i.build, i.normalDir, i.keeper]);
+  line(i.dirs.length);
+  for (const d of i.dirs) {
+    line([d.dir, d.specs.length]);
+    for (const spec of d.specs) {
+      line(spec.file);
+      line(spec.text);
+      line(spec.refused ?? null);
+    }
+  }
+  line(i.readProblems);
+  line(i.systemUnits.size);
+  for (const [dir, names] of i.systemUnits)
+    line([dir, [...names].filter((n) => n.endsWith(".service")).sort()]);
+  return `sha256:${hash.digest()}`;
+}
+
+interface Hasher {
+  update(text: string): void;
+  digest(): string;
 }
 
 /**
- * SHA-256 of a text's UTF-8 bytes: node:crypto for a long text, src/sha256.ts for a short one,
+ * SHA-256 of texts' UTF-8 bytes: node:crypto for a long message, src/sha256.ts for a short one,
  * whose boot would pay more for loading node:crypto (several milliseconds under the generator's
  * V8 flags) than for hashing in JavaScript. The same digest either way (test/hash.test.ts holds
- * src/sha256.ts to node:crypto).
+ * src/sha256.ts to node:crypto; test/generator-memo.test.ts the two here).
  */
-export function sha256Text(text: string, large = SHORT_TEXT): string {
-  if (text.length > large) return crypto().createHash("sha256").update(text).digest("hex");
-  return sha256Hex(text);
+export function hasher(size: number, short = SHORT_TEXT): Hasher {
+  if (size > short) {
+    const h = crypto().createHash("sha256");
+    return { update: (t) => void h.update(t), digest: () => h.digest("hex") };
+  }
+  sha256Begin();
+  return { update: sha256Append, digest: sha256Digest };
 }
 
 /**
