@@ -50,7 +50,12 @@ const OUT: Replay = {
   lines: [{ level: 4, text: "a warning" }],
 };
 
-const memo = (out: Replay = OUT, key = "K") => bytesOf(memoParts(key, out));
+const ASKED: [string, string | null][] = [
+  ["a.service", null],
+  ["ssh.service", "/usr/lib/systemd/system/ssh.service"],
+];
+const UNITS = new Map([["/usr/lib/systemd/system", new Set(["ssh.service", "x.target"])]]);
+const memo = (out: Replay = OUT, key = "K") => bytesOf(memoParts(key, out, ASKED));
 
 /** The memo with its header (the first line) changed, its bytes after it as they were. */
 function withHeader(data: Buffer, change: (h: Record<string, unknown>) => void): Buffer {
@@ -121,6 +126,8 @@ const REFUSED: [string, (m: Buffer) => Buffer | undefined, string?, string?][] =
   ["not JSON", () => Buffer.from("{not json\n")],
   ["an empty file", () => Buffer.alloc(0)],
   ["no file", () => undefined],
+  ["no answers of the system's units", (m) => withHeader(m, (h) => delete h.asked)],
+  ["an answer of another form", (m) => withHeader(m, (h) => (h.asked = [["a.service"]]))],
 ];
 
 function flip(m: Buffer, at: number): Buffer {
@@ -140,6 +147,18 @@ test("a memo that is not this run's, or not whole, or not of the generator's for
   );
   for (const [name, change, key = "K", dir = N] of REFUSED)
     assert.equal(replayOf(change(memo()), key, dir), undefined, name);
+});
+
+test("a memo is replayed while the system's units answer what its run asked as they did then", () => {
+  assert.ok(replayOf(memo(), "K", N, UNITS), "the same answers");
+  const more = new Map([...UNITS, ["/etc/systemd/system", new Set(["b.service", "y.service"])]]);
+  assert.ok(replayOf(memo(), "K", N, more), "a service nobody asked about: replayed");
+  const taken = new Map([...UNITS, ["/etc/systemd/system", new Set(["a.service"])]]);
+  assert.equal(replayOf(memo(), "K", N, taken), undefined, "a tunnel's name now taken");
+  const gone = new Map([["/usr/lib/systemd/system", new Set(["x.target"])]]);
+  assert.equal(replayOf(memo(), "K", N, gone), undefined, "a name that was taken now free");
+  const moved = new Map([["/etc/systemd/system", new Set(["ssh.service"])], ...UNITS]);
+  assert.equal(replayOf(memo(), "K", N, moved), undefined, "found elsewhere now");
 });
 
 test("a large memo is checked with SHA-256, a small one with the Fletcher sum; either finds a changed byte", () => {
@@ -178,10 +197,9 @@ const INPUTS: MemoInputs = {
   keeper: ["/usr/bin/node", "/usr/lib/node_modules/tunnelc/bin/tunnelc.cjs"],
   dirs: [{ dir: "/etc/tunnelc", specs: [{ file: "/etc/tunnelc/a.json", text: '{"name":"a"}\n' }] }],
   readProblems: [],
-  systemUnits: new Map([["/etc/systemd/system", new Set(["ssh.service", "x.target"])]]),
 };
 
-test("the key changes with everything a run's output depends on, and only with that", () => {
+test("the key changes with everything a run's output depends on but the system's units (asked again at each replay)", () => {
   const base = memoKey(INPUTS);
   const other = (i: Partial<MemoInputs>) => memoKey({ ...INPUTS, ...i });
   const changed: [string, string][] = [
@@ -244,23 +262,8 @@ test("the key changes with everything a run's output depends on, and only with t
         ],
       }),
     ],
-    [
-      "a service the system has",
-      other({
-        systemUnits: new Map([
-          ["/etc/systemd/system", new Set(["ssh.service", "x.target", "a.service"])],
-        ]),
-      }),
-    ],
   ];
   for (const [name, key] of changed) assert.notEqual(key, base, name);
-  // Not a target or a listing's order: the generator asks the system for NAME.service only.
-  const same = other({
-    systemUnits: new Map([
-      ["/etc/systemd/system", new Set(["x.target", "y.timer", "ssh.service"])],
-    ]),
-  });
-  assert.equal(same, base);
 });
 
 test("the keeper: its unit and link beside the tunnels', unless a tunnel or a system unit has its name", () => {
@@ -362,6 +365,15 @@ test("the built generator: compiled, kept, then replayed byte for byte; an edite
     const log = readFileSync(p.env.TUNNELC_KMSG, "utf8");
     assert.match(log, /broken\.json/);
 
+    // It asked the system's units about each name it would write, the keeper's too.
+    const m = readFileSync(join(p.out, MEMO_FILE));
+    const header = JSON.parse(m.subarray(0, m.indexOf(0x0a)).toString("utf8")) as {
+      asked: [string, string | null][];
+    };
+    assert.deepEqual(
+      header.asked.map(([n]) => n),
+      ["a.service", "b.service", "broken.service", KEEPER_UNIT].sort(),
+    );
     const k = keep(p);
     assert.equal(k.status, 0, k.stderr);
     assert.match(k.stderr, /wrote .*generator\.memo/);

@@ -109,7 +109,6 @@ export function gatherRun(
     keeper: self,
     dirs: read.dirs,
     readProblems: read.problems,
-    systemUnits: run.systemUnits,
   });
   const memo = facts.get(kept);
   const why = memo.refused ?? memo.error;
@@ -118,7 +117,7 @@ export function gatherRun(
       level: 4,
       text: `${kept.path}: ${why}; not used, the specs are compiled`,
     });
-  const replay = replayOf(memo.data, key, run.normalDir);
+  const replay = replayOf(memo.data, key, run.normalDir, run.systemUnits);
   run.memo = { key, self, ...(replay !== undefined && { replay }) };
   return run;
 }

@@ -6,14 +6,17 @@ import type { GenerationRun } from "./run.ts";
 import { planGeneration, type GenerationPlan } from "./plan.ts";
 import { problemLines } from "./log-lines.ts";
 import { withKeeper } from "./keeper.ts";
-import { MEMO_FILE, memoParts, type Replay } from "./memo.ts";
+import { MEMO_FILE, askingUnits, memoParts, type Replay } from "./memo.ts";
 
-export function planOf(run: GenerationRun): GenerationPlan {
+export function planOf(
+  run: GenerationRun,
+  units: GenerationRun["systemUnits"] = run.systemUnits,
+): GenerationPlan {
   return planGeneration(run.read.dirs, {
     user: run.user,
     normalDir: run.normalDir,
     readProblems: run.read.problems,
-    systemUnits: run.systemUnits,
+    systemUnits: units,
   });
 }
 
@@ -22,17 +25,19 @@ export function planOf(run: GenerationRun): GenerationPlan {
  * and the memo of this run beside the units, for the keeper to keep.
  */
 export function compileRun(run: GenerationRun): Replay {
-  const plan = planOf(run);
+  // What the plan and the keeper ask of the system's units, for the memo (memo.ts Asked).
+  const asking = askingUnits(run.systemUnits);
+  const plan = planOf(run, asking.units);
   const out: Replay = {
     files: plan.files,
     links: plan.links,
     lines: problemLines(plan.problems, plan.specs),
   };
   if (run.memo === undefined) return out;
-  const kept = withKeeper(out, run.memo.self, run.normalDir, run.systemUnits);
+  const kept = withKeeper(out, run.memo.self, run.normalDir, asking.units);
   const memo = {
     path: join(run.normalDir, MEMO_FILE),
-    text: memoParts(run.memo.key, kept),
+    text: memoParts(run.memo.key, kept, asking.asked()),
     mode: 0o600,
   };
   return { ...kept, files: [...kept.files, memo] };

@@ -1,8 +1,8 @@
 // The generator's memo: what one run read and what it wrote, so that the next boot, reading the
-// same, writes the same without compiling anything (docs/generator.md "Speed"). planGeneration
-// is a pure function of what the generator reads, so its result is reused only when every input
-// is equal, byte for byte, not when a hash of them is: a memo can never stand for other specs.
-// Pure: the gatherer reads the kept memo, the file applier writes it.
+// same, writes the same without compiling anything (docs/generator.md "The memo"). planGeneration
+// is a pure function of what the generator reads, so its result is reused only when the SHA-256
+// of every input, and of the build, is the one the memo was made under. Pure: the gatherer reads
+// the kept memo, the file applier writes it.
 import type * as Crypto from "node:crypto";
 import { lazyBuiltin } from "../builtin.ts";
 import { sha256Append, sha256Begin, sha256Digest } from "../sha256.ts";
@@ -10,6 +10,7 @@ import type { Diagnostic } from "../errors.ts";
 import type { Line } from "../edge/generator-edge.ts";
 import type { GeneratedLink } from "./plan.ts";
 import type { SpecDir } from "./precedence.ts";
+import { existingUnit } from "../install/search-path.ts";
 
 /** Beside the units, in the normal-dir: the run's memo, which the keeper unit keeps. */
 export const MEMO_FILE = "tunnelc-generator.memo";
@@ -32,7 +33,33 @@ export interface MemoInputs {
   keeper: readonly string[];
   dirs: SpecDir[];
   readProblems: Diagnostic[];
-  systemUnits: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** The system's units by directory, as src/install/search-path.ts lists them. */
+type Units = ReadonlyMap<string, ReadonlySet<string>>;
+
+/**
+ * Which unit names a run asked the system's unit directories about (the generator never takes a
+ * name a unit of the system has: plan.ts, keeper.ts), with where each was found, or null: the
+ * memo holds these answers instead of the listings, so a package that adds an unrelated service
+ * costs no compile, and one that takes a tunnel's name does.
+ */
+export type Asked = [name: string, at: string | null][];
+
+/** The units, with every name asked of them recorded; then the answers, sorted by name. */
+export function askingUnits(units: Units): { units: Units; asked: () => Asked } {
+  const names = new Set<string>();
+  class Recorded extends Set<string> {
+    override has(name: string): boolean {
+      names.add(name);
+      return super.has(name);
+    }
+  }
+  const recorded = new Map([...units].map(([dir, set]) => [dir, new Recorded(set)] as const));
+  return {
+    units: recorded,
+    asked: () => [...names].sort().map((n): Asked[number] => [n, existingUnit(n, units) ?? null]),
+  };
 }
 
 /**
@@ -57,9 +84,8 @@ export interface Replay {
  * hold what is not a spec (a private key dropped there by mistake, which the generator refuses
  * without quoting it), and the memo is kept on disk. Hashed piece by piece, each piece JSON (no
  * newline in it) on a line of its own after a count of what follows, so that no two inputs give
- * one text, and no run holds the whole text at once. Of the system's unit directories only the
- * services count: the generator asks them only whether a NAME.service it would write exists
- * (src/install/search-path.ts existingUnit); Sets in sorted order.
+ * one text, and no run holds the whole text at once. The system's units are not in it: the
+ * memo holds what the run asked of them (Asked), checked again at each replay.
  */
 export function memoKey(i: MemoInputs): string {
   const size = i.dirs.reduce((n, d) => d.specs.reduce((m, s) => m + s.text.length, n), 0);
@@ -76,9 +102,6 @@ export function memoKey(i: MemoInputs): string {
     }
   }
   line(i.readProblems);
-  line(i.systemUnits.size);
-  for (const [dir, names] of i.systemUnits)
-    line([dir, [...names].filter((n) => n.endsWith(".service")).sort()]);
   return `sha256:${hash.digest()}`;
 }
 
@@ -96,7 +119,17 @@ interface Hasher {
 export function hasher(size: number, short = SHORT_TEXT): Hasher {
   if (size > short) {
     const h = crypto().createHash("sha256");
-    return { update: (t) => void h.update(t), digest: () => h.digest("hex") };
+    // In chunks: each update crosses into C++, and a key is thousands of short lines.
+    let pending = "";
+    return {
+      update: (t) => {
+        pending += t;
+        if (pending.length < 65536) return;
+        h.update(pending);
+        pending = "";
+      },
+      digest: () => h.update(pending).digest("hex"),
+    };
   }
   sha256Begin();
   return { update: sha256Append, digest: sha256Digest };
@@ -109,7 +142,7 @@ export function hasher(size: number, short = SHORT_TEXT): Hasher {
  * replays it writes each file from a slice of what it read, decoding nothing, and the run that
  * writes it never holds a second copy of its units (a thousand units are megabytes).
  */
-export function memoParts(key: string, out: Replay): (string | Uint8Array)[] {
+export function memoParts(key: string, out: Replay, asked: Asked): (string | Uint8Array)[] {
   const size = (t: OutFile["text"]): number =>
     typeof t === "string"
       ? Buffer.byteLength(t)
@@ -122,6 +155,7 @@ export function memoParts(key: string, out: Replay): (string | Uint8Array)[] {
     files: out.files.map((f) => ({ path: f.path, mode: f.mode ?? 0o644, size: size(f.text) })),
     links: out.links,
     lines: out.lines,
+    asked,
   });
   const body = out.files.flatMap((f) => f.text);
   const bytes = out.files.reduce((n, f) => n + size(f.text), 0);
@@ -176,6 +210,8 @@ export function replayOf(
   /** This run's key; undefined: any (the keeper checks only the form). */
   key: string | undefined,
   normalDir: string,
+  /** The system's units now, to ask again what the memo's run asked; undefined: not asked. */
+  units?: Units,
 ): Replay | undefined {
   if (data === undefined) return undefined;
   const end = data.indexOf(0x0a);
@@ -188,8 +224,19 @@ export function replayOf(
   }
   if (!isObject(v) || v.format !== FORMAT || typeof v.key !== "string") return undefined;
   if (key !== undefined && v.key !== key) return undefined;
-  const { files, links, lines } = v;
+  const { files, links, lines, asked } = v;
   if (!Array.isArray(files) || !Array.isArray(links) || !Array.isArray(lines)) return undefined;
+  if (!Array.isArray(asked)) return undefined;
+  const goodAnswer = (a: unknown): a is Asked[number] =>
+    Array.isArray(a) &&
+    a.length === 2 &&
+    typeof a[0] === "string" &&
+    (a[1] === null || typeof a[1] === "string");
+  if (!asked.every(goodAnswer)) return undefined;
+  // A unit of the system that now has a name the memo's run found free, or no longer has one it
+  // found taken: the plan would differ.
+  if (units !== undefined && asked.some(([n, at]) => (existingUnit(n, units) ?? null) !== at))
+    return undefined;
   const inside = (p: unknown): p is string =>
     typeof p === "string" &&
     p.startsWith(`${normalDir}/`) &&
