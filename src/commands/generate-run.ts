@@ -4,7 +4,8 @@
 // compiler at all: dist/generator.cjs is this, dist/generator-compile.cjs the compiler
 // (bin/tunnelc.cjs, docs/generator.md "Speed").
 import { resolve } from "node:path";
-import { homedir } from "node:os";
+import type * as Os from "node:os";
+import { lazyBuiltin } from "../builtin.ts";
 import type { Edge } from "../edge/edge.ts";
 import type { Gatherer } from "../edge/query.ts";
 import { tagged, writeJournalStream, writeKmsg, type Line } from "../edge/generator-edge.ts";
@@ -86,7 +87,7 @@ export function gatherRun(
           trust: user ? "user" : "system",
         } as const);
   // The units the manager has besides the generators' output: one listing per directory.
-  const unitDirs = user ? userUnitDirs(env, env.HOME || homedir()) : SYSTEM_UNIT_DIRS;
+  const unitDirs = user ? userUnitDirs(env, env.HOME || os().homedir()) : SYSTEM_UNIT_DIRS;
   // The system generator's memo of an earlier run (src/generator/memo.ts): the user generator
   // has none, and a dry run shows what compiling gives. systemd passes absolute directories;
   // a relative one (a run by hand) goes without.
@@ -155,3 +156,6 @@ async function logSystem(
   } as const;
   return gatherer.gather([socket]).get(socket) && (await writeJournalStream(lines, socket.path));
 }
+
+/** node:os, for the user scope's home only: the system generator never loads it (docs/performance.md). */
+const os = lazyBuiltin<typeof Os>("node:os");

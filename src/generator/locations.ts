@@ -1,6 +1,7 @@
 // Where the generator reads specs, where systemd runs it from, and where it writes
 // (systemd.generator(7) "Output directories"; docs/generator.md).
-import { homedir } from "node:os";
+import type * as Os from "node:os";
+import { lazyBuiltin } from "../builtin.ts";
 import { join } from "node:path";
 import type { Target } from "../install/paths.ts";
 
@@ -18,7 +19,7 @@ export const STATUS_FILE = "tunnelc-generator.status";
 
 export function specDirs(user: boolean, env: NodeJS.ProcessEnv = process.env): string[] {
   if (!user) return SYSTEM_SPEC_DIRS;
-  return [join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config"), "tunnelc")];
+  return [join(env.XDG_CONFIG_HOME || join(env.HOME || os().homedir(), ".config"), "tunnelc")];
 }
 
 /**
@@ -38,3 +39,6 @@ export function normalDir(t: Target, env: NodeJS.ProcessEnv = process.env): stri
   const runtime = env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.() ?? 0}`;
   return join(runtime, "systemd/generator");
 }
+
+/** node:os, for the user scope's home only: the system generator never loads it (docs/performance.md). */
+const os = lazyBuiltin<typeof Os>("node:os");
