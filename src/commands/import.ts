@@ -6,7 +6,7 @@ import { TUNNEL_NAME } from "../model/tunnel.ts";
 import { homedir, userInfo } from "node:os";
 import { edgeOf, type Edge } from "../edge/edge.ts";
 import type { Gatherer } from "../edge/query.ts";
-import { ExitCode, SystemError, UsageError, type Diagnostic } from "../errors.ts";
+import { ExitCode, SystemError, UsageError } from "../errors.ts";
 import { envelope } from "../envelope.ts";
 import type { ImportChange } from "../import/changes.ts";
 import {
@@ -23,7 +23,7 @@ import type { Account } from "../import/spec-from-ssh.ts";
 import { json, outcome, type Outcome } from "./outcome.ts";
 import { defineCommand, jsonOption, repeat, text, anyOf } from "./options.ts";
 import { STDIN } from "../specfile/read.ts";
-import { importUnits, type UnitInput } from "../import/unit-import.ts";
+import { importUnits, type Imported, type UnitInput } from "../import/unit-import.ts";
 import { execute } from "../edge/execute.ts";
 import { buildModel } from "../model/build-model.ts";
 import { resolve } from "node:path";
@@ -106,14 +106,6 @@ function dumpOf(gatherer: Gatherer, argv: string[]): { dump?: SshDump; error?: s
     return { error: said || `ssh -G exited with status ${r.status}` };
   }
   return { dump: parseDump(r.stdout) };
-}
-
-export interface Imported {
-  tunnel: Record<string, unknown>;
-  /** What `ssh -G` was given for the original (after ssh -G): the round trip's other side. */
-  sshArgs?: string[];
-  changes: ImportChange[];
-  problems: Diagnostic[];
 }
 
 /** One ssh command line or Host block → one tunnel, through the four steps of import-ssh.ts. */

@@ -9,7 +9,7 @@ import { defaultKeyPath, keyComment, onDisk } from "../keygen/key-path.ts";
 import { buildModel } from "../model/build-model.ts";
 import { STDIN } from "../specfile/read.ts";
 import { RefusedError, SpecError, UsageError, hasErrors } from "../errors.ts";
-import { deviceName, namedBy, type Scope, type Tunnel } from "../model/tunnel.ts";
+import { TUNNEL_NAME, deviceName, namedBy, type Scope, type Tunnel } from "../model/tunnel.ts";
 import { ExitCode } from "../errors.ts";
 import { envelope, errorDiagnostics } from "../envelope.ts";
 import { outcome, type Outcome } from "./outcome.ts";
@@ -41,7 +41,7 @@ interface Job {
   fromSpec: boolean;
 }
 
-const UNIT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$/;
+const UNIT_NAME = TUNNEL_NAME;
 
 function isSpecArg(target: string, gatherer: Gatherer): boolean {
   if (target === "-" || target === STDIN || target.endsWith(".json")) return true;

@@ -12,11 +12,11 @@ import { assignedRelays } from "../model/relays.ts";
 import { isObject } from "../specfile/json-object.ts";
 import { formatDiagnostic, visible } from "../report.ts";
 import type { Diagnostic } from "../errors.ts";
-import type { Scope } from "../model/tunnel.ts";
+import { TUNNEL_NAME, type Scope } from "../model/tunnel.ts";
 import type { SpecText } from "../specfile/source.ts";
 
 /** The schema's unitName ("$defs/unitName" in schemas/tunnel.schema.json). */
-const UNIT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$/;
+const UNIT_NAME = TUNNEL_NAME;
 
 /** Messages carried in one unit: enough to act on, never a command line of unbounded size. */
 const MAX_MESSAGES = 8;

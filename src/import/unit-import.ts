@@ -22,8 +22,10 @@ export interface UnitInput {
   name?: string;
 }
 
+/** One imported tunnel: its spec entry, what it changed, and its problems. */
 export interface Imported {
   tunnel: Record<string, unknown>;
+  /** What `ssh -G` was given for the original (after ssh -G): the round trip's other side. */
   sshArgs?: string[];
   changes: ImportChange[];
   problems: Diagnostic[];
