@@ -353,21 +353,18 @@ report(
   rf <= 1.5 && fReplayed && genOk && genUnits === n && genLinks === n && sysvUnits >= n,
 );
 
-// The boot that compiles, the one that uses most memory.
-cleanOut();
-run(generatorScript, generate(thousand)[1], {
-  ...compiling,
-  NODE_OPTIONS: `-r ${resolve("scripts/report-rss.cjs")}`,
-  TUNNELC_RSS_FILE: rssFile,
-});
-const genRss = Number(readFileSync(rssFile, "utf8")) / 1024;
-cleanOut();
-run(generatorScript, generate(thousand)[1], {
-  ...booting,
-  NODE_OPTIONS: `-r ${resolve("scripts/report-rss.cjs")}`,
-  TUNNELC_RSS_FILE: rssFile,
-});
-const replayRss = Number(readFileSync(rssFile, "utf8")) / 1024;
+// The boot that compiles, the one that uses most memory; and the one that replays.
+const peakRss = (env) => {
+  cleanOut();
+  run(generatorScript, generate(thousand)[1], {
+    ...env,
+    NODE_OPTIONS: `-r ${resolve("scripts/report-rss.cjs")}`,
+    TUNNELC_RSS_FILE: rssFile,
+  });
+  return Number(readFileSync(rssFile, "utf8")) / 1024;
+};
+const genRss = peakRss(compiling);
+const replayRss = peakRss(booting);
 console.log(
   `(g) peak RSS of the generator over ${n} specs: ${genRss.toFixed(1)} MiB compiling, ${replayRss.toFixed(1)} MiB replaying its memo`,
 );

@@ -325,6 +325,11 @@ function places() {
   return { trusted, specs, env, out: join(trusted, "normal") };
 }
 
+function removePlaces(p: ReturnType<typeof places>): void {
+  rmSync(p.trusted, { recursive: true, force: true });
+  rmSync(p.specs, { recursive: true, force: true });
+}
+
 /** Every file and link below dir, with its bytes or target, but the memo (a replay writes none). */
 function tree(dir: string): Record<string, string> {
   const all: Record<string, string> = {};
@@ -398,8 +403,7 @@ test("the built generator: compiled, kept, then replayed byte for byte; an edite
     assert.ok(existsSync(join(p.out, MEMO_FILE)));
     assert.match(readFileSync(join(p.out, "b.service"), "utf8"), /^Description=Tünnel ✗$/m);
   } finally {
-    rmSync(p.trusted, { recursive: true, force: true });
-    rmSync(p.specs, { recursive: true, force: true });
+    removePlaces(p);
   }
 });
 
@@ -461,8 +465,7 @@ test("the built generator: no compiler needed when the memo is its own; the memo
     }
   } finally {
     rmSync(pkg, { recursive: true, force: true });
-    rmSync(p.trusted, { recursive: true, force: true });
-    rmSync(p.specs, { recursive: true, force: true });
+    removePlaces(p);
   }
 });
 
@@ -507,8 +510,7 @@ test("generator keep: keeps only a memo of the generator's form that root alone 
     assert.ok(!existsSync(p.env.TUNNELC_KEPT_MEMO));
   } finally {
     rmSync(open, { recursive: true, force: true });
-    rmSync(p.trusted, { recursive: true, force: true });
-    rmSync(p.specs, { recursive: true, force: true });
+    removePlaces(p);
   }
 });
 
