@@ -3,7 +3,7 @@
 // and memory there (docs/performance.md). It takes only the arguments systemd and the script
 // pass; bin/tunnelc.cjs hands anything else (--dry-run, --help, a mistake) to the full CLI, which
 // has the messages and the help. Like src/cli.ts, this entry prints and exits.
-import { finishRun, gatherRun, type GenerateArgs } from "./commands/generate-run.ts";
+import { generateWith, type GenerateArgs } from "./commands/generate-run.ts";
 import { edgeOf } from "./edge/edge.ts";
 import { errorText } from "./error-text.ts";
 
@@ -48,10 +48,7 @@ function red(s: string): string {
 export async function main(args: GenerateArgs, compiler: () => Compiler): Promise<void> {
   let code: number;
   try {
-    const edge = edgeOf();
-    const run = gatherRun(args, edge, process.env);
-    const out = run.memo?.replay ?? compiler().compileRun(run);
-    const o = await finishRun(run, out, edge, process.env);
+    const o = await generateWith(args, edgeOf(), process.env, () => compiler().compileRun);
     if (o.stdout) process.stdout.write(o.stdout);
     if (o.notes.length > 0) process.stderr.write(`${o.notes.join("\n")}\n`);
     code = o.exitCode;

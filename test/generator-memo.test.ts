@@ -23,6 +23,7 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import {
   KEPT_MEMO,
+  MAX_MEMO_BYTES,
   MEMO_FILE,
   checksum,
   hasher,
@@ -33,6 +34,7 @@ import {
   type Replay,
 } from "../src/generator/memo.ts";
 import { KEEPER_UNIT, keeperUnit, withKeeper } from "../src/generator/keeper.ts";
+import { edgeOf } from "../src/edge/edge.ts";
 import { CLI, ROOT } from "./helpers/paths.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
 import { needs } from "./helpers/prereq.ts";
@@ -510,6 +512,35 @@ test("generator keep: keeps only a memo of the generator's form that root alone 
     assert.ok(!existsSync(p.env.TUNNELC_KEPT_MEMO));
   } finally {
     rmSync(open, { recursive: true, force: true });
+    removePlaces(p);
+  }
+});
+
+test("a memo is read whole only up to its bound: a larger one is refused unread, a small one is its own bytes", (t) => {
+  if (!needs(t, "root (the memo must be root's)", isRoot)) return;
+  const p = places();
+  try {
+    const file = join(p.trusted, "m");
+    writeFileSync(file, "0123456789", { mode: 0o600 });
+    const { gatherer } = edgeOf();
+    const ask = (limit: number) => {
+      const q = { kind: "root-file", path: file, limit } as const;
+      return gatherer.gather([q]).get(q);
+    };
+    assert.deepEqual(ask(10).data, Buffer.from("0123456789"));
+    assert.deepEqual(ask(9), { refused: "refused: larger than 9 bytes" });
+    // Two small files read in one round each keep their own bytes (no shared scratch buffer).
+    const other = join(p.trusted, "o");
+    writeFileSync(other, "abc", { mode: 0o600 });
+    const a = { kind: "root-file", path: file, limit: 10 } as const;
+    const b = { kind: "root-file", path: other, limit: 10 } as const;
+    const both = gatherer.gather([a, b]);
+    assert.deepEqual(
+      [both.get(a).data?.toString(), both.get(b).data?.toString()],
+      ["0123456789", "abc"],
+    );
+    assert.equal(MAX_MEMO_BYTES, 64 * 1024 * 1024);
+  } finally {
     removePlaces(p);
   }
 });

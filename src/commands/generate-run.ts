@@ -12,7 +12,7 @@ import { tagged, writeJournalStream, writeKmsg, type Line } from "../edge/genera
 import { applyFiles } from "../edge/apply-files.ts";
 import { generationEffects } from "../generator/effects.ts";
 import { normalDir, specDirs } from "../generator/locations.ts";
-import { KEPT_MEMO, memoKey, replayOf, type Replay } from "../generator/memo.ts";
+import { KEPT_MEMO, MAX_MEMO_BYTES, memoKey, replayOf, type Replay } from "../generator/memo.ts";
 import type { GenerationRun } from "../generator/run.ts";
 import { BUILD_ID } from "../build-id.ts";
 import { UsageError } from "../errors.ts";
@@ -92,7 +92,11 @@ export function gatherRun(
   // has none, and a dry run shows what compiling gives. systemd passes absolute directories;
   // a relative one (a run by hand) goes without.
   const memoOn = !user && !args.dryRun && (dirs[0] ?? "").startsWith("/");
-  const kept = { kind: "root-file", path: env.TUNNELC_KEPT_MEMO || KEPT_MEMO } as const;
+  const kept = {
+    kind: "root-file",
+    path: env.TUNNELC_KEPT_MEMO || KEPT_MEMO,
+    limit: MAX_MEMO_BYTES,
+  } as const;
   const facts = gatherer.gather([q, ...unitDirQueries(unitDirs), ...(memoOn ? [kept] : [])]);
   const read = facts.get(q);
   const run: GenerationRun = {
@@ -123,8 +127,23 @@ export function gatherRun(
   return run;
 }
 
+/**
+ * A run as the generator makes it: read, then the kept memo's files when it is this run's, else
+ * what compile gives (the compiler is the caller's: dist/generator.cjs loads its own bundle for
+ * it only then), written and logged.
+ */
+export async function generateWith(
+  args: GenerateArgs,
+  edge: Pick<Edge, "gatherer">,
+  env: NodeJS.ProcessEnv,
+  compile: () => (run: GenerationRun) => Replay,
+): Promise<Outcome> {
+  const run = gatherRun(args, edge, env);
+  return finishRun(run, run.memo?.replay ?? compile()(run), edge, env);
+}
+
 /** Writes what the run compiled or replayed, and logs its lines. */
-export async function finishRun(
+async function finishRun(
   run: GenerationRun,
   out: Replay,
   { gatherer }: Pick<Edge, "gatherer">,

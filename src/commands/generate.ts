@@ -9,7 +9,7 @@ import { compileRun, planOf } from "../generator/compile-run.ts";
 import { envelope } from "../envelope.ts";
 import { ExitCode, hasErrors } from "../errors.ts";
 import { outcome, type Outcome } from "./outcome.ts";
-import { finishRun, gatherRun, type GenerateArgs } from "./generate-run.ts";
+import { gatherRun, generateWith, type GenerateArgs } from "./generate-run.ts";
 
 export type { GenerateArgs };
 
@@ -18,9 +18,8 @@ export async function runGenerate(
   edge: Edge = edgeOf(),
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Outcome> {
-  const run = gatherRun(args, edge, env);
-  if (args.dryRun) return dryRun(planOf(run), args.json);
-  return finishRun(run, run.memo?.replay ?? compileRun(run), edge, env);
+  if (args.dryRun) return dryRun(planOf(gatherRun(args, edge, env)), args.json);
+  return generateWith(args, edge, env, () => compileRun);
 }
 
 function dryRun(plan: GenerationPlan, asJson: boolean): Outcome {

@@ -6,7 +6,7 @@ import { defineCommand, flag, jsonOption, text } from "./options.ts";
 import { envelope, problem } from "../envelope.ts";
 import { generatorScript, SCRIPT_MARKER } from "../generator/script.ts";
 import { GENERATOR_NAME, generatorDir, normalDir } from "../generator/locations.ts";
-import { KEPT_MEMO, MEMO_FILE, replayOf } from "../generator/memo.ts";
+import { KEPT_MEMO, MAX_MEMO_BYTES, MEMO_FILE, replayOf } from "../generator/memo.ts";
 import { fileQuery, textOf } from "../install/read-units.ts";
 import { SystemError, UsageError } from "../errors.ts";
 import { execute } from "../edge/execute.ts";
@@ -113,9 +113,10 @@ function keep(args: GeneratorArgs, { gatherer, runner }: Edge, env: NodeJS.Proce
   ] as const)
     if (given) throw new UsageError(`generator keep takes no ${name}`);
   const from = resolve(args.from ?? normalDir({ user: false }, env));
-  const source = { kind: "root-file", path: join(from, MEMO_FILE) } as const;
+  const limit = MAX_MEMO_BYTES;
+  const source = { kind: "root-file", path: join(from, MEMO_FILE), limit } as const;
   const path = env.TUNNELC_KEPT_MEMO || KEPT_MEMO;
-  const target = { kind: "root-file", path } as const;
+  const target = { kind: "root-file", path, limit } as const;
   const facts = gatherer.gather([source, target]);
   const memo = facts.get(source);
   const report = (done: "write" | "unchanged" | "absent", notes: string[]) =>

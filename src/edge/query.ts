@@ -36,10 +36,11 @@ export type Query =
    */
   | { kind: "spec-dirs"; dirs: string[]; trust?: "system" | "user" }
   /**
-   * A regular file's text, but only if it and every directory above it can be written by root
-   * alone (src/specfile/trust.ts, the system policy): what it holds becomes units root runs.
+   * A regular file's bytes, at most limit of them, but only if it and every directory above it
+   * can be written by root alone (src/specfile/trust.ts, the system policy): what it holds
+   * becomes units root runs.
    */
-  | { kind: "root-file"; path: string }
+  | { kind: "root-file"; path: string; limit: number }
   /** `systemctl [scope] show UNITS --property=…` (systemctl(1)). */
   | { kind: "unit-state"; scope: string[]; units: string[]; properties: readonly string[] }
   /** `systemctl [scope] is-enabled UNITS`, which works offline (--root) too. */

@@ -15,14 +15,14 @@ import {
 } from "node:fs";
 import type * as Net from "node:net";
 import { lazyBuiltin } from "../builtin.ts";
-import { loadSpec, reason } from "../specfile/read.ts";
+import { loadSpec, readOwnBytes, reason } from "../specfile/read.ts";
 import { PathTrust } from "../specfile/trusted-path.ts";
 import { journalArgv } from "./journal.ts";
 import { readSpecDirs } from "./generator-edge.ts";
 import { trustFor, untrusted } from "../specfile/trust.ts";
 import { processRunner, type Runner } from "./systemctl.ts";
 import { inRoot } from "./in-root.ts";
-import { Facts, keyOf, type Answer, type Gatherer, type Query } from "./query.ts";
+import { Facts, keyOf, type Answer, type Answers, type Gatherer, type Query } from "./query.ts";
 
 export { processRunner, type Runner };
 
@@ -79,7 +79,7 @@ function answer(q: Exclude<Query, { kind: "port" }>, runner: Runner): Answer<typ
     case "spec-dirs":
       return readSpecDirs(q.dirs, q.trust && trustFor(q.trust));
     case "root-file":
-      return rootFile(q.path);
+      return rootFile(q.path, q.limit);
     case "unit-state": {
       const argv = [
         "systemctl",
@@ -113,9 +113,10 @@ function answer(q: Exclude<Query, { kind: "port" }>, runner: Runner): Answer<typ
 
 /**
  * The file, opened without following a link at its end, and judged on the stat of what was
- * read; the directories above it first (PathTrust), so none can be swapped in between.
+ * read; the directories above it first (PathTrust), so none can be swapped in between. Never
+ * more than limit bytes read: a file that is larger (a sparse one, one that grows) is refused.
  */
-function rootFile(path: string): Answer<{ kind: "root-file"; path: string }> {
+function rootFile(path: string, limit: number): Answers["root-file"] {
   const policy = trustFor("system");
   const above = new PathTrust(policy).problem(path);
   if (above !== undefined) return { refused: above };
@@ -129,7 +130,9 @@ function rootFile(path: string): Answer<{ kind: "root-file"; path: string }> {
     const st = fstatSync(fd);
     if (!st.isFile()) return { refused: "refused: not a regular file" };
     const owner = untrusted(path, "file", st, policy);
-    return owner !== undefined ? { refused: owner } : { data: readFileSync(fd) };
+    if (owner !== undefined) return { refused: owner };
+    const data = st.size > limit ? undefined : readOwnBytes(fd, st.size, limit);
+    return data !== undefined ? { data } : { refused: `refused: larger than ${limit} bytes` };
   } catch (e) {
     return { error: reason(e) };
   } finally {

@@ -22,6 +22,13 @@ export const MEMO_FILE = "tunnelc-generator.memo";
 export const KEPT_DIR = "/var/cache/tunnelc";
 export const KEPT_MEMO = `${KEPT_DIR}/generator.memo`;
 
+/**
+ * The most of a memo read: about 14,000 units, seventy times the host the generator warns
+ * about (model/host-load.ts). A larger file is refused unread, so a careless copy there can
+ * never hold up a boot.
+ */
+export const MAX_MEMO_BYTES = 64 * 1024 * 1024;
+
 const FORMAT = 1;
 
 /** Everything planGeneration and the run's log lines depend on, as the generator read it. */
@@ -137,10 +144,10 @@ export function hasher(size: number, short = SHORT_TEXT): Hasher {
 
 /**
  * The memo's bytes, as parts written one after the other: one line of JSON (the key, each file's
- * path, mode and size, the links, the log lines and a checksum of what follows), then every
- * file's bytes. A boot that
- * replays it writes each file from a slice of what it read, decoding nothing, and the run that
- * writes it never holds a second copy of its units (a thousand units are megabytes).
+ * path, mode and size, the links, the log lines, the answers asked of the system's units and a
+ * checksum of what follows), then every file's bytes. A boot that replays it writes each file
+ * from a slice of what it read, decoding nothing, and the run that writes it never holds a second
+ * copy of its units (a thousand units are megabytes).
  */
 export function memoParts(key: string, out: Replay, asked: Asked): (string | Uint8Array)[] {
   const size = (t: OutFile["text"]): number =>
@@ -149,16 +156,17 @@ export function memoParts(key: string, out: Replay, asked: Asked): (string | Uin
       : t instanceof Uint8Array
         ? t.length
         : t.reduce((n, p) => n + size(p), 0);
+  const sizes = out.files.map((f) => size(f.text));
   const header = JSON.stringify({
     format: FORMAT,
     key,
-    files: out.files.map((f) => ({ path: f.path, mode: f.mode ?? 0o644, size: size(f.text) })),
+    files: out.files.map((f, i) => ({ path: f.path, mode: f.mode ?? 0o644, size: sizes[i] })),
     links: out.links,
     lines: out.lines,
     asked,
   });
   const body = out.files.flatMap((f) => f.text);
-  const bytes = out.files.reduce((n, f) => n + size(f.text), 0);
+  const bytes = sizes.reduce((n, s) => n + s, 0);
   return [`${header.slice(0, -1)},"check":"${checksum(body, bytes)}"}\n`, ...body];
 }
 

@@ -127,6 +127,15 @@ function readBounded(fd: number, size: number, limit: number): Buffer | undefine
   }
 }
 
+/**
+ * readBounded's bytes in a buffer of their own, never the scratch buffer the next read reuses:
+ * for bytes that are kept, not decoded at once (the generator's memo, src/edge/read.ts).
+ */
+export function readOwnBytes(fd: number, size: number, limit: number): Buffer | undefined {
+  const bytes = readBounded(fd, size, limit);
+  return bytes !== undefined && bytes.buffer === scratch?.buffer ? Buffer.from(bytes) : bytes;
+}
+
 /** /dev/null, the mask (systemd.unit(5)): character device 1:3 (Documentation/admin-guide/devices.txt). */
 const DEV_NULL = (1 << 8) | 3;
 const isDevNull = (st: Stats) => st.isCharacterDevice() && st.rdev === DEV_NULL;
