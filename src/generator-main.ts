@@ -4,6 +4,7 @@
 // pass; bin/tunnelc.cjs hands anything else (--dry-run, --help, a mistake) to the full CLI, which
 // has the messages and the help. Like src/cli.ts, this entry prints and exits.
 import { generateWith, type GenerateArgs } from "./commands/generate-run.ts";
+import { withDefaultFlags } from "./young-generation.ts";
 import { edgeOf } from "./edge/edge.ts";
 import { errorText } from "./error-text.ts";
 
@@ -48,7 +49,9 @@ function red(s: string): string {
 export async function main(args: GenerateArgs, compiler: () => Compiler): Promise<void> {
   let code: number;
   try {
-    const o = await generateWith(args, edgeOf(), process.env, () => compiler().compileRun);
+    // The compiler's code cache was made under V8's default flags, which it is loaded under.
+    const load = () => withDefaultFlags(compiler).compileRun;
+    const o = await generateWith(args, edgeOf(), process.env, load);
     if (o.stdout) process.stdout.write(o.stdout);
     if (o.notes.length > 0) process.stderr.write(`${o.notes.join("\n")}\n`);
     code = o.exitCode;

@@ -7,13 +7,17 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   chmodSync,
+  closeSync,
   copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readFileSync,
+  readSync,
   readdirSync,
   readlinkSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -26,7 +30,7 @@ import {
   MAX_MEMO_BYTES,
   MEMO_FILE,
   checksum,
-  hasher,
+  keyHash,
   memoKey,
   memoParts,
   replayOf,
@@ -35,6 +39,7 @@ import {
 } from "../src/generator/memo.ts";
 import { KEEPER_UNIT, keeperUnit, withKeeper } from "../src/generator/keeper.ts";
 import { edgeOf } from "../src/edge/edge.ts";
+import { applyFiles } from "../src/edge/apply-files.ts";
 import { CLI, ROOT } from "./helpers/paths.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
 import { needs } from "./helpers/prereq.ts";
@@ -123,7 +128,8 @@ const REFUSED: [string, (m: Buffer) => Buffer | undefined, string?, string?][] =
   ["one byte more at the end", (m) => Buffer.concat([m, Buffer.from("x")])],
   ["another checksum", (m) => withHeader(m, (h) => (h.check = "fletcher:0000000100000000"))],
   ["no checksum", (m) => withHeader(m, (h) => delete h.check)],
-  ["another format", (m) => withHeader(m, (h) => (h.format = 2))],
+  ["another format", (m) => withHeader(m, (h) => (h.format = 3))],
+  ["the format before, whose sum was over bytes", (m) => withHeader(m, (h) => (h.format = 1))],
   ["no header line", (m) => Buffer.from(m.toString("utf8").replace("\n", " "))],
   ["not JSON", () => Buffer.from("{not json\n")],
   ["an empty file", () => Buffer.alloc(0)],
@@ -163,7 +169,7 @@ test("a memo is replayed while the system's units answer what its run asked as t
   assert.equal(replayOf(memo(), "K", N, moved), undefined, "found elsewhere now");
 });
 
-test("a large memo is checked with SHA-256, a small one with the Fletcher sum; either finds a changed byte", () => {
+test("a large memo is checked with SHA-256, a small one with the Fletcher sum of words; either finds a changed byte", () => {
   const big: Replay = {
     files: [{ path: `${N}/big.service`, text: `# ${"x".repeat(300 * 1024)}\n` }],
     links: [],
@@ -175,22 +181,59 @@ test("a large memo is checked with SHA-256, a small one with the Fletcher sum; e
   assert.equal(replayOf(flip(m, m.length - 100), "K", N), undefined);
   assert.match(
     memo().subarray(0, memo().indexOf(0x0a)).toString(),
-    /"check":"fletcher:[0-9a-f]{16}"/,
+    /"check":"fletcher32:[0-9a-f]{16}"/,
   );
   // Text and its bytes give one checksum; so do the two ways at one size.
   const text = "Tünnel ✓ 🚇\n";
   assert.equal(checksum([text], 20), checksum([Buffer.from(text)], 20));
   assert.equal(checksum([text], 20, 0), checksum([Buffer.from(text)], 20, 0));
-  // The key's SHA-256 by either engine, text in pieces: one digest.
+  // The key: a MurmurHash3 of a few specs' texts, a SHA-256 of many; each changes with a byte.
+  assert.match(memoKey(INPUTS), /^murmur3:[0-9a-f]{32}$/);
   const pieces = ['{"a":1}\n', "Tünnel ✓ 🚇\n", "x".repeat(70_000)];
-  const [js, native] = [hasher(0, Infinity), hasher(1, 0)].map((h) => {
-    for (const p of pieces) h.update(p);
-    return h.digest();
-  });
-  assert.equal(js, native);
-  assert.match(js!, /^[0-9a-f]{64}$/);
-  // Two bytes swapped change the second sum.
-  assert.notEqual(checksum(["ab"], 2), checksum(["ba"], 2));
+  for (const [short, form] of [
+    [Infinity, /^murmur3:[0-9a-f]{32}$/],
+    [0, /^sha256:[0-9a-f]{64}$/],
+  ] as const) {
+    const digest = (ps: string[]) => {
+      const h = keyHash(1, short);
+      for (const p of ps) h.update(p);
+      return h.digest();
+    };
+    assert.match(digest(pieces), form);
+    assert.equal(digest(pieces), digest([pieces.join("")]), "however the text is cut");
+    assert.notEqual(digest(pieces), digest([...pieces.slice(0, 2), "x".repeat(69_999) + "y"]));
+  }
+  // Two words swapped change the second sum.
+  assert.notEqual(checksum(["abcdefgh"], 8), checksum(["efghabcd"], 8));
+  // Every byte counts, in the last, padded word too.
+  for (let at = 0; at < 11; at++) {
+    const bytes = Buffer.from("tunnelc-123");
+    const before = checksum([bytes], 11);
+    bytes[at] = bytes[at]! ^ 0x80;
+    assert.notEqual(checksum([bytes], 11), before, `byte ${at}`);
+  }
+  // The files' bytes start on a word: the header is padded with spaces to it.
+  const small = memo();
+  assert.equal((small.indexOf(0x0a) + 1) % 4, 0);
+});
+
+test("the sum of words is the same however its bytes are cut into parts, aligned or not", () => {
+  const data = Buffer.from(Array.from({ length: 1031 }, (_, i) => (i * 7 + 3) & 0xff));
+  const whole = checksum([data], data.length);
+  for (const cut of [1, 2, 3, 4, 5, 64, 513]) {
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < data.length; i += cut) parts.push(data.subarray(i, i + cut));
+    assert.equal(checksum(parts, data.length), whole, `parts of ${cut} bytes`);
+  }
+  // At every offset into a larger buffer (an Int32Array view, or byte by byte).
+  for (let off = 0; off < 4; off++) {
+    const big = Buffer.alloc(data.length + 8);
+    data.copy(big, off);
+    assert.equal(checksum([big.subarray(off, off + data.length)], data.length), whole, `at ${off}`);
+  }
+  // Text and its UTF-8 bytes alike.
+  const text = "Tünnel ✓ 🚇 ".repeat(20);
+  assert.equal(checksum([text], 300), checksum([Buffer.from(text)], 300));
 });
 
 const INPUTS: MemoInputs = {
@@ -542,6 +585,139 @@ test("a memo is read whole only up to its bound: a larger one is refused unread,
     assert.equal(MAX_MEMO_BYTES, 64 * 1024 * 1024);
   } finally {
     removePlaces(p);
+  }
+});
+
+test("a held memo: its first line whatever its length, the rest's checksum as read, the file kept open and refused as root-file refuses", (t) => {
+  if (!needs(t, "root (the memo must be root's)", isRoot)) return;
+  const p = places();
+  try {
+    const { gatherer } = edgeOf();
+    const ask = (path: string, limit = MAX_MEMO_BYTES) => {
+      const q = { kind: "memo-file", path, limit } as const;
+      return gatherer.gather([q]).get(q);
+    };
+    // A first line longer than the reader's 256 KiB buffer, and a body across its windows.
+    const header = `{"x":"${"h".repeat(300 * 1024)}"}`;
+    const body = Buffer.from(Array.from({ length: 700 * 1024 }, (_, i) => (i * 31) & 0xff));
+    const file = join(p.trusted, "m");
+    writeFileSync(file, Buffer.concat([Buffer.from(`${header}\n`), body]), { mode: 0o600 });
+    const held = ask(file).memo;
+    assert.ok(held, "read");
+    try {
+      assert.equal(held.header, header);
+      assert.equal(held.bodyStart, Buffer.byteLength(header) + 1);
+      assert.equal(held.bodySize, body.length);
+      assert.equal(held.check, checksum([body], body.length));
+      // Held: the same bytes read again through it, though the path is renamed over.
+      writeFileSync(`${file}.new`, "other\n", { mode: 0o600 });
+      renameSync(`${file}.new`, file);
+      const again = Buffer.alloc(10);
+      readSync(held.fd, again, 0, 10, held.bodyStart);
+      assert.deepEqual(again, body.subarray(0, 10));
+    } finally {
+      closeSync(held.fd);
+    }
+    // No first line: read, but nothing to replay; a bound, and an open directory: refused.
+    writeFileSync(file, "no newline", { mode: 0o600 });
+    const plain = ask(file).memo;
+    assert.equal(plain?.header, undefined);
+    if (plain) closeSync(plain.fd);
+    assert.deepEqual(ask(file, 5), { refused: "refused: larger than 5 bytes" });
+    chmodSync(p.trusted, 0o777);
+    assert.match(ask(file).refused ?? "", /writable by its group and others/);
+    chmodSync(p.trusted, 0o700);
+    assert.deepEqual(ask(join(p.trusted, "none")), {});
+  } finally {
+    removePlaces(p);
+  }
+});
+
+test("ranges of a held file are written byte for byte, across and larger than the reader's window", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tunnelc-ranges-"));
+  try {
+    const data = Buffer.from(
+      Array.from({ length: 900 * 1024 }, (_, i) => (i * 7 + (i >> 9)) & 0xff),
+    );
+    const src = join(dir, "memo");
+    writeFileSync(src, data);
+    const fd = openSync(src, "r");
+    try {
+      // In order, as a memo's units are, then one out of order and one that is the whole file.
+      const cuts = [
+        [0, 100],
+        [100, 262_000],
+        [262_100, 300],
+        [262_400, 400_000],
+        [662_400, data.length - 662_400],
+        [5, 17],
+        [0, data.length],
+      ] as const;
+      applyFiles(
+        cuts.map(([offset, size], i) => ({
+          kind: "write",
+          path: join(dir, `f${i}`),
+          text: { fd, offset, size },
+          mode: 0o644,
+          atomic: false,
+        })),
+      );
+      cuts.forEach(([offset, size], i) =>
+        assert.ok(
+          readFileSync(join(dir, `f${i}`)).equals(data.subarray(offset, offset + size)),
+          `range ${i}`,
+        ),
+      );
+      // A range past the end: the write fails, as a memo shorter than it says would.
+      assert.throws(
+        () =>
+          applyFiles([
+            {
+              kind: "write",
+              path: join(dir, "past"),
+              text: { fd, offset: data.length - 10, size: 20 },
+              mode: 0o644,
+              atomic: false,
+            },
+          ]),
+        /ended before the files it holds/,
+      );
+    } finally {
+      closeSync(fd);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a file written in place has exactly its mode, whatever the umask, new or there before", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tunnelc-modes-"));
+  const before = process.umask(0o022);
+  try {
+    for (const mask of [0o022, 0o077, 0o000, 0o277]) {
+      process.umask(mask);
+      const at = (n: string) => join(dir, `${mask.toString(8)}-${n}`);
+      writeFileSync(at("old"), "x", { mode: 0o600 });
+      chmodSync(at("old"), 0o600);
+      applyFiles(
+        (
+          [
+            ["unit", 0o644],
+            ["status", 0o600],
+            ["old", 0o644],
+          ] as const
+        ).map(([n, mode]) => ({ kind: "write", path: at(n), text: "t", mode, atomic: false })),
+      );
+      for (const [n, mode] of [
+        ["unit", 0o644],
+        ["status", 0o600],
+        ["old", 0o644],
+      ] as const)
+        assert.equal(statSync(at(n)).mode & 0o7777, mode, `${n} under umask ${mask.toString(8)}`);
+    }
+  } finally {
+    process.umask(before);
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

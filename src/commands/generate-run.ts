@@ -8,11 +8,23 @@ import type * as Os from "node:os";
 import { lazyBuiltin } from "../builtin.ts";
 import type { Edge } from "../edge/edge.ts";
 import type { Gatherer } from "../edge/query.ts";
-import { tagged, writeJournalStream, writeKmsg, type Line } from "../edge/generator-edge.ts";
+import {
+  closeHeld,
+  tagged,
+  writeJournalStream,
+  writeKmsg,
+  type Line,
+} from "../edge/generator-edge.ts";
 import { applyFiles } from "../edge/apply-files.ts";
 import { generationEffects } from "../generator/effects.ts";
 import { normalDir, specDirs } from "../generator/locations.ts";
-import { KEPT_MEMO, MAX_MEMO_BYTES, memoKey, replayOf, type Replay } from "../generator/memo.ts";
+import {
+  KEPT_MEMO,
+  MAX_MEMO_BYTES,
+  memoKey,
+  replayOfHeld,
+  type Replay,
+} from "../generator/memo.ts";
 import type { GenerationRun } from "../generator/run.ts";
 import { BUILD_ID } from "../build-id.ts";
 import { UsageError } from "../errors.ts";
@@ -93,7 +105,7 @@ export function gatherRun(
   // a relative one (a run by hand) goes without.
   const memoOn = !user && !args.dryRun && (dirs[0] ?? "").startsWith("/");
   const kept = {
-    kind: "root-file",
+    kind: "memo-file",
     path: env.TUNNELC_KEPT_MEMO || KEPT_MEMO,
     limit: MAX_MEMO_BYTES,
   } as const;
@@ -122,8 +134,8 @@ export function gatherRun(
       level: 4,
       text: `${kept.path}: ${why}; not used, the specs are compiled`,
     });
-  const replay = replayOf(memo.data, key, run.normalDir, run.systemUnits);
-  run.memo = { key, self, ...(replay !== undefined && { replay }) };
+  const replay = replayOfHeld(memo.memo, key, run.normalDir, run.systemUnits);
+  run.memo = { key, self, held: memo.memo?.fd, ...(replay !== undefined && { replay }) };
   return run;
 }
 
@@ -139,7 +151,11 @@ export async function generateWith(
   compile: () => (run: GenerationRun) => Replay,
 ): Promise<Outcome> {
   const run = gatherRun(args, edge, env);
-  return finishRun(run, run.memo?.replay ?? compile()(run), edge, env);
+  try {
+    return await finishRun(run, run.memo?.replay ?? compile()(run), edge, env);
+  } finally {
+    closeHeld(run.memo?.held);
+  }
 }
 
 /** Writes what the run compiled or replayed, and logs its lines. */

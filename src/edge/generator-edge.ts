@@ -9,7 +9,6 @@ import {
   constants,
   opendirSync,
   openSync,
-  readdirSync,
   writeSync,
   type Dir,
   type Dirent,
@@ -24,6 +23,7 @@ import {
   type EntryType,
 } from "../specfile/read.ts";
 import { PathTrust } from "../specfile/trusted-path.ts";
+import { smallYoungGeneration } from "../young-generation.ts";
 import { untrusted, type TrustPolicy } from "../specfile/trust.ts";
 import type { Diagnostic } from "../errors.ts";
 import type { SpecText } from "../specfile/source.ts";
@@ -64,12 +64,14 @@ export function readSpecDirs(dirs: string[], policy?: TrustPolicy): ReadResult {
   const problems: Diagnostic[] = [];
   const trust = policy && new PathTrust(policy);
   const out = dirs.map((dir) => {
-    let entries: Dirent<Buffer>[] = [];
+    let entries: Dirent[] = [];
     let listing: Dir | undefined;
     try {
-      // Names as bytes: one that is not UTF-8 must be seen as it is (@types/node lacks "buffer"
-      // here, which opendir takes as readdir does).
-      listing = opendirSync(dir, { encoding: "buffer" as BufferEncoding, bufferSize: 128 });
+      // Names as latin1 text: one char per byte, so a name that is not UTF-8 is seen as it is
+      // (its bytes: Buffer.from(name, "latin1")), and a listing of 100,000 other files makes
+      // strings on V8's heap rather than as many Buffers, each with memory of its own, which
+      // took a run past 64 MiB (docs/performance.md).
+      listing = opendirSync(dir, { encoding: "latin1", bufferSize: 128 });
       const refused = trust?.problem(dir);
       if (refused !== undefined)
         problems.push(
@@ -79,7 +81,7 @@ export function readSpecDirs(dirs: string[], policy?: TrustPolicy): ReadResult {
             refused.replace(/^refused: /, "refused, no spec read from it: "),
           ),
         );
-      else entries = jsonEntries(listing, dir);
+      else entries = jsonEntries(listing);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== "ENOENT" && code !== "ENOTDIR")
@@ -88,11 +90,14 @@ export function readSpecDirs(dirs: string[], policy?: TrustPolicy): ReadResult {
       listing?.closeSync();
     }
     const listed = entries
-      .map((d) => ({ d, name: d.name.toString("utf8") }))
+      .map((d) => {
+        const raw = Buffer.from(d.name, "latin1");
+        return { d, raw, name: raw.toString("utf8") };
+      })
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const specs = listed.flatMap(({ d, name }) => {
-      if (!goodName(d.name, name)) {
-        problems.push(badName(dir, d.name));
+    const specs = listed.flatMap(({ d, raw, name }) => {
+      if (!goodName(raw, name)) {
+        problems.push(badName(dir, raw));
         return [];
       }
       const file = join(dir, name);
@@ -124,37 +129,24 @@ export function readSpecDirs(dirs: string[], policy?: TrustPolicy): ReadResult {
 
 /**
  * The directory's *.json entries, read entry by entry (opendir(3)): a directory of many other
- * files costs time, never the memory of a list of all its names.
+ * files costs time, never the memory of a list of all its names. Node 18's Dir joins the
+ * directory's path to each name it reads (test/node-versions.test.ts; Debian 12 ships Node 18),
+ * which latin1 names survive as the bytes they were read as.
  */
-function jsonEntries(listing: Dir, dir: string): Dirent<Buffer>[] {
-  const out: Dirent<Buffer>[] = [];
-  try {
-    for (let e = listing.readSync(); e !== null; e = listing.readSync())
-      if (isJsonName(e.name as unknown as Buffer)) out.push(e as unknown as Dirent<Buffer>);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ERR_INVALID_ARG_TYPE") throw e;
-    // Node 18's Dir joins the directory's path to each name as text, and throws for names read
-    // as bytes (test/node-versions.test.ts; Debian 12 ships Node 18): readdir's list instead,
-    // which holds every name at once.
-    return readdirSync(dir, { encoding: "buffer", withFileTypes: true }).filter((d) =>
-      isJsonName(d.name),
-    );
+function jsonEntries(listing: Dir): Dirent[] {
+  const out: Dirent[] = [];
+  let others = 0;
+  for (let e = listing.readSync(); e !== null; e = listing.readSync()) {
+    if (e.name.endsWith(".json")) out.push(e);
+    // A directory someone filled with other files: listed with a young generation that grows,
+    // 100,000 of them took a run past its 64 MiB (docs/performance.md). A directory of specs
+    // only is not slowed by the flag's module (node:v8, about 3.5 ms).
+    else if (++others === MANY_OTHERS) smallYoungGeneration();
   }
   return out;
 }
 
-/** Whether the name ends in ".json", on its bytes (no string or Buffer made per entry). */
-function isJsonName(name: Buffer): boolean {
-  const n = name.length;
-  return (
-    n >= 5 &&
-    name[n - 5] === 0x2e &&
-    name[n - 4] === 0x6a &&
-    name[n - 3] === 0x73 &&
-    name[n - 2] === 0x6f &&
-    name[n - 1] === 0x6e
-  );
-}
+const MANY_OTHERS = 1_000;
 
 /**
  * A name that can be written into a unit and a message as it is: valid UTF-8 (a name that is not
@@ -189,13 +181,23 @@ export function escapeName(raw: Buffer): string {
   return [...raw].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : hex(b))).join("");
 }
 
-function entryType(d: Dirent<Buffer>): EntryType {
+function entryType(d: Dirent): EntryType {
   if (d.isFile()) return "file";
   if (d.isSymbolicLink()) return "link";
   // A character device may be /dev/null itself, a mask: the reader looks (stat, never open).
   if (d.isCharacterDevice()) return "link";
   if (d.isDirectory() || d.isFIFO() || d.isSocket() || d.isBlockDevice()) return "other";
   return "unknown";
+}
+
+/** Closes the memo the gatherer held open for the run (src/edge/read.ts "memo-file"). */
+export function closeHeld(fd: number | undefined): void {
+  if (fd === undefined) return;
+  try {
+    closeSync(fd);
+  } catch {
+    // Closed already: the run is over either way.
+  }
 }
 
 export interface Line {

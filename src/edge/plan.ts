@@ -11,6 +11,19 @@ interface Jailed {
   root?: string;
 }
 
+/**
+ * Bytes of a file the gatherer opened and still holds (the generator's kept memo, read once to
+ * check it and again to write its units: src/edge/read.ts), `size` of them from `offset`.
+ */
+export interface FileRange {
+  fd: number;
+  offset: number;
+  size: number;
+}
+
+/** What an in-place write writes: text, its bytes, parts of either, or a range of a held file. */
+export type InPlaceText = string | Uint8Array | readonly (string | Uint8Array)[] | FileRange;
+
 export type Effect =
   | ({
       kind: "mkdir";
@@ -39,8 +52,8 @@ export type Effect =
   | ({
       kind: "write";
       path: string;
-      /** Text, or its bytes (the generator's memo keeps units as bytes), or parts of either. */
-      text: string | Uint8Array | readonly (string | Uint8Array)[];
+      /** Text, or its bytes, or parts of either, or a range of the generator's kept memo. */
+      text: InPlaceText;
       /** The file's mode, exactly (set with fchmod after the open). */
       mode: number;
       /**

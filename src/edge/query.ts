@@ -41,6 +41,12 @@ export type Query =
    * becomes units root runs.
    */
   | { kind: "root-file"; path: string; limit: number }
+  /**
+   * The same file as the generator's memo (src/generator/memo.ts): its first line, and the rest
+   * read through once for its checksum and held open, so a replay writes its units from it
+   * without holding megabytes (src/edge/apply-files.ts).
+   */
+  | { kind: "memo-file"; path: string; limit: number }
   /** `systemctl [scope] show UNITS --property=…` (systemctl(1)). */
   | { kind: "unit-state"; scope: string[]; units: string[]; properties: readonly string[] }
   /** `systemctl [scope] is-enabled UNITS`, which works offline (--root) too. */
@@ -63,6 +69,18 @@ export interface FileFact {
   code?: string;
 }
 
+/** A memo file, read through once and held open (its descriptor: closeHeld, generator-edge.ts). */
+export interface HeldMemo {
+  /** Its first line, without the newline; undefined when it has none. */
+  header?: string;
+  /** Where the bytes after that line start, and how many there are. */
+  bodyStart: number;
+  bodySize: number;
+  /** Their checksum (src/checksum.ts), computed as they were read. */
+  check: string;
+  fd: number;
+}
+
 export interface DirFact {
   names?: string[];
   /** The errno code of a failed listing (ENOENT: missing), and its reason. */
@@ -83,6 +101,8 @@ export interface Answers {
   "spec-dirs": ReadResult;
   /** The bytes; or why not: missing (neither), refused (someone else could write it), error. */
   "root-file": { data?: Buffer; refused?: string; error?: string };
+  /** The memo as read; or why not, as root-file says. */
+  "memo-file": { memo?: HeldMemo; refused?: string; error?: string };
   "unit-state": RunResult & { argv: string[] };
   "unit-enabled": RunResult & { argv: string[] };
   journal: string[];
@@ -93,6 +113,12 @@ export interface Answers {
 }
 
 export type Answer<Q extends Query> = Answers[Q["kind"]];
+
+/** Below --root DIR (root), read inside DIR: no link leads the read out of it (in-root.ts). */
+export const fileQuery = (path: string, root?: string) =>
+  ({ kind: "file", path, ...(root !== undefined && { root }) }) as const;
+export const dirQuery = (path: string, root?: string) =>
+  ({ kind: "dir", path, ...(root !== undefined && { root }) }) as const;
 
 // Field order does not matter: the same query, however written, is one fact.
 export const keyOf = (q: Query): string => JSON.stringify(q, Object.keys(q).sort());

@@ -9,9 +9,11 @@ import {
   openSync,
   readFileSync,
   readdirSync,
+  readSync,
   readlinkSync,
   realpathSync,
   statSync,
+  type Stats,
 } from "node:fs";
 import type * as Net from "node:net";
 import { lazyBuiltin } from "../builtin.ts";
@@ -23,6 +25,7 @@ import { trustFor, untrusted } from "../specfile/trust.ts";
 import { processRunner, type Runner } from "./systemctl.ts";
 import { inRoot } from "./in-root.ts";
 import { Facts, keyOf, type Answer, type Answers, type Gatherer, type Query } from "./query.ts";
+import { checksumOf } from "../checksum.ts";
 
 export { processRunner, type Runner };
 
@@ -80,6 +83,8 @@ function answer(q: Exclude<Query, { kind: "port" }>, runner: Runner): Answer<typ
       return readSpecDirs(q.dirs, q.trust && trustFor(q.trust));
     case "root-file":
       return rootFile(q.path, q.limit);
+    case "memo-file":
+      return memoFile(q.path, q.limit);
     case "unit-state": {
       const argv = [
         "systemctl",
@@ -117,6 +122,21 @@ function answer(q: Exclude<Query, { kind: "port" }>, runner: Runner): Answer<typ
  * more than limit bytes read: a file that is larger (a sparse one, one that grows) is refused.
  */
 function rootFile(path: string, limit: number): Answers["root-file"] {
+  return withRootFile(path, limit, (fd, st) => {
+    const data = readOwnBytes(fd, st.size, limit);
+    return data !== undefined ? { data } : { refused: `refused: larger than ${limit} bytes` };
+  });
+}
+
+/**
+ * The file opened as rootFile opens it, and judged the same way, for `read` to read; closed
+ * after, unless `read` keeps it (hold).
+ */
+function withRootFile<A extends object>(
+  path: string,
+  limit: number,
+  read: (fd: number, st: Stats, hold: () => void) => A,
+): A | { refused?: string; error?: string } {
   const policy = trustFor("system");
   const above = new PathTrust(policy).problem(path);
   if (above !== undefined) return { refused: above };
@@ -126,18 +146,62 @@ function rootFile(path: string, limit: number): Answers["root-file"] {
   } catch (e) {
     return errnoOf(e) === "ENOENT" ? {} : { error: reason(e) };
   }
+  let held = false;
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) return { refused: "refused: not a regular file" };
     const owner = untrusted(path, "file", st, policy);
     if (owner !== undefined) return { refused: owner };
-    const data = st.size > limit ? undefined : readOwnBytes(fd, st.size, limit);
-    return data !== undefined ? { data } : { refused: `refused: larger than ${limit} bytes` };
+    if (st.size > limit) return { refused: `refused: larger than ${limit} bytes` };
+    return read(fd, st, () => (held = true));
   } catch (e) {
     return { error: reason(e) };
   } finally {
-    closeSync(fd);
+    if (!held) closeSync(fd);
   }
+}
+
+/** The most of a memo read at once: see memoFile. */
+const MEMO_CHUNK = 256 * 1024;
+
+/**
+ * The memo's first line, and the checksum of the rest, read in chunks through one buffer and
+ * held open for the replay to read its units from again. Read whole into a buffer of its size,
+ * the page faults of that fresh memory cost a boot more than all the rest of a replay (12 ms of
+ * 4 MB against 2 ms for two passes through 256 KiB: docs/performance.md). The open file is the
+ * one whose sum was taken, whatever is renamed over its path meanwhile (the keeper renames).
+ */
+function memoFile(path: string, limit: number): Answers["memo-file"] {
+  return withRootFile(path, limit, (fd, st, hold) => {
+    // No more than the file: a small memo's read faults in no more fresh pages than it fills.
+    const buf = Buffer.allocUnsafe(Math.min(MEMO_CHUNK, st.size + 1));
+    const head: Buffer[] = [];
+    let at = 0;
+    let bodyStart = -1;
+    let sum: ReturnType<typeof checksumOf> | undefined;
+    for (;;) {
+      const got = readSync(fd, buf, 0, Math.min(buf.length, limit + 1 - at), at);
+      if (got === 0) break;
+      let chunk = buf.subarray(0, got);
+      if (bodyStart < 0) {
+        const nl = chunk.indexOf(0x0a);
+        head.push(Buffer.from(chunk.subarray(0, nl < 0 ? got : nl)));
+        if (nl >= 0) {
+          bodyStart = at + nl + 1;
+          sum = checksumOf(st.size - bodyStart);
+          chunk = chunk.subarray(nl + 1);
+        }
+      }
+      sum?.update(chunk);
+      at += got;
+      if (at > limit) return { refused: `refused: larger than ${limit} bytes` };
+    }
+    hold();
+    if (bodyStart < 0 || sum === undefined)
+      return { memo: { bodyStart: at, bodySize: 0, check: "", fd } };
+    const header = Buffer.concat(head).toString("utf8");
+    return { memo: { header, bodyStart, bodySize: at - bodyStart, check: sum.digest(), fd } };
+  });
 }
 
 /** The path to read: below --root, resolved inside it (in-root.ts); else as it is. */

@@ -1,19 +1,24 @@
 // The generator's memo: what one run read and what it wrote, so that the next boot, reading the
 // same, writes the same without compiling anything (docs/generator.md "The memo"). planGeneration
-// is a pure function of what the generator reads, so its result is reused only when the SHA-256
-// of every input, and of the build, is the one the memo was made under. Pure: the gatherer reads
+// is a pure function of what the generator reads, so its result is reused only when the hash of
+// every input, and of the build, is the one the memo was made under. Pure: the gatherer reads
 // the kept memo, the file applier writes it.
 import type * as Crypto from "node:crypto";
 import { lazyBuiltin } from "../builtin.ts";
-import { sha256Append, sha256Begin, sha256Digest } from "../sha256.ts";
+import { checksum } from "../checksum.ts";
+import { Murmur3 } from "../murmur3.ts";
 import type { Diagnostic } from "../errors.ts";
 import type { Line } from "../edge/generator-edge.ts";
 import type { GeneratedLink } from "./plan.ts";
+import type { FileRange, InPlaceText } from "../edge/plan.ts";
+import type { HeldMemo } from "../edge/query.ts";
 import type { SpecDir } from "./precedence.ts";
 import { existingUnit } from "../install/search-path.ts";
 
 /** Beside the units, in the normal-dir: the run's memo, which the keeper unit keeps. */
 export const MEMO_FILE = "tunnelc-generator.memo";
+
+export { checksum };
 
 /**
  * Where the keeper keeps it for the next boot: tunnelc's cache directory (hier(7): /var/cache
@@ -29,7 +34,11 @@ export const KEPT_MEMO = `${KEPT_DIR}/generator.memo`;
  */
 export const MAX_MEMO_BYTES = 64 * 1024 * 1024;
 
-const FORMAT = 1;
+/**
+ * 2: the key a MurmurHash3, the header padded to a word, a small memo's sum over words (1: the
+ * key a SHA-256, the sum over bytes).
+ */
+const FORMAT = 2;
 
 /** Everything planGeneration and the run's log lines depend on, as the generator read it. */
 export interface MemoInputs {
@@ -75,7 +84,8 @@ export function askingUnits(units: Units): { units: Units; asked: () => Asked } 
  */
 export interface OutFile {
   path: string;
-  text: string | Uint8Array | readonly (string | Uint8Array)[];
+  /** Compiled: text; replayed: a range of the held memo, or bytes of one read whole (keep). */
+  text: InPlaceText;
   /** 0644 when not given (GeneratedFile). */
   mode?: number;
 }
@@ -87,16 +97,21 @@ export interface Replay {
 }
 
 /**
- * The inputs' SHA-256: equal digests, equal inputs. A digest, not the text: a spec directory may
- * hold what is not a spec (a private key dropped there by mistake, which the generator refuses
- * without quoting it), and the memo is kept on disk. Hashed piece by piece, each piece JSON (no
- * newline in it) on a line of its own after a count of what follows, so that no two inputs give
- * one text, and no run holds the whole text at once. The system's units are not in it: the
- * memo holds what the run asked of them (Asked), checked again at each replay.
+ * The inputs' hash: equal keys, equal inputs. Of a few specs a MurmurHash3_x86_128
+ * (src/murmur3.ts), which cold JavaScript computes in a tenth of SHA-256's time; of many, whose
+ * texts are more than that, SHA-256 by node:crypto (keyHash). It tells a changed input, as an
+ * edit, a package or a disk makes one; it is no defence against a forger, and needs none: only root can write a spec directory the generator reads itself or a memo it
+ * replays, and a collision would only replay what root's own earlier specs compiled. A hash, not
+ * the text: a spec directory may hold what is not a spec (a private key dropped there by
+ * mistake, which the generator refuses without quoting it), and the memo is kept on disk. Hashed
+ * piece by piece, each piece JSON (no newline in it) on a line of its own after a count of what
+ * follows, so that no two inputs give one text, and no run holds the whole text at once. The
+ * system's units are not in it: the memo holds what the run asked of them (Asked), checked again
+ * at each replay.
  */
 export function memoKey(i: MemoInputs): string {
   const size = i.dirs.reduce((n, d) => d.specs.reduce((m, s) => m + s.text.length, n), 0);
-  const hash = hasher(size);
+  const hash = keyHash(size);
   const line = (v: unknown) => hash.update(`${JSON.stringify(v)}\n`);
   line([FORMAT, i.build, i.normalDir, i.keeper]);
   line(i.dirs.length);
@@ -109,21 +124,21 @@ export function memoKey(i: MemoInputs): string {
     }
   }
   line(i.readProblems);
-  return `sha256:${hash.digest()}`;
+  return hash.digest();
 }
 
-interface Hasher {
+interface KeyHash {
   update(text: string): void;
   digest(): string;
 }
 
 /**
- * SHA-256 of texts' UTF-8 bytes: node:crypto for a long message, src/sha256.ts for a short one,
- * whose boot would pay more for loading node:crypto (several milliseconds under the generator's
- * V8 flags) than for hashing in JavaScript. The same digest either way (test/hash.test.ts holds
- * src/sha256.ts to node:crypto; test/generator-memo.test.ts the two here).
+ * The key's hash for texts of `size` UTF-16 units in all: MurmurHash3 up to `short`, whose cold
+ * JavaScript costs less than loading node:crypto (about 3 ms); SHA-256 by node:crypto beyond,
+ * where MurmurHash3's cold JavaScript, line by line, costs more (docs/performance.md). Which one
+ * follows from the texts alone, and its name is in the key.
  */
-export function hasher(size: number, short = SHORT_TEXT): Hasher {
+export function keyHash(size: number, short = SHORT_KEY): KeyHash {
   if (size > short) {
     const h = crypto().createHash("sha256");
     // In chunks: each update crosses into C++, and a key is thousands of short lines.
@@ -135,11 +150,23 @@ export function hasher(size: number, short = SHORT_TEXT): Hasher {
         h.update(pending);
         pending = "";
       },
-      digest: () => h.update(pending).digest("hex"),
+      digest: () => `sha256:${h.update(pending).digest("hex")}`,
     };
   }
-  sha256Begin();
-  return { update: sha256Append, digest: sha256Digest };
+  const h = new Murmur3();
+  return { update: (t) => void h.updateText(t), digest: () => `murmur3:${h.digest()}` };
+}
+
+const SHORT_KEY = 32 * 1024;
+
+/** node:crypto, for the key of many specs. */
+const crypto = lazyBuiltin<typeof Crypto>("node:crypto");
+
+/** A compiled file's text as parts; a compile never holds a range of a memo. */
+function partsOf(t: InPlaceText): readonly (string | Uint8Array)[] {
+  if (typeof t === "string" || t instanceof Uint8Array) return [t];
+  if (!Array.isArray(t)) throw new Error("a replayed file in a memo being written");
+  return t as readonly (string | Uint8Array)[];
 }
 
 /**
@@ -150,13 +177,10 @@ export function hasher(size: number, short = SHORT_TEXT): Hasher {
  * copy of its units (a thousand units are megabytes).
  */
 export function memoParts(key: string, out: Replay, asked: Asked): (string | Uint8Array)[] {
-  const size = (t: OutFile["text"]): number =>
-    typeof t === "string"
-      ? Buffer.byteLength(t)
-      : t instanceof Uint8Array
-        ? t.length
-        : t.reduce((n, p) => n + size(p), 0);
-  const sizes = out.files.map((f) => size(f.text));
+  const parts = out.files.map((f) => partsOf(f.text));
+  const size = (p: string | Uint8Array) =>
+    typeof p === "string" ? Buffer.byteLength(p) : p.length;
+  const sizes = parts.map((ps) => ps.reduce((n, p) => n + size(p), 0));
   const header = JSON.stringify({
     format: FORMAT,
     key,
@@ -165,53 +189,19 @@ export function memoParts(key: string, out: Replay, asked: Asked): (string | Uin
     lines: out.lines,
     asked,
   });
-  const body = out.files.flatMap((f) => f.text);
+  const body = parts.flat();
   const bytes = sizes.reduce((n, s) => n + s, 0);
-  return [`${header.slice(0, -1)},"check":"${checksum(body, bytes)}"}\n`, ...body];
+  const line = `${header.slice(0, -1)},"check":"${checksum(body, bytes)}"}`;
+  // Spaces (JSON's whitespace) up to a multiple of four bytes with the newline: the files' bytes
+  // start on a word, which the reader sums word by word (src/checksum.ts).
+  const pad = (4 - ((Buffer.byteLength(line) + 1) % 4)) % 4;
+  return [`${line}${" ".repeat(pad)}\n`, ...body];
 }
 
 /**
- * A check of the parts' bytes against what the disk may lose (not against anyone: only root can
- * write a memo that is used): SHA-256 by node:crypto for a large memo; for a small one a
- * Fletcher sum (two 32-bit running sums of the bytes), since loading node:crypto or running a
- * hash in cold JavaScript costs a small boot more than all else (docs/performance.md). Which one
- * follows from the size alone, so a reader recomputes exactly what the writer wrote.
- */
-export function checksum(
-  parts: readonly (string | Uint8Array)[],
-  bytes: number,
-  large = LARGE,
-): string {
-  if (bytes > large) {
-    const hash = crypto().createHash("sha256");
-    for (const part of parts) hash.update(part);
-    return `sha256:${hash.digest("hex")}`;
-  }
-  let a = 1;
-  let b = 0;
-  for (const part of parts) {
-    const d = typeof part === "string" ? Buffer.from(part) : part;
-    for (let i = 0; i < d.length; i++) {
-      a = (a + d[i]!) | 0;
-      b = (b + a) | 0;
-    }
-  }
-  const hex = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
-  return `fletcher:${hex(a)}${hex(b)}`;
-}
-
-/** Where loading node:crypto costs less than SHA-256 in cold JavaScript (about 10 µs a block). */
-const SHORT_TEXT = 32 * 1024;
-
-/** Where node:crypto becomes the faster way to hash (measured: docs/performance.md). */
-const LARGE = 256 * 1024;
-
-/**
- * What a memo says to write, if its key is this run's and its contents are of the form this
- * build writes; else undefined (a run compiles as if there were none). Every path is checked to
- * lie in this normal-dir, every link to point at a sibling unit, every mode to be one the
- * generator uses, the sizes to add up to the bytes: a memo only ever replays what a generator
- * could have written there.
+ * What a memo read whole says to write (tunnelc generator keep, which copies it), if its key is
+ * this run's and its contents are of the form this build writes; else undefined. replayOfHeld
+ * does the same for the memo the gatherer holds open at boot.
  */
 export function replayOf(
   data: Uint8Array | undefined,
@@ -224,9 +214,56 @@ export function replayOf(
   if (data === undefined) return undefined;
   const end = data.indexOf(0x0a);
   if (end < 0) return undefined;
+  const body = data.subarray(end + 1);
+  return replayFrom(
+    {
+      header: Buffer.from(data.buffer, data.byteOffset, end).toString("utf8"),
+      bodySize: body.length,
+      check: checksum([body], body.length),
+      slice: (at, size) => body.subarray(at, at + size),
+    },
+    key,
+    normalDir,
+    units,
+  );
+}
+
+/** replayOf for the memo the gatherer read through and holds open (src/edge/read.ts). */
+export function replayOfHeld(
+  memo: HeldMemo | undefined,
+  key: string,
+  normalDir: string,
+  units: Units,
+): Replay | undefined {
+  if (memo?.header === undefined) return undefined;
+  const { header, bodySize, check, fd, bodyStart } = memo;
+  const slice = (at: number, size: number): FileRange => ({ fd, offset: bodyStart + at, size });
+  return replayFrom({ header, bodySize, check, slice }, key, normalDir, units);
+}
+
+/** A memo's first line, what follows it (its size and checksum), and a way to its files. */
+interface MemoSource {
+  header: string;
+  bodySize: number;
+  /** The checksum of what follows, as read. */
+  check: string;
+  slice(at: number, size: number): InPlaceText;
+}
+
+/**
+ * Every path is checked to lie in this normal-dir, every link to point at a sibling unit, every
+ * mode to be one the generator uses, the sizes to add up to the bytes, the checksum to be the
+ * one written: a memo only ever replays what a generator could have written there.
+ */
+function replayFrom(
+  m: MemoSource,
+  key: string | undefined,
+  normalDir: string,
+  units: Units | undefined,
+): Replay | undefined {
   let v: unknown;
   try {
-    v = JSON.parse(Buffer.from(data.buffer, data.byteOffset, end).toString("utf8"));
+    v = JSON.parse(m.header);
   } catch {
     return undefined;
   }
@@ -266,22 +303,18 @@ export function replayOf(
   const goodLine = (l: unknown): l is Line =>
     isObject(l) && (l.level === 3 || l.level === 4) && typeof l.text === "string";
   if (!files.every(goodFile) || !links.every(goodLink) || !lines.every(goodLine)) return undefined;
-  let at = end + 1;
+  // A memo is written whole or not at all (the keeper renames it into place); a byte it lost on
+  // the disk since would be written into a unit as it is: no replay then.
+  if (v.check !== m.check) return undefined;
+  let at = 0;
   const out = files.map((f) => {
-    const text = data.subarray(at, at + f.size);
+    const text = m.slice(at, f.size);
     at += f.size;
     return { path: f.path, mode: f.mode, text };
   });
-  if (at !== data.length) return undefined;
-  // A memo is written whole or not at all (the keeper renames it into place); a byte it lost on
-  // the disk since would be written into a unit as it is: no replay then.
-  const body = data.subarray(end + 1);
-  if (v.check !== checksum([body], body.length)) return undefined;
+  if (at !== m.bodySize) return undefined;
   return { files: out, links, lines };
 }
-
-/** node:crypto, loaded only for a large memo (src/sha256.ts says why). */
-const crypto = lazyBuiltin<typeof Crypto>("node:crypto");
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);

@@ -15,6 +15,8 @@ export interface GenerationRun {
     self: string[];
     /** What the kept memo says to write, when it is this run's. */
     replay?: Replay;
+    /** The kept memo as the gatherer holds it open, its units read from it: closed at the end. */
+    held?: number;
   };
   /** Lines about the memo itself (one that could not be used), logged with the run's. */
   memoLines: Line[];

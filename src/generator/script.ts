@@ -3,17 +3,8 @@
 // boot, and a package knows where its files will be). Pure: commands/generator.ts writes it.
 import { UsageError } from "../errors.ts";
 import { GENERATOR_NAME } from "./locations.ts";
-import flags from "./v8-flags.json" with { type: "json" };
 
 export const SCRIPT_MARKER = `# ${GENERATOR_NAME}: written by tunnelc generator install`;
-
-/**
- * V8 sizes its heap when node starts, so the generator's flag goes on node's command line, not
- * into the loader (docs/performance.md has the measurements). A data file, because the build
- * reads it too: V8 rejects a code cache made under other flags, so scripts/build.mjs warms
- * dist/generator.cjs's cache under these.
- */
-export const V8_FLAGS = flags.join(" ");
 
 export interface ScriptPaths {
   node: string;
@@ -46,8 +37,10 @@ fi
 # first-run cache under ~/.cache.
 unset TUNNELC_WRITE_CODE_CACHE
 export TUNNELC_NO_CACHE_WRITE=1
-# A 1 MiB young generation: a third less peak memory, no slower for a run this short.
-exec "$node" ${V8_FLAGS} "$bundle" generate${user ? " --user" : ""} "$@"
+# No V8 flag: under any, V8 and Node reject the code caches made under none, Node's own
+# included, and every boot compiles them (docs/performance.md); the compiler sets its young
+# generation itself (src/generator-compile.ts).
+exec "$node" "$bundle" generate${user ? " --user" : ""} "$@"
 `;
 }
 

@@ -3,13 +3,10 @@
 import { basename, join } from "node:path";
 import { ownershipOf, type Ownership } from "./ownership.ts";
 import { RefusedError, SystemError } from "../errors.ts";
+import { dirQuery, fileQuery } from "../edge/query.ts";
 import type { Facts, FileFact, Query } from "../edge/query.ts";
 
-/** Below --root DIR (root), read inside DIR: no link leads the read out of it (in-root.ts). */
-export const fileQuery = (path: string, root?: string) =>
-  ({ kind: "file", path, ...(root !== undefined && { root }) }) as const;
-export const dirQuery = (path: string, root?: string) =>
-  ({ kind: "dir", path, ...(root !== undefined && { root }) }) as const;
+export { dirQuery, fileQuery } from "../edge/query.ts";
 
 /**
  * A file's text and mode; neither when it does not exist. A link below --root that leads out of it, or

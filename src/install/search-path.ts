@@ -5,8 +5,7 @@
 // /etc/systemd/system above everything a package ships). Pure: one `dir` query per directory (one
 // readdir, not a stat per name) gathers what is there; the decision is made from those names.
 import { join } from "node:path";
-import { dirQuery } from "./read-units.ts";
-import type { Facts, Query } from "../edge/query.ts";
+import { dirQuery, type Facts, type Query } from "../edge/query.ts";
 import type { Target } from "./paths.ts";
 
 /**
