@@ -2,7 +2,6 @@
 import type * as Readline from "node:readline/promises";
 import { dirname, resolve } from "node:path";
 import { isatty } from "node:tty";
-import { setFlagsFromString } from "node:v8";
 import yargs, { type Argv, type Arguments, type CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { Chalk } from "chalk";
@@ -38,7 +37,7 @@ import {
 import { envelope, errorDiagnostics } from "./envelope.ts";
 import { errorText } from "./error-text.ts";
 import pkg from "../package.json" with { type: "json" };
-import youngGeneration from "../bin/v8-young-generation.json" with { type: "json" };
+import { smallYoungGeneration } from "./young-generation.ts";
 import { STDIN } from "./specfile/read.ts";
 import { lazyBuiltin } from "./builtin.ts";
 import { optionTableOf, skipHelpCache } from "./yargs-internals.ts";
@@ -140,18 +139,6 @@ function usage(lines: string[]): UsageError {
 }
 
 /**
- * A young generation that stays at its first size (1 MiB on 64 bits) instead of doubling as it
- * fills: compile of 1,000 tunnels peaks at 65 MiB instead of 78 (V8's --semi-space-growth-factor;
- * --max-semi-space-size works only on node's command line, which the bin script does not have).
- * Set once start-up is done, which keeps the default and so one scavenge fewer. V8's flag hash is
- * part of a code cache: bin/tunnelc.cjs puts the default back before it writes one. Both read
- * the two flags from bin/v8-young-generation.json.
- */
-function smallYoungGeneration(): void {
-  setFlagsFromString(youngGeneration.small);
-}
-
-/**
  * Why PATH cannot be a --root (cli-args.ts): it must be a directory, or a new one in a directory
  * that exists ("$pkgdir" before the first file is installed into it). A mistyped path, whose
  * parent is not there either, is refused rather than created whole.
@@ -177,6 +164,9 @@ function notDirectory(path: string): string | undefined {
 function checkValues(raw: string[]): (argv: Arguments) => void {
   // yargs hands middleware the instance parsing the command too (undeclared in its types).
   return ((argv: Arguments, y: Argv): void => {
+    // A young generation that stays at its first size (1 MiB on 64 bits) instead of doubling as
+    // it fills: compile of 1,000 tunnels peaks at 65 MiB instead of 78. Set once start-up is
+    // done, which keeps the default and so one scavenge fewer (src/young-generation.ts).
     smallYoungGeneration();
     skipHelpCache(y);
     const c = COMMANDS.find((c) => nameOf(c) === context.command);

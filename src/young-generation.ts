@@ -3,10 +3,11 @@
 // at run time): bin/v8-young-generation.json has the flag and its default. Not set by default in
 // the generator: node:v8, which sets it, loads Node's stream modules (about 3.5 ms of a boot
 // that replays its memo in 12), and V8 and Node check the flags when they load a code cache,
-// rejecting one made under others (docs/performance.md).
+// rejecting one made under others (docs/performance.md): built-in modules loaded later
+// (src/builtin.ts) are loaded under the default flags, as Node's cache of them was made.
 import type * as V8 from "node:v8";
 import youngGeneration from "../bin/v8-young-generation.json" with { type: "json" };
-import { lazyBuiltin } from "./builtin.ts";
+import { lazyBuiltin, setLoading } from "./builtin.ts";
 
 let small = false;
 
@@ -15,6 +16,7 @@ export function smallYoungGeneration(): void {
   if (small) return;
   v8().setFlagsFromString(youngGeneration.small);
   small = true;
+  setLoading(withDefaultFlags);
 }
 
 /**

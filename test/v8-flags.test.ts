@@ -1,5 +1,5 @@
 // The CLI's young-generation flag and its default, in one file (bin/v8-young-generation.json):
-// src/cli.ts and src/young-generation.ts set one, bin/tunnelc.cjs puts the other back before it writes a code cache. If a
+// src/young-generation.ts sets one (for the CLI and the generator), bin/tunnelc.cjs puts the other back before it writes a code cache. If a
 // Node upgrade changes V8's default, the cache would be written under a flag hash the next start
 // does not have: this test says so first.
 import { test } from "node:test";
@@ -25,8 +25,12 @@ test("the flag bin/tunnelc.cjs restores is V8's own default", () => {
 });
 
 test("both sides read the one file", () => {
-  // The CLI sets the small one; so does the generator (src/young-generation.ts).
-  for (const setter of ["cli.ts", "young-generation.ts"])
-    assert.match(readFileSync(join(ROOT, "src", setter), "utf8"), /v8-young-generation\.json/);
+  // The CLI and the generator set the small one through src/young-generation.ts.
+  assert.match(
+    readFileSync(join(ROOT, "src", "young-generation.ts"), "utf8"),
+    /v8-young-generation\.json/,
+  );
+  for (const setter of ["cli.ts", "generator-compile.ts", "edge/generator-edge.ts"])
+    assert.match(readFileSync(join(ROOT, "src", setter), "utf8"), /smallYoungGeneration\(\)/);
   assert.match(readFileSync(join(ROOT, "bin", "tunnelc.cjs"), "utf8"), /v8-young-generation\.json/);
 });
