@@ -29,7 +29,6 @@ import {
   KEPT_MEMO,
   MAX_MEMO_BYTES,
   MEMO_FILE,
-  checksum,
   keyHash,
   memoKey,
   memoParts,
@@ -40,6 +39,7 @@ import {
 import { KEEPER_UNIT, keeperUnit, withKeeper } from "../src/generator/keeper.ts";
 import { edgeOf } from "../src/edge/edge.ts";
 import { applyFiles } from "../src/edge/apply-files.ts";
+import { checksum } from "../src/checksum.ts";
 import { CLI, ROOT } from "./helpers/paths.ts";
 import { tunnelc } from "./helpers/run-cli.ts";
 import { needs } from "./helpers/prereq.ts";

@@ -17,7 +17,7 @@ import {
   searchPathOf,
   type Guard,
 } from "../install/name-guard.ts";
-import { fileQuery } from "../install/read-units.ts";
+import { fileQuery } from "../edge/query.ts";
 import { ownershipOf } from "../install/ownership.ts";
 import type { Refusal } from "../edge/plan.ts";
 import type { Gatherer } from "../edge/query.ts";

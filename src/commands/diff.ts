@@ -2,7 +2,8 @@
 import { edgeOf, type Edge } from "../edge/edge.ts";
 import { join } from "node:path";
 import { compileSpecs } from "../render/units.ts";
-import { fileQuery, textOf } from "../install/read-units.ts";
+import { textOf } from "../install/read-units.ts";
+import { fileQuery } from "../edge/query.ts";
 
 import { loadSpecs } from "./specs-arg.ts";
 import { targetOf, unitDir } from "../install/paths.ts";

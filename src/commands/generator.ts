@@ -7,7 +7,8 @@ import { envelope, problem } from "../envelope.ts";
 import { generatorScript, SCRIPT_MARKER } from "../generator/script.ts";
 import { GENERATOR_NAME, generatorDir, normalDir } from "../generator/locations.ts";
 import { KEPT_MEMO, MAX_MEMO_BYTES, MEMO_FILE, replayOf } from "../generator/memo.ts";
-import { fileQuery, textOf } from "../install/read-units.ts";
+import { textOf } from "../install/read-units.ts";
+import { fileQuery } from "../edge/query.ts";
 import { SystemError, UsageError } from "../errors.ts";
 import { execute } from "../edge/execute.ts";
 

@@ -12,7 +12,8 @@ import {
 import { execute, type StartFailure } from "../edge/execute.ts";
 import { describe } from "../edge/plan.ts";
 import { startFailure } from "../status/start-failure.ts";
-import { existingOf, fileQuery, modesOf } from "../install/read-units.ts";
+import { existingOf, modesOf } from "../install/read-units.ts";
+import { fileQuery } from "../edge/query.ts";
 import { targetOf, unitDir, type Target } from "../install/paths.ts";
 import {
   guardDetailQueries,

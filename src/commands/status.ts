@@ -2,13 +2,8 @@
 // Gathered in rounds (src/edge/query.ts): list the unit directories, read the units they hold,
 // ask systemd their states, then the journal of those with something to explain.
 import { edgeOf, type Edge } from "../edge/edge.ts";
-import {
-  dirQuery,
-  fileQuery,
-  ownedUnits,
-  serviceFileQueries,
-  textOf,
-} from "../install/read-units.ts";
+import { ownedUnits, serviceFileQueries, textOf } from "../install/read-units.ts";
+import { dirQuery, fileQuery } from "../edge/query.ts";
 import { targetOf, unitDir, type Target } from "../install/paths.ts";
 import { formatStatus, type TunnelState } from "../status/status-model.ts";
 import { logQueries, stateQuery, statesOf, withLogs, type Listed } from "../status/status-facts.ts";

@@ -197,8 +197,8 @@ function memoFile(path: string, limit: number): Answers["memo-file"] {
       if (at > limit) return { refused: `refused: larger than ${limit} bytes` };
     }
     hold();
-    if (bodyStart < 0 || sum === undefined)
-      return { memo: { bodyStart: at, bodySize: 0, check: "", fd } };
+    // No first line (sum is made when it ends): nothing a replay could use.
+    if (sum === undefined) return { memo: { bodyStart: at, bodySize: 0, check: "", fd } };
     const header = Buffer.concat(head).toString("utf8");
     return { memo: { header, bodyStart, bodySize: at - bodyStart, check: sum.digest(), fd } };
   });

@@ -18,8 +18,6 @@ import { existingUnit } from "../install/search-path.ts";
 /** Beside the units, in the normal-dir: the run's memo, which the keeper unit keeps. */
 export const MEMO_FILE = "tunnelc-generator.memo";
 
-export { checksum };
-
 /**
  * Where the keeper keeps it for the next boot: tunnelc's cache directory (hier(7): /var/cache
  * holds what a program can make again; deleting it costs one boot's compile, nothing else).
@@ -100,9 +98,9 @@ export interface Replay {
  * The inputs' hash: equal keys, equal inputs. Of a few specs a MurmurHash3_x86_128
  * (src/murmur3.ts), which cold JavaScript computes in a tenth of SHA-256's time; of many, whose
  * texts are more than that, SHA-256 by node:crypto (keyHash). It tells a changed input, as an
- * edit, a package or a disk makes one; it is no defence against a forger, and needs none: only root can write a spec directory the generator reads itself or a memo it
- * replays, and a collision would only replay what root's own earlier specs compiled. A hash, not
- * the text: a spec directory may hold what is not a spec (a private key dropped there by
+ * edit, a package or a disk makes one; it is no defence against a forger, and needs none: only
+ * root can write a spec directory the generator reads itself or a memo it replays, and a
+ * collision would only replay what root's own earlier specs compiled. A hash, not the text: a spec directory may hold what is not a spec (a private key dropped there by
  * mistake, which the generator refuses without quoting it), and the memo is kept on disk. Hashed
  * piece by piece, each piece JSON (no newline in it) on a line of its own after a count of what
  * follows, so that no two inputs give one text, and no run holds the whole text at once. The

@@ -38,8 +38,8 @@ fi
 unset TUNNELC_WRITE_CODE_CACHE
 export TUNNELC_NO_CACHE_WRITE=1
 # No V8 flag: under any, V8 and Node reject the code caches made under none, Node's own
-# included, and every boot compiles them (docs/performance.md); the compiler sets its young
-# generation itself (src/generator-compile.ts).
+# included, and every boot compiles them (docs/performance.md); a run that has much to
+# allocate sets its young generation itself (src/young-generation.ts).
 exec "$node" "$bundle" generate${user ? " --user" : ""} "$@"
 `;
 }

@@ -13,7 +13,7 @@
 // refusal and --force; compile -o refuses them).
 import { join, resolve } from "node:path";
 import { ownershipOf } from "./ownership.ts";
-import { dirQuery, fileQuery } from "./read-units.ts";
+import { dirQuery, fileQuery } from "../edge/query.ts";
 import { existingUnit, rootUnitDirs, userUnitDirs } from "./search-path.ts";
 import type { Facts, Query } from "../edge/query.ts";
 import type { Refusal } from "../edge/plan.ts";

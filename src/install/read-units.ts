@@ -6,8 +6,6 @@ import { RefusedError, SystemError } from "../errors.ts";
 import { dirQuery, fileQuery } from "../edge/query.ts";
 import type { Facts, FileFact, Query } from "../edge/query.ts";
 
-export { dirQuery, fileQuery } from "../edge/query.ts";
-
 /**
  * A file's text and mode; neither when it does not exist. A link below --root that leads out of it, or
  * loops, is the tree's problem, refused (exit 1; src/edge/in-root.ts); any other failure is a

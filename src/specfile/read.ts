@@ -133,7 +133,8 @@ function readBounded(fd: number, size: number, limit: number, regular = false): 
 
 /**
  * readBounded's bytes in a buffer of their own, never the scratch buffer the next read reuses:
- * for bytes that are kept, not decoded at once (the generator's memo, src/edge/read.ts).
+ * for bytes that are kept, not decoded at once (the generator's memo as `generator keep` copies
+ * it, src/edge/read.ts).
  */
 export function readOwnBytes(fd: number, size: number, limit: number): Buffer | undefined {
   const bytes = readBounded(fd, size, limit, true);
