@@ -78,6 +78,12 @@ export function securityScore(path: string): number {
  * systemd's own reading of the units in dir (systemd --test, as nobody): its dump of every unit
  * the oracle target pulls in.
  */
+/** This process's environment without what a system manager does not have. */
+function systemEnv(): NodeJS.ProcessEnv {
+  const { TMPDIR: _d, TEMP: _e, TMP: _t, ...rest } = process.env;
+  return rest;
+}
+
 export function systemdDump(dir: string, units: string[]): string {
   writeFileSync(join(dir, "oracle.target"), `[Unit]\nWants=${units.join(" ")}\n`, { mode: 0o644 });
   const r = spawnSync(
@@ -96,7 +102,9 @@ export function systemdDump(dir: string, units: string[]): string {
     ],
     {
       encoding: "utf8",
-      env: { ...process.env, SYSTEMD_UNIT_PATH: `${dir}:`, SYSTEMD_LOG_LEVEL: "err" },
+      // Without TMPDIR (and TEMP, TMP): systemd reads %T and %V from them, and the system
+      // manager, whose reading src/import/specifiers.ts follows, has none (systemd.unit(5)).
+      env: { ...systemEnv(), SYSTEMD_UNIT_PATH: `${dir}:`, SYSTEMD_LOG_LEVEL: "err" },
       maxBuffer: 256 * 1024 * 1024,
       cwd: "/",
     },
