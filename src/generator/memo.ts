@@ -100,12 +100,12 @@ export interface Replay {
  * texts are more than that, SHA-256 by node:crypto (keyHash). It tells a changed input, as an
  * edit, a package or a disk makes one; it is no defence against a forger, and needs none: only
  * root can write a spec directory the generator reads itself or a memo it replays, and a
- * collision would only replay what root's own earlier specs compiled. A hash, not the text: a spec directory may hold what is not a spec (a private key dropped there by
- * mistake, which the generator refuses without quoting it), and the memo is kept on disk. Hashed
- * piece by piece, each piece JSON (no newline in it) on a line of its own after a count of what
- * follows, so that no two inputs give one text, and no run holds the whole text at once. The
- * system's units are not in it: the memo holds what the run asked of them (Asked), checked again
- * at each replay.
+ * collision would only replay what root's own earlier specs compiled. A hash, not the text: a
+ * spec directory may hold what is not a spec (a private key dropped there by mistake, which the
+ * generator refuses without quoting it), and the memo is kept on disk. Hashed piece by piece,
+ * each piece JSON (no newline in it) on a line of its own after a count of what follows, so that
+ * no two inputs give one text, and no run holds the whole text at once. The system's units are
+ * not in it: the memo holds what the run asked of them (Asked), checked again at each replay.
  */
 export function memoKey(i: MemoInputs): string {
   const size = i.dirs.reduce((n, d) => d.specs.reduce((m, s) => m + s.text.length, n), 0);

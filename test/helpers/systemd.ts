@@ -74,16 +74,16 @@ export function securityScore(path: string): number {
   return Number(m[1]);
 }
 
-/**
- * systemd's own reading of the units in dir (systemd --test, as nobody): its dump of every unit
- * the oracle target pulls in.
- */
 /** This process's environment without what a system manager does not have. */
 function systemEnv(): NodeJS.ProcessEnv {
   const { TMPDIR: _d, TEMP: _e, TMP: _t, ...rest } = process.env;
   return rest;
 }
 
+/**
+ * systemd's own reading of the units in dir (systemd --test, as nobody): its dump of every unit
+ * the oracle target pulls in.
+ */
 export function systemdDump(dir: string, units: string[]): string {
   writeFileSync(join(dir, "oracle.target"), `[Unit]\nWants=${units.join(" ")}\n`, { mode: 0o644 });
   const r = spawnSync(
