@@ -22,8 +22,8 @@ const EFFECTFUL = [
  * The flow (docs/architecture.md): each folder may import only folders of its own or an earlier
  * stage, and the shared modules at src/*.ts (errors, codes, envelope…). The features are pure
  * planners over facts; commands wire them to the edge; only the entries import commands: src/cli.ts,
- * src/generator-main.ts and src/api.ts (the API, which may neither print nor exit: it is not
- * among the files the printing rule is turned off for below).
+ * src/compile-main.ts, src/generator-main.ts and src/api.ts (the API, which may neither print
+ * nor exit: it is not among the files the printing rule is turned off for below).
  */
 const FEATURES = ["install", "status", "generator", "doctor", "trust", "keygen", "init", "import"];
 const LATER = {
@@ -52,7 +52,14 @@ const flowBlocks = Object.entries(LATER).map(([folder, later]) => ({
               ]
             : []),
           {
-            group: ["../cli.ts", "../cli-args.ts", "../generator-main.ts", "../api.ts"],
+            group: [
+              "../cli.ts",
+              "../cli-args.ts",
+              "../compile-main.ts",
+              "../generator-main.ts",
+              "../print.ts",
+              "../api.ts",
+            ],
             message:
               "The entries (the CLI, the generator, the API) are where the flow ends; nothing imports them.",
           },
@@ -75,21 +82,22 @@ export default tseslint.config(
       ],
       // Refusing control characters is the point of many checks here.
       "no-control-regex": "off",
-      // Only the CLI entries print and exit (see docs/architecture.md): src/cli.ts, and
-      // src/generator-main.ts for the generator (the last block turns these off there).
+      // Only src/print.ts prints and exits, for the CLI and the lean compile (see
+      // docs/architecture.md), and src/generator-main.ts for the generator (the last block turns
+      // these off there).
       "no-restricted-properties": [
         "error",
-        { object: "process", property: "exit", message: "Only src/cli.ts exits." },
-        { object: "process", property: "exitCode", message: "Only src/cli.ts exits." },
+        { object: "process", property: "exit", message: "Only src/print.ts exits." },
+        { object: "process", property: "exitCode", message: "Only src/print.ts exits." },
         {
           object: "process",
           property: "stdout",
-          message: "Only src/cli.ts prints: return an Outcome.",
+          message: "Only src/print.ts prints: return an Outcome.",
         },
         {
           object: "process",
           property: "stderr",
-          message: "Only src/cli.ts prints: return an Outcome.",
+          message: "Only src/print.ts prints: return an Outcome.",
         },
       ],
       "no-console": "error",
@@ -130,6 +138,7 @@ export default tseslint.config(
       "src/keygen/generate.ts", // ssh-keygen's own Runner (stdin closed)
       "src/edge/generator-edge.ts", // the generator's reads and logs at boot (next block)
       "src/builtin.ts", // lazyBuiltin itself: each call's module is fenced by name (above)
+      "src/print.ts", // the entries' output: writes to stdout and stderr
     ],
     rules: {
       // The same built-ins loaded another way: lazyBuiltin (src/builtin.ts), import() or require.
@@ -249,8 +258,8 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
-    // src/generator-main.ts: the generator's own entry, which boots without src/cli.ts.
-    files: ["src/cli.ts", "src/generator-main.ts", "scripts/**", "test/**", "bin/**"],
+    // src/generator-main.ts: the generator's own entry, which boots without src/print.ts.
+    files: ["src/print.ts", "src/generator-main.ts", "scripts/**", "test/**", "bin/**"],
     rules: { "no-restricted-properties": "off", "no-console": "off" },
   },
   ...flowBlocks,

@@ -2,10 +2,11 @@
 // Loads the bundled CLI (dist/cli.cjs) from a V8 code cache, so start-up skips parsing and
 // compiling most of the bundle. docs/performance.md has the measurements.
 //
-// `generate` as the installed generator runs it (at every boot and daemon-reload) loads
-// dist/generator.cjs instead: the generator alone, without the argument parser and the other
-// commands. Any other `generate` command line (--dry-run, --help, a mistake) goes on to the full
-// CLI, which has its messages.
+// Two commands have a lean bundle of their own, without the argument parser and the other
+// commands: `generate` as the installed generator runs it (at every boot and daemon-reload) loads
+// dist/generator.cjs, and `compile SPEC... [-o DIR] [--json]` dist/compile.cjs. Any other
+// command line of theirs (another option, --help, a mistake) goes on to the full CLI, which has
+// its messages.
 //
 // V8 accepts a cache only from its own version, so the build's cache is named after the V8 that
 // wrote it. Under any other Node (a package installed elsewhere), the first run writes a cache
@@ -56,6 +57,12 @@ function writeAtomically(cacheFile, data) {
   }
 }
 
+/**
+ * Lean bundles that only read the command line, which then went to the full CLI: a cache written
+ * now would hold little more than their argument check, and be kept for the runs that need more.
+ */
+const onlyAsked = new Set();
+
 /** Runs dist/NAME from its code cache and returns its exports. */
 function load(name) {
   const file = path.join(__dirname, "..", "dist", name);
@@ -89,6 +96,7 @@ function load(name) {
   if (writeTo !== undefined) {
     // At exit, so the cache holds the functions this run compiled too, not only the top level.
     process.once("exit", () => {
+      if (onlyAsked.has(name)) return;
       // src/cli.ts sets the small young generation once the bundle has started; V8's flag
       // hash is part of a cache, and the next start checks it under the default flags (both
       // flags in one file: v8-young-generation.json).
@@ -102,8 +110,15 @@ function load(name) {
   return mod.exports;
 }
 
-const lean = process.argv[2] === "generate" ? load("generator.cjs") : undefined;
-const args = lean && lean.leanArgs(process.argv.slice(2));
-// The compiler, a bundle of its own, only when the generator's memo does not answer.
-if (args) lean.main(args, () => load("generator-compile.cjs"));
-else load("cli.cjs");
+const LEAN = { generate: "generator.cjs", compile: "compile.cjs" };
+const argv = process.argv.slice(2);
+const bundle = Object.hasOwn(LEAN, argv[0] ?? "") ? LEAN[argv[0]] : undefined;
+const lean = bundle && load(bundle);
+const args = lean && lean.leanArgs(argv);
+if (!args) {
+  if (bundle) onlyAsked.add(bundle);
+  load("cli.cjs");
+} else if (bundle === "generator.cjs") {
+  // The compiler, a bundle of its own, only when the generator's memo does not answer.
+  lean.main(args, () => load("generator-compile.cjs"));
+} else lean.main(args);

@@ -1,10 +1,11 @@
-// The build: the standalone schema validator, one bundled CommonJS file for the CLI, one for the
-// generator alone, and a V8 code cache for each (bin/tunnelc.cjs loads them; see
+// The build: the standalone schema validator, one bundled CommonJS file for the CLI, one for
+// `compile` alone, two for the generator, and a V8 code cache for each (bin/tunnelc.cjs loads them; see
 // docs/performance.md for why); and the API's bundle, its ES module face and its types.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   chmodSync,
+  existsSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -100,7 +101,13 @@ const cli = await build({
   entryPoints: ["src/cli.ts"],
   outfile: "dist/cli.cjs",
 });
-// What the installed generator runs at every boot: no yargs, chalk or other commands in it; and
+// What `compile SPEC... [-o DIR] [--json]` runs (src/compile-main.ts): no yargs, no other command.
+const compile = await build({
+  ...common,
+  entryPoints: ["src/compile-main.ts"],
+  outfile: "dist/compile.cjs",
+});
+// What the installed generator runs at every boot: no yargs or other commands in it; and
 // its compiler apart, which it loads only when its memo of the last boot does not answer.
 const generator = await build({
   ...common,
@@ -125,13 +132,15 @@ writeFileSync(
   NOTICES,
   noticesText([
     ["dist/cli.cjs", cli.metafile],
+    ["dist/compile.cjs", compile.metafile],
     ["dist/generator.cjs", generator.metafile],
     ["dist/generator-compile.cjs", generatorCompile.metafile],
     ["dist/api.cjs", api.metafile],
   ]),
 );
-// Warm the code caches: run a compile and a generator through the loader and keep what V8
-// compiled. The generator's problems go to stderr (ignored), never to this machine's journal.
+// Warm the code caches: run a compile through the full CLI (`--output=-`, a form only the full
+// CLI reads, takes it there), one through its own bundle, and a generator, each through the
+// loader, and keep what V8 compiled. The generator's problems go to stderr (ignored), never to this machine's journal.
 //
 // Reproducibly: two builds of one commit must write the same bytes (test/reproducible.test.ts).
 // V8 seeds its string hashes from its random number generator, and the seed shows in a code
@@ -145,11 +154,12 @@ const WARM_UP = ["--random-seed=1"];
 // under some masks and not under others, and even that changed a byte of its cache.
 process.umask(0o022);
 const warmEnv = (extra) => ({ LC_ALL: "C", TZ: "UTC", TUNNELC_WRITE_CODE_CACHE: "1", ...extra });
-execFileSync(
-  process.execPath,
-  [...WARM_UP, "bin/tunnelc.cjs", "compile", "docs/examples/office.json", "-o", "-"],
-  { stdio: "ignore", env: warmEnv({}) },
-);
+for (const output of [["--output=-"], ["-o", "-"]])
+  execFileSync(
+    process.execPath,
+    [...WARM_UP, "bin/tunnelc.cjs", "compile", "docs/examples/office.json", ...output],
+    { stdio: "ignore", env: warmEnv({}) },
+  );
 const out = mkdtempSync(join(tmpdir(), "tunnelc-build-"));
 // The generator sees the package and its example specs through a link of a fixed name in that
 // directory: the command line and the spec paths it hashes into its memo's key are then the same
@@ -183,6 +193,11 @@ execFileSync(
   },
 );
 rmSync(out, { recursive: true, force: true });
+// A bundle without its cache would start several times slower, and nothing else would say so.
+const uncached = [cli, compile, generator, generatorCompile]
+  .flatMap((b) => Object.keys(b.metafile.outputs))
+  .filter((f) => f.endsWith(".cjs") && !existsSync(`${f}.${process.versions.v8}.cache`));
+if (uncached.length > 0) throw new Error(`no code cache was written for ${uncached.join(", ")}`);
 // The declarations are committed (types/api.d.ts, written by `npm run docs` from tsc's output and
 // held to it by test/api-types.test.ts): the build, and a distribution's offline package build,
 // need no TypeScript.

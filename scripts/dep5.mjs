@@ -67,8 +67,9 @@ process.stdout.write(
     [
       "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/",
       `Upstream-Name: ${own.name}`,
-      "Comment: The binary package's bundles (dist/cli.cjs, dist/generator.cjs,",
-      " dist/generator-compile.cjs) are built from src/ and the packages below node_modules/;",
+      "Comment: The binary package's bundles (dist/cli.cjs, dist/compile.cjs,",
+      " dist/generator.cjs, dist/generator-compile.cjs) are built from src/ and the packages",
+      " below node_modules/;",
       " /usr/share/doc/tunnelc/THIRD-PARTY-NOTICES",
       " lists which bundle holds which package, with each one's license text.",
     ].join("\n"),

@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 
 /** What the build imports from node_modules: scripts/build*.mjs's tools, then src/'s imports. */
 export const BUILD_TOOLS = ["esbuild", "ajv"];
-export const RUNTIME = ["chalk", "diff", "ini", "jsonc-parser", "yargs"];
+export const RUNTIME = ["diff", "ini", "jsonc-parser", "yargs"];
 
 /** The repository's part: tracked files below these (user docs, not tests or CI). */
 const REPO_PARTS = [

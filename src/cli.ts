@@ -1,12 +1,10 @@
-// The CLI entry: yargs wiring, and the only place that prints and exits (docs/cli.md).
+// The CLI entry: yargs wiring; what it prints and how it exits is src/print.ts's (docs/cli.md).
 import type * as Readline from "node:readline/promises";
 import { dirname, resolve } from "node:path";
 import { isatty } from "node:tty";
 import yargs, { type Argv, type Arguments, type CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
-import { Chalk } from "chalk";
-import { ExitCode, TunnelcError, SpecError, UsageError } from "./errors.ts";
-import { formatDiagnostic, summarize, type Style } from "./report.ts";
+import { UsageError } from "./errors.ts";
 import { compileCommand } from "./commands/compile.ts";
 import { validateCommand } from "./commands/validate.ts";
 import { schemaCommand } from "./commands/schema.ts";
@@ -23,7 +21,6 @@ import { completionCommand } from "./commands/completion.ts";
 import { generateCommand } from "./commands/generate.ts";
 import { generatorCommand } from "./commands/generator.ts";
 import { importCommand } from "./commands/import.ts";
-import type { Outcome } from "./commands/outcome.ts";
 import { examplesText, paragraphs } from "./help.ts";
 import {
   unknownCommand,
@@ -34,53 +31,13 @@ import {
   wantsJson,
   type OptionTable,
 } from "./cli-args.ts";
-import { envelope, errorDiagnostics } from "./envelope.ts";
-import { errorText } from "./error-text.ts";
+import { fail, print, say } from "./print.ts";
 import pkg from "../package.json" with { type: "json" };
 import { smallYoungGeneration } from "./young-generation.ts";
 import { STDIN } from "./specfile/read.ts";
 import { lazyBuiltin } from "./builtin.ts";
 import { optionTableOf, skipHelpCache } from "./yargs-internals.ts";
 import { gathererFor } from "./edge/read.ts";
-
-/** chalk does not look at NO_COLOR (no-color.org) by itself; and no colour into a pipe. */
-function styleFor(stream: NodeJS.WriteStream): Style {
-  const noColor = (process.env.NO_COLOR ?? "") !== "" || !stream.isTTY;
-  return new Chalk({ level: noColor ? 0 : 1 });
-}
-
-function print(o: Outcome): never {
-  const style = styleFor(process.stderr);
-  const lines = o.diagnostics.map((d) => formatDiagnostic(d, style));
-  const summary = summarize(o.diagnostics);
-  if (summary) lines.push(style.bold(summary));
-  lines.push(...o.notes);
-  if (o.stdout) process.stdout.write(o.stdout);
-  if (lines.length > 0) process.stderr.write(lines.join("\n") + "\n");
-  return exit(o.exitCode);
-}
-
-function exit(code: number): never {
-  // Let stdout drain before exiting when it is a pipe.
-  process.exitCode = code;
-  process.stdout.write("", () => process.exit(code));
-  return undefined as never;
-}
-
-function fail(e: unknown): never {
-  const code = e instanceof TunnelcError ? e.exitCode : ExitCode.system;
-  if (wantsJson(ARGS)) {
-    process.stdout.write(envelope(false, errorDiagnostics(e)));
-    if (!(e instanceof TunnelcError) && process.env.TUNNELC_DEBUG)
-      process.stderr.write(`${(e as Error)?.stack ?? ""}\n`);
-    return exit(code);
-  }
-  if (e instanceof SpecError)
-    return print({ exitCode: e.exitCode, stdout: "", diagnostics: e.diagnostics, notes: [] });
-  const said = errorText(e, styleFor(process.stderr).red, Boolean(process.env.TUNNELC_DEBUG));
-  process.stderr.write(said.text);
-  return exit(said.exitCode);
-}
 
 /**
  * A question on the terminal, for `init` on a TTY; commands never read stdin themselves. One
@@ -93,7 +50,7 @@ async function ask(question: string): Promise<string> {
     const lines = readline().createInterface({ input: process.stdin, terminal: false });
     answers = lines[Symbol.asyncIterator]();
   }
-  process.stderr.write(question);
+  say(question);
   const next = await answers.next();
   if (next.done) throw new UsageError("input ended before every question was answered");
   return String(next.value).trim();
@@ -231,6 +188,7 @@ function hideTypes(y: Argv): Argv {
 
 /** The terminal's width, or $COLUMNS when not on one; at most 100 (long lines read badly). */
 function helpWidth(): number {
+  // eslint-disable-next-line no-restricted-properties -- a read, not a write: the terminal's width
   const columns = process.stdout.columns || Number(process.env.COLUMNS) || 100;
   return Math.max(40, Math.min(100, columns));
 }
@@ -298,4 +256,4 @@ export function stdinArgs(argv: string[]): string[] {
 }
 
 const ARGS = stdinArgs(hideBin(process.argv));
-main(ARGS).catch(fail);
+main(ARGS).catch((e: unknown) => fail(e, wantsJson(ARGS)));

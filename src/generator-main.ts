@@ -1,5 +1,5 @@
 // The generator's own entry (dist/generator.cjs): what the installed script runs at every boot
-// and daemon-reload, without yargs, chalk or the other commands, which would cost start-up time
+// and daemon-reload, without yargs or the other commands, which would cost start-up time
 // and memory there (docs/performance.md). It takes only the arguments systemd and the script
 // pass; bin/tunnelc.cjs hands anything else (--dry-run, --help, a mistake) to the full CLI, which
 // has the messages and the help. Like src/cli.ts, this entry prints and exits.
@@ -7,6 +7,7 @@ import { generateWith, type GenerateArgs } from "./commands/generate-run.ts";
 import { withDefaultFlags } from "./young-generation.ts";
 import { edgeOf } from "./edge/edge.ts";
 import { errorText } from "./error-text.ts";
+import { COLOUR, PLAIN } from "./style.ts";
 
 /** dist/generator-compile.cjs (src/generator-compile.ts), loaded by the caller's loader. */
 export type Compiler = typeof import("./generator-compile.ts");
@@ -35,10 +36,10 @@ export function leanArgs(argv: readonly string[]): GenerateArgs | undefined {
   return { dirs, user, dryRun: false, json: false, ...(specDir.length > 0 && { specDir }) };
 }
 
-/** chalk's red at level 1, as src/cli.ts colours "tunnelc:" on a terminal (no-color.org). */
+/** Red on a terminal, as src/print.ts colours "tunnelc:" (no-color.org). */
 function red(s: string): string {
   const colour = (process.env.NO_COLOR ?? "") === "" && process.stderr.isTTY;
-  return colour ? `\u001b[31m${s}\u001b[39m` : s;
+  return (colour ? COLOUR : PLAIN).red(s);
 }
 
 /**

@@ -1,20 +1,7 @@
 // Turning results into text for people and for --json. Pure: the CLI entry decides where the
 // text goes and whether it has colour.
 import type { Diagnostic } from "./errors.ts";
-
-export interface Style {
-  bold(s: string): string;
-  red(s: string): string;
-  yellow(s: string): string;
-  dim(s: string): string;
-  green(s: string): string;
-}
-
-export const PLAIN: Style = { bold: id, red: id, yellow: id, dim: id, green: id };
-
-function id(s: string): string {
-  return s;
-}
+import { PLAIN, type Style } from "./style.ts";
 
 /** `file:line:col: /pointer: message`, then the code frame. */
 export function formatDiagnostic(d: Diagnostic, style: Style = PLAIN): string {

@@ -459,7 +459,7 @@ test("generate writes nowhere but its output directory: not HOME, the cwd, a mis
   const home = tmp();
   const cwd = tmp();
   const out = tmp();
-  const caches = ["cli.cjs", "generator.cjs", "generator-compile.cjs"].map((b) =>
+  const caches = ["cli.cjs", "compile.cjs", "generator.cjs", "generator-compile.cjs"].map((b) =>
     join(ROOT, "dist", `${b}.${process.versions.v8}.cache`),
   );
   const before = caches.map((c) => statSync(c).mtimeMs);

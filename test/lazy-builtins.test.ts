@@ -57,12 +57,34 @@ test("compile loads no child_process, dgram, readline or assert, and runs from t
   ]);
   for (const m of ["child_process", "dgram", "readline/promises", "readline", "assert"])
     assert.ok(!modules.includes(`NativeModule ${m}`), `compile loaded node:${m}`);
+  // Nor, through its own bundle (src/compile-main.ts), what a stream on stdout or stderr, colour
+  // detection or a V8 flag would load (src/print.ts, src/young-generation.ts).
+  for (const m of ["tty", "net", "stream", "v8"])
+    assert.ok(!modules.includes(`NativeModule ${m}`), `compile loaded node:${m}`);
   assert.ok(modules.includes("NativeModule path"), "the preload saw no modules");
+  assert.deepEqual(
+    caches.map((c) => ({ file: c.file.replace(/.*\//, ""), rejected: c.rejected })),
+    [{ file: "compile.cjs", rejected: false }],
+  );
+});
+
+test("a command line the lean compile leaves to the full CLI runs it from its code cache", () => {
+  const { caches } = loadedBy([
+    "compile",
+    join(ROOT, "docs/examples/fleet.json"),
+    "-o",
+    "-",
+    "--root",
+    work,
+  ]);
   // The CLI sets a V8 flag once started (src/cli.ts), which the code cache written at the
   // build's exit must not carry: V8 would reject it at every start.
   assert.deepEqual(
     caches.map((c) => ({ file: c.file.replace(/.*\//, ""), rejected: c.rejected })),
-    [{ file: "cli.cjs", rejected: false }],
+    [
+      { file: "compile.cjs", rejected: false },
+      { file: "cli.cjs", rejected: false },
+    ],
   );
 });
 

@@ -147,10 +147,12 @@ test("every file of dist/ and the generated validator: the same bytes in both bu
 test("the tarball still ships a code cache V8 accepts for each bundle, 0644, without the build's path", () => {
   const dist = entries(tarballs[0]).filter((e) => e.name.startsWith("package/dist/"));
   for (const e of dist) assert.equal(e.mode.toString(8), "644", e.name);
-  // The generator in two bundles: what every boot loads, and the compiler it loads when its memo
-  // does not answer (docs/generator.md "Speed"); each cache at least a good part of its bundle.
+  // The CLI, compile's own bundle, and the generator in two: what every boot loads, and the
+  // compiler it loads when its memo does not answer (docs/generator.md "Speed"); each cache at
+  // least a good part of its bundle.
   for (const [bundle, least] of [
     ["cli.cjs", 100_000],
+    ["compile.cjs", 100_000],
     ["generator.cjs", 30_000],
     ["generator-compile.cjs", 100_000],
   ] as const) {

@@ -30,7 +30,12 @@ test("both sides read the one file", () => {
     readFileSync(join(ROOT, "src", "young-generation.ts"), "utf8"),
     /v8-young-generation\.json/,
   );
-  for (const setter of ["cli.ts", "generator-compile.ts", "edge/generator-edge.ts"])
+  for (const setter of [
+    "cli.ts",
+    "compile-main.ts",
+    "generator-compile.ts",
+    "edge/generator-edge.ts",
+  ])
     assert.match(readFileSync(join(ROOT, "src", setter), "utf8"), /smallYoungGeneration\(\)/);
   assert.match(readFileSync(join(ROOT, "bin", "tunnelc.cjs"), "utf8"), /v8-young-generation\.json/);
 });
