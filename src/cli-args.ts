@@ -181,8 +181,12 @@ export function unknownCommand(name: string, commands: readonly string[]): strin
 
 const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-/** Whether the command line asks for --json (before any "--"), so that even a failure is JSON. */
+/**
+ * Whether the command line asks for --json (before any "--"), so that even a failure is JSON; as
+ * yargs reads it, `--json false` does not (the word after a switch may be its value).
+ */
 export function wantsJson(raw: readonly string[]): boolean {
   const end = raw.indexOf("--");
-  return (end === -1 ? raw : raw.slice(0, end)).some((a) => a === "--json" || a === "--json=true");
+  const args = end === -1 ? raw : raw.slice(0, end);
+  return args.some((a, i) => (a === "--json" && args[i + 1] !== "false") || a === "--json=true");
 }

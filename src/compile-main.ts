@@ -24,8 +24,9 @@ type Valued = (typeof VALUED)[keyof typeof VALUED];
  * `compile SPEC... [-o DIR | --output DIR] [--only NAME] [--preset FILE] [--sysusers DIR]
  * [--tmpfiles DIR] [--json]`, each option at most once, as the full CLI reads it; undefined for
  * any other command line. A word that starts with "-" (but "-", a spec on stdin, or -o's "-",
- * stdout), an empty word, "--", `--opt=value` or an option given twice goes to the full CLI,
- * which has the messages; so does --root, whose directory the full CLI checks first.
+ * stdout), an empty word, "--", `--opt=value`, an option given twice, `--json true|false` or a
+ * spec named "help" goes to the full CLI, which has the messages; so does --root, whose
+ * directory the full CLI checks first.
  * `argv` starts at the command name.
  */
 export function leanArgs(argv: readonly string[]): CompileArgs | undefined {
@@ -41,18 +42,22 @@ export function leanArgs(argv: readonly string[]): CompileArgs | undefined {
       if (v === undefined || v === "" || values[option] !== undefined) return undefined;
       if (v.startsWith("-") && !(option === "output" && v === "-")) return undefined;
       values[option] = v;
-    } else if (a === "--json" && !json) json = true;
-    else if (a === "-") specs.push(STDIN);
+    } else if (a === "--json" && !json) {
+      // yargs reads `--json true` and `--json false` as the switch's value.
+      if (argv[i + 1] === "true" || argv[i + 1] === "false") return undefined;
+      json = true;
+    } else if (a === "-") specs.push(STDIN);
     else if (a === "" || a.startsWith("-")) return undefined;
     else specs.push(a);
   }
-  if (specs.length === 0) return undefined;
+  // A last positional "help" is yargs's help command: `compile home.json help` shows the help.
+  if (specs.length === 0 || specs.includes("help")) return undefined;
   return { specs, ...values, output: values.output ?? "-", json };
 }
 
 /**
- * Spec text from which V8's young generation is kept small (src/young-generation.ts): a fleet of
- * about 300 tunnels. Below it, setting the flag costs more start-up (loading node:v8) than it
+ * Spec text (in characters) from which V8's young generation is kept small
+ * (src/young-generation.ts): a fleet of about 300 tunnels. Below it, setting the flag costs more start-up (loading node:v8) than it
  * saves; above it, compile of 1,000 tunnels peaks about 12 MiB lower.
  */
 const LARGE_SPECS = 32 * 1024;

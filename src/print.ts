@@ -1,8 +1,8 @@
 // The one place that prints and exits, for both entries that run a command: the CLI (src/cli.ts)
 // and the lean `compile` (src/compile-main.ts), so a command says the same bytes whichever entry
-// ran it. Text is written to the file descriptors directly: process.stdout and process.stderr
-// are streams whose making loads Node's stream modules (and node:tty and node:net for a terminal
-// or a pipe) at a cost every `compile` would pay (docs/performance.md).
+// ran it. Text is written to the file descriptors directly, in order: process.stdout and
+// process.stderr are streams whose making loads Node's stream modules (and node:tty and node:net
+// for a terminal or a pipe) at a cost every `compile` would pay (docs/performance.md).
 import { writeSync } from "node:fs";
 import type * as Tty from "node:tty";
 import { ExitCode, SpecError, SystemError, TunnelcError } from "./errors.ts";
@@ -21,25 +21,22 @@ function styleFor(fd: 1 | 2): Style {
   return (process.env.NO_COLOR ?? "") === "" && tty().isatty(fd) ? COLOUR : PLAIN;
 }
 
-/** The descriptors handed to Node's stream for the rest of the run (writeAll). */
-const streamed = new Set<1 | 2>();
 /** The descriptors that cannot be written to: told nothing more. */
 const gone = new Set<1 | 2>();
 
+/** What a write that must wait sleeps on (Atomics.wait: a sleep that blocks, as a write does). */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 /**
- * All of `text` on `fd`, in order with what was written before. A descriptor made non-blocking
- * (EAGAIN: the full CLI's process.stdout makes a pipe so) is handed to Node's stream, which waits
- * for it; exit lets that drain. A reader that has gone (EPIPE: `tunnelc compile … | head -1`) is
- * told nothing more; any other failure on stdout is the run's failure (exit 3), on stderr there
- * is nowhere left to say it.
+ * All of `text` on `fd`, before anything written after it, on this descriptor or the other: the
+ * two may be one pipe (`2>&1`). A descriptor made non-blocking (EAGAIN: the full CLI's
+ * process.stdout makes a pipe so, and a stream would then queue the rest while stderr went on
+ * ahead) is waited for, a millisecond at a time, as a blocking write waits. A reader that has
+ * gone (EPIPE: `tunnelc compile … | head -1`) is told nothing more; any other failure on stdout
+ * is the run's failure (exit 3); on stderr there is nowhere left to say it.
  */
 function writeAll(fd: 1 | 2, text: string): void {
   if (text === "" || gone.has(fd)) return;
-  const stream = () => (fd === 1 ? process.stdout : process.stderr);
-  if (streamed.has(fd)) {
-    stream().write(text);
-    return;
-  }
   const bytes = Buffer.from(text, "utf8");
   let done = 0;
   while (done < bytes.length) {
@@ -48,11 +45,8 @@ function writeAll(fd: 1 | 2, text: string): void {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === "EAGAIN") {
-        streamed.add(fd);
-        // The stream's own failures come later, as events: the reader gone, as above.
-        stream().once("error", () => gone.add(fd));
-        stream().write(bytes.subarray(done));
-        return;
+        Atomics.wait(PAUSE, 0, 0, 1);
+        continue;
       }
       gone.add(fd);
       if (code === "EPIPE" || fd === 2) return;
@@ -79,12 +73,8 @@ export function print(o: Outcome): never {
 }
 
 export function exit(code: number): never {
-  process.exitCode = code;
-  // What went to a stream is written before the process ends.
-  if (streamed.has(1)) process.stdout.write("", () => process.exit(code));
-  else if (streamed.has(2)) process.stderr.write("", () => process.exit(code));
-  else process.exit(code);
-  return undefined as never;
+  // Everything was written, synchronously (writeAll).
+  process.exit(code);
 }
 
 /**

@@ -141,6 +141,13 @@ const FULL_LINES: string[][] = [
   ["good.json", "--only", "-"],
   ["good.json", "--preset", "-p"],
   ["good.json", "--no-json"],
+  // yargs reads the word after a switch as its value when it is true or false, and a last
+  // positional "help" as its help command.
+  ["good.json", "--json", "true"],
+  ["bad.json", "--json", "false"],
+  ["--json", "false", "good.json", "-o", "out"],
+  ["good.json", "help"],
+  ["good.json", "-o", "out", "help"],
 ];
 
 test("leanArgs: what the lean compile takes, as the full CLI reads it; the rest is left to it", () => {
@@ -184,6 +191,11 @@ test("command lines the lean compile does not take run the full CLI through bin/
     // Without dist/cli.cjs the package cannot run them: they did not stay in the lean bundle.
     assert.match(run(LEAN, args, undefined).stderr, /cli\.cjs/, args.join(" "));
   }
+  // `--json false` is no JSON, for a failure too (src/cli-args.ts wantsJson, as yargs reads it).
+  const plain = run(CLI, ["compile", "bad.json", "--json", "false"], undefined);
+  assert.equal(plain.status, 1);
+  assert.equal(plain.stdout, "");
+  assert.match(plain.stderr, /^bad\.json:4:36: /);
 });
 
 test("on a terminal, both entries colour a spec's problems alike", (t) => {
@@ -223,6 +235,22 @@ test("units beyond a pipe's buffer, read slowly, reach the reader whole from bot
   assert.equal(lean.status, 0);
   assert.ok(lean.bytes.length > 1_000_000, `${lean.bytes.length} bytes`);
   assert.deepEqual(full, lean);
+  // With stderr on the same pipe (2>&1), what goes to stderr after the units comes after them.
+  for (const entry of [LEAN, FULL]) {
+    const child = spawn(
+      "sh",
+      ["-c", `"${process.execPath}" "${entry}" compile many.json --preset p.preset 2>&1`],
+      { cwd },
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const chunks: Buffer[] = [];
+    for await (const c of child.stdout) chunks.push(c as Buffer);
+    await once(child, "close");
+    assert.ok(
+      Buffer.concat(chunks).equals(Buffer.concat([lean.bytes, Buffer.from("wrote p.preset\n")])),
+      entry,
+    );
+  }
   // And a reader that goes away early (`| head -c 100`) ends neither with an error.
   for (const entry of [LEAN, FULL]) {
     const child = spawn(process.execPath, [entry, "compile", "many.json"], { cwd });
