@@ -4,8 +4,8 @@
 //
 // Two commands have a lean bundle of their own, without the argument parser and the other
 // commands: `generate` as the installed generator runs it (at every boot and daemon-reload) loads
-// dist/generator.cjs, and `compile SPEC... [-o DIR] [--json]` dist/compile.cjs. Any other
-// command line of theirs (another option, --help, a mistake) goes on to the full CLI, which has
+// dist/generator.cjs, and `compile SPEC...` with its options but --root dist/compile.cjs. Any
+// other command line of theirs (--root, --help, a mistake) goes on to the full CLI, which has
 // its messages.
 //
 // V8 accepts a cache only from its own version, so the build's cache is named after the V8 that

@@ -1,6 +1,6 @@
 // The build: the standalone schema validator, one bundled CommonJS file for the CLI, one for
-// `compile` alone, two for the generator, and a V8 code cache for each (bin/tunnelc.cjs loads them; see
-// docs/performance.md for why); and the API's bundle, its ES module face and its types.
+// `compile` alone, two for the generator, and a V8 code cache for each (bin/tunnelc.cjs loads
+// them; see docs/performance.md for why); and the API's bundle, its ES module face and its types.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
@@ -101,7 +101,8 @@ const cli = await build({
   entryPoints: ["src/cli.ts"],
   outfile: "dist/cli.cjs",
 });
-// What `compile SPEC... [-o DIR] [--json]` runs (src/compile-main.ts): no yargs, no other command.
+// What `compile SPEC...` with its options but --root runs (src/compile-main.ts): no yargs, no
+// other command.
 const compile = await build({
   ...common,
   entryPoints: ["src/compile-main.ts"],
@@ -140,7 +141,8 @@ writeFileSync(
 );
 // Warm the code caches: run a compile through the full CLI (`--output=-`, a form only the full
 // CLI reads, takes it there), one through its own bundle, and a generator, each through the
-// loader, and keep what V8 compiled. The generator's problems go to stderr (ignored), never to this machine's journal.
+// loader, and keep what V8 compiled. The generator's problems go to stderr (ignored), never to
+// this machine's journal.
 //
 // Reproducibly: two builds of one commit must write the same bytes (test/reproducible.test.ts).
 // V8 seeds its string hashes from its random number generator, and the seed shows in a code

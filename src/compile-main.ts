@@ -2,7 +2,8 @@
 // its other options but --root run, without yargs and the other commands, whose loading was most
 // of compile's start-up (docs/performance.md). It takes only that grammar, in plain words;
 // bin/tunnelc.cjs hands any other command line (--root, --help, a mistake) to the full CLI,
-// which has the messages and the help. What it prints and how it exits is src/print.ts's, as for the CLI.
+// which has the messages and the help. What it prints and how it exits is src/print.ts's, as for
+// the CLI.
 import { runCompile, type CompileArgs } from "./commands/compile.ts";
 import { edgeOf, type Edge } from "./edge/edge.ts";
 import { fail, print } from "./print.ts";
@@ -57,8 +58,8 @@ export function leanArgs(argv: readonly string[]): CompileArgs | undefined {
 
 /**
  * Spec text (in characters) from which V8's young generation is kept small
- * (src/young-generation.ts): a fleet of about 300 tunnels. Below it, setting the flag costs more start-up (loading node:v8) than it
- * saves; above it, compile of 1,000 tunnels peaks about 12 MiB lower.
+ * (src/young-generation.ts): a fleet of about 300 tunnels. Below it, setting the flag costs more
+ * start-up (loading node:v8) than it saves; above it, compile of 1,000 tunnels peaks lower.
  */
 const LARGE_SPECS = 32 * 1024;
 
@@ -71,9 +72,9 @@ function sizedEdge(): Edge {
       ...edge.gatherer,
       gather(queries) {
         const facts = edge.gatherer.gather(queries);
-        let bytes = 0;
-        for (const q of queries) if (q.kind === "spec") bytes += facts.get(q).text.length;
-        if (bytes >= LARGE_SPECS) smallYoungGeneration();
+        let chars = 0;
+        for (const q of queries) if (q.kind === "spec") chars += facts.get(q).text.length;
+        if (chars >= LARGE_SPECS) smallYoungGeneration();
         return facts;
       },
     },

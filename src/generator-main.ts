@@ -2,12 +2,13 @@
 // and daemon-reload, without yargs or the other commands, which would cost start-up time
 // and memory there (docs/performance.md). It takes only the arguments systemd and the script
 // pass; bin/tunnelc.cjs hands anything else (--dry-run, --help, a mistake) to the full CLI, which
-// has the messages and the help. Like src/cli.ts, this entry prints and exits.
+// has the messages and the help. Unlike the CLI and the lean compile, which print through
+// src/print.ts, this entry prints and exits by itself.
 import { generateWith, type GenerateArgs } from "./commands/generate-run.ts";
 import { withDefaultFlags } from "./young-generation.ts";
 import { edgeOf } from "./edge/edge.ts";
 import { errorText } from "./error-text.ts";
-import { COLOUR, PLAIN } from "./style.ts";
+import { styleFor } from "./style.ts";
 
 /** dist/generator-compile.cjs (src/generator-compile.ts), loaded by the caller's loader. */
 export type Compiler = typeof import("./generator-compile.ts");
@@ -36,10 +37,9 @@ export function leanArgs(argv: readonly string[]): GenerateArgs | undefined {
   return { dirs, user, dryRun: false, json: false, ...(specDir.length > 0 && { specDir }) };
 }
 
-/** Red on a terminal, as src/print.ts colours "tunnelc:" (no-color.org). */
+/** Red on a terminal, as src/print.ts colours "tunnelc:" (src/style.ts). */
 function red(s: string): string {
-  const colour = (process.env.NO_COLOR ?? "") === "" && process.stderr.isTTY;
-  return (colour ? COLOUR : PLAIN).red(s);
+  return styleFor(process.stderr.isTTY, process.env.NO_COLOR).red(s);
 }
 
 /**

@@ -7,7 +7,7 @@ import { writeSync } from "node:fs";
 import type * as Tty from "node:tty";
 import { ExitCode, SpecError, SystemError, TunnelcError } from "./errors.ts";
 import { formatDiagnostic, summarize } from "./report.ts";
-import { COLOUR, PLAIN, type Style } from "./style.ts";
+import { PLAIN, styleFor, type Style } from "./style.ts";
 import type { Outcome } from "./commands/outcome.ts";
 import { envelope, errorDiagnostics } from "./envelope.ts";
 import { errorText } from "./error-text.ts";
@@ -16,10 +16,8 @@ import { reason } from "./specfile/read.ts";
 
 const tty = lazyBuiltin<typeof Tty>("node:tty");
 
-/** Colour only on a terminal, and never when NO_COLOR is set (no-color.org). */
-function styleFor(fd: 1 | 2): Style {
-  return (process.env.NO_COLOR ?? "") === "" && tty().isatty(fd) ? COLOUR : PLAIN;
-}
+/** stderr's style (src/style.ts): isatty asked only here, when there is something to colour. */
+const stderrStyle = (): Style => styleFor(tty().isatty(2), process.env.NO_COLOR);
 
 /** The descriptors that cannot be written to: told nothing more. */
 const gone = new Set<1 | 2>();
@@ -63,7 +61,7 @@ export function say(text: string): void {
 /** The outcome's output on stdout, its problems and notes on stderr, then its exit status. */
 export function print(o: Outcome): never {
   writeAll(1, o.stdout);
-  const style = o.diagnostics.length > 0 ? styleFor(2) : PLAIN;
+  const style = o.diagnostics.length > 0 ? stderrStyle() : PLAIN;
   const lines = o.diagnostics.map((d) => formatDiagnostic(d, style));
   const summary = summarize(o.diagnostics);
   if (summary) lines.push(style.bold(summary));
@@ -72,7 +70,7 @@ export function print(o: Outcome): never {
   return exit(o.exitCode);
 }
 
-export function exit(code: number): never {
+function exit(code: number): never {
   // Everything was written, synchronously (writeAll).
   process.exit(code);
 }
@@ -90,7 +88,7 @@ export function fail(e: unknown, json: boolean): never {
   }
   if (e instanceof SpecError)
     return print({ exitCode: e.exitCode, stdout: "", diagnostics: e.diagnostics, notes: [] });
-  const said = errorText(e, styleFor(2).red, debug);
+  const said = errorText(e, stderrStyle().red, debug);
   writeAll(2, said.text);
   return exit(said.exitCode);
 }

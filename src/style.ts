@@ -42,6 +42,11 @@ function styled(on: number, off: number): (s: string) => string {
   };
 }
 
+/** Colour only on a terminal, and never when NO_COLOR is set to anything (no-color.org). */
+export function styleFor(terminal: boolean, noColor: string | undefined): Style {
+  return terminal && (noColor ?? "") === "" ? COLOUR : PLAIN;
+}
+
 export const COLOUR: Style = {
   bold: styled(...SGR.bold),
   red: styled(...SGR.red),
