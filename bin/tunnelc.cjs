@@ -16,7 +16,6 @@
 const fs = require("node:fs");
 const path = require("node:path");
 const vm = require("node:vm");
-const Module = require("node:module");
 
 const v8 = process.versions.v8;
 
@@ -63,6 +62,14 @@ function writeAtomically(cacheFile, data) {
  */
 const onlyAsked = new Set();
 
+/**
+ * A bundle as CommonJS wraps a module: Module.wrap's text, written here because loading
+ * node:module costs a start about half a millisecond (docs/performance.md). The caches were
+ * made of this text: another would be rejected (its length is part of V8's check).
+ */
+const wrap = (source) =>
+  `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
+
 /** Runs dist/NAME from its code cache and returns its exports. */
 function load(name) {
   const file = path.join(__dirname, "..", "dist", name);
@@ -80,7 +87,7 @@ function load(name) {
   // package, not by where it was built: two builds of one commit give the same bytes wherever
   // they run (test/reproducible.test.ts), and no build machine's path ships in the package.
   const filename = building ? `tunnelc/dist/${name}` : file;
-  const script = new vm.Script(Module.wrap(source), { filename, cachedData });
+  const script = new vm.Script(wrap(source), { filename, cachedData });
   // A cache V8 rejects is rewritten, unless it is the build's (same V8, other flags: rare).
   // TUNNELC_NO_CACHE_WRITE=1 (set by the installed generator, which may write nothing outside
   // its output directories at early boot) wins over any request to write a cache.
@@ -105,8 +112,8 @@ function load(name) {
     });
   }
   const mod = { exports: {} };
-  const localRequire = Module.createRequire(file);
-  script.runInThisContext()(mod.exports, localRequire, mod, file, path.dirname(file));
+  // The bundles require Node's built-ins only, which this file's require loads as theirs would.
+  script.runInThisContext()(mod.exports, require, mod, file, path.dirname(file));
   return mod.exports;
 }
 

@@ -80,8 +80,12 @@ export function writeFileAtomic(
  * that exists but is not a directory fails with ENOTDIR naming it.
  */
 export function ensureDir(dir: string, mode = 0o755): void {
+  const whole = resolve(dir);
+  // There already, the usual case (a generator's output directory): one stat, where the walk
+  // below meets EEXIST at each level, an error made and thrown each time.
+  if (isDir(whole)) return;
   let at = "/";
-  for (const part of resolve(dir).split("/")) {
+  for (const part of whole.split("/")) {
     if (part === "") continue;
     at = join(at, part);
     try {
@@ -91,6 +95,15 @@ export function ensureDir(dir: string, mode = 0o755): void {
       if (!statSync(at).isDirectory())
         throw Object.assign(new Error(`${at} is not a directory`), { code: "ENOTDIR", path: at });
     }
+  }
+}
+
+/** Whether path is a directory, or a link to one; false for anything else, or nothing there. */
+function isDir(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch {
+    return false;
   }
 }
 
