@@ -613,6 +613,8 @@ test("a held memo: its first line whatever its length, the rest's checksum as re
       assert.equal(held.bodyStart, Buffer.byteLength(header) + 1);
       assert.equal(held.bodySize, body.length);
       assert.equal(held.check, checksum([body], body.length));
+      // Read in several windows: its bytes are not kept, the replay reads them again.
+      assert.equal(held.body, undefined);
       // Held: the same bytes read again through it, though the path is renamed over.
       writeFileSync(`${file}.new`, "other\n", { mode: 0o600 });
       renameSync(`${file}.new`, file);
@@ -622,6 +624,14 @@ test("a held memo: its first line whatever its length, the rest's checksum as re
     } finally {
       closeSync(held.fd);
     }
+    // A memo that fits in one read keeps the bytes it summed, and the replay writes those.
+    const small = body.subarray(0, 1000);
+    writeFileSync(file, Buffer.concat([Buffer.from("{}\n"), small]), { mode: 0o600 });
+    const whole = ask(file).memo;
+    assert.ok(whole, "read");
+    closeSync(whole.fd);
+    assert.deepEqual(whole.body, small);
+    assert.equal(whole.check, checksum([small], small.length));
     // No first line: read, but nothing to replay; a bound, and an open directory: refused.
     writeFileSync(file, "no newline", { mode: 0o600 });
     const plain = ask(file).memo;

@@ -79,6 +79,11 @@ export interface HeldMemo {
   /** Their checksum (src/checksum.ts), computed as they were read. */
   check: string;
   fd: number;
+  /**
+   * The bytes after the first line, when the whole memo came in its first read (a few hundred
+   * units): the replay writes those very bytes, and reads nothing again.
+   */
+  body?: Uint8Array;
 }
 
 export interface DirFact {

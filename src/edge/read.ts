@@ -169,7 +169,9 @@ const MEMO_CHUNK = 256 * 1024;
  * held open for the replay to read its units from again. Read whole into a buffer of its size,
  * the page faults of that fresh memory cost a boot more than all the rest of a replay (12 ms of
  * 4 MB against 2 ms for two passes through 256 KiB: docs/performance.md). The open file is the
- * one whose sum was taken, whatever is renamed over its path meanwhile (the keeper renames).
+ * one whose sum was taken, whatever is renamed over its path meanwhile (the keeper renames). A
+ * memo that fits in one read (up to 256 KiB, about sixty units) is not read again: its bytes are
+ * kept.
  */
 function memoFile(path: string, limit: number): Answers["memo-file"] {
   return withRootFile(path, limit, (fd, st, hold) => {
@@ -179,9 +181,11 @@ function memoFile(path: string, limit: number): Answers["memo-file"] {
     let at = 0;
     let bodyStart = -1;
     let sum: ReturnType<typeof checksumOf> | undefined;
+    let reads = 0;
     for (;;) {
       const got = readSync(fd, buf, 0, Math.min(buf.length, limit + 1 - at), at);
       if (got === 0) break;
+      reads++;
       let chunk = buf.subarray(0, got);
       if (bodyStart < 0) {
         const nl = chunk.indexOf(0x0a);
@@ -200,7 +204,10 @@ function memoFile(path: string, limit: number): Answers["memo-file"] {
     // No first line (sum is made when it ends): nothing a replay could use.
     if (sum === undefined) return { memo: { bodyStart: at, bodySize: 0, check: "", fd } };
     const header = Buffer.concat(head).toString("utf8");
-    return { memo: { header, bodyStart, bodySize: at - bodyStart, check: sum.digest(), fd } };
+    const memo = { header, bodyStart, bodySize: at - bodyStart, check: sum.digest(), fd };
+    // All of it came in one read, so the buffer holds it still: the bytes summed, kept for the
+    // replay to write (a second read would have reused the buffer).
+    return reads === 1 ? { memo: { ...memo, body: buf.subarray(bodyStart, at) } } : { memo };
   });
 }
 

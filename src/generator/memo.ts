@@ -234,8 +234,11 @@ export function replayOfHeld(
   units: Units,
 ): Replay | undefined {
   if (memo?.header === undefined) return undefined;
-  const { header, bodySize, check, fd, bodyStart } = memo;
-  const slice = (at: number, size: number): FileRange => ({ fd, offset: bodyStart + at, size });
+  const { header, bodySize, check, fd, bodyStart, body } = memo;
+  // From the bytes read, when they are all there; else from the file held open.
+  const slice = body
+    ? (at: number, size: number) => body.subarray(at, at + size)
+    : (at: number, size: number): FileRange => ({ fd, offset: bodyStart + at, size });
   return replayFrom({ header, bodySize, check, slice }, key, normalDir, units);
 }
 
