@@ -80,13 +80,16 @@ export function writeFileAtomic(
  * that exists but is not a directory fails with ENOTDIR naming it.
  */
 export function ensureDir(dir: string, mode = 0o755): void {
-  const whole = resolve(dir);
-  // There already, the usual case (a generator's output directory): one stat, where the walk
-  // below meets EEXIST at each level, an error made and thrown each time.
-  if (isDir(whole)) return;
-  let at = "/";
-  for (const part of whole.split("/")) {
-    if (part === "") continue;
+  const parts = resolve(dir)
+    .split("/")
+    .filter((p) => p !== "");
+  // From the deepest directory there already, found by stat (the usual case: the whole path, or
+  // all but its last part, as a generator's output and its .wants directory are): a walk from
+  // "/" meets EEXIST at each level, an error made and thrown each time. Below it as from "/".
+  let there = parts.length;
+  while (there > 0 && !isDir(`/${parts.slice(0, there).join("/")}`)) there--;
+  let at = `/${parts.slice(0, there).join("/")}`;
+  for (const part of parts.slice(there)) {
     at = join(at, part);
     try {
       mkdirSync(at, { mode });
