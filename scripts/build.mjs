@@ -14,6 +14,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
+import { isBuiltin } from "node:module";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { NOTICES, noticesText } from "./notices.mjs";
@@ -200,6 +201,14 @@ const uncached = [cli, compile, generator, generatorCompile]
   .flatMap((b) => Object.keys(b.metafile.outputs))
   .filter((f) => f.endsWith(".cjs") && !existsSync(`${f}.${process.versions.v8}.cache`));
 if (uncached.length > 0) throw new Error(`no code cache was written for ${uncached.join(", ")}`);
+// bin/tunnelc.cjs hands each bundle its own require, which loads Node's built-ins as any would but
+// would resolve a path or a package from bin/, not dist/: the bundles may require built-ins only.
+const foreign = [cli, compile, generator, generatorCompile].flatMap((b) =>
+  Object.values(b.metafile.outputs).flatMap((o) =>
+    o.imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path),
+  ),
+);
+if (foreign.length > 0) throw new Error(`a bundle requires more than Node's built-ins: ${foreign}`);
 // The declarations are committed (types/api.d.ts, written by `npm run docs` from tsc's output and
 // held to it by test/api-types.test.ts): the build, and a distribution's offline package build,
 // need no TypeScript.

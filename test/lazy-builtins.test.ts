@@ -58,8 +58,9 @@ test("compile loads no child_process, dgram, readline or assert, and runs from t
   for (const m of ["child_process", "dgram", "readline/promises", "readline", "assert"])
     assert.ok(!modules.includes(`NativeModule ${m}`), `compile loaded node:${m}`);
   // Nor, through its own bundle (src/compile-main.ts), what a stream on stdout or stderr, colour
-  // detection or a V8 flag would load (src/print.ts, src/young-generation.ts).
-  for (const m of ["tty", "net", "stream", "v8"])
+  // detection or a V8 flag would load (src/print.ts, src/young-generation.ts), nor node:module
+  // (neither the loader nor lazyBuiltin needs it: src/builtin.ts).
+  for (const m of ["tty", "net", "stream", "v8", "module"])
     assert.ok(!modules.includes(`NativeModule ${m}`), `compile loaded node:${m}`);
   assert.ok(modules.includes("NativeModule path"), "the preload saw no modules");
   assert.deepEqual(

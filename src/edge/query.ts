@@ -80,8 +80,8 @@ export interface HeldMemo {
   check: string;
   fd: number;
   /**
-   * The bytes after the first line, when the whole memo came in its first read (a few hundred
-   * units): the replay writes those very bytes, and reads nothing again.
+   * The bytes after the first line, when the whole memo came in its first read (up to 256 KiB,
+   * about sixty units): the replay writes those very bytes, and reads nothing again.
    */
   body?: Uint8Array;
 }
