@@ -379,7 +379,7 @@ const peakRss = (env) => {
 // One run's peak moves by a few MiB with when V8 happens to collect (60.2-64.5 MiB in 18 runs of
 // one tree): the median of five, as the times are medians, and every run printed.
 const compiledRss = Array.from({ length: 5 }, () => peakRss(compiling));
-const genRss = [...compiledRss].sort((x, y) => x - y)[2];
+const genRss = median(compiledRss);
 const replayRss = peakRss(booting);
 console.log(
   `(g) peak RSS of the generator over ${n} specs: ${genRss.toFixed(1)} MiB compiling (median of ${compiledRss.map((r) => r.toFixed(1)).join(", ")}), ${replayRss.toFixed(1)} MiB replaying its memo`,

@@ -197,13 +197,15 @@ execFileSync(
 );
 rmSync(out, { recursive: true, force: true });
 // A bundle without its cache would start several times slower, and nothing else would say so.
-const uncached = [cli, compile, generator, generatorCompile]
+/** The bundles bin/tunnelc.cjs loads. */
+const loaded = [cli, compile, generator, generatorCompile];
+const uncached = loaded
   .flatMap((b) => Object.keys(b.metafile.outputs))
   .filter((f) => f.endsWith(".cjs") && !existsSync(`${f}.${process.versions.v8}.cache`));
 if (uncached.length > 0) throw new Error(`no code cache was written for ${uncached.join(", ")}`);
 // bin/tunnelc.cjs hands each bundle its own require, which loads Node's built-ins as any would but
 // would resolve a path or a package from bin/, not dist/: the bundles may require built-ins only.
-const foreign = [cli, compile, generator, generatorCompile].flatMap((b) =>
+const foreign = loaded.flatMap((b) =>
   Object.values(b.metafile.outputs).flatMap((o) =>
     o.imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path),
   ),

@@ -74,23 +74,18 @@ export function writeFileAtomic(
 }
 
 /**
- * mkdir -p, one component at a time from "/". Not mkdirSync's { recursive: true }: on a path in
+ * mkdir -p, one component at a time below the deepest directory there already. Not mkdirSync's { recursive: true }: on a path in
  * a file system that refuses new directories with ENOENT, such as /proc, Node's loops forever
  * (seen with Node 20: `mkdirSync("/proc/x", { recursive: true })` never returns). A component
  * that exists but is not a directory fails with ENOTDIR naming it.
  */
 export function ensureDir(dir: string, mode = 0o755): void {
-  const parts = resolve(dir)
-    .split("/")
-    .filter((p) => p !== "");
-  // From the deepest directory there already, found by stat (the usual case: the whole path, or
-  // all but its last part, as a generator's output and its .wants directory are): a walk from
-  // "/" meets EEXIST at each level, an error made and thrown each time. Below it as from "/".
-  let there = parts.length;
-  while (there > 0 && !isDir(`/${parts.slice(0, there).join("/")}`)) there--;
-  let at = `/${parts.slice(0, there).join("/")}`;
-  for (const part of parts.slice(there)) {
-    at = join(at, part);
+  // That directory found by stat, upwards (the usual case: the whole path, or all but its last
+  // part, as a generator's output and its .wants directory are): a walk down from "/" met EEXIST
+  // at each level, an error made and thrown each time.
+  const missing: string[] = [];
+  for (let p = resolve(dir); p !== "/" && !isDir(p); p = dirname(p)) missing.unshift(p);
+  for (const at of missing) {
     try {
       mkdirSync(at, { mode });
     } catch (e) {
