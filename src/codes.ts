@@ -387,6 +387,11 @@ export const CODES = {
     meaning: "Lingering is off: user units stop at logout.",
     fix: "loginctl enable-linger USER.",
   },
+  "doctor/generator": {
+    meaning:
+      "The installed generator cannot run: the node it names on its #! line, or the tunnelc it runs, is missing, or it cannot be read. The next boot and daemon-reload generate no tunnel units.",
+    fix: "tunnelc generator install (a generator in /etc), or reinstall the package that ships it.",
+  },
   "doctor/port": {
     meaning: "A local forward's port is held by another program.",
     fix: "Pick another port or stop that program.",

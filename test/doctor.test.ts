@@ -9,6 +9,9 @@ import { dirname, join } from "node:path";
 import { runDoctor } from "../src/commands/doctor.ts";
 import { atLeast, opensshVersion, systemdVersion } from "../src/model/versions.ts";
 import type { Runner } from "../src/edge/systemctl.ts";
+import { doctorChecks, doctorQueries, followUpQueries } from "../src/doctor/checks.ts";
+import { Facts, type Query } from "../src/edge/query.ts";
+import { generatorScript } from "../src/generator/script.ts";
 
 const OUTPUTS: Record<string, { status: number; stdout: string; stderr: string }> = {
   systemctl: { status: 0, stdout: "systemd 252 (252.38-1~deb12u1)\n+PAM +AUDIT\n", stderr: "" },
@@ -231,4 +234,104 @@ test("a tunnel that backs off (restart.maxDelaySec): failed on systemd 252, whic
   const newer = await backoff({ maxDelaySec: 30 }, "systemd 257 (257.13-1~deb13u1)\n");
   assert.equal(newer?.ok, true);
   assert.equal(await backoff({ delaySec: 7 }), undefined);
+});
+
+// The installed generator (src/doctor/checks.ts checkGenerator): facts as the gatherer would
+// answer them, through doctor's own two rounds of queries.
+const answerOf: Record<string, unknown> = {
+  probe: { status: 127, out: "" },
+  file: {},
+  exists: false,
+  mode: { error: "ENOENT" },
+};
+function generatorLines(
+  files: Record<string, string>,
+  modes: Record<string, number>,
+  user = false,
+) {
+  const input = { model: { tunnels: [] }, user, specFile: () => "SPEC" };
+  const answer = (q: Query): [Query, unknown] => {
+    if (q.kind === "file" && files[q.path] !== undefined) return [q, { text: files[q.path] }];
+    if (q.kind === "mode" && modes[q.path] !== undefined) return [q, { mode: modes[q.path] }];
+    return [q, answerOf[q.kind]];
+  };
+  const first = new Facts(doctorQueries(input).map(answer));
+  const facts = first.with(new Facts(followUpQueries(input, first).map(answer)));
+  return doctorChecks(input, facts)
+    .filter((c) => c.code === "doctor/generator")
+    .map((c) => `${c.ok ? "ok" : "FAILED"} ${c.name}: ${c.detail}${c.ok ? "" : ` | ${c.hint}`}`);
+}
+
+test("doctor: the installed generator's node and tunnelc, which the next boot needs", () => {
+  const etc = "/etc/systemd/system-generators/tunnelc-generator";
+  const lib = "/usr/lib/systemd/system-generators/tunnelc-generator";
+  const script = (node: string, bundle: string, user = false) =>
+    generatorScript({ node, bundle, user });
+  const earlierSh = [
+    "#!/bin/sh",
+    "# tunnelc-generator: written by tunnelc generator install (docs/generator.md).",
+    "node='/opt/it'\\''s/node'",
+    "bundle='/opt/t/bin/tunnelc.cjs'",
+    "",
+  ].join("\n");
+  const node = "/usr/bin/node";
+  const bundle = "/usr/share/nodejs/tunnelc/bin/tunnelc.cjs";
+  const both = { [node]: 0o755, [bundle]: 0o644 };
+  for (const [files, modes, expected, user] of [
+    [{}, both, []],
+    [{ [lib]: script(node, bundle) }, both, [`ok generator: ${lib} runs ${bundle} with ${node}`]],
+    [
+      { [lib]: script(node, bundle) },
+      { [bundle]: 0o644 },
+      [
+        `FAILED generator: ${lib}: ${node}, its node, is not there: the next boot and daemon-reload generate no tunnel units | reinstall the package that ships it`,
+      ],
+    ],
+    [
+      { [etc]: script("/root/.nvm/v20/bin/node", bundle), [lib]: script(node, bundle) },
+      both,
+      [
+        `FAILED generator: ${etc}: /root/.nvm/v20/bin/node, its node, is not there: the next boot and daemon-reload generate no tunnel units | tunnelc generator install (it records the node and the tunnelc that run it)`,
+      ],
+    ],
+    [
+      { [lib]: script(node, bundle) },
+      { [node]: 0o644, [bundle]: 0o644 },
+      [
+        `FAILED generator: ${lib}: ${node}, its node, is not executable: the next boot and daemon-reload generate no tunnel units | reinstall the package that ships it`,
+      ],
+    ],
+    [
+      { [etc]: script(node, "/gone/tunnelc.cjs") },
+      both,
+      [
+        `FAILED generator: ${etc}: /gone/tunnelc.cjs, the tunnelc it runs, is not there: the next boot and daemon-reload generate no tunnel units | tunnelc generator install (it records the node and the tunnelc that run it)`,
+      ],
+    ],
+    [
+      { [etc]: "", [lib]: script(node, bundle) },
+      both,
+      [`ok generator: ${etc} is masked: systemd runs none`],
+    ],
+    [
+      { [lib]: "#!/bin/sh\nexit 0\n" },
+      both,
+      [`ok generator: ${lib} was not written by tunnelc: not checked`],
+    ],
+    [
+      { [etc]: earlierSh },
+      { "/opt/it's/node": 0o755, "/opt/t/bin/tunnelc.cjs": 0o644 },
+      [`ok generator: ${etc} runs /opt/t/bin/tunnelc.cjs with /opt/it's/node`],
+    ],
+    [
+      { "/etc/systemd/user-generators/tunnelc-generator": script(node, "/gone", true) },
+      both,
+      [
+        "FAILED user generator: /etc/systemd/user-generators/tunnelc-generator: /gone, the tunnelc it runs, is not there: the next boot and daemon-reload generate no tunnel units | tunnelc generator install --user (it records the node and the tunnelc that run it)",
+      ],
+      true,
+    ],
+  ] as const) {
+    assert.deepEqual(generatorLines(files, modes, user), expected, JSON.stringify(files));
+  }
 });

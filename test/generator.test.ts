@@ -643,11 +643,13 @@ test("generator install --root: an executable script with absolute paths; it run
   const path = join(root, "usr/lib/systemd/system-generators/tunnelc-generator");
   assert.equal(statSync(path).mode & 0o777, 0o755);
   const script = readFileSync(path, "utf8");
-  assert.match(script, /^#!\/bin\/sh\n/);
-  assert.ok(script.includes(`node='${process.execPath}'`));
-  // No V8 flag on node's command line: under one, every code cache made without it is rejected
-  // (docs/performance.md).
-  assert.ok(script.includes(`exec "$node" "$bundle" generate "$@"\n`));
+  // node itself is the interpreter, with no V8 flag on its #! line: under one, every code cache
+  // made without it is rejected (docs/performance.md).
+  assert.ok(script.startsWith(`#!${process.execPath}\n`));
+  assert.ok(
+    script.includes(`const bundle = ${JSON.stringify(join(ROOT, "bin", "tunnelc.cjs"))};\n`),
+  );
+  assert.ok(script.includes(`process.argv.splice(1, 1, bundle, "generate");\n`));
   assert.equal(
     tunnelc([
       "generator",
@@ -702,9 +704,9 @@ test("generator install --root defaults to the packaged paths; a foreign file is
     join(root, "usr/lib/systemd/user-generators/tunnelc-generator"),
     "utf8",
   );
-  assert.match(script, /^node='\/usr\/bin\/node'$/m);
-  assert.match(script, /^bundle='\/usr\/lib\/node_modules\/tunnelc\/bin\/tunnelc\.cjs'$/m);
-  assert.match(script, / generate --user "\$@"$/m);
+  assert.match(script, /^#!\/usr\/bin\/node\n/);
+  assert.match(script, /^const bundle = "\/usr\/lib\/node_modules\/tunnelc\/bin\/tunnelc\.cjs";$/m);
+  assert.match(script, /^ {2}process\.argv\.splice\(1, 1, bundle, "generate", "--user"\);$/m);
   const foreign = join(root, "usr/lib/systemd/system-generators");
   mkdirSync(foreign, { recursive: true });
   writeFileSync(join(foreign, "tunnelc-generator"), "#!/bin/sh\n");
@@ -713,23 +715,77 @@ test("generator install --root defaults to the packaged paths; a foreign file is
   assert.match(r.stderr, /was not written by tunnelc/);
 });
 
-test("the installed script never fails the boot: without node it logs and exits 0", () => {
+test("the installed script never fails the boot: without the bundle it logs and exits 0", () => {
   const root = tmp();
-  assert.equal(
-    tunnelc(["generator", "install", "--root", root, "--node", "/nonexistent/node"]).status,
-    0,
-  );
+  const bundle = "/nonexistent/tunnelc.cjs";
+  const install = ["generator", "install", "--root", root, "--node", process.execPath];
+  assert.equal(tunnelc([...install, "--bundle", bundle]).status, 0);
+  const script = join(root, "usr/lib/systemd/system-generators/tunnelc-generator");
+  const out = tmp();
   const kmsg = join(root, "kmsg");
   writeFileSync(kmsg, "");
-  const run = spawnSync(join(root, "usr/lib/systemd/system-generators/tunnelc-generator"), [root], {
-    encoding: "utf8",
-    env: { ...process.env, TUNNELC_KMSG: kmsg },
-  });
-  assert.equal(run.status, 0);
+  const run = (env: Record<string, string>) =>
+    spawnSync(script, [out, out, out], { encoding: "utf8", env: { ...process.env, ...env } });
+  const logged = run({ TUNNELC_KMSG: kmsg });
+  assert.equal(logged.status, 0, logged.stderr);
+  assert.equal(logged.stderr, "");
   assert.match(
     readFileSync(kmsg, "utf8"),
-    /^<3>tunnelc-generator\[\d+\]: cannot run \/nonexistent\/node /,
+    /^<3>tunnelc-generator\[\d+\]: cannot run \/nonexistent\/tunnelc\.cjs: not found; no tunnel units generated\n$/,
   );
+  // No kernel log (a container's): the line goes to stderr, and no file is made in its place.
+  const missing = join(root, "no-kmsg");
+  const told = run({ TUNNELC_KMSG: missing });
+  assert.equal(told.status, 0);
+  assert.match(
+    told.stderr,
+    /^tunnelc-generator\[\d+\]: cannot run \/nonexistent\/tunnelc\.cjs: not found/,
+  );
+  assert.ok(!existsSync(missing));
+  assert.deepEqual(readdirSync(out), []);
+});
+
+test("generator install refuses a node the kernel cannot take from a #! line, and writes nothing", () => {
+  const long = `/${"n".repeat(127)}`;
+  for (const [node, message] of [
+    ["/opt/my node/bin/node", /--node must be a path without spaces/],
+    ["/opt/node\tx", /--node must be an absolute path without control characters/],
+    [long, /--node is 128 bytes; a script's #! line holds at most 127/],
+    ["bin/node", /--node must be an absolute path/],
+  ] as const) {
+    const root = tmp();
+    const r = tunnelc(["generator", "install", "--root", root, "--node", node]);
+    assert.equal(r.status, 2, `${node}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.deepEqual(readdirSync(root), [], node);
+  }
+  // 127 bytes fit every kernel (execve(2): "Before Linux 5.1, the limit is 127 characters").
+  const root = tmp();
+  assert.equal(
+    tunnelc(["generator", "install", "--root", root, "--node", long.slice(0, 127)]).status,
+    0,
+  );
+});
+
+test("a generator script of an earlier tunnelc (sh) is tunnelc's: replaced by install, removed by uninstall", () => {
+  const root = tmp();
+  const dir = join(root, "usr/lib/systemd/system-generators");
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, "tunnelc-generator");
+  const earlier = [
+    "#!/bin/sh",
+    "# tunnelc-generator: written by tunnelc generator install (docs/generator.md).",
+    "node='/usr/bin/node'",
+    "bundle='/usr/lib/node_modules/tunnelc/bin/tunnelc.cjs'",
+    'exec "$node" "$bundle" generate "$@"',
+    "",
+  ].join("\n");
+  writeFileSync(path, earlier, { mode: 0o755 });
+  assert.equal(tunnelc(["generator", "install", "--root", root]).status, 0);
+  assert.match(readFileSync(path, "utf8"), /^#!\/usr\/bin\/node\n/);
+  writeFileSync(path, earlier, { mode: 0o755 });
+  assert.equal(tunnelc(["generator", "uninstall", "--root", root]).status, 0);
+  assert.ok(!existsSync(path));
 });
 
 test("status shows generated tunnels apart from installed ones, and the generator's problems", (t) => {

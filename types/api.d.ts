@@ -368,6 +368,10 @@ declare const CODES: {
         readonly meaning: "Lingering is off: user units stop at logout.";
         readonly fix: "loginctl enable-linger USER.";
     };
+    readonly "doctor/generator": {
+        readonly meaning: "The installed generator cannot run: the node it names on its #! line, or the tunnelc it runs, is missing, or it cannot be read. The next boot and daemon-reload generate no tunnel units.";
+        readonly fix: "tunnelc generator install (a generator in /etc), or reinstall the package that ships it.";
+    };
     readonly "doctor/port": {
         readonly meaning: "A local forward's port is held by another program.";
         readonly fix: "Pick another port or stop that program.";

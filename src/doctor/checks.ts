@@ -26,6 +26,8 @@ import type { Facts, Query } from "../edge/query.ts";
 import type { Code } from "../codes.ts";
 import { bootedQuery, systemdOffline } from "../install/manager-check.ts";
 import { SED } from "../model/replay-lines.ts";
+import { generatorSearchPaths } from "../generator/locations.ts";
+import { SCRIPT_MARKER, scriptPaths } from "../generator/script.ts";
 
 export interface Check {
   /** Which check: its code when it fails (doctor/identity, …; src/codes.ts). */
@@ -66,6 +68,8 @@ const failed = (code: DoctorCode, name: string, detail: string, hint: string): C
 const probe = (...argv: string[]) => ({ kind: "probe", argv }) as const;
 const SYSTEMD_VERSION = probe("systemctl", "--version");
 const exists = (path: string) => ({ kind: "exists", path }) as const;
+const file = (path: string) => ({ kind: "file", path }) as const;
+const mode = (path: string) => ({ kind: "mode", path }) as const;
 const port = (host: string, p: number) => ({ kind: "port", host, port: p }) as const;
 const getent = (user: string) => probe("getent", "passwd", user);
 const isActive = (t: Tunnel) =>
@@ -105,19 +109,28 @@ export function doctorQueries(input: DoctorInput): Query[] {
     ...identityQueries(tunnels),
     ...tunnels.flatMap((t) => (t.user === undefined ? [] : [getent(t.user)])),
     ...tunnels.flatMap((t) => ports(t).map((b) => port(b.host, b.port))),
+    ...generatorScopes(input).flatMap((user) => generatorSearchPaths(user).map(file)),
   ];
 }
 
 /** The second round, from the first: known_hosts files to search, ports held by whom. */
 export function followUpQueries(input: DoctorInput, facts: Facts): Query[] {
-  return tunnelsOf(input).flatMap((t) => [
-    ...(t.hostKeyPolicy === "yes"
-      ? knownHostsFiles(t, facts).map((f) => searchKnownHosts(t, f))
-      : []),
-    ...(ports(t).some((b) => facts.get(port(b.host, b.port)).code === "EADDRINUSE")
-      ? [isActive(t)]
-      : []),
-  ]);
+  const generators = generatorScopes(input).flatMap((user) => {
+    const runs = installedGenerator(user, facts);
+    const paths = runs?.text !== undefined ? scriptPaths(runs.text) : undefined;
+    return paths === undefined ? [] : [mode(paths.node), mode(paths.bundle)];
+  });
+  return [
+    ...generators,
+    ...tunnelsOf(input).flatMap((t) => [
+      ...(t.hostKeyPolicy === "yes"
+        ? knownHostsFiles(t, facts).map((f) => searchKnownHosts(t, f))
+        : []),
+      ...(ports(t).some((b) => facts.get(port(b.host, b.port)).code === "EADDRINUSE")
+        ? [isActive(t)]
+        : []),
+    ]),
+  ];
 }
 
 /** Every check, in the order doctor prints them. */
@@ -132,6 +145,7 @@ export function doctorChecks(input: DoctorInput, facts: Facts): Check[] {
     ...(wantsSed(input) ? [checkSed(facts)] : []),
     ...(wantsLinger(input) ? [checkLinger(facts)] : []),
     checkBackoff(tunnels, systemd),
+    ...generatorScopes(input).map((user) => checkGenerator(user, facts)),
     ...tunnels.flatMap((t) => [
       checkIdentity(t, facts),
       checkHostKey(t, input.specFile(t), facts),
@@ -319,4 +333,62 @@ function checkPort(t: Tunnel, host: string, p: number, facts: Facts): Check {
     `${host}:${p}: ${error.code ?? error.message}`,
     "another program listens there: pick another port or stop it",
   );
+}
+
+/** The system generator always; the user generator with --user. */
+const generatorScopes = (input: DoctorInput) => (input.user ? [false, true] : [false]);
+
+/** The file systemd runs as tunnelc's generator: the first of its name (systemd.generator(7)). */
+function installedGenerator(user: boolean, facts: Facts) {
+  for (const path of generatorSearchPaths(user)) {
+    const found = facts.get(file(path));
+    if (found.text !== undefined || found.error !== undefined) return { path, ...found };
+  }
+  return undefined;
+}
+
+/**
+ * The installed generator's node and tunnelc, which must be there at the next boot: node is its
+ * #! interpreter, and without it systemd only logs that it cannot execute the generator
+ * (src/generator/script.ts). Not installed: no line.
+ */
+function checkGenerator(user: boolean, facts: Facts): Check | undefined {
+  const runs = installedGenerator(user, facts);
+  if (runs === undefined) return undefined;
+  const name = user ? "user generator" : "generator";
+  const { path, text } = runs;
+  const again = /^\/(etc|run)\//.test(path)
+    ? `tunnelc generator install${user ? " --user" : ""} (it records the node and the tunnelc that run it)`
+    : "reinstall the package that ships it";
+  if (text === undefined)
+    return failed("doctor/generator", name, `cannot read ${path}: ${runs.error}`, again);
+  if (text === "") return pass("doctor/generator", name, `${path} is masked: systemd runs none`);
+  if (!text.includes(SCRIPT_MARKER))
+    return pass("doctor/generator", name, `${path} was not written by tunnelc: not checked`);
+  const paths = scriptPaths(text);
+  if (paths === undefined)
+    return failed(
+      "doctor/generator",
+      name,
+      `cannot tell which node and tunnelc ${path} runs`,
+      again,
+    );
+  const node = facts.get(mode(paths.node)).mode;
+  const bundle = facts.get(mode(paths.bundle)).mode;
+  const missing =
+    node === undefined
+      ? `${paths.node}, its node, is not there`
+      : (node & 0o111) === 0
+        ? `${paths.node}, its node, is not executable`
+        : bundle === undefined
+          ? `${paths.bundle}, the tunnelc it runs, is not there`
+          : undefined;
+  if (missing !== undefined)
+    return failed(
+      "doctor/generator",
+      name,
+      `${path}: ${missing}: the next boot and daemon-reload generate no tunnel units`,
+      again,
+    );
+  return pass("doctor/generator", name, `${path} runs ${paths.bundle} with ${paths.node}`);
 }

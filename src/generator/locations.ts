@@ -12,7 +12,8 @@ import type { Target } from "../install/paths.ts";
 export const SYSTEM_SPEC_DIRS = ["/etc/tunnelc", "/run/tunnelc", "/usr/lib/tunnelc"];
 
 /** The generator's file name, in whichever generator directory it is installed. */
-export { GENERATOR_NAME } from "../edge/generator-edge.ts";
+import { GENERATOR_NAME } from "../edge/generator-edge.ts";
+export { GENERATOR_NAME };
 
 /** What the generator reports about its last run, beside the units it wrote. */
 export const STATUS_FILE = "tunnelc-generator.status";
@@ -30,6 +31,23 @@ export function generatorDir(t: Target): string {
   const kind = t.user ? "user-generators" : "system-generators";
   if (t.root !== undefined) return join(t.root, "usr/lib/systemd", kind);
   return join("/etc/systemd", kind);
+}
+
+/**
+ * Where systemd looks for generators, highest priority first: of files with one name it runs
+ * the first, and an empty one or a link to /dev/null masks the name (systemd.generator(7)). A
+ * distribution's systemd searches one of /usr/lib and /lib (`systemd-path
+ * systemd-search-system-generator`), the same directory where /usr is merged.
+ */
+export function generatorSearchPaths(user: boolean): string[] {
+  const kind = user ? "user-generators" : "system-generators";
+  return [
+    "/run/systemd",
+    "/etc/systemd",
+    "/usr/local/lib/systemd",
+    "/usr/lib/systemd",
+    "/lib/systemd",
+  ].map((d) => `${d}/${kind}/${GENERATOR_NAME}`);
 }
 
 /** The normal-dir systemd passes to the generator (systemd.generator(7), item 1). */

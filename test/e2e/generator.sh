@@ -33,6 +33,10 @@ kept() { # the keeper copied this boot's memo, root's alone
 }
 keeper_ran() { [ "$(prop $KEEPER ExecMainExitTimestampMonotonic)" != 0 ] && [ "$(prop $KEEPER Result)" = success ]; }
 replayed() { [ ! -e $GEN/tunnelc-generator.memo ] && [ -f $GEN/gen-boot.service ]; }
+# systemd's line when the generator's #! interpreter (node) is not there (systemd 252).
+exec_failed() { journalctl -b -o cat | grep -qF 'Failed to execute /etc/systemd/system-generators/tunnelc-generator: No such file or directory'; }
+# (starting: this script is a unit of the boot transaction, which ends when it does.)
+manager_runs() { systemctl is-system-running | grep -qE '^(starting|running|degraded)$'; }
 
 if [ "${PHASE:-}" = boot ]; then
   relay /etc/tunnelc/keys/boot.pub
@@ -70,6 +74,18 @@ if [ "${PHASE:-}" = next-boot ]; then
   check "next boot: the tunnel is up" wait_for is_active gen-boot.service
   check "next boot: bytes through the tunnel" wait_for banner 2240
   check "next boot: the broken spec's unit failed, its log says why" wait_for unit_log_has gen-broken.service "$BROKEN_AT"
+  say done
+  exit 0
+fi
+
+# ---- PHASE=no-node-boot: the generator's #! names a node that is not there ------------------
+if [ "${PHASE:-}" = no-node-boot ]; then
+  # At boot systemd's line goes to the kernel log, which a container has not (systemd-nspawn(1)):
+  # the reload in PHASE=live finds it in the journal.
+  check "no node at boot: the generator was there, its first line naming the missing node" bash -c "[ -x /etc/systemd/system-generators/tunnelc-generator ] && [ \"\$(head -n1 /etc/systemd/system-generators/tunnelc-generator)\" = '#!/nonexistent/node' ] && [ ! -e /nonexistent/node ]"
+  check "no node at boot: the boot went on, the manager runs" manager_runs
+  check "no node at boot: no tunnel unit generated" test ! -e $GEN/gen-boot.service
+  check "no node at boot: sshd accepts connections" wait_for banner 22
   say done
   exit 0
 fi
@@ -186,6 +202,22 @@ check "name ssh: the located problem is in the journal" wait_for journal_has "^/
 check "name ssh: tunnelc status shows it" status_has "$TAKEN"
 check "name ssh: the other tunnel keeps running" still_up gen-live.service 2242
 rm /etc/tunnelc/ssh.json
+
+# Its node gone (a version manager's node removed under it): node is the generator's #!
+# interpreter, so systemd cannot execute it, logs that, and goes on. doctor says so beforehand;
+# generator install with a node that is there puts it right.
+tunnelc generator install --node /nonexistent/node
+doctor_says() { node "$TUNNELC" doctor | grep -qF "$1"; }
+check "no node: doctor names the generator's missing node" doctor_says "✗ generator: /etc/systemd/system-generators/tunnelc-generator: /nonexistent/node, its node, is not there"
+check "no node: daemon-reload succeeds" systemctl daemon-reload
+check "no node: systemd logs that it cannot execute the generator" wait_for exec_failed
+check "no node: the manager runs on" manager_runs
+check "no node: nothing generated" test ! -e $GEN/gen-live.service
+check "no node: sshd accepts connections" banner 22
+tunnelc generator install
+systemctl daemon-reload
+check "node back: the unit is generated again" test -f $GEN/gen-live.service
+check "node back: doctor passes the generator" doctor_says "✓ generator: /etc/systemd/system-generators/tunnelc-generator runs /tunnelc/bin/tunnelc.cjs with /usr/bin/node"
 
 check "live: generator uninstall" tunnelc generator uninstall
 check "live: the generator is gone" test ! -e /etc/systemd/system-generators/tunnelc-generator

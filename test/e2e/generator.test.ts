@@ -1,6 +1,7 @@
-// The generator end to end (test/e2e/generator.sh has the scenarios): one boot of a rootfs whose
-// generator and specs were bind-mounted in before it booted, one boot where the CLI installs the
-// generator and specs are dropped in live. Never writes into the cached rootfs or the host.
+// The generator end to end (test/e2e/generator.sh has the scenarios): boots of a rootfs whose
+// generator and specs were bind-mounted in before it booted (then again with the memo it kept,
+// and with a generator whose node is not there), one boot where the CLI installs the generator
+// and specs are dropped in live. Never writes into the cached rootfs or the host.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -148,6 +149,24 @@ test(
       ],
       7,
     );
+    // A boot whose generator names a node that is not there (removed under it): node is its #!
+    // interpreter, so systemd logs that it cannot execute it and boots on, sshd and all.
+    const noNode = mkdtempSync(join(tmpdir(), "tunnelc-no-node-"));
+    chmodSync(noNode, 0o755);
+    execFileSync(process.execPath, [
+      CLI,
+      "generator",
+      "install",
+      "--root",
+      noNode,
+      "--node",
+      "/nonexistent/node",
+      "--bundle",
+      "/tunnelc/bin/tunnelc.cjs",
+    ]);
+    const generator = join(noNode, "usr/lib/systemd/system-generators/tunnelc-generator");
+    await boot(t, "no-node-boot", () => [[generator, first[0]![1]], ...first.slice(1)], 4);
+    rmSync(noNode, { recursive: true, force: true });
     rmSync(kept, { recursive: true, force: true });
     rmSync(dirname(first[1]![0]), { recursive: true, force: true });
   },
@@ -160,6 +179,6 @@ test(
     const why = canBoot();
     if (!needs(t, why ?? "", why === undefined)) return;
     assert.ok(existsSync(join(ROOT, "dist", "cli.cjs")), "build first (npm run build)");
-    await boot(t, "live", () => [], 44);
+    await boot(t, "live", () => [], 52);
   },
 );
