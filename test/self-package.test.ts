@@ -114,11 +114,12 @@ test("docs/packaging.md has the three recipes, each building offline", () => {
     "debian/control",
     "debian/links",
     "debian/manpages",
+    "debian/postrm",
     "debian/rules",
     "debian/source/format",
     "debian/source/lintian-overrides",
   ]);
-  assert.deepEqual(names("selfarch"), ["PKGBUILD"]);
+  assert.deepEqual(names("selfarch"), ["PKGBUILD", "tunnelc.install"]);
   assert.deepEqual(names("selfrpm").sort(), ["tunnelc.rpmlintrc", "tunnelc.spec"]);
   // The build step of each runs in a network namespace of its own (unshare(1)).
   assert.match(recipe("selfdeb").script, /^\(cd "tunnelc-\$v" && unshare -n dpkg-buildpackage /m);
@@ -285,7 +286,7 @@ test("Debian: a source package and a .deb, lintian-clean, installed in a contain
       ],
       timeoutMs: 180_000,
     });
-    assert.equal(passed, 18, "every check ran");
+    assert.equal(passed, 22, "every check ran");
   });
   rmSync(b.dir, { recursive: true, force: true });
 });
@@ -366,6 +367,9 @@ test("Arch: makepkg builds tunnelc offline; the package holds and runs it", (t) 
   const info = sh(`bsdtar -xOf ${found[0]} .PKGINFO`, b.dir).stdout;
   assert.match(info, /^depend = nodejs>=18.19$/m);
   assert.match(info, /^depend = openssh$/m);
+  // pacman has no purge: the install script removes the generator's memo with the package.
+  const install = sh(`bsdtar -xOf ${found[0]} .INSTALL`, b.dir).stdout;
+  assert.match(install, /^post_remove\(\) \{\n {2}rm -rf \/var\/cache\/tunnelc\n\}$/m);
   const tree = join(b.dir, "root");
   mkdirSync(tree);
   // Installed by pacman itself into a root of its own (as root, as CI runs: pacman keeps the
@@ -427,6 +431,10 @@ test("RPM: rpmbuild builds tunnelc offline; rpmlint-clean; the package holds and
     (m) => `${m[1]} ${m[2]}`,
   );
   assert.deepEqual(declared.sort(), bundled(notices).sort());
+  // The generator's memo, a cache its keeper wrote, goes when the package is erased.
+  const scripts = sh(`rpm -qp --scripts ${rpm}`, b.dir).stdout;
+  assert.match(scripts, /^postuninstall scriptlet \(using \/bin\/sh\):$/m);
+  assert.match(scripts, /^if \[ "\$1" -eq 0 \]; then\n {2}rm -rf \/var\/cache\/tunnelc\nfi$/m);
   const lint = sh(
     "rpmlint -r tunnelc.rpmlintrc tunnelc.spec rpmbuild/RPMS/noarch/*.rpm rpmbuild/SRPMS/*.rpm",
     b.dir,

@@ -2,7 +2,7 @@
 # Inside the booted container (test/self-package.test.ts): tunnelc's own .deb, built offline from
 # the release tarball by docs/packaging.md's recipe, installed with dpkg -i; its generator turns a
 # spec in /etc/tunnelc into a unit at daemon-reload, and the tunnel comes up (sshd on 127.0.0.1:22
-# is the relay); dpkg --purge removes it. VERSION comes from the runner unit.
+# is the relay); dpkg -r removes it, dpkg --purge its cache too. VERSION comes from the runner unit.
 . "$(dirname "$0")/checks.sh"
 : >"$LOG"
 UNIT=office-reverse.service
@@ -61,7 +61,12 @@ check "systemctl start brings the tunnel up" systemctl start "$UNIT"
 check "bytes through the -R forward" wait_for banner 2222
 check "tunnelc status lists the generated tunnel" bash -c "tunnelc status | grep -q office-reverse"
 check "systemctl stop ends the tunnel" systemctl stop "$UNIT"
-check "dpkg --purge removes tunnelc" dpkg --purge tunnelc
+KEPT=/var/cache/tunnelc/generator.memo
+check "the keeper unit keeps the generator's memo" bash -c "systemctl start tunnelc-generator-keep.service && test -s $KEPT"
+check "dpkg -r removes tunnelc" dpkg -r tunnelc
+check "... and leaves the memo, a cache for the next install" test -s "$KEPT"
+check "dpkg --purge purges tunnelc" dpkg --purge tunnelc
+check "... and removes the memo (postrm purge)" test ! -e /var/cache/tunnelc
 check "the generator is gone" test ! -e "$GEN"
 check "man tunnelc finds no page" no_man_page
 check "daemon-reload: the unit is gone" gone
