@@ -117,7 +117,42 @@ function load(name) {
   return mod.exports;
 }
 
+/**
+ * The installed generator is a #! line that has the kernel run node with this file, then the
+ * script's own path and systemd's directories (src/generator/script.ts): that path, marked as
+ * tunnelc's, names no command. It becomes `generate` (`--user` in a user-generators directory,
+ * systemd.generator(7)), as the command line every other part of tunnelc sees; and nothing is
+ * written outside the output directories at early boot: no code cache, no first-run cache.
+ */
+function asGenerator(args) {
+  const script = args[0];
+  if (script === undefined || !path.isAbsolute(script)) return;
+  if (path.basename(script) !== "tunnelc-generator" || !marked(script)) return;
+  delete process.env.TUNNELC_WRITE_CODE_CACHE;
+  process.env.TUNNELC_NO_CACHE_WRITE = "1";
+  const user = path.basename(path.dirname(script)) === "user-generators";
+  process.argv.splice(2, 1, "generate", ...(user ? ["--user"] : []));
+}
+
+/** Whether the file's first bytes have the mark `tunnelc generator install` writes. */
+function marked(file) {
+  let fd;
+  try {
+    fd = fs.openSync(file, "r");
+    const head = Buffer.alloc(512);
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    return head
+      .toString("utf8", 0, n)
+      .includes("tunnelc-generator: written by tunnelc generator install");
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
 const LEAN = { generate: "generator.cjs", compile: "compile.cjs" };
+asGenerator(process.argv.slice(2));
 const argv = process.argv.slice(2);
 const bundle = Object.hasOwn(LEAN, argv[0] ?? "") ? LEAN[argv[0]] : undefined;
 const lean = bundle && load(bundle);

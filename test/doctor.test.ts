@@ -245,13 +245,15 @@ const answerOf: Record<string, unknown> = {
   mode: { error: "ENOENT" },
 };
 function generatorLines(
-  files: Record<string, string>,
+  files: Record<string, string | readonly [string, number]>,
   modes: Record<string, number>,
   user = false,
 ) {
   const input = { model: { tunnels: [] }, user, specFile: () => "SPEC" };
   const answer = (q: Query): [Query, unknown] => {
-    if (q.kind === "file" && files[q.path] !== undefined) return [q, { text: files[q.path] }];
+    const f = q.kind === "file" ? files[q.path] : undefined;
+    if (f !== undefined)
+      return [q, typeof f === "string" ? { text: f, mode: 0o755 } : { text: f[0], mode: f[1] }];
     if (q.kind === "mode" && modes[q.path] !== undefined) return [q, { mode: modes[q.path] }];
     return [q, answerOf[q.kind]];
   };
@@ -264,6 +266,7 @@ function generatorLines(
 
 test("doctor: the installed generator's node and tunnelc, which the next boot needs", () => {
   const etc = "/etc/systemd/system-generators/tunnelc-generator";
+  const run = "/run/systemd/system-generators/tunnelc-generator";
   const lib = "/usr/lib/systemd/system-generators/tunnelc-generator";
   const script = (node: string, bundle: string, user = false) =>
     generatorScript({ node, bundle, user });
@@ -322,6 +325,19 @@ test("doctor: the installed generator's node and tunnelc, which the next boot ne
       { [etc]: earlierSh },
       { "/opt/it's/node": 0o755, "/opt/t/bin/tunnelc.cjs": 0o644 },
       [`ok generator: ${etc} runs /opt/t/bin/tunnelc.cjs with /opt/it's/node`],
+    ],
+    // Not executable: systemd passes over it to the next of the name, and so does doctor.
+    [
+      { [etc]: [script("/gone/node", bundle), 0o644], [lib]: script(node, bundle) },
+      both,
+      [`ok generator: ${lib} runs ${bundle} with ${node}`],
+    ],
+    [
+      { [run]: script(node, "/gone.cjs"), [etc]: script(node, bundle) },
+      both,
+      [
+        `FAILED generator: ${run}: /gone.cjs, the tunnelc it runs, is not there: the next boot and daemon-reload generate no tunnel units | remove ${run}: it overrides the one in /etc and /usr/lib`,
+      ],
     ],
     [
       { "/etc/systemd/user-generators/tunnelc-generator": script(node, "/gone", true) },

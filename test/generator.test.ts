@@ -11,15 +11,18 @@ import {
   readFileSync,
   readdirSync,
   readlinkSync,
+  rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
 import { once } from "node:events";
 import { planGeneration } from "../src/generator/plan.ts";
+import { SCRIPT_MARKER } from "../src/generator/script.ts";
 import { generationEffects } from "../src/generator/effects.ts";
 import { KEEPER_UNIT } from "../src/generator/keeper.ts";
 import { MEMO_FILE } from "../src/generator/memo.ts";
@@ -643,13 +646,10 @@ test("generator install --root: an executable script with absolute paths; it run
   const path = join(root, "usr/lib/systemd/system-generators/tunnelc-generator");
   assert.equal(statSync(path).mode & 0o777, 0o755);
   const script = readFileSync(path, "utf8");
-  // node itself is the interpreter, with no V8 flag on its #! line: under one, every code cache
-  // made without it is rejected (docs/performance.md).
-  assert.ok(script.startsWith(`#!${process.execPath}\n`));
-  assert.ok(
-    script.includes(`const bundle = ${JSON.stringify(join(ROOT, "bin", "tunnelc.cjs"))};\n`),
-  );
-  assert.ok(script.includes(`process.argv.splice(1, 1, bundle, "generate");\n`));
+  // node is the interpreter and the loader its one argument, with no V8 flag: under one, every
+  // code cache made without it is rejected (docs/performance.md).
+  assert.ok(script.startsWith(`#!${process.execPath} ${join(ROOT, "bin", "tunnelc.cjs")}\n`));
+  assert.ok(script.includes("# tunnelc-generator: written by tunnelc generator install"));
   assert.equal(
     tunnelc([
       "generator",
@@ -704,9 +704,11 @@ test("generator install --root defaults to the packaged paths; a foreign file is
     join(root, "usr/lib/systemd/user-generators/tunnelc-generator"),
     "utf8",
   );
-  assert.match(script, /^#!\/usr\/bin\/node\n/);
-  assert.match(script, /^const bundle = "\/usr\/lib\/node_modules\/tunnelc\/bin\/tunnelc\.cjs";$/m);
-  assert.match(script, /^ {2}process\.argv\.splice\(1, 1, bundle, "generate", "--user"\);$/m);
+  assert.match(
+    script,
+    /^#!\/usr\/bin\/node \/usr\/lib\/node_modules\/tunnelc\/bin\/tunnelc\.cjs\n/,
+  );
+  assert.match(script, /takes this file's path for `generate --user`/);
   const foreign = join(root, "usr/lib/systemd/system-generators");
   mkdirSync(foreign, { recursive: true });
   writeFileSync(join(foreign, "tunnelc-generator"), "#!/bin/sh\n");
@@ -715,56 +717,141 @@ test("generator install --root defaults to the packaged paths; a foreign file is
   assert.match(r.stderr, /was not written by tunnelc/);
 });
 
-test("the installed script never fails the boot: without the bundle it logs and exits 0", () => {
+test("the installed script runs as generate --user from a user-generators directory, and writes nothing beside its output", () => {
+  const root = tmp();
+  const install = ["generator", "install", "--root", root, "--node", process.execPath];
+  const bundle = ["--bundle", join(ROOT, "bin", "tunnelc.cjs")];
+  assert.equal(tunnelc([...install, ...bundle, "--user"]).status, 0);
+  const script = join(root, "usr/lib/systemd/user-generators/tunnelc-generator");
+  const home = tmp();
+  const out = tmp();
+  // Asked to write a code cache (as the build is), it writes none: not at early boot.
+  const cache = join(home, "cache");
+  const specs = tmp();
+  writeFileSync(join(specs, "mine.json"), spec("mine", 2222, ', "scope": "user"'));
+  const built = join(ROOT, "dist", `generator.cjs.${process.versions.v8}.cache`);
+  const before = statSync(built).mtimeMs;
+  const run = spawnSync(script, ["--spec-dir", specs, out, out, out], {
+    encoding: "utf8",
+    env: { ...process.env, HOME: home, XDG_CACHE_HOME: cache, TUNNELC_WRITE_CODE_CACHE: "1" },
+  });
+  assert.equal(run.status, 0, run.stderr);
+  // A user generator's: enabled for default.target, and no memo or keeper (docs/generator.md).
+  assert.ok(existsSync(join(out, "default.target.wants", "mine.service")), run.stderr);
+  assert.ok(!existsSync(join(out, "tunnelc-generator.memo")));
+  assert.ok(!existsSync(cache));
+  assert.equal(statSync(built).mtimeMs, before, "the build's code cache was written");
+});
+
+test("no package.json above the installed script decides how node runs it: a module type or a broken file changes nothing", () => {
+  // node reads the nearest package.json for a file without an extension (its module type), and
+  // stops at a broken one; the script has node run the loader, a .cjs file, instead.
+  const root = tmp();
+  const install = ["generator", "install", "--root", root, "--node", process.execPath];
+  assert.equal(tunnelc([...install, "--bundle", join(ROOT, "bin", "tunnelc.cjs")]).status, 0);
+  const script = join(root, "usr/lib/systemd/system-generators/tunnelc-generator");
+  const env = {
+    ...process.env,
+    TUNNELC_KMSG: join(root, "none"),
+    TUNNELC_JOURNAL_STREAM: join(root, "none"),
+  };
+  for (const text of ['{ "type": "module" }\n', "{ broken\n"]) {
+    writeFileSync(join(root, "usr/lib/systemd/system-generators/package.json"), text);
+    writeFileSync(join(root, "package.json"), text);
+    const out = tmp();
+    const run = spawnSync(script, ["--spec-dir", specTree(), out, out, out], {
+      encoding: "utf8",
+      env,
+    });
+    assert.equal(run.status, 0, `${text}: ${run.stderr}`);
+    assert.ok(existsSync(join(out, "good.service")), text);
+  }
+  // The loader knows the script by the mark generator install writes.
+  assert.ok(readFileSync(join(ROOT, "bin", "tunnelc.cjs"), "utf8").includes(SCRIPT_MARKER));
+});
+
+test("without the tunnelc it names, the installed script fails and writes nothing; systemd boots on", () => {
   const root = tmp();
   const bundle = "/nonexistent/tunnelc.cjs";
   const install = ["generator", "install", "--root", root, "--node", process.execPath];
   assert.equal(tunnelc([...install, "--bundle", bundle]).status, 0);
   const script = join(root, "usr/lib/systemd/system-generators/tunnelc-generator");
   const out = tmp();
-  const kmsg = join(root, "kmsg");
-  writeFileSync(kmsg, "");
-  const run = (env: Record<string, string>) =>
-    spawnSync(script, [out, out, out], { encoding: "utf8", env: { ...process.env, ...env } });
-  const logged = run({ TUNNELC_KMSG: kmsg });
-  assert.equal(logged.status, 0, logged.stderr);
-  assert.equal(logged.stderr, "");
-  assert.match(
-    readFileSync(kmsg, "utf8"),
-    /^<3>tunnelc-generator\[\d+\]: cannot run \/nonexistent\/tunnelc\.cjs: not found; no tunnel units generated\n$/,
-  );
-  // No kernel log (a container's): the line goes to stderr, and no file is made in its place.
-  const missing = join(root, "no-kmsg");
-  const told = run({ TUNNELC_KMSG: missing });
-  assert.equal(told.status, 0);
-  assert.match(
-    told.stderr,
-    /^tunnelc-generator\[\d+\]: cannot run \/nonexistent\/tunnelc\.cjs: not found/,
-  );
-  assert.ok(!existsSync(missing));
+  const run = spawnSync(script, [out, out, out], { encoding: "utf8" });
+  assert.notEqual(run.status, 0);
+  assert.match(run.stderr, /Cannot find module '\/nonexistent\/tunnelc\.cjs'/);
   assert.deepEqual(readdirSync(out), []);
 });
 
-test("generator install refuses a node the kernel cannot take from a #! line, and writes nothing", () => {
-  const long = `/${"n".repeat(127)}`;
-  for (const [node, message] of [
-    ["/opt/my node/bin/node", /--node must be a path without spaces/],
-    ["/opt/node\tx", /--node must be an absolute path without control characters/],
-    [long, /--node is 128 bytes; a script's #! line holds at most 127/],
-    ["bin/node", /--node must be an absolute path/],
+test("generator install refuses what the kernel cannot run from a #! line, or a live node or tunnelc that is not there; writes nothing", () => {
+  // Below --root: the packaged default bundle (45 bytes) and a space: 79 bytes of node fit the
+  // 125 every kernel reads (before Linux 5.1: fs/binfmt_script.c, BINPRM_BUF_SIZE 128).
+  const long = `/${"n".repeat(79)}`;
+  for (const [args, message] of [
+    [["--node", "/opt/my node/bin/node"], /--node must be a path without spaces/],
+    [["--node", "/opt/node\tx"], /--node must be an absolute path without control characters/],
+    [["--node", long], /--node and --bundle make a #! line of 126 bytes, .* at most 125/],
+    [["--node", "bin/node"], /--node must be an absolute path/],
+    [["--bundle", "/opt/t/tunnelc.cjs "], /--bundle must not end in a space/],
   ] as const) {
     const root = tmp();
-    const r = tunnelc(["generator", "install", "--root", root, "--node", node]);
-    assert.equal(r.status, 2, `${node}: ${r.stderr}`);
+    const r = tunnelc(["generator", "install", "--root", root, ...args]);
+    assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.match(r.stderr, message);
-    assert.deepEqual(readdirSync(root), [], node);
+    assert.deepEqual(readdirSync(root), [], args.join(" "));
   }
-  // 127 bytes fit every kernel (execve(2): "Before Linux 5.1, the limit is 127 characters").
   const root = tmp();
-  assert.equal(
-    tunnelc(["generator", "install", "--root", root, "--node", long.slice(0, 127)]).status,
-    0,
-  );
+  const fits = tunnelc(["generator", "install", "--root", root, "--node", long.slice(0, 79)]);
+  assert.equal(fits.status, 0, fits.stderr);
+  // Live (no --root), node and tunnelc must be there: checked before anything is written, so a
+  // dry run says it too (a live install is never run here: it would write this machine's /etc).
+  for (const [args, message] of [
+    [
+      ["--node", "/nonexistent/node"],
+      /--node \/nonexistent\/node: not there: the generator would not run/,
+    ],
+    [["--node", join(ROOT, "package.json")], /not executable/],
+    [["--bundle", "/nonexistent/tunnelc.cjs"], /--bundle \/nonexistent\/tunnelc\.cjs: not there/],
+  ] as const) {
+    const r = tunnelc(["generator", "install", "--dry-run", ...args]);
+    assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+});
+
+test("the #! line takes the paths as they are: quotes, $, backslashes, backticks, a space in the bundle's", () => {
+  // The kernel reads the line byte for byte: node's path to the first blank, the rest of the
+  // line the one argument (execve(2)). No shell or quoting is involved.
+  const root = mkdtempSync("/tmp/g-");
+  const odd = join(root, `q'"$\`\\ \${x}`);
+  mkdirSync(odd);
+  const node = join(odd.replaceAll(" ", "_"), "node");
+  mkdirSync(dirname(node));
+  symlinkSync(process.execPath, node);
+  const bundle = join(odd, "t.cjs");
+  const install = ["generator", "install", "--root", root, "--node", node, "--bundle", bundle];
+  assert.equal(tunnelc(install).status, 0);
+  const script = join(root, "usr/lib/systemd/system-generators/tunnelc-generator");
+  assert.ok(readFileSync(script, "utf8").startsWith(`#!${node} ${bundle}\n`));
+  const out = tmp();
+  const env = {
+    ...process.env,
+    TUNNELC_KMSG: join(root, "none"),
+    TUNNELC_JOURNAL_STREAM: join(root, "none"),
+  };
+  // Missing, the bundle is the one node names.
+  const missing = spawnSync(script, [out], { encoding: "utf8", env });
+  assert.notEqual(missing.status, 0);
+  assert.ok(missing.stderr.includes(`Cannot find module '${bundle}'`), missing.stderr);
+  // There (a link to the real one), it is the one run: the specs become units.
+  symlinkSync(join(ROOT, "bin", "tunnelc.cjs"), bundle);
+  const ran = spawnSync(script, ["--spec-dir", specTree(), out, out, out], {
+    encoding: "utf8",
+    env,
+  });
+  assert.equal(ran.status, 0, ran.stderr);
+  assert.ok(existsSync(join(out, "good.service")), ran.stderr);
+  rmSync(root, { recursive: true, force: true });
 });
 
 test("a generator script of an earlier tunnelc (sh) is tunnelc's: replaced by install, removed by uninstall", () => {
@@ -782,7 +869,7 @@ test("a generator script of an earlier tunnelc (sh) is tunnelc's: replaced by in
   ].join("\n");
   writeFileSync(path, earlier, { mode: 0o755 });
   assert.equal(tunnelc(["generator", "install", "--root", root]).status, 0);
-  assert.match(readFileSync(path, "utf8"), /^#!\/usr\/bin\/node\n/);
+  assert.match(readFileSync(path, "utf8"), /^#!\/usr\/bin\/node \/usr\/lib\/node_modules\//);
   writeFileSync(path, earlier, { mode: 0o755 });
   assert.equal(tunnelc(["generator", "uninstall", "--root", root]).status, 0);
   assert.ok(!existsSync(path));

@@ -42,6 +42,33 @@ function paths(args: GeneratorArgs, gatherer: Gatherer): { node: string; bundle:
   return { node: args.node ?? process.execPath, bundle: args.bundle ?? running(gatherer) };
 }
 
+const KERNEL_RELEASE = "/proc/sys/kernel/osrelease";
+
+/**
+ * The paths, and live the kernel that will run the #! line (src/generator/script.ts): a live
+ * generator must name a node and a tunnelc that are there, or no boot would generate a tunnel.
+ * Below --root they are the packaged system's, not this machine's, and its kernel is unknown.
+ */
+function live(args: GeneratorArgs, gatherer: Gatherer) {
+  const p = paths(args, gatherer);
+  if (args.root !== undefined) return p;
+  const node = { kind: "mode", path: p.node } as const;
+  const bundle = { kind: "mode", path: p.bundle } as const;
+  const kernel = fileQuery(KERNEL_RELEASE);
+  const facts = gatherer.gather([node, bundle, kernel]);
+  const mode = facts.get(node).mode;
+  if (mode === undefined || (mode & 0o111) === 0)
+    throw new UsageError(
+      `--node ${p.node}: ${mode === undefined ? "not there" : "not executable"}: the generator would not run at the next boot`,
+    );
+  if (facts.get(bundle).mode === undefined)
+    throw new UsageError(
+      `--bundle ${p.bundle}: not there: the generator would not run at the next boot`,
+    );
+  const release = facts.get(kernel).text?.trim();
+  return { ...p, ...(release ? { kernel: release } : {}) };
+}
+
 /** The tunnelc running now, its links resolved. */
 function running(gatherer: Gatherer): string {
   const q = { kind: "realpath", path: process.argv[1] ?? "" } as const;
@@ -85,7 +112,7 @@ export function runGenerator(
     if (!args.dryRun) execute([{ kind: "remove", path, ...jail }], edge.runner);
     return report("remove", [`${would}remove ${path}`, ...(args.dryRun ? [] : reload)]);
   }
-  const script = generatorScript({ ...paths(args, gatherer), user: args.user });
+  const script = generatorScript({ ...live(args, gatherer), user: args.user });
   if (existing === script) return report("unchanged", [`unchanged ${path}`]);
   if (args.dryRun) return report("write", [`would write ${path}`], script);
   const failure = `cannot write ${path}`;

@@ -335,14 +335,19 @@ function checkPort(t: Tunnel, host: string, p: number, facts: Facts): Check {
   );
 }
 
-/** The system generator always; the user generator with --user. */
-const generatorScopes = (input: DoctorInput) => (input.user ? [false, true] : [false]);
+/** The system generator always; the user generator too where user units are asked about. */
+const generatorScopes = (input: DoctorInput) => (wantsLinger(input) ? [false, true] : [false]);
 
-/** The file systemd runs as tunnelc's generator: the first of its name (systemd.generator(7)). */
+/**
+ * The file systemd runs as tunnelc's generator: the first of its name (systemd.generator(7)),
+ * passing over one that is not executable, as systemd does; an empty one masks the name.
+ */
 function installedGenerator(user: boolean, facts: Facts) {
   for (const path of generatorSearchPaths(user)) {
     const found = facts.get(file(path));
-    if (found.text !== undefined || found.error !== undefined) return { path, ...found };
+    if (found.error !== undefined) return { path, ...found };
+    if (found.text === undefined) continue;
+    if (found.text === "" || ((found.mode ?? 0) & 0o111) !== 0) return { path, ...found };
   }
   return undefined;
 }
@@ -357,9 +362,11 @@ function checkGenerator(user: boolean, facts: Facts): Check | undefined {
   if (runs === undefined) return undefined;
   const name = user ? "user generator" : "generator";
   const { path, text } = runs;
-  const again = /^\/(etc|run)\//.test(path)
+  const again = path.startsWith("/etc/")
     ? `tunnelc generator install${user ? " --user" : ""} (it records the node and the tunnelc that run it)`
-    : "reinstall the package that ships it";
+    : path.startsWith("/run/")
+      ? `remove ${path}: it overrides the one in /etc and /usr/lib`
+      : "reinstall the package that ships it";
   if (text === undefined)
     return failed("doctor/generator", name, `cannot read ${path}: ${runs.error}`, again);
   if (text === "") return pass("doctor/generator", name, `${path} is masked: systemd runs none`);

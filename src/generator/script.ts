@@ -1,8 +1,11 @@
-// The installed generator: a small node script, its interpreter and the installed tunnelc's
-// bundle recorded as absolute paths at install time (PATH is not to be trusted at early boot, and
-// a package knows where its files will be). The kernel starts node itself from the `#!` line: no
-// shell between systemd and node, about 2 ms of every boot and daemon-reload
-// (docs/performance.md). Pure: commands/generator.ts writes it.
+// The installed generator: one `#!` line that has the kernel run node with the installed
+// tunnelc's loader (bin/tunnelc.cjs), both as absolute paths recorded at install time (PATH is
+// not to be trusted at early boot, and a package knows where its files will be), then comments.
+// No shell between systemd and node: about 2 ms of every boot and daemon-reload
+// (docs/performance.md). And node runs a `.cjs` file, whose module type no package.json decides:
+// a script of its own, without an extension, would be read as an ES module under a
+// {"type":"module"} in any directory above it, and not at all under a broken one.
+// Pure: commands/generator.ts writes it; bin/tunnelc.cjs knows it by the marker.
 import { UsageError } from "../errors.ts";
 import { GENERATOR_NAME } from "./locations.ts";
 
@@ -10,18 +13,25 @@ import { GENERATOR_NAME } from "./locations.ts";
 export const SCRIPT_MARKER = `${GENERATOR_NAME}: written by tunnelc generator install`;
 
 /**
- * The text after `#!` that every kernel reads whole: "Before Linux 5.1, the limit is 127
- * characters" (execve(2) "Interpreter scripts"); a longer line is cut or refused.
+ * The longest `#!` line a kernel runs as written: before Linux 5.1 it reads 128 bytes and ends the
+ * text at the 128th, so 125 follow the `#!` (fs/binfmt_script.c, BINPRM_BUF_SIZE; execve(2)
+ * "Interpreter scripts": "the limit is 127 characters"); 5.1 and later read 256 (253 after `#!`).
+ * A longer line is cut, or refused since 5.0.
  */
-const MAX_INTERPRETER_BYTES = 127;
+export function interpreterLimit(kernel: string | undefined): number {
+  const [major = 0, minor = 0] = (kernel ?? "").split(".").map((n) => parseInt(n, 10));
+  return major > 5 || (major === 5 && minor >= 1) ? 253 : 125;
+}
 
 export interface ScriptPaths {
   node: string;
   bundle: string;
   user: boolean;
+  /** The kernel that runs it (`uname -r`), when known: a package's is not. */
+  kernel?: string;
 }
 
-export function generatorScript({ node, bundle, user }: ScriptPaths): string {
+export function generatorScript({ node, bundle, user, kernel }: ScriptPaths): string {
   for (const [what, p] of [
     ["--node", node],
     ["--bundle", bundle],
@@ -29,76 +39,41 @@ export function generatorScript({ node, bundle, user }: ScriptPaths): string {
     if (!p.startsWith("/") || /[\u0000-\u001f\u007f]/.test(p))
       throw new UsageError(`${what} must be an absolute path without control characters: ${p}`);
   }
-  // The kernel ends the interpreter's path at the first space or tab (execve(2)).
+  // The kernel ends the interpreter's path at the first space or tab, and passes the rest of the
+  // line, blanks at its ends dropped, as its one argument (execve(2)).
   if (/[ \t]/.test(node))
     throw new UsageError(
-      `--node must be a path without spaces, as a script's #! line needs (execve(2)): ${node}; a link to it without one will do`,
+      `--node must be a path without spaces, as a #! line needs (execve(2)): ${node}; a link to it without one will do`,
     );
-  const bytes = Buffer.byteLength(node);
-  if (bytes > MAX_INTERPRETER_BYTES)
+  if (/[ \t]$/.test(bundle))
+    throw new UsageError(`--bundle must not end in a space, as a #! line drops it: ${bundle}`);
+  const line = `${node} ${bundle}`;
+  const bytes = Buffer.byteLength(line);
+  const limit = interpreterLimit(kernel);
+  if (bytes > limit)
     throw new UsageError(
-      `--node is ${bytes} bytes; a script's #! line holds at most ${MAX_INTERPRETER_BYTES} on every kernel (execve(2)): give a shorter path to it, a link will do: ${node}`,
+      `--node and --bundle make a #! line of ${bytes} bytes, and ${kernel === undefined ? "the kernel that runs it may be older than Linux 5.1, which reads" : `Linux ${kernel} reads`} at most ${limit} (execve(2)): give shorter paths to them, links will do`,
     );
-  const args = ["generate", ...(user ? ["--user"] : [])].map((a) => JSON.stringify(a)).join(", ");
-  return `#!${node}
-// ${SCRIPT_MARKER} (docs/generator.md).
-// systemd runs it at boot and at every daemon-reload as: ${GENERATOR_NAME} NORMAL_DIR [EARLY_DIR LATE_DIR]
-// (systemd.generator(7)). It never fails the boot: without the bundle it logs and exits 0; without
-// node, systemd logs that it cannot execute this file and boots on (tunnelc doctor says so before).
-"use strict";
-const bundle = ${JSON.stringify(bundle)};
-const fs = require("node:fs");
-let found = true;
-try {
-  fs.accessSync(bundle, fs.constants.R_OK);
-} catch {
-  found = false;
-}
-if (found) {
-  // Nothing may be written outside the output directories at early boot: no code cache, no
-  // first-run cache under ~/.cache. No V8 flag on the #! line: under any, V8 and Node reject the
-  // code caches made under none, Node's own included (docs/performance.md).
-  delete process.env.TUNNELC_WRITE_CODE_CACHE;
-  process.env.TUNNELC_NO_CACHE_WRITE = "1";
-  // The command line the bundle reads, as \`node BUNDLE ${user ? "generate --user" : "generate"} ARGS...\` gives it.
-  process.argv.splice(1, 1, bundle, ${args});
-  require(bundle);
-} else {
-  const msg = \`${GENERATOR_NAME}[\${process.pid}]: cannot run \${bundle}: not found; no tunnel units generated\`;
-  let kmsg;
-  try {
-    // Never created: a container may have no /dev/kmsg (systemd-nspawn(1)).
-    kmsg = fs.openSync(process.env.TUNNELC_KMSG || "/dev/kmsg", fs.constants.O_WRONLY | fs.constants.O_APPEND);
-  } catch {
-    process.stderr.write(\`\${msg}\\n\`);
-  }
-  if (kmsg !== undefined) fs.writeSync(kmsg, \`<3>\${msg}\\n\`);
-}
+  return `#!${line}
+# ${SCRIPT_MARKER} (docs/generator.md).
+# systemd runs it at boot and at every daemon-reload as: ${GENERATOR_NAME} NORMAL_DIR [EARLY_DIR LATE_DIR]
+# (systemd.generator(7)); the kernel runs the line above, node with tunnelc's loader, which
+# takes this file's path for \`generate${user ? " --user" : ""}\` (a user generator: its directory says so).
+# Without node or tunnelc there, systemd logs that it could not run it and boots on, with no
+# tunnel units (tunnelc doctor says so before).
 `;
 }
 
 /**
- * The node and bundle an installed script runs: this version's (`#!NODE` and its `bundle`
- * constant) or an earlier version's sh script (`node='…'`, `bundle='…'`). For doctor.
+ * The node and bundle an installed script runs: this version's (`#!NODE BUNDLE`) or an earlier
+ * version's sh script (`node='…'`, `bundle='…'`). For doctor.
  */
 export function scriptPaths(text: string): { node: string; bundle: string } | undefined {
-  const interpreter = /^#!(\S+)\n/.exec(text)?.[1];
-  const constant = /^const bundle = (".*");$/m.exec(text)?.[1];
-  if (interpreter !== undefined && constant !== undefined) {
-    const bundle: unknown = parseJson(constant);
-    return typeof bundle === "string" ? { node: interpreter, bundle } : undefined;
-  }
-  const node = /^node='((?:[^']|'\\'')*)'$/m.exec(text)?.[1];
-  const bundle = /^bundle='((?:[^']|'\\'')*)'$/m.exec(text)?.[1];
+  const line = /^#!([^ \t\n]+)[ \t]+([^\n]*[^ \t\n])[ \t]*\n/.exec(text);
+  if (line !== null && line[1] !== "/bin/sh") return { node: line[1]!, bundle: line[2]! };
+  const node = /^node='((?:[^'\n]|'\\'')*)'$/m.exec(text)?.[1];
+  const bundle = /^bundle='((?:[^'\n]|'\\'')*)'$/m.exec(text)?.[1];
   if (node === undefined || bundle === undefined) return undefined;
   const unquote = (word: string) => word.replaceAll(`'\\''`, "'");
   return { node: unquote(node), bundle: unquote(bundle) };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -82,7 +82,7 @@ fi
 if [ "${PHASE:-}" = no-node-boot ]; then
   # At boot systemd's line goes to the kernel log, which a container has not (systemd-nspawn(1)):
   # the reload in PHASE=live finds it in the journal.
-  check "no node at boot: the generator was there, its first line naming the missing node" bash -c "[ -x /etc/systemd/system-generators/tunnelc-generator ] && [ \"\$(head -n1 /etc/systemd/system-generators/tunnelc-generator)\" = '#!/nonexistent/node' ] && [ ! -e /nonexistent/node ]"
+  check "no node at boot: the generator was there, its first line naming the missing node" bash -c "[ -x /etc/systemd/system-generators/tunnelc-generator ] && [ \"\$(head -n1 /etc/systemd/system-generators/tunnelc-generator)\" = '#!/nonexistent/node /tunnelc/bin/tunnelc.cjs' ] && [ ! -e /nonexistent/node ]"
   check "no node at boot: the boot went on, the manager runs" manager_runs
   check "no node at boot: no tunnel unit generated" test ! -e $GEN/gen-boot.service
   check "no node at boot: sshd accepts connections" wait_for banner 22
@@ -204,11 +204,16 @@ check "name ssh: the other tunnel keeps running" still_up gen-live.service 2242
 rm /etc/tunnelc/ssh.json
 
 # Its node gone (a version manager's node removed under it): node is the generator's #!
-# interpreter, so systemd cannot execute it, logs that, and goes on. doctor says so beforehand;
-# generator install with a node that is there puts it right.
-tunnelc generator install --node /nonexistent/node
+# interpreter, so systemd cannot execute it, logs that, and goes on. generator install refuses
+# a node that is not there; doctor says so when it went later; generator install with a node
+# that is there puts it right.
 doctor_says() { node "$TUNNELC" doctor | grep -qF "$1"; }
-check "no node: doctor names the generator's missing node" doctor_says "✗ generator: /etc/systemd/system-generators/tunnelc-generator: /nonexistent/node, its node, is not there"
+refused_live() { ! tunnelc generator install --node /nonexistent/node 2>/tmp/refused && grep -q 'not there' /tmp/refused && [ "$(head -n1 /etc/systemd/system-generators/tunnelc-generator)" = "#!/usr/bin/node /tunnelc/bin/tunnelc.cjs" ]; }
+check "no node: generator install refuses a node that is not there, and leaves the generator" refused_live
+ln -s /usr/bin/node /usr/local/bin/node-gone
+tunnelc generator install --node /usr/local/bin/node-gone
+rm /usr/local/bin/node-gone
+check "no node: doctor names the generator's missing node" doctor_says "✗ generator: /etc/systemd/system-generators/tunnelc-generator: /usr/local/bin/node-gone, its node, is not there"
 check "no node: daemon-reload succeeds" systemctl daemon-reload
 check "no node: systemd logs that it cannot execute the generator" wait_for exec_failed
 check "no node: the manager runs on" manager_runs

@@ -179,6 +179,6 @@ test(
     const why = canBoot();
     if (!needs(t, why ?? "", why === undefined)) return;
     assert.ok(existsSync(join(ROOT, "dist", "cli.cjs")), "build first (npm run build)");
-    await boot(t, "live", () => [], 52);
+    await boot(t, "live", () => [], 53);
   },
 );
