@@ -770,6 +770,23 @@ test("no package.json above the installed script decides how node runs it: a mod
   assert.ok(readFileSync(join(ROOT, "bin", "tunnelc.cjs"), "utf8").includes(SCRIPT_MARKER));
 });
 
+test("a first argument named like the installed script is taken for it only with its mark, and never waits to read it", () => {
+  const dir = tmp();
+  const fifo = join(dir, "tunnelc-generator");
+  assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
+  const plain = join(tmp(), "tunnelc-generator");
+  writeFileSync(plain, "#!/bin/sh\n");
+  for (const path of [fifo, plain]) {
+    const r = spawnSync(process.execPath, [join(ROOT, "bin", "tunnelc.cjs"), path], {
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    assert.equal(r.signal, null, `${path}: timed out`);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /unknown command/);
+  }
+});
+
 test("without the tunnelc it names, the installed script fails and writes nothing; systemd boots on", () => {
   const root = tmp();
   const bundle = "/nonexistent/tunnelc.cjs";
