@@ -47,7 +47,7 @@ interface Ran {
   stderr: string;
 }
 
-/** What `node` prints for each run, and the generator's files over the examples. */
+/** What `node` prints for each run, and the generator's files over the examples (run by its script). */
 function runAll(node: string): { runs: Ran[]; generated: Record<string, string> } {
   const env = { ...process.env, NO_COLOR: "", FORCE_COLOR: undefined, TUNNELC_KMSG: "/dev/null" };
   const runs = RUNS.map((args) => {
@@ -55,11 +55,17 @@ function runAll(node: string): { runs: Ran[]; generated: Record<string, string> 
     return { args, status: r.status, stdout: r.stdout, stderr: r.stderr };
   });
   const out = mkdtempSync(join(tmpdir(), "tunnelc-nodes-"));
-  const g = spawnSync(
-    node,
-    [CLI, "generate", "--spec-dir", join(ROOT, "docs", "examples"), out, out, out],
-    { encoding: "utf8", env },
-  );
+  // As systemd runs it: the installed script, whose #! line has the kernel run this node with
+  // the loader (src/generator/script.ts).
+  const root = mkdtempSync(join(tmpdir(), "tunnelc-nodes-root-"));
+  const install = ["generator", "install", "--root", root, "--node", node, "--bundle", CLI];
+  assert.equal(spawnSync(process.execPath, [CLI, ...install]).status, 0);
+  const script = join(root, "usr/lib/systemd/system-generators/tunnelc-generator");
+  const g = spawnSync(script, ["--spec-dir", join(ROOT, "docs", "examples"), out, out, out], {
+    encoding: "utf8",
+    env,
+  });
+  rmSync(root, { recursive: true, force: true });
   const generated: Record<string, string> = { "(status)": `${g.status} ${g.stderr}` };
   for (const f of readdirSync(out, { recursive: true, encoding: "utf8" }).sort()) {
     const p = join(out, f);
