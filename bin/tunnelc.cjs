@@ -124,8 +124,7 @@ function load(name) {
  * systemd.generator(7)), as the command line every other part of tunnelc sees; and nothing is
  * written outside the output directories at early boot: no code cache, no first-run cache.
  */
-function asGenerator(args) {
-  const script = args[0];
+function asGenerator(script) {
   if (script === undefined || !path.isAbsolute(script)) return;
   if (path.basename(script) !== "tunnelc-generator" || !marked(script)) return;
   delete process.env.TUNNELC_WRITE_CODE_CACHE;
@@ -153,7 +152,7 @@ function marked(file) {
 }
 
 const LEAN = { generate: "generator.cjs", compile: "compile.cjs" };
-asGenerator(process.argv.slice(2));
+asGenerator(process.argv[2]);
 const argv = process.argv.slice(2);
 const bundle = Object.hasOwn(LEAN, argv[0] ?? "") ? LEAN[argv[0]] : undefined;
 const lean = bundle && load(bundle);

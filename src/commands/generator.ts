@@ -4,7 +4,8 @@ import { edgeOf, type Edge } from "../edge/edge.ts";
 import { dirname, join, resolve } from "node:path";
 import { defineCommand, flag, jsonOption, text } from "./options.ts";
 import { envelope, problem } from "../envelope.ts";
-import { generatorScript, SCRIPT_MARKER } from "../generator/script.ts";
+import { generatorScript, notRunnable, SCRIPT_MARKER } from "../generator/script.ts";
+import { modeQuery } from "../install/identity-check.ts";
 import { GENERATOR_NAME, generatorDir, normalDir } from "../generator/locations.ts";
 import { KEPT_MEMO, MAX_MEMO_BYTES, MEMO_FILE, replayOf } from "../generator/memo.ts";
 import { textOf } from "../install/read-units.ts";
@@ -52,18 +53,14 @@ const KERNEL_RELEASE = "/proc/sys/kernel/osrelease";
 function live(args: GeneratorArgs, gatherer: Gatherer) {
   const p = paths(args, gatherer);
   if (args.root !== undefined) return p;
-  const node = { kind: "mode", path: p.node } as const;
-  const bundle = { kind: "mode", path: p.bundle } as const;
+  const node = modeQuery(p.node);
+  const bundle = modeQuery(p.bundle);
   const kernel = fileQuery(KERNEL_RELEASE);
   const facts = gatherer.gather([node, bundle, kernel]);
-  const mode = facts.get(node).mode;
-  if (mode === undefined || (mode & 0o111) === 0)
+  const gone = notRunnable(p, facts.get(node).mode, facts.get(bundle).mode);
+  if (gone !== undefined)
     throw new UsageError(
-      `--node ${p.node}: ${mode === undefined ? "not there" : "not executable"}: the generator would not run at the next boot`,
-    );
-  if (facts.get(bundle).mode === undefined)
-    throw new UsageError(
-      `--bundle ${p.bundle}: not there: the generator would not run at the next boot`,
+      `--${gone.what} ${gone.path}: ${gone.why}: the generator would not run at the next boot`,
     );
   const release = facts.get(kernel).text?.trim();
   return { ...p, ...(release ? { kernel: release } : {}) };

@@ -27,7 +27,8 @@ import type { Code } from "../codes.ts";
 import { bootedQuery, systemdOffline } from "../install/manager-check.ts";
 import { SED } from "../model/replay-lines.ts";
 import { generatorSearchPaths } from "../generator/locations.ts";
-import { SCRIPT_MARKER, scriptPaths } from "../generator/script.ts";
+import { executable, notRunnable, SCRIPT_MARKER, scriptPaths } from "../generator/script.ts";
+import { fileQuery } from "../edge/query.ts";
 
 export interface Check {
   /** Which check: its code when it fails (doctor/identity, …; src/codes.ts). */
@@ -68,8 +69,6 @@ const failed = (code: DoctorCode, name: string, detail: string, hint: string): C
 const probe = (...argv: string[]) => ({ kind: "probe", argv }) as const;
 const SYSTEMD_VERSION = probe("systemctl", "--version");
 const exists = (path: string) => ({ kind: "exists", path }) as const;
-const file = (path: string) => ({ kind: "file", path }) as const;
-const mode = (path: string) => ({ kind: "mode", path }) as const;
 const port = (host: string, p: number) => ({ kind: "port", host, port: p }) as const;
 const getent = (user: string) => probe("getent", "passwd", user);
 const isActive = (t: Tunnel) =>
@@ -109,7 +108,9 @@ export function doctorQueries(input: DoctorInput): Query[] {
     ...identityQueries(tunnels),
     ...tunnels.flatMap((t) => (t.user === undefined ? [] : [getent(t.user)])),
     ...tunnels.flatMap((t) => ports(t).map((b) => port(b.host, b.port))),
-    ...generatorScopes(input).flatMap((user) => generatorSearchPaths(user).map(file)),
+    ...generatorScopes(input).flatMap((user) =>
+      generatorSearchPaths(user).map((p) => fileQuery(p)),
+    ),
   ];
 }
 
@@ -118,7 +119,7 @@ export function followUpQueries(input: DoctorInput, facts: Facts): Query[] {
   const generators = generatorScopes(input).flatMap((user) => {
     const runs = installedGenerator(user, facts);
     const paths = runs?.text !== undefined ? scriptPaths(runs.text) : undefined;
-    return paths === undefined ? [] : [mode(paths.node), mode(paths.bundle)];
+    return paths === undefined ? [] : [modeQuery(paths.node), modeQuery(paths.bundle)];
   });
   return [
     ...generators,
@@ -344,10 +345,10 @@ const generatorScopes = (input: DoctorInput) => (wantsLinger(input) ? [false, tr
  */
 function installedGenerator(user: boolean, facts: Facts) {
   for (const path of generatorSearchPaths(user)) {
-    const found = facts.get(file(path));
+    const found = facts.get(fileQuery(path));
     if (found.error !== undefined) return { path, ...found };
     if (found.text === undefined) continue;
-    if (found.text === "" || ((found.mode ?? 0) & 0o111) !== 0) return { path, ...found };
+    if (found.text === "" || executable(found.mode)) return { path, ...found };
   }
   return undefined;
 }
@@ -380,21 +381,16 @@ function checkGenerator(user: boolean, facts: Facts): Check | undefined {
       `cannot tell which node and tunnelc ${path} runs`,
       again,
     );
-  const node = facts.get(mode(paths.node)).mode;
-  const bundle = facts.get(mode(paths.bundle)).mode;
-  const missing =
-    node === undefined
-      ? `${paths.node}, its node, is not there`
-      : (node & 0o111) === 0
-        ? `${paths.node}, its node, is not executable`
-        : bundle === undefined
-          ? `${paths.bundle}, the tunnelc it runs, is not there`
-          : undefined;
-  if (missing !== undefined)
+  const gone = notRunnable(
+    paths,
+    facts.get(modeQuery(paths.node)).mode,
+    facts.get(modeQuery(paths.bundle)).mode,
+  );
+  if (gone !== undefined)
     return failed(
       "doctor/generator",
       name,
-      `${path}: ${missing}: the next boot and daemon-reload generate no tunnel units`,
+      `${path}: ${gone.path}, ${gone.what === "node" ? "its node" : "the tunnelc it runs"}, is ${gone.why}: the next boot and daemon-reload generate no tunnel units`,
       again,
     );
   return pass("doctor/generator", name, `${path} runs ${paths.bundle} with ${paths.node}`);

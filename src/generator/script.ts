@@ -64,6 +64,29 @@ export function generatorScript({ node, bundle, user, kernel }: ScriptPaths): st
 `;
 }
 
+/** Whether permission bits (stat's) let anyone execute the file. */
+export const executable = (mode: number | undefined): boolean =>
+  mode !== undefined && (mode & 0o111) !== 0;
+
+/**
+ * What keeps a generator from running at the next boot, from the modes of its node and bundle
+ * (undefined: not there): install refuses it, doctor reports it.
+ */
+export function notRunnable(
+  paths: { node: string; bundle: string },
+  nodeMode: number | undefined,
+  bundleMode: number | undefined,
+): { what: "node" | "bundle"; path: string; why: "not there" | "not executable" } | undefined {
+  if (!executable(nodeMode))
+    return {
+      what: "node",
+      path: paths.node,
+      why: nodeMode === undefined ? "not there" : "not executable",
+    };
+  if (bundleMode === undefined) return { what: "bundle", path: paths.bundle, why: "not there" };
+  return undefined;
+}
+
 /**
  * The node and bundle an installed script runs: this version's (`#!NODE BUNDLE`) or an earlier
  * version's sh script (`node='…'`, `bundle='…'`). For doctor.
